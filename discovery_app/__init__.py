@@ -1,0 +1,3 @@
+"""Discovery: paid discovery assessments for co-managed IT offers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,258 @@
+"""An engagement and everything recorded during it, as plain validated data.
+
+These models are what the service layer hands out, what the JSON interchange format carries
+and what the report model is built from. Storage maps them to tables; nothing here knows SQL.
+Records that others point at carry a ``uid`` (a UUID string), so references survive export,
+import and copying between databases.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from .forms import Lane, Party, Phase, RiskCategory
+
+Hours = Annotated[Decimal, Field(ge=0, le=100000, max_digits=10, decimal_places=2)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=2)]
+Text = Annotated[str, Field(max_length=20000)]
+Name = Annotated[str, Field(max_length=300)]
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PROPOSAL_SENT = "proposal_sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: "Draft",
+    Status.IN_REVIEW: "In review",
+    Status.PROPOSAL_SENT: "Proposal sent",
+    Status.ACCEPTED: "Accepted",
+    Status.DECLINED: "Declined",
+}
+
+# Which status may follow which: forward through the pipeline, or back to draft for rework.
+STATUS_FLOW: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.IN_REVIEW}),
+    Status.IN_REVIEW: frozenset({Status.DRAFT, Status.PROPOSAL_SENT}),
+    Status.PROPOSAL_SENT: frozenset({Status.IN_REVIEW, Status.ACCEPTED, Status.DECLINED}),
+    Status.ACCEPTED: frozenset(),
+    Status.DECLINED: frozenset({Status.DRAFT}),
+}
+
+
+class InventoryCategory(StrEnum):
+    DEVICE = "device"
+    APPLICATION = "application"
+    CLOUD_SERVICE = "cloud_service"
+    VENDOR = "vendor"
+    LICENCE = "licence"
+
+
+class StandardStatus(StrEnum):
+    ALIGNED = "aligned"
+    EXCEPTION = "exception"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class ExceptionDecision(StrEnum):
+    EXCEPTION_LANE = "exception_lane"
+    REMEDIATE = "remediate"
+
+
+class Priority(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Site(Record):
+    uid: str = Field(default_factory=new_uid)
+    name: Name = Field(min_length=1)
+    address: Text = ""
+    user_count: int | None = Field(default=None, ge=0, le=1_000_000)
+    notes: Text = ""
+
+
+class Contact(Record):
+    uid: str = Field(default_factory=new_uid)
+    name: Name = Field(min_length=1)
+    role: Name = ""
+    email: Name = ""
+    phone: Name = ""
+    decision_maker: bool = False
+
+
+class Answer(Record):
+    question_id: str = Field(min_length=1, max_length=64)
+    # JSON-ready value: str, int, bool, list[str], or a decimal / date as a string.
+    value: Any = None
+    note: Text = ""
+
+
+class InventoryItem(Record):
+    uid: str = Field(default_factory=new_uid)
+    category: InventoryCategory = InventoryCategory.DEVICE
+    kind: Name = ""
+    name: Name = Field(min_length=1)
+    site: Name = ""
+    owner: Name = ""
+    os: Name = ""
+    model: Name = ""
+    serial: Name = ""
+    purchase_date: date | None = None
+    warranty_end: date | None = None
+    notes: Text = ""
+    source: Name = ""
+
+
+class StandardAssessment(Record):
+    category_id: str = Field(min_length=1, max_length=64)
+    current_tool: Name = ""
+    status: StandardStatus = StandardStatus.MISSING
+    decision: ExceptionDecision | None = None
+    notes: Text = ""
+
+
+class Risk(Record):
+    uid: str = Field(default_factory=new_uid)
+    template_id: str | None = None
+    title: Name = Field(min_length=1)
+    category: RiskCategory
+    likelihood: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    description: Text = ""
+    why_it_matters: Text = ""
+    evidence: Text = ""
+    standard_category: str | None = None
+    linked_inventory: list[str] = []
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class RemediationItem(Record):
+    uid: str = Field(default_factory=new_uid)
+    title: Name = Field(min_length=1)
+    risk_uid: str | None = None
+    standard_category: str | None = None
+    hours: dict[str, Hours] = {}
+    priority: Priority = Priority.MEDIUM
+    owner: Party = Party.PROVIDER
+    depends_on: list[str] = []
+    phase: Phase = Phase.STABILIZATION
+    definition_of_done: Text = ""
+    accepted: bool = True
+
+
+class ResponsibilityAssignment(Record):
+    function_id: str = Field(min_length=1, max_length=64)
+    name: Name = Field(min_length=1)
+    lane: Lane
+    custom: bool = False
+    # RACI letters per party column: "provider", "internal", or a named third party.
+    raci: dict[str, str] = {}
+    accepted_as_is: bool = False
+    notes: Text = ""
+
+    @field_validator("raci")
+    @classmethod
+    def _letters(cls, value: dict[str, str]) -> dict[str, str]:
+        for party, letters in value.items():
+            if set(letters) - set("RACI") or len(set(letters)) != len(letters):
+                raise ValueError(f"RACI letters for {party!r} must be distinct letters from R, A, C, I")
+        return value
+
+
+class PricingInputs(Record):
+    coverage: str = "business_hours"
+    lanes_run_by_provider: list[Lane] = [Lane.RUN, Lane.CHANGE, Lane.GOVERN]
+    user_count_override: int | None = Field(default=None, ge=0, le=1_000_000)
+    device_count_overrides: dict[str, int] = {}
+    discount_percent: Percent = Decimal("0")
+    discount_reason: Text = ""
+    credit_discovery_fee: bool = False
+
+
+class DiscountApproval(Record):
+    percent: Percent
+    approver: Name = Field(min_length=1)
+    role: Name = Field(min_length=1)
+    approved_on: date
+    note: Text = ""
+
+
+class Attachment(Record):
+    uid: str = Field(default_factory=new_uid)
+    risk_uid: str | None = None
+    file_name: Name = Field(min_length=1)
+    content_type: Name = "application/octet-stream"
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    note: Text = ""
+
+
+class TimeEntry(Record):
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = None
+    note: Text = ""
+
+
+class EngagementHeader(Record):
+    """The engagement itself, without its child records: what lists show."""
+
+    id: int | None = None
+    uid: str = Field(default_factory=new_uid)
+    client_name: Name = Field(min_length=1)
+    status: Status = Status.DRAFT
+    consultant: Name = ""
+    internal_it_owner: Name = ""
+    industry: Name = ""
+    discovery_date: date | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    archived: bool = False
+    form_id: str
+    form_version: int = Field(ge=1)
+    form_hash: str
+    notes: Text = ""
+
+
+class Engagement(EngagementHeader):
+    """An engagement with everything recorded in it."""
+
+    sites: list[Site] = []
+    contacts: list[Contact] = []
+    answers: list[Answer] = []
+    inventory: list[InventoryItem] = []
+    standards: list[StandardAssessment] = []
+    risks: list[Risk] = []
+    remediation: list[RemediationItem] = []
+    responsibilities: list[ResponsibilityAssignment] = []
+    pricing: PricingInputs = Field(default_factory=PricingInputs)
+    discount_approvals: list[DiscountApproval] = []
+    attachments: list[Attachment] = []
+    time_log: list[TimeEntry] = []
+
+    def answer_values(self) -> dict[str, Any]:
+        return {a.question_id: a.value for a in self.answers}

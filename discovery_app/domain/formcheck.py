@@ -1,0 +1,162 @@
+"""Cross-reference checks over a form package, in the spirit of XLSForm's validators.
+
+Pydantic checks each field's shape; these checks look across the package: ids are unique,
+every reference resolves, conditions parse and name only earlier questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .expressions import ExpressionError, parse
+from .forms import CHOICE_TYPES, NUMERIC_TYPES, FormPackage, QuestionType
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a form, at a path into the package's data."""
+
+    loc: Loc
+    message: str
+
+    @property
+    def path(self) -> str:
+        return format_loc(self.loc)
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _duplicates(items: Iterable[tuple[str, Loc]], what: str) -> list[Problem]:
+    seen: dict[str, Loc] = {}
+    problems = []
+    for value, loc in items:
+        if value in seen:
+            problems.append(Problem(loc, f"duplicate {what} {value!r} (first at {format_loc(seen[value])})"))
+        else:
+            seen[value] = loc
+    return problems
+
+
+def check_package(pkg: FormPackage) -> list[Problem]:
+    problems: list[Problem] = []
+    q = pkg.questionnaire
+    qloc: Loc = ("questionnaire",)
+
+    problems += _duplicates(
+        ((s.id, (*qloc, "sections", i, "id")) for i, s in enumerate(q.sections)), "section id"
+    )
+    problems += _duplicates(
+        ((c.id, (*qloc, "choice_lists", i, "id")) for i, c in enumerate(q.choice_lists)), "choice list id"
+    )
+    for i, cl in enumerate(q.choice_lists):
+        problems += _duplicates(
+            ((c.value, (*qloc, "choice_lists", i, "choices", j, "value")) for j, c in enumerate(cl.choices)),
+            f"choice value in list {cl.id!r}",
+        )
+    all_q = [
+        (question, (*qloc, "sections", si, "questions", qi))
+        for si, s in enumerate(q.sections)
+        for qi, question in enumerate(s.questions)
+    ]
+    problems += _duplicates(((qq.id, (*loc, "id")) for qq, loc in all_q), "question id")
+
+    list_ids = {cl.id for cl in q.choice_lists}
+    earlier: set[str] = set()
+    for question, loc in all_q:
+        if question.choices and question.choices not in list_ids:
+            problems.append(Problem((*loc, "choices"), f"choice list {question.choices!r} is not defined"))
+        if question.show_if:
+            try:
+                cond = parse(question.show_if)
+            except ExpressionError as exc:
+                problems.append(Problem((*loc, "show_if"), str(exc)))
+            else:
+                for name in sorted(cond.names):
+                    if name == question.id:
+                        problems.append(Problem((*loc, "show_if"), f"condition refers to its own question {name!r}"))
+                    elif name not in earlier:
+                        known = any(name == other.id for other, _ in all_q)
+                        why = "a later question" if known else "no question"
+                        problems.append(
+                            Problem((*loc, "show_if"), f"condition names {name!r}, which is {why}; conditions may only name earlier questions")
+                        )
+        earlier.add(question.id)
+
+    # Fit criteria
+    by_id = {qq.id: qq for qq, _ in all_q}
+    problems += _duplicates(
+        ((c.id, ("fit", "criteria", i, "id")) for i, c in enumerate(pkg.fit.criteria)), "fit criterion id"
+    )
+    for i, crit in enumerate(pkg.fit.criteria):
+        loc = ("fit", "criteria", i)
+        target = by_id.get(crit.question)
+        if target is None:
+            problems.append(Problem((*loc, "question"), f"question {crit.question!r} is not defined"))
+            continue
+        if target.type in NUMERIC_TYPES or target.type is QuestionType.RATING:
+            if not crit.bands:
+                problems.append(Problem((*loc, "bands"), f"numeric question {target.id!r} needs score bands"))
+        elif target.type is QuestionType.YES_NO:
+            if crit.yes_score is None or crit.no_score is None:
+                problems.append(Problem(loc, f"yes/no question {target.id!r} needs yes_score and no_score"))
+        elif target.type in CHOICE_TYPES:
+            cl = q.choice_list(target.choices or "")
+            if cl and any(c.score is None for c in cl.choices):
+                problems.append(
+                    Problem((*loc, "question"), f"every choice in list {cl.id!r} needs a score to be a fit criterion")
+                )
+        else:
+            problems.append(Problem((*loc, "question"), f"a {target.type.value} question cannot be scored for fit"))
+
+    # Standards, risks, responsibilities, pricing
+    roles = {r.id for r in pkg.pricing.roles}
+    problems += _duplicates(((r.id, ("pricing", "roles", i, "id")) for i, r in enumerate(pkg.pricing.roles)), "role id")
+    problems += _duplicates(
+        ((c.id, ("pricing", "coverage", i, "id")) for i, c in enumerate(pkg.pricing.coverage)), "coverage id"
+    )
+    cats = {c.id for c in pkg.standards}
+    problems += _duplicates(((c.id, ("standards", i, "id")) for i, c in enumerate(pkg.standards)), "standards category id")
+    for i, cat in enumerate(pkg.standards):
+        for role in cat.remediation_hours:
+            if role not in roles:
+                problems.append(Problem(("standards", i, "remediation_hours", role), f"role {role!r} is not defined in pricing.roles"))
+    risks = pkg.risk_library.risks
+    problems += _duplicates(((r.id, ("risk_library", "risks", i, "id")) for i, r in enumerate(risks)), "risk id")
+    for i, risk in enumerate(risks):
+        loc = ("risk_library", "risks", i)
+        if risk.standard_category and risk.standard_category not in cats:
+            problems.append(Problem((*loc, "standard_category"), f"standards category {risk.standard_category!r} is not defined"))
+        for role in risk.remediation.hours:
+            if role not in roles:
+                problems.append(Problem((*loc, "remediation", "hours", role), f"role {role!r} is not defined in pricing.roles"))
+    funcs = pkg.responsibilities.functions
+    problems += _duplicates(
+        ((f.id, ("responsibilities", "functions", i, "id")) for i, f in enumerate(funcs)), "function id"
+    )
+    for i, fn in enumerate(funcs):
+        accountable = [p for p, letters in fn.raci.items() if "A" in letters]
+        if len(accountable) != 1:
+            problems.append(
+                Problem(("responsibilities", "functions", i, "raci"),
+                        f"function {fn.id!r} must have exactly one Accountable party, has {len(accountable)}")
+            )
+    kinds = set(pkg.device_kinds)
+    for lane, rates in pkg.pricing.lanes.items():
+        for kind in rates.per_device:
+            if kind not in kinds:
+                problems.append(Problem(("pricing", "lanes", lane.value, "per_device", kind), f"device kind {kind!r} is not in device_kinds"))
+    levels = sorted(pkg.pricing.discount_approvals, key=lambda a: a.max_percent)
+    if list(pkg.pricing.discount_approvals) != levels:
+        problems.append(Problem(("pricing", "discount_approvals"), "approval levels must be listed by rising max_percent"))
+    return problems

@@ -1,0 +1,314 @@
+"""A form package: the questionnaire and the catalogs a provider tunes, as validated data.
+
+The shapes here are checked field by field by pydantic (unknown keys are refused); the
+cross-references between them (unique ids, every reference resolves, conditions name only
+earlier questions) are checked by :mod:`discovery_app.domain.formcheck`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuestionType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    MONEY = "money"
+    DATE = "date"
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    RATING = "rating"
+
+
+NUMERIC_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.MONEY}
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE}
+
+
+class Lane(StrEnum):
+    RUN = "run"
+    CHANGE = "change"
+    GOVERN = "govern"
+
+
+class Party(StrEnum):
+    PROVIDER = "provider"
+    INTERNAL = "internal"
+    SHARED = "shared"
+
+
+class Phase(StrEnum):
+    STABILIZATION = "stabilization"
+    ROADMAP = "roadmap"
+
+
+class RiskCategory(StrEnum):
+    SECURITY = "security"
+    CONTINUITY = "continuity"
+    COMPLIANCE = "compliance"
+    OPERATIONS = "operations"
+    LIFECYCLE = "lifecycle"
+    VENDOR = "vendor"
+    GOVERNANCE = "governance"
+
+
+class Choice(Strict):
+    value: Id
+    label: str = Field(min_length=1)
+    score: Decimal | None = Field(default=None, ge=0, le=1)
+
+
+class ChoiceList(Strict):
+    id: Id
+    choices: list[Choice] = Field(min_length=1)
+
+
+class Question(Strict):
+    id: Id
+    type: QuestionType
+    label: str = Field(min_length=1)
+    help: str = ""
+    required: bool = False
+    show_if: str | None = None
+    choices: Id | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    placeholder: str = ""
+
+    @model_validator(mode="after")
+    def _type_rules(self) -> Question:
+        if self.type in CHOICE_TYPES and not self.choices:
+            raise ValueError(f"a {self.type.value} question needs 'choices' (a choice list id)")
+        if self.type not in CHOICE_TYPES and self.choices:
+            raise ValueError(f"'choices' is only for choice questions, not {self.type.value}")
+        if (self.min is not None or self.max is not None) and self.type not in NUMERIC_TYPES:
+            raise ValueError(f"'min'/'max' are only for numeric questions, not {self.type.value}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is greater than 'max' ({self.max})")
+        return self
+
+
+class Section(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    intro: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+
+class Questionnaire(Strict):
+    sections: list[Section] = Field(min_length=1)
+    choice_lists: list[ChoiceList] = []
+
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, qid: str) -> Question | None:
+        for q in self.questions():
+            if q.id == qid:
+                return q
+        return None
+
+    def choice_list(self, lid: str) -> ChoiceList | None:
+        for cl in self.choice_lists:
+            if cl.id == lid:
+                return cl
+        return None
+
+
+class ScoreBand(Strict):
+    """A numeric answer in [min, max] (either end open) scores ``score``."""
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+    score: Decimal = Field(ge=0, le=1)
+
+
+class FitCriterion(Strict):
+    id: Id
+    label: str = Field(min_length=1)
+    question: Id
+    weight: Decimal = Field(gt=0, le=100)
+    # Numeric questions score by bands; choice questions by their choices' scores;
+    # yes/no by yes_score/no_score.
+    bands: list[ScoreBand] = []
+    yes_score: Decimal | None = Field(default=None, ge=0, le=1)
+    no_score: Decimal | None = Field(default=None, ge=0, le=1)
+    # A criterion that scores zero caps the verdict at "conditional" when critical.
+    critical: bool = False
+    why: str = ""
+
+
+class FitVerdictThresholds(Strict):
+    good: Decimal = Field(ge=0, le=100)
+    conditional: Decimal = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FitVerdictThresholds:
+        if self.conditional > self.good:
+            raise ValueError("'conditional' threshold must not exceed 'good'")
+        return self
+
+
+class FitCatalog(Strict):
+    criteria: list[FitCriterion] = Field(min_length=1)
+    thresholds: FitVerdictThresholds
+
+
+class StandardCategory(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    standard_products: list[str] = Field(min_length=1)
+    # Monthly surcharge when the client keeps a non-standard tool and it is priced
+    # in the exception lane.
+    exception_surcharge: Money
+    remediation_hours: dict[Id, Decimal] = {}
+
+
+class SuggestedRemediation(Strict):
+    title: str = Field(min_length=1)
+    hours: dict[Id, Decimal] = Field(min_length=1)
+    phase: Phase
+    owner: Party = Party.PROVIDER
+    definition_of_done: str = Field(min_length=1)
+
+
+class RiskTemplate(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    category: RiskCategory
+    likelihood: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    description: str = Field(min_length=1)
+    why_it_matters: str = ""
+    standard_category: Id | None = None
+    remediation: SuggestedRemediation
+
+
+class RiskLibrary(Strict):
+    risks: list[RiskTemplate] = Field(min_length=1)
+
+
+RACI_LETTERS = frozenset("RACI")
+
+
+class ResponsibilityFunction(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    lane: Lane
+    description: str = ""
+    default_owner: Party
+    # RACI letters per party, e.g. {"provider": "RA", "internal": "CI"}.
+    raci: dict[Party, str]
+
+    @model_validator(mode="after")
+    def _letters(self) -> ResponsibilityFunction:
+        for party, letters in self.raci.items():
+            bad = set(letters) - RACI_LETTERS
+            if bad:
+                raise ValueError(f"raci for {party.value} has letters other than R, A, C, I: {''.join(sorted(bad))}")
+            if len(set(letters)) != len(letters):
+                raise ValueError(f"raci for {party.value} repeats a letter: {letters}")
+        return self
+
+
+class ResponsibilityTemplate(Strict):
+    functions: list[ResponsibilityFunction] = Field(min_length=1)
+
+
+class Role(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    bill_rate: Money
+    cost_rate: Money
+
+
+class LaneRates(Strict):
+    """Monthly rates for one lane the provider runs."""
+
+    per_user: Money
+    per_device: dict[Id, Money] = {}
+    # Monthly delivery cost as a share of the price for this lane (for margin).
+    cost_ratio: Decimal = Field(ge=0, le=1)
+
+
+class CoverageLevel(Strict):
+    id: Id
+    label: str = Field(min_length=1)
+    factor: Decimal = Field(gt=0, le=10)
+
+
+class RoundingMode(StrEnum):
+    UP = "up"
+    NEAREST = "nearest"
+    DOWN = "down"
+
+
+class RoundingRule(Strict):
+    increment: Money = Field(gt=0)
+    mode: RoundingMode = RoundingMode.UP
+
+
+class ApprovalLevel(Strict):
+    """Discounts up to ``max_percent`` need ``role`` (None: no approval needed)."""
+
+    max_percent: Decimal = Field(gt=0, le=100)
+    role: str | None = None
+
+
+class PricingDefaults(Strict):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    roles: list[Role] = Field(min_length=1)
+    lanes: dict[Lane, LaneRates]
+    coverage: list[CoverageLevel] = Field(min_length=1)
+    contingency: Decimal = Field(ge=0, le=1)
+    rounding: RoundingRule
+    target_margin: Decimal = Field(ge=0, lt=1)
+    discovery_fee: Money
+    discount_approvals: list[ApprovalLevel] = Field(min_length=1)
+
+    def role(self, rid: str) -> Role | None:
+        return next((r for r in self.roles if r.id == rid), None)
+
+
+class FormPackage(Strict):
+    """Everything one version of a provider's discovery form defines."""
+
+    id: Id
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    device_kinds: list[Id] = Field(min_length=1)
+    questionnaire: Questionnaire
+    fit: FitCatalog
+    standards: list[StandardCategory] = Field(min_length=1)
+    risk_library: RiskLibrary
+    responsibilities: ResponsibilityTemplate
+    pricing: PricingDefaults
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def canonical_json(self) -> str:
+        """The package as compact JSON with sorted keys: the same content gives the same text."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""The engagement store: the only package that speaks SQL."""

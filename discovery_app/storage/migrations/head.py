@@ -1,0 +1,8 @@
+"""The schema revisions this version of the app knows, newest last.
+
+Kept by hand beside the migration scripts so opening an up-to-date store needs no Alembic
+import; a test checks it against the scripts.
+"""
+
+KNOWN_REVISIONS = ("0001_initial",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,0 +1,270 @@
+"""Reading and writing engagements: the only SQL in the app.
+
+SQLAlchemy Core throughout: it is several times faster than ORM sessions for the bulk loads and
+saves an engagement needs (see shared/PLATFORM.md), and stays portable to PostgreSQL.
+Each public function is one transaction: it either happens entirely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from ..domain.engagement import (
+    Engagement,
+    EngagementHeader,
+    PricingInputs,
+)
+from .db import Store
+from .tables import (
+    CHILD_TABLES,
+    JSON_FIELDS,
+    AnswerRow,
+    AttachmentRow,
+    EngagementRow,
+    FormSnapshot,
+    PricingRow,
+    SettingRow,
+)
+
+HEADER_FIELDS = tuple(EngagementHeader.model_fields)
+
+
+class NotFound(LookupError):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _t(model: type[SQLModel]) -> sa.Table:
+    return model.__table__  # type: ignore[attr-defined,return-value]
+
+
+def _row_values(table_model: type[SQLModel], record: BaseModel) -> dict[str, Any]:
+    """Domain record -> column values: JSON columns get JSON-ready values, the rest Python ones."""
+    values = record.model_dump(mode="python")
+    json_fields = JSON_FIELDS.get(table_model, frozenset())
+    if json_fields:
+        as_json = record.model_dump(mode="json", include=set(json_fields))
+        values.update(as_json)
+    return values
+
+
+def _columns(table_model: type[SQLModel]) -> list[str]:
+    return [c.name for c in _t(table_model).columns if c.name not in ("id", "engagement_id", "position", "data")]
+
+
+# ---- form snapshots -------------------------------------------------------------------------
+
+def store_form_snapshot(conn: sa.Connection, *, hash: str, form_id: str, version: int, title: str, content: str) -> None:
+    t = _t(FormSnapshot)
+    if conn.execute(sa.select(t.c.hash).where(t.c.hash == hash)).first() is None:
+        conn.execute(
+            t.insert().values(hash=hash, form_id=form_id, version=version, title=title, content=content, stored_at=now())
+        )
+
+
+def form_snapshot(store: Store, hash: str) -> str:
+    t = _t(FormSnapshot)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t.c.content).where(t.c.hash == hash)).first()
+    if row is None:
+        raise NotFound(f"form snapshot {hash} is not in the store")
+    return row[0]
+
+
+# ---- engagements ----------------------------------------------------------------------------
+
+def insert_engagement(
+    store: Store,
+    eng: Engagement,
+    *,
+    form_snapshot_json: str,
+    form_title: str,
+    attachment_data: dict[str, bytes] | None = None,
+) -> int:
+    """Insert a whole engagement with its children and the copy of its form; returns its id."""
+    with store.engine.begin() as conn:
+        store_form_snapshot(
+            conn, hash=eng.form_hash, form_id=eng.form_id, version=eng.form_version,
+            title=form_title, content=form_snapshot_json,
+        )
+        header = eng.model_dump(mode="python", include=set(HEADER_FIELDS) - {"id"})
+        eid = conn.execute(_t(EngagementRow).insert().values(**header)).inserted_primary_key[0]
+        _insert_children(conn, eid, eng, attachment_data or {})
+    return int(eid)
+
+
+def _insert_children(conn: sa.Connection, eid: int, eng: Engagement, attachment_data: dict[str, bytes]) -> None:
+    for attr, model in CHILD_TABLES.items():
+        records = getattr(eng, attr)
+        if not records:
+            continue
+        rows = []
+        for i, rec in enumerate(records):
+            values = _row_values(model, rec)
+            values.update(engagement_id=eid, position=i)
+            if model is AttachmentRow:
+                values["data"] = attachment_data.get(rec.uid)
+            rows.append(values)
+        conn.execute(_t(model).insert(), rows)
+    pricing = _row_values(PricingRow, eng.pricing)
+    conn.execute(_t(PricingRow).insert().values(engagement_id=eid, **pricing))
+
+
+def load_engagement(store: Store, eid: int) -> Engagement:
+    with store.engine.connect() as conn:
+        t = _t(EngagementRow)
+        head = conn.execute(sa.select(t).where(t.c.id == eid)).mappings().first()
+        if head is None:
+            raise NotFound(f"there is no engagement {eid}")
+        data: dict[str, Any] = dict(head)
+        for attr, model in CHILD_TABLES.items():
+            ct = _t(model)
+            cols = [ct.c[name] for name in _columns(model)]
+            rows = conn.execute(
+                sa.select(*cols).where(ct.c.engagement_id == eid).order_by(ct.c.position, ct.c.id)
+            ).mappings()
+            data[attr] = [dict(r) for r in rows]
+        pt = _t(PricingRow)
+        prow = conn.execute(
+            sa.select(*[pt.c[n] for n in _columns(PricingRow)]).where(pt.c.engagement_id == eid)
+        ).mappings().first()
+        data["pricing"] = dict(prow) if prow else PricingInputs().model_dump()
+    return Engagement.model_validate(data)
+
+
+def header(store: Store, eid: int) -> EngagementHeader | None:
+    t = _t(EngagementRow)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.id == eid)).mappings().first()
+    return None if row is None else EngagementHeader.model_validate(dict(row))
+
+
+def answer_values_by_engagement(store: Store, eids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    t = _t(AnswerRow)
+    out: dict[int, dict[str, Any]] = {eid: {} for eid in eids}
+    if not eids:
+        return out
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.engagement_id, t.c.question_id, t.c.value).where(t.c.engagement_id.in_(list(eids))))
+        for eid, qid, value in rows:
+            out[eid][qid] = value
+    return out
+
+
+def list_headers(store: Store, *, include_archived: bool = False) -> list[EngagementHeader]:
+    t = _t(EngagementRow)
+    q = sa.select(t).order_by(t.c.updated_at.desc(), t.c.id.desc())
+    if not include_archived:
+        q = q.where(t.c.archived.is_(False))
+    with store.engine.connect() as conn:
+        return [EngagementHeader.model_validate(dict(r)) for r in conn.execute(q).mappings()]
+
+
+def update_header(store: Store, eid: int, **fields: Any) -> None:
+    unknown = set(fields) - set(HEADER_FIELDS) - {"updated_at"}
+    if unknown or "id" in fields or "uid" in fields:
+        raise ValueError(f"cannot update {sorted(unknown | ({'id', 'uid'} & set(fields)))}")
+    fields.setdefault("updated_at", now())
+    t = _t(EngagementRow)
+    with store.engine.begin() as conn:
+        result = conn.execute(t.update().where(t.c.id == eid).values(**fields))
+        if result.rowcount != 1:
+            raise NotFound(f"there is no engagement {eid}")
+
+
+def _touch(conn: sa.Connection, eid: int) -> None:
+    t = _t(EngagementRow)
+    result = conn.execute(t.update().where(t.c.id == eid).values(updated_at=now()))
+    if result.rowcount != 1:
+        raise NotFound(f"there is no engagement {eid}")
+
+
+def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str | None = None) -> None:
+    """Store one answer (value already normalised to its JSON form); ``None`` with no note clears it."""
+    t = _t(AnswerRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        existing = conn.execute(
+            sa.select(t.c.id, t.c.note).where(t.c.engagement_id == eid, t.c.question_id == question_id)
+        ).first()
+        keep_note = note if note is not None else (existing.note if existing else "")
+        if existing is None:
+            if value is None and not keep_note:
+                return
+            pos = conn.execute(sa.select(sa.func.count()).where(t.c.engagement_id == eid)).scalar_one()
+            conn.execute(t.insert().values(engagement_id=eid, position=pos, question_id=question_id, value=value, note=keep_note))
+        elif value is None and not keep_note:
+            conn.execute(t.delete().where(t.c.id == existing.id))
+        else:
+            conn.execute(t.update().where(t.c.id == existing.id).values(value=value, note=keep_note))
+
+
+def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseModel]) -> None:
+    """Replace one child collection (e.g. ``"risks"``) of an engagement in one transaction."""
+    model = CHILD_TABLES[attr]
+    ct = _t(model)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        conn.execute(ct.delete().where(ct.c.engagement_id == eid))
+        if records:
+            rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
+            conn.execute(ct.insert(), rows)
+
+
+def set_pricing(store: Store, eid: int, pricing: PricingInputs) -> None:
+    pt = _t(PricingRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        conn.execute(pt.update().where(pt.c.engagement_id == eid).values(**_row_values(PricingRow, pricing)))
+
+
+def delete_engagement(store: Store, eid: int) -> None:
+    t = _t(EngagementRow)
+    with store.engine.begin() as conn:
+        if conn.execute(t.delete().where(t.c.id == eid)).rowcount != 1:
+            raise NotFound(f"there is no engagement {eid}")
+
+
+def attachment_data(store: Store, eid: int) -> dict[str, bytes]:
+    t = _t(AttachmentRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.uid, t.c.data).where(t.c.engagement_id == eid))
+        return {r.uid: r.data for r in rows if r.data is not None}
+
+
+def count_engagements(store: Store) -> int:
+    t = _t(EngagementRow)
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+
+
+# ---- settings -------------------------------------------------------------------------------
+
+def get_setting(store: Store, key: str, default: Any = None) -> Any:
+    t = _t(SettingRow)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t.c.value).where(t.c.key == key)).first()
+    return default if row is None else row[0]
+
+
+def set_setting(store: Store, key: str, value: Any) -> None:
+    t = _t(SettingRow)
+    with store.engine.begin() as conn:
+        conn.execute(t.delete().where(t.c.key == key))
+        conn.execute(t.insert().values(key=key, value=value))
+
+
+def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
+    t = _t(EngagementRow)
+    wanted = list(uids)
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(sa.select(t.c.uid).where(t.c.uid.in_(wanted)))}
