@@ -61,7 +61,7 @@ def normalise(question: Question, value: Any, questionnaire: Questionnaire) -> A
             return int(number)
         if t is QuestionType.MONEY:
             return str(number.quantize(Decimal("0.01")))
-        return str(number.normalize()) if number == number.normalize() else str(number)
+        return format(number, "f")
     if t is QuestionType.DATE:
         if isinstance(value, date):
             return value.isoformat()

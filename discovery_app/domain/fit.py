@@ -103,9 +103,11 @@ def evaluate(pkg: FormPackage, values: Mapping[str, Any]) -> FitResult:
     score = score.quantize(Decimal("0.1"), ROUND_HALF_UP)
     th = pkg.fit.thresholds
     verdict = Verdict.GOOD if score >= th.good else Verdict.CONDITIONAL if score >= th.conditional else Verdict.POOR
-    capped = tuple(r.criterion.label for r in answered if r.criterion.critical and r.score == 0)
-    if capped and verdict is Verdict.GOOD:
-        verdict = Verdict.CONDITIONAL
+    capped: tuple[str, ...] = ()
+    if verdict is Verdict.GOOD:
+        capped = tuple(r.criterion.label for r in answered if r.criterion.critical and r.score == 0)
+        if capped:
+            verdict = Verdict.CONDITIONAL
     # More than half the weight unanswered: say so rather than guess.
     all_weight = sum((c.weight for c in pkg.fit.criteria), Decimal(0))
     if total_weight * 2 < all_weight:

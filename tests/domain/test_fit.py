@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from discovery_app.domain.fit import Verdict, evaluate
+from discovery_app.formsio import load_package
+
+FORM = load_package(Path(__file__).parents[1] / "fixtures" / "forms" / "mini").package
+
+
+def test_good_fit_with_reasons():
+    r = evaluate(FORM, {"employee_count": 45, "has_internal_it": True, "internal_it_owner": "Sam", "adopt": "full"})
+    assert r.verdict is Verdict.GOOD
+    assert str(r.score) == "100.0"
+    assert any(line.startswith("Strength - Company size") for line in r.reasons)
+
+
+def test_weighted_score_and_poor_verdict():
+    # size 0.3*2 + owner 0*3 + adopt 0*2 = 0.6 of 7 -> 8.6
+    r = evaluate(FORM, {"employee_count": 5, "has_internal_it": False, "adopt": "refuses"})
+    assert str(r.score) == "8.6"
+    assert r.verdict is Verdict.POOR
+    assert r.reasons[0].startswith("Concern")
+
+
+def test_critical_criterion_at_zero_caps_a_good_score():
+    # Without the owner criterion answered the rest scores 100, a good fit ...
+    assert evaluate(FORM, {"employee_count": 45, "adopt": "full"}).verdict is Verdict.GOOD
+    # ... but a critical criterion at zero holds it at conditional, and says why.
+    form = FORM.model_copy(deep=True)
+    crit = [c.model_copy(update={"weight": 1 if c.id == "owner" else 10}) for c in form.fit.criteria]
+    form = form.model_copy(update={"fit": form.fit.model_copy(update={"criteria": crit})})
+    r = evaluate(form, {"employee_count": 45, "has_internal_it": False, "adopt": "full"})
+    assert r.score > 75
+    assert r.verdict is Verdict.CONDITIONAL
+    assert r.capped_by == ("Named internal IT owner",)
+    assert r.reasons[0] == "Capped at conditional: Named internal IT owner"
+
+
+def test_too_few_answers_is_incomplete_not_a_guess():
+    r = evaluate(FORM, {"employee_count": 45})
+    assert r.verdict is Verdict.INCOMPLETE
