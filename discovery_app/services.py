@@ -125,6 +125,8 @@ class DiscoveryService:
         industry: str = "",
         discovery_date: date | None = None,
     ) -> int:
+        if not client_name.strip():
+            raise ServiceError("The client name cannot be empty.")
         pkg = self.form(form_key)
         now = repo.now()
         eng = Engagement(

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Rate = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
 
 
 class Strict(BaseModel):
