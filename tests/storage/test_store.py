@@ -152,3 +152,16 @@ def test_money_never_passes_through_float(tmp_path):
         raw = conn.execute(sa.text("SELECT discount_percent, typeof(discount_percent) FROM pricing_input")).one()
     assert raw == ("0.30", "text")
     assert repo.load_engagement(store, eid).pricing.discount_percent == Decimal("0.30")
+
+
+def test_backup_copy_is_a_complete_database(tmp_path):
+    from discovery_app.storage.backup import copy_database
+
+    store = open_store(tmp_path / "s.sqlite3")
+    repo.insert_engagement(store, _engagement(), form_snapshot_json="{}", form_title="Mini")
+    copy = copy_database(store.engine, tmp_path / "backups" / "copy.sqlite3")
+    assert not list(copy.parent.glob("*.part"))
+    restored = open_store(copy)
+    (header,) = repo.list_headers(restored)
+    assert header.client_name == "Zahnärzte Müller & Łukasz Sp. z o.o."
+    assert len(repo.load_engagement(restored, header.id).inventory) == 1
