@@ -1,0 +1,118 @@
+"""Start the desktop app: window first, then the store behind it.
+
+The window module imports only Qt and our ui package, so it paints within a fraction of a
+second; the services (SQLAlchemy, pydantic, Alembic) are imported and the store opened right
+after the window's first paint, while the consultant already sees "Loading…".
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..paths import AppPaths
+from .main_window import MainWindow
+from .messages import show_exception, show_message
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Discovery"
+ORGANIZATION = "Discovery"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:
+    """Open the store at ``paths`` and hand it to ``window``; on failure say why, never crash."""
+    from ..services import DiscoveryService
+    from ..storage.db import StoreError
+
+    try:
+        service = DiscoveryService.open(paths, forms_root=forms_root)
+    except StoreError as exc:
+        log.warning("cannot open the store: %s", exc)
+        window.show_store_error(str(exc))
+        show_message(
+            window, "Cannot open the database", str(exc),
+            informative="Nothing in the database was changed. Quit Discovery, deal with the file "
+            "as described above, then start it again.",
+            icon=QMessageBox.Icon.Critical,
+        )
+        return False
+    except Exception as exc:  # a bug, not a bad file: still say so rather than hang on "Loading…"
+        window.show_store_error(f"An error in Discovery stopped it opening {paths.db}.")
+        show_exception(window, "Opening the database", exc)
+        return False
+    window.set_service(service)
+    return True
+
+
+class _FirstPaint(QObject):
+    """Calls back once the window has been exposed (painted) for the first time."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
+        super().__init__(window)
+        self._callback: Callable[[], None] | None = callback
+        handle = window.windowHandle()
+        if handle is not None:
+            handle.installEventFilter(self)
+        # Some platforms (minimised start, odd window managers) may never expose: don't wait forever.
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and getattr(watched, "isExposed", lambda: False)():
+            watched.removeEventFilter(self)
+            # The expose paints the window; the store opens on the next turn of the event loop.
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    _FirstPaint(window, callback)
+
+
+def _install_excepthook(window: MainWindow) -> None:
+    """A bug in a slot shows words and the detail instead of vanishing into a console."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        show_message(
+            window, "Unexpected error", "Something went wrong in Discovery.",
+            informative="Your saved work is safe. If this keeps happening, send the details to support.",
+            detail="".join(traceback.format_exception(kind, exc, tb)),
+            icon=QMessageBox.Icon.Critical,
+        )
+
+    sys.excepthook = hook
+
+
+def run(paths: AppPaths) -> int:
+    app = create_application()
+    window = MainWindow()
+    window.show()
+    _install_excepthook(window)
+    after_first_paint(window, lambda: open_store_into(window, paths))
+    return app.exec()

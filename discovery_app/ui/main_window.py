@@ -1,0 +1,399 @@
+"""The main window: pages (loading, welcome, error, engagement list), actions and commands.
+
+The window is built and shown before the store is open (it imports no service or storage code
+at import time); :meth:`MainWindow.set_service` fills it once the store is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from .actions import MainActions
+from .engagement_list import EngagementListPage
+from .engagement_table import rows_from_summaries
+from .messages import confirm, show_exception, show_message
+from .new_engagement_dialog import FormChoice, NewEngagement, NewEngagementDialog
+from .widgets import MessagePage, muted
+
+if TYPE_CHECKING:
+    from ..services import DiscoveryService
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+EMPTY_TEXT = "No engagements yet: start one with New engagement, or create the demo engagement"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Discovery")
+        self.service: DiscoveryService | None = None
+        self.actions = MainActions(self)
+        self._build_menus()
+        self._build_toolbar()
+
+        self.loading_page = MessagePage("Loading…", "Opening your engagements.")
+        self.empty_page = MessagePage("Welcome to Discovery", EMPTY_TEXT)
+        self.empty_page.setObjectName("emptyState")
+        self.new_button = self.empty_page.add_button(QPushButton("New engagement…"))
+        self.new_button.setObjectName("emptyNewButton")
+        self.new_button.setDefault(True)
+        self.demo_button = self.empty_page.add_button(QPushButton("Create demo engagement"))
+        self.demo_button.setObjectName("emptyDemoButton")
+        self.new_button.clicked.connect(self.actions.new.trigger)
+        self.demo_button.clicked.connect(self.actions.demo.trigger)
+        self.error_page = MessagePage("Discovery could not open its database")
+        self.list_page = EngagementListPage()
+        self.list_page.search_edit.setToolTip(self.actions.find.toolTip())
+        self.list_page.archived_check.setToolTip(self.actions.show_archived.toolTip())
+        # Short names for the parts tests and commands reach most.
+        page = self.list_page
+        self.table, self.details, self.proxy, self.model = page.table, page.details, page.proxy, page.model
+        self.search_edit, self.status_combo = page.search_edit, page.status_combo
+        self.archived_check, self.count_label = page.archived_check, page.count_label
+        self.stack = QStackedWidget()
+        for each in (self.loading_page, self.empty_page, self.error_page, self.list_page):
+            self.stack.addWidget(each)
+        self.setCentralWidget(self.stack)
+
+        self.db_label = muted(QLabel())
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._connect()
+        self._restore_settings()
+        self.show_loading()
+
+    # ---- construction -----------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.new, a.demo])
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([a.duplicate, a.archive, a.delete])
+        edit.addSeparator()
+        edit.addAction(a.find)
+        view = bar.addMenu("&View")
+        view.addActions([a.show_archived, a.refresh])
+        bar.addMenu("&Help").addAction(a.about)
+
+    def _build_toolbar(self) -> None:
+        a = self.actions
+        tb = QToolBar("Main toolbar")
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.addActions([a.new, a.duplicate, a.archive, a.delete])
+        tb.addSeparator()
+        tb.addAction(a.refresh)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.new.triggered.connect(self.new_engagement)
+        a.demo.triggered.connect(self.create_demo)
+        a.duplicate.triggered.connect(self.duplicate_selected)
+        a.archive.triggered.connect(self.toggle_archive_selected)
+        a.delete.triggered.connect(self.delete_selected)
+        a.refresh.triggered.connect(lambda: self.refresh())
+        a.find.triggered.connect(self._focus_search)
+        a.about.triggered.connect(self._about)
+        a.quit.triggered.connect(self.close)
+        a.show_archived.toggled.connect(self.archived_check.setChecked)
+        self.archived_check.toggled.connect(a.show_archived.setChecked)
+        self.list_page.selection_changed.connect(self._update_actions)
+        self.list_page.activated.connect(self.show_details)
+        self.list_page.current_changed.connect(self._follow_current)
+
+    # ---- states -----------------------------------------------------------------------------
+
+    def show_loading(self) -> None:
+        self.stack.setCurrentWidget(self.loading_page)
+        self.statusBar().showMessage("Opening the database…")
+        self._update_actions()
+
+    def show_store_error(self, message: str) -> None:
+        self.error_page.set_text("Discovery could not open its database", message)
+        self.stack.setCurrentWidget(self.error_page)
+        self.statusBar().showMessage("No database open")
+        self._update_actions()
+
+    def set_service(self, service: DiscoveryService) -> None:
+        from ..domain.engagement import STATUS_LABELS
+
+        self.service = service
+        self.list_page.set_statuses({status.value: label for status, label in STATUS_LABELS.items()})
+        self.db_label.setText(service.store.path.name)
+        self.db_label.setToolTip(f"Database: {service.store.path}")
+        self.refresh()
+        self.statusBar().showMessage("Ready", 3000)
+
+    def _show_current_page(self) -> None:
+        if self.service is None:
+            return
+        page = self.list_page if self.list_page.has_rows() else self.empty_page
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+            if page is self.empty_page:
+                self.new_button.setFocus()
+            else:
+                self.table.setFocus()
+
+    # ---- the list ---------------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        if self.service is None:
+            return
+        service = self.service
+        ok, rows = self._attempt("Loading the engagements", lambda: rows_from_summaries(
+            service.list_engagements(include_archived=True)))
+        if not ok or rows is None:
+            return
+        self.list_page.set_rows(rows, select_id)
+        self._show_current_page()
+        self._update_actions()
+        shown = self.details.engagement_id
+        if self.details.isVisible():
+            if shown is not None and self.list_page.contains(shown):
+                self.show_details(shown)
+            else:
+                self.list_page.close_details()
+
+    def select(self, eid: int) -> bool:
+        return self.list_page.select(eid)
+
+    def selected_id(self) -> int | None:
+        return self.list_page.selected_id()
+
+    def _update_actions(self) -> None:
+        a = self.actions
+        ready = self.service is not None
+        row = self.list_page.selected_row() if ready else None
+        for action in (a.new, a.demo, a.refresh):
+            action.setEnabled(ready)
+        for action in (a.duplicate, a.archive, a.delete):
+            action.setEnabled(row is not None)
+        a.set_archive_mode(bool(row and row.archived))
+
+    def _follow_current(self, eid: int) -> None:
+        """With the details panel open, it follows the current row."""
+        if self.details.isVisible() and eid != self.details.engagement_id:
+            self.show_details(eid)
+
+    def show_details(self, eid: int) -> None:
+        service = self.service
+        if service is None:
+            return
+        from ..domain.engagement import STATUS_LABELS
+
+        def load() -> tuple[Any, dict[str, Any], str]:
+            eng = service.get(eid)
+            return eng, service.summary(eid), service.form_of(eng).title
+
+        ok, loaded = self._attempt("Showing the engagement", load)
+        if not ok or loaded is None:
+            return
+        eng, summary, form_title = loaded
+        self.details.show_engagement(eng, summary, form_title, STATUS_LABELS.get(eng.status, str(eng.status)))
+        self.list_page.open_details()
+
+    # ---- commands ---------------------------------------------------------------------------
+
+    def new_engagement(self) -> NewEngagementDialog | None:
+        service = self.service
+        if service is None:
+            return None
+        with self._busy("Reading the form packages…"):
+            ok, forms = self._attempt("Reading the form packages", service.forms)
+        if not ok or forms is None:
+            return None
+        if not forms:
+            show_message(
+                self, "No form package", "There is no valid form package to start an engagement with.",
+                informative="Run 'discovery-app forms check' to see what is wrong with the forms folder.",
+            )
+            return None
+        choices = [FormChoice(p.key, p.title, p.description) for p in forms]
+        settings = QSettings()
+        dialog = NewEngagementDialog(choices, consultant=str(settings.value("newEngagement/consultant", "") or ""), parent=self)
+        ok, default = self._attempt("Reading the default form", lambda: service.form().key)
+        if ok and default is not None:
+            dialog.form_combo.setCurrentIndex(max(0, dialog.form_combo.findData(default)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._create(dialog.value()))
+        dialog.open()
+        return dialog
+
+    def _create(self, value: NewEngagement) -> None:
+        service = self.service
+        if service is None:
+            return
+        ok, eid = self._attempt("Creating the engagement", lambda: service.create_engagement(
+            value.client_name, form_key=value.form_key or None, consultant=value.consultant,
+            internal_it_owner=value.internal_it_owner,
+        ))
+        if not ok or eid is None:
+            return
+        QSettings().setValue("newEngagement/consultant", value.consultant)
+        self._after_change(eid, f"Created the engagement for {value.client_name}")
+
+    def create_demo(self) -> None:
+        service = self.service
+        if service is None:
+            return
+        try:
+            from ..demo import create_demo
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__.split('.')[0]}.demo":
+                raise
+            show_message(self, "Demo not available", "This build of Discovery has no demo engagement.")
+            return
+        with self._busy("Creating the demo engagement…"):
+            ok, eid = self._attempt("Creating the demo engagement", lambda: create_demo(service))
+        if ok and eid is not None:
+            self._after_change(int(eid), "Created the demo engagement")
+
+    def duplicate_selected(self) -> None:
+        row, service = self.list_page.selected_row(), self.service
+        if row is None or service is None:
+            return
+        ok, eid = self._attempt("Duplicating the engagement", lambda: service.duplicate(row.id))
+        if ok and eid is not None:
+            self._after_change(eid, f"Duplicated {row.client}: the copy is a new draft")
+
+    def toggle_archive_selected(self) -> None:
+        row = self.list_page.selected_row()
+        if row is not None:
+            self.set_archived(row.id, not row.archived, row.client)
+
+    def set_archived(self, eid: int, archived: bool, client: str) -> None:
+        service = self.service
+        if service is None:
+            return
+        ok, _ = self._attempt("Archiving the engagement", lambda: service.archive(eid, archived))
+        if not ok:
+            return
+        self.refresh(select_id=eid)
+        if archived and not self.proxy.show_archived:
+            self.statusBar().showMessage(f"Archived {client}. Check Show archived to see it again.", 8000)
+        else:
+            self.statusBar().showMessage(f"{'Archived' if archived else 'Unarchived'} {client}", 5000)
+
+    def delete_selected(self) -> QMessageBox | None:
+        row = self.list_page.selected_row()
+        if row is None or self.service is None:
+            return None
+        eid, client = row.id, row.client
+        return confirm(
+            self, "Delete engagement", f"Delete the engagement for {client}?",
+            "This cannot be undone: its answers, inventory, risks and attachments are removed for good. "
+            "To take it out of the list but keep it, archive it instead.",
+            accept_text="Delete", on_accept=lambda: self._delete(eid, client),
+            alternative=("Archive instead", lambda: self.set_archived(eid, True, client)),
+            destructive=True,
+        )
+
+    def _delete(self, eid: int, client: str) -> None:
+        service = self.service
+        if service is None:
+            return
+        ok, _ = self._attempt("Deleting the engagement", lambda: service.delete(eid))
+        if not ok:
+            return
+        self.refresh()
+        self.statusBar().showMessage(f"Deleted the engagement for {client}", 5000)
+
+    def _after_change(self, eid: int, message: str) -> None:
+        self.refresh(select_id=eid)
+        if self.selected_id() != eid:
+            # The filters hide the new row: clear them rather than leave the consultant guessing.
+            self.list_page.clear_filters()
+            self.select(eid)
+        self.show_details(eid)
+        self.statusBar().showMessage(message, 5000)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run ``fn``: (True, its result), or show why it failed and return (False, None)."""
+        try:
+            return True, fn()
+        except Exception as exc:
+            show_exception(self, what, exc)
+            return False, None
+
+    @contextmanager
+    def _busy(self, message: str) -> Iterator[None]:
+        self.statusBar().showMessage(message)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+
+    def _focus_search(self) -> None:
+        if self.stack.currentWidget() is self.list_page:
+            self.list_page.focus_search()
+
+    def _about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(
+            self, "About Discovery",
+            f"<b>Discovery</b> {__version__}<br>Paid discovery assessments for co-managed IT offers.",
+        )
+
+    # ---- settings ---------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = QSettings()
+        geometry = s.value("mainWindow/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = QGuiApplication.primaryScreen()
+            avail = screen.availableGeometry() if screen else None
+            w, h = 1200, 760
+            if avail is not None:
+                w, h = min(w, avail.width()), min(h, avail.height())
+            self.resize(w, h)
+        state = s.value("mainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("mainWindow/splitter")
+        if splitter is not None:
+            self.list_page.splitter.restoreState(splitter)
+
+    def save_settings(self) -> None:
+        s = QSettings()
+        s.setValue("mainWindow/geometry", self.saveGeometry())
+        s.setValue("mainWindow/state", self.saveState())
+        s.setValue("mainWindow/splitter", self.list_page.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        if self.service is not None:
+            self.service.close()
+            self.service = None
+        super().closeEvent(event)

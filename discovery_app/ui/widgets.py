@@ -1,0 +1,78 @@
+"""Small reusable widgets: centred message pages (loading, empty state, error) and text helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def muted(label: QLabel) -> QLabel:
+    """Help text: the platform's placeholder colour, so it follows light and dark palettes."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def error_colour(palette: QPalette) -> QColor:
+    """A red that reads on the current palette (Qt has no palette role for errors)."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#ff8a80") if dark else QColor("#b3261e")
+
+
+def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    font.setBold(bold)
+    return font
+
+
+class MessagePage(QWidget):
+    """A centred title, a sentence, and optionally buttons saying what to do next."""
+
+    def __init__(self, title: str, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("pageTitle")
+        self.title_label.setFont(scaled_font(self, 1.5, bold=True))
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title_label.setWordWrap(True)
+        self.text_label = QLabel(text)
+        self.text_label.setObjectName("pageText")
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_label.setVisible(bool(text))
+        self._buttons = QHBoxLayout()
+        self._buttons.addStretch(1)
+        self._buttons.addStretch(1)
+
+        inner = QVBoxLayout()
+        inner.setSpacing(12)
+        inner.addWidget(self.title_label)
+        inner.addWidget(self.text_label)
+        inner.addSpacing(8)
+        inner.addLayout(self._buttons)
+        box = QWidget()
+        box.setLayout(inner)
+        box.setMaximumWidth(640)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(3)
+
+    def set_text(self, title: str, text: str = "") -> None:
+        self.title_label.setText(title)
+        self.text_label.setText(text)
+        self.text_label.setVisible(bool(text))
+
+    def add_button(self, button: QPushButton) -> QPushButton:
+        self._buttons.insertWidget(self._buttons.count() - 1, button)
+        return button

@@ -1,0 +1,57 @@
+"""Driving the real widgets the way a consultant does: clicks, keys, visible text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTableView, QWidget
+
+# A small valid form package (id "mini"): the real forms/ may be mid-edit.
+FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
+
+
+def visible_column(table: QTableView, column: int = 0) -> list[str]:
+    model = table.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def row_of(table: QTableView, text: str, column: int = 0) -> int:
+    return visible_column(table, column).index(text)
+
+
+def cell_center(table: QTableView, row: int, column: int = 0):
+    index: QModelIndex = table.model().index(row, column)
+    table.scrollTo(index)
+    return table.visualRect(index).center()
+
+
+def click_row(qtbot, table: QTableView, row: int) -> None:
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell_center(table, row))
+
+
+def double_click_row(qtbot, table: QTableView, row: int) -> None:
+    # QTest sends only the double-click event; a real one follows a press and release.
+    pos = cell_center(table, row)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def wait_for_modal(qtbot, kind: type[QWidget] = QMessageBox) -> QWidget:
+    found: list[QWidget] = []
+
+    def check() -> None:
+        w = QApplication.activeModalWidget()
+        assert isinstance(w, kind) and w.isVisible()
+        found.append(w)
+
+    qtbot.waitUntil(check, timeout=3000)
+    return found[-1]
+
+
+def button(box: QMessageBox, text: str) -> QPushButton:
+    for b in box.buttons():
+        if b.text().replace("&", "") == text:
+            assert isinstance(b, QPushButton)
+            return b
+    raise AssertionError(f"no button {text!r} in {[b.text() for b in box.buttons()]}")
