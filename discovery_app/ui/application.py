@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..paths import AppPaths
@@ -33,7 +34,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """Discovery's own icon, in every size drawn (resources/icons); empty if not found."""
+    from .. import resources
+
+    icon = QIcon()
+    try:
+        folder = resources.resource("icons")
+    except resources.ResourceMissing:
+        return icon
+    for png in sorted(folder.glob("discovery-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:

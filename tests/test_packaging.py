@@ -1,0 +1,163 @@
+"""Packaging facts that must agree: pyproject.toml, briefcase.toml, the package and its CLI.
+
+No Qt here: these run anywhere Python runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from importlib import import_module, metadata
+from pathlib import Path
+
+import pytest
+
+import discovery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = "discovery_app"
+SUBCOMMANDS = ("list", "show", "import", "export-json", "forms", "demo")
+
+
+@pytest.fixture(scope="module")
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return tomllib.loads((ROOT / "briefcase.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def briefcase(pyproject: dict) -> dict:
+    return pyproject["tool"]["briefcase"]
+
+
+@pytest.fixture(scope="module")
+def briefcase_app(briefcase: dict) -> dict:
+    return briefcase["app"][APP]
+
+
+def test_manifest_names_the_briefcase_app(manifest: dict, briefcase: dict, briefcase_app: dict):
+    assert list(briefcase["app"]) == [manifest["app"]["name"]] == [APP]
+    assert manifest["app"]["formal_name"] == briefcase_app["formal_name"]
+
+
+def test_versions_agree(pyproject: dict, manifest: dict, briefcase: dict, briefcase_app: dict):
+    versions = {
+        "pyproject [project].version": pyproject["project"]["version"],
+        "pyproject [tool.briefcase].version": briefcase["version"],
+        "briefcase.toml [app].version": manifest["app"]["version"],
+        "discovery_app.__version__": discovery_app.__version__,
+    }
+    if "version" in briefcase_app:
+        versions["pyproject [tool.briefcase.app.discovery_app].version"] = briefcase_app["version"]
+    assert len(set(versions.values())) == 1, versions
+
+
+def test_bundle_id_agrees(manifest: dict, briefcase: dict, briefcase_app: dict):
+    # As Briefcase derives it (AppConfig.bundle_identifier): bundle + "." + the app name with
+    # "_" replaced by "-", lowercased. It is what the built app, its signature and its
+    # notarization carry, so the release tooling must use the same string.
+    bundle = briefcase_app.get("bundle", briefcase["bundle"])
+    expected = f"{bundle}.{APP.replace('_', '-').lower()}"
+    assert manifest["app"]["bundle_id"] == expected
+    # Apple allows only letters, digits, "-" and "." in a bundle identifier.
+    assert re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", expected)
+
+
+def test_manifest_targets_and_channel(manifest: dict):
+    assert manifest["app"]["channel"] in {"stable", "beta"}
+    formats = {name: target["format"] for name, target in manifest["targets"].items()}
+    assert formats == {"windows": "msi", "macOS": "dmg", "linux": "deb"}
+
+
+def test_signing_names_environment_variables_not_secrets(manifest: dict):
+    signing = manifest["signing"]
+    assert signing, "briefcase.toml [signing] is empty"
+    for key, value in signing.items():
+        assert key.endswith("_env"), (
+            f"[signing] {key}: only *_env keys (variable names) belong here"
+        )
+        assert re.fullmatch(r"DISCOVERY_[A-Z0-9_]+", value), f"[signing] {key} = {value!r}"
+
+
+def test_sources_exist_and_carry_runtime_files(briefcase_app: dict):
+    sources = briefcase_app["sources"]
+    missing = [s for s in sources if not (ROOT / s).is_dir()]
+    assert not missing, f"sources that are not folders in the checkout: {missing}"
+    # Only sources are copied into a bundle: everything read at run time must be among them.
+    for needed in (APP, "forms", "resources"):
+        assert needed in sources
+    for test_source in briefcase_app.get("test_sources", []):
+        assert (ROOT / test_source).is_dir(), test_source
+
+
+def test_icon_folder_exists(briefcase_app: dict):
+    icon = Path(briefcase_app["icon"])
+    assert icon.suffix == "", "Briefcase wants the icon path without extension"
+    assert icon.parent == Path("resources/icons")
+    assert (ROOT / icon.parent).is_dir(), f"{icon.parent}/ is missing"
+
+
+def test_briefcase_test_entry_exists(briefcase_app: dict):
+    assert "tests" in briefcase_app.get("test_sources", [])
+    assert (ROOT / "tests" / f"{APP}.py").is_file()
+
+
+def test_console_entry_point_is_declared(pyproject: dict):
+    target = pyproject["project"]["scripts"]["discovery-app"]
+    module_name, _, func_name = target.partition(":")
+    assert module_name == f"{APP}.__main__"
+    assert callable(getattr(import_module(module_name), func_name))
+
+
+def test_installed_entry_point_matches(pyproject: dict):
+    installed = metadata.entry_points(group="console_scripts", name="discovery-app")
+    if not installed:
+        pytest.skip("discovery-app is not installed here (pip install -e .)")
+    assert {ep.value for ep in installed} == {pyproject["project"]["scripts"]["discovery-app"]}
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", APP, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_runs_and_names_every_subcommand():
+    result = _run_cli("--help")
+    assert result.returncode == 0, result.stderr
+    for command in SUBCOMMANDS:
+        assert re.search(rf"^\s+{re.escape(command)}\b", result.stdout, re.M), (
+            f"--help does not list {command!r}:\n{result.stdout}"
+        )
+    assert "--db" in result.stdout
+
+
+def test_forms_help_names_check():
+    result = _run_cli("forms", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "check" in result.stdout
+
+
+def test_version_flag():
+    result = _run_cli("--version")
+    assert result.returncode == 0, result.stderr
+    assert discovery_app.__version__ in result.stdout
+
+
+def test_readme_names_every_subcommand():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in SUBCOMMANDS:
+        assert f"discovery-app {command}" in readme, command
