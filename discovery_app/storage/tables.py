@@ -152,6 +152,7 @@ class InventoryRow(SQLModel, table=True):
     warranty_end: date | None = None
     notes: str = ""
     source: str = ""
+    import_batch: str | None = Field(default=None, max_length=40, index=True)
 
 
 class StandardRow(SQLModel, table=True):
