@@ -6,7 +6,13 @@ import sys
 
 
 def main() -> int:
+    import signal
+
     from .cli import main as cli_main
+
+    if hasattr(signal, "SIGPIPE"):
+        # `discovery-app list | head` should stop quietly, as other command-line tools do.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     return cli_main(sys.argv[1:])
 

@@ -105,32 +105,38 @@ NOTES = {
     "mfa_coverage": "MFA on Microsoft 365 mailboxes only; VPN and CCH logins are password only.",
 }
 
+# What the walk-through found per standards category (by id); a category not listed is aligned
+# on the provider's standard product.
+STANDARDS_FOUND: dict[str, tuple[StandardStatus, str, ExceptionDecision | None, str]] = {
+    "rmm": (StandardStatus.EXCEPTION, "Previous provider's RMM (agent on 38 of 58 devices)",
+            ExceptionDecision.REMEDIATE, "Replace during onboarding; the incumbent removes its agent at exit."),
+    "psa": (StandardStatus.MISSING, "", None, "Requests arrive by email and hallway conversations."),
+    "patching": (StandardStatus.EXCEPTION, "Manual Windows Update, monthly at best", ExceptionDecision.REMEDIATE,
+                 "Six machines are two or more cumulative updates behind."),
+    "documentation": (StandardStatus.MISSING, "", None, "Passwords and network notes live in Marcus's notebook."),
+    "endpoint_protection": (StandardStatus.EXCEPTION, "Consumer antivirus, three different brands",
+                            ExceptionDecision.REMEDIATE, "Two subscriptions have expired."),
+    "mdr": (StandardStatus.MISSING, "", None, "Nobody watches alerts outside office hours."),
+    "mfa": (StandardStatus.EXCEPTION, "Microsoft 365 mailboxes only", ExceptionDecision.REMEDIATE,
+            "VPN and the tax software take passwords only."),
+    "password_manager": (StandardStatus.EXCEPTION, "Shared spreadsheet of passwords", ExceptionDecision.REMEDIATE, ""),
+    "security_awareness": (StandardStatus.MISSING, "", None, "Training at onboarding only."),
+    "backup": (StandardStatus.EXCEPTION, "Windows Server Backup to USB disks", ExceptionDecision.REMEDIATE,
+               "No copy leaves the building; the tax database is not in the job."),
+    "saas_backup": (StandardStatus.MISSING, "", None, "Microsoft 365 mail and files have no backup."),
+    "firewall": (StandardStatus.EXCEPTION, "SonicWall TZ370 and TZ270 (support until 2027)",
+                 ExceptionDecision.EXCEPTION_LANE, "The client keeps them until the support contract ends."),
+    "wifi": (StandardStatus.EXCEPTION, "Ubiquiti in Portland; a consumer router in Salem", ExceptionDecision.REMEDIATE, ""),
+    "dns_filtering": (StandardStatus.MISSING, "", None, ""),
+}
+
+
 def _standard_plan(pkg: FormPackage) -> list[StandardAssessment]:
-    """Assess every category of the form; a realistic mix for a firm like this one."""
-    plan = {
-        0: (StandardStatus.EXCEPTION, "Previous provider's RMM (agent on 38 of 52 devices)", ExceptionDecision.REMEDIATE),
-        1: (StandardStatus.MISSING, "", None),
-        2: (StandardStatus.EXCEPTION, "Consumer antivirus, three different brands", ExceptionDecision.REMEDIATE),
-        3: (StandardStatus.MISSING, "", None),
-        4: (StandardStatus.EXCEPTION, "Windows Server Backup to USB disks", ExceptionDecision.REMEDIATE),
-        5: (StandardStatus.ALIGNED, "Microsoft 365 Business Standard", None),
-        6: (StandardStatus.EXCEPTION, "SonicWall TZ370 (under support until 2027)", ExceptionDecision.EXCEPTION_LANE),
-        7: (StandardStatus.ALIGNED, "", None),
-        8: (StandardStatus.MISSING, "", None),
-        9: (StandardStatus.EXCEPTION, "Shared spreadsheet of passwords", ExceptionDecision.REMEDIATE),
-        10: (StandardStatus.MISSING, "", None),
-        11: (StandardStatus.NOT_APPLICABLE, "", None),
-    }
+    """Assess every category of the form as the walk-through found it."""
     out = []
-    for i, cat in enumerate(pkg.standards):
-        status, tool, decision = plan.get(i, (StandardStatus.ALIGNED, "", None))
-        if status is StandardStatus.ALIGNED and not tool:
-            tool = cat.standard_products[0]
-        note = {
-            StandardStatus.EXCEPTION: "Client asked to keep it for now; see decision.",
-            StandardStatus.MISSING: "Nothing in place today.",
-            StandardStatus.NOT_APPLICABLE: "Not used by this client.",
-        }.get(status, "")
+    for cat in pkg.standards:
+        status, tool, decision, note = STANDARDS_FOUND.get(
+            cat.id, (StandardStatus.ALIGNED, cat.standard_products[0], None, ""))
         out.append(StandardAssessment(category_id=cat.id, current_tool=tool, status=status, decision=decision, notes=note))
     return out
 

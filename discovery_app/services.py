@@ -12,6 +12,8 @@ from typing import Any
 from . import __version__, formsio
 from .domain import answers as answers_mod
 from .domain import fit as fit_mod
+from .domain import matrix as matrix_mod
+from .domain import pricing as pricing_mod
 from .domain.engagement import (
     STATUS_FLOW,
     Engagement,
@@ -268,6 +270,20 @@ class DiscoveryService:
             "risks": len(eng.risks),
             "remediation_items": len(eng.remediation),
         }
+
+    # ---- pricing and the responsibility matrix --------------------------------------------
+
+    def quote(self, eid: int) -> pricing_mod.Quote:
+        """The engagement priced with the form it was run with."""
+        eng = self.get(eid)
+        try:
+            return pricing_mod.build_quote(eng, self.form_of(eng))
+        except pricing_mod.PricingError as exc:
+            raise ServiceError(f"Cannot price engagement {eid}: {exc}") from exc
+
+    def matrix(self, eid: int) -> matrix_mod.MatrixReport:
+        """The responsibility matrix checked for exactly one Accountable party, with lane shares."""
+        return matrix_mod.build_matrix(self.get(eid).responsibilities)
 
     # ---- interchange ------------------------------------------------------------------------
 
