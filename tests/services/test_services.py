@@ -129,3 +129,10 @@ def test_demo_is_complete_enough_for_every_export(tmp_path):
     assert any(r.evidence for r in eng.risks)
     assert {i.phase.value for i in eng.remediation} == {"stabilization", "roadmap"}
     assert len(eng.responsibilities) > len(pkg.responsibilities.functions)  # plus a custom row
+
+
+def test_changes_to_a_missing_engagement_say_so(service):
+    for change in (lambda: service.archive(404), lambda: service.update_engagement(404, consultant="Pat"),
+                   lambda: service.set_status(404, Status.IN_REVIEW), lambda: service.duplicate(404)):
+        with pytest.raises(ServiceError, match="There is no engagement 404"):
+            change()

@@ -1,20 +1,16 @@
-"""The use cases the GUI and the command line share: every read and write goes through here."""
+"""Engagements: create, list, answer, change status, archive, duplicate, delete, JSON in and out."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import __version__, formsio
-from .domain import answers as answers_mod
-from .domain import fit as fit_mod
-from .domain import matrix as matrix_mod
-from .domain import pricing as pricing_mod
-from .domain.engagement import (
+from .. import __version__
+from ..domain import answers as answers_mod
+from ..domain import fit as fit_mod
+from ..domain.engagement import (
     STATUS_FLOW,
     Engagement,
     EngagementHeader,
@@ -22,18 +18,10 @@ from .domain.engagement import (
     Status,
     new_uid,
 )
-from .domain.forms import FormPackage
-from .export import interchange
-from .export.atomic import write_atomic
-from .paths import AppPaths
-from .storage import repository as repo
-from .storage.db import Store, open_store
-
-log = logging.getLogger(__name__)
-
-
-class ServiceError(Exception):
-    """A request the service cannot carry out; the message is for the consultant."""
+from ..export import interchange
+from ..export.atomic import write_atomic
+from ..storage import repository as repo
+from .base import ServiceBase, ServiceError
 
 
 @dataclass(frozen=True)
@@ -61,62 +49,7 @@ class EngagementSummary:
         }
 
 
-class DiscoveryService:
-    def __init__(self, store: Store, forms_root: Path | None = None):
-        self.store = store
-        self._forms_root = forms_root
-        self._snapshots: dict[str, FormPackage] = {}
-
-    @classmethod
-    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> DiscoveryService:
-        store = open_store(paths.db, backup_dir=paths.backups)
-        return cls(store, forms_root)
-
-    def close(self) -> None:
-        self.store.dispose()
-
-    # ---- forms ------------------------------------------------------------------------------
-
-    @cached_property
-    def form_results(self) -> list[formsio.LoadResult]:
-        from . import resources
-
-        root = self._forms_root or resources.forms_dir()
-        results = formsio.load_all(root)
-        for r in results:
-            for e in r.errors:
-                log.warning("form %s: %s", r.folder.name, e)
-        return results
-
-    def forms(self) -> list[FormPackage]:
-        """The valid form packages, newest version of each id first."""
-        pkgs = [r.package for r in self.form_results if r.ok and r.package]
-        return sorted(pkgs, key=lambda p: (p.id, -p.version))
-
-    def form(self, key: str | None = None) -> FormPackage:
-        pkgs = self.forms()
-        if not pkgs:
-            raise ServiceError("No valid form package is installed; run 'discovery-app forms check'.")
-        if key is None:
-            default = repo.get_setting(self.store, "default_form")
-            key = default if isinstance(default, str) else None
-        if key is None:
-            return pkgs[0]
-        for p in pkgs:
-            if key in (p.key, p.id):
-                return p
-        raise ServiceError(f"There is no valid form {key!r}; installed: {', '.join(p.key for p in pkgs)}.")
-
-    def form_of(self, eng: EngagementHeader) -> FormPackage:
-        """The exact form copy an engagement was run with (not whatever is in forms/ today)."""
-        pkg = self._snapshots.get(eng.form_hash)
-        if pkg is None:
-            pkg = formsio.package_from_json(repo.form_snapshot(self.store, eng.form_hash))
-            self._snapshots[eng.form_hash] = pkg
-        return pkg
-
-    # ---- engagements ------------------------------------------------------------------------
-
+class EngagementsMixin(ServiceBase):
     def create_engagement(
         self,
         client_name: str,
@@ -144,20 +77,6 @@ class DiscoveryService:
             form_hash=pkg.content_hash(),
         )
         return self.save_new(eng, pkg)
-
-    def save_new(self, eng: Engagement, pkg: FormPackage, attachments: dict[str, bytes] | None = None) -> int:
-        eid = repo.insert_engagement(
-            self.store, eng, form_snapshot_json=pkg.canonical_json(), form_title=pkg.title,
-            attachment_data=attachments,
-        )
-        log.info("engagement %s created", eid)
-        return eid
-
-    def get(self, eid: int) -> Engagement:
-        try:
-            return repo.load_engagement(self.store, eid)
-        except repo.NotFound as exc:
-            raise ServiceError(f"There is no engagement {eid}.") from exc
 
     def list_engagements(self, *, include_archived: bool = False) -> list[EngagementSummary]:
         headers = repo.list_headers(self.store, include_archived=include_archived)
@@ -190,7 +109,10 @@ class DiscoveryService:
             raise ServiceError("Use set_status to change the status.")
         if "client_name" in fields and not str(fields["client_name"]).strip():
             raise ServiceError("The client name cannot be empty.")
-        repo.update_header(self.store, eid, **fields)
+        try:
+            repo.update_header(self.store, eid, **fields)
+        except repo.NotFound as exc:
+            raise ServiceError(f"There is no engagement {eid}.") from exc
 
     def set_status(self, eid: int, status: Status) -> None:
         current = self._header(eid).status
@@ -202,7 +124,10 @@ class DiscoveryService:
         repo.update_header(self.store, eid, status=status)
 
     def archive(self, eid: int, archived: bool = True) -> None:
-        repo.update_header(self.store, eid, archived=archived)
+        try:
+            repo.update_header(self.store, eid, archived=archived)
+        except repo.NotFound as exc:
+            raise ServiceError(f"There is no engagement {eid}.") from exc
 
     def delete(self, eid: int) -> None:
         try:
@@ -247,12 +172,6 @@ class DiscoveryService:
                         rec[key] = fix(rec[key])
         return data, mapping
 
-    def _header(self, eid: int) -> EngagementHeader:
-        h = repo.header(self.store, eid)
-        if h is None:
-            raise ServiceError(f"There is no engagement {eid}.")
-        return h
-
     # ---- summary ----------------------------------------------------------------------------
 
     def summary(self, eid: int) -> dict[str, Any]:
@@ -272,18 +191,6 @@ class DiscoveryService:
         }
 
     # ---- pricing and the responsibility matrix --------------------------------------------
-
-    def quote(self, eid: int) -> pricing_mod.Quote:
-        """The engagement priced with the form it was run with."""
-        eng = self.get(eid)
-        try:
-            return pricing_mod.build_quote(eng, self.form_of(eng))
-        except pricing_mod.PricingError as exc:
-            raise ServiceError(f"Cannot price engagement {eid}: {exc}") from exc
-
-    def matrix(self, eid: int) -> matrix_mod.MatrixReport:
-        """The responsibility matrix checked for exactly one Accountable party, with lane shares."""
-        return matrix_mod.build_matrix(self.get(eid).responsibilities)
 
     # ---- interchange ------------------------------------------------------------------------
 
@@ -314,10 +221,3 @@ class DiscoveryService:
             eng = Engagement.model_validate(data)
         return self.save_new(eng.model_copy(update={"id": None}), parsed.form, attachments)
 
-    # ---- settings ---------------------------------------------------------------------------
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        return repo.get_setting(self.store, key, default)
-
-    def set_setting(self, key: str, value: Any) -> None:
-        repo.set_setting(self.store, key, value)

@@ -1,0 +1,134 @@
+"""Engagement commands: list, show, import, export-json, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..services import DiscoveryService
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("list", help="list engagements", description="List engagements, newest change first.")
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s.add_argument("--all", action="store_true", help="include archived engagements")
+    s.set_defaults(handler=run_list)
+
+    s = sub.add_parser("show", help="show one engagement", description="Show one engagement's summary.")
+    s.add_argument("id", type=int, metavar="ID")
+    s.add_argument("--json", action="store_true", help="print the full engagement as JSON")
+    s.set_defaults(handler=run_show)
+
+    s = sub.add_parser(
+        "import", help="import an engagement file (.json)",
+        description="Import an engagement file written by export-json. Prints the new engagement's id. "
+        "A file with any problem imports nothing.",
+    )
+    s.add_argument("file", type=Path, metavar="FILE.json")
+    s.set_defaults(handler=run_import)
+
+    s = sub.add_parser(
+        "export-json", help="export an engagement to a JSON file",
+        description="Write one engagement, its form and attachments to a JSON file (see docs/engagement-format.md).",
+    )
+    s.add_argument("id", type=int, metavar="ID")
+    s.add_argument("file", type=Path, metavar="FILE")
+    s.set_defaults(handler=run_export_json)
+
+    s = sub.add_parser(
+        "demo", help="create a complete sample engagement",
+        description="Create a realistic sample engagement (a 45-person accounting firm with two sites) "
+        "and print its id.",
+    )
+    s.set_defaults(handler=run_demo)
+
+
+def run_list(args: argparse.Namespace, service: DiscoveryService) -> int:
+    rows = service.list_engagements(include_archived=args.all)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        _print_table(rows)
+    return 0
+
+
+def run_show(args: argparse.Namespace, service: DiscoveryService) -> int:
+    if args.json:
+        print(service.get(args.id).model_dump_json(indent=2))
+    else:
+        _print_show(service, args.id)
+    return 0
+
+
+def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
+    from ..export.interchange import InterchangeError
+
+    try:
+        eid = service.import_json(args.file)
+    except InterchangeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return 1
+    print(eid)
+    return 0
+
+
+def run_export_json(args: argparse.Namespace, service: DiscoveryService) -> int:
+    from ..export.atomic import ExportError
+
+    try:
+        path = service.export_json(args.id, args.file)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {path}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace, service: DiscoveryService) -> int:
+    from ..demo import create_demo
+
+    print(create_demo(service))
+    return 0
+
+
+def _print_table(rows: list) -> None:
+    if not rows:
+        print("No engagements yet. Create one in the app, or run 'discovery-app demo'.")
+        return
+    head = ("ID", "Client", "Status", "Consultant", "Updated", "Fit", "Done")
+    data = [
+        (str(r.header.id), r.header.client_name, r.header.status.value, r.header.consultant,
+         r.header.updated_at.strftime("%Y-%m-%d %H:%M"), r.fit_verdict, f"{r.completion}%")
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(d[i]) for d in data)) for i, h in enumerate(head)]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for d in data:
+        print("  ".join(v.ljust(w) for v, w in zip(d, widths, strict=True)))
+
+
+def _print_show(service: DiscoveryService, eid: int) -> None:
+    eng = service.get(eid)
+    s = service.summary(eid)
+    fit, prog = s["fit"], s["progress"]
+    print(f"{eng.client_name}  (engagement {eng.id}, {eng.status.value})")
+    print(f"  Form:        {eng.form_id} version {eng.form_version}")
+    print(f"  Consultant:  {eng.consultant or '-'}")
+    print(f"  IT owner:    {eng.internal_it_owner or '-'}")
+    print(f"  Sites:       {', '.join(x.name for x in eng.sites) or '-'}")
+    print(f"  Answers:     {prog.answered} of {prog.required} required ({prog.percent}%)")
+    print(f"  Fit:         {fit.label} ({fit.score})")
+    for reason in fit.reasons[:6]:
+        print(f"               {reason}")
+    print(f"  Inventory:   {len(eng.inventory)} items ({s['devices']} devices)")
+    print(f"  Standards:   {len(eng.standards)} assessed")
+    print(f"  Risks:       {len(eng.risks)}")
+    print(f"  Remediation: {len(eng.remediation)} items")
+    print(f"  Updated:     {eng.updated_at:%Y-%m-%d %H:%M} UTC")
+
+
