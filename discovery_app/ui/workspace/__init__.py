@@ -1,0 +1,1 @@
+"""The engagement workspace: a navigator of sections and one page per section."""

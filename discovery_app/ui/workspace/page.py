@@ -1,0 +1,80 @@
+"""The contract every section page of the engagement workspace follows.
+
+The workspace shows a navigator of sections on the left and one page at a time. Each page is a
+:class:`WorkspacePage` in its own module under ``discovery_app/ui/workspace/`` and is listed in
+``discovery_app/ui/workspace/registry.py``. A page:
+
+- is built once per workspace with the :class:`PageContext` (service, engagement id, undo stack);
+- reads what it shows through the service in :meth:`load` (called when the engagement is opened
+  and whenever :meth:`WorkspacePage.reload` is asked for, e.g. after an undo);
+- saves every edit through the service as it is made (no Save button), pushing a
+  ``QUndoCommand`` onto ``context.undo_stack`` whose ``redo``/``undo`` go through the service too;
+- emits :attr:`changed` after a save so the summary panel and navigator refresh, and
+  :attr:`status` with a short message for the status bar ("Saved");
+- reports its progress (``(done, total)`` or None) and whether something on it is invalid, for the
+  navigator's marks; and what blocks export, for the Review & export page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from ...services import DiscoveryService
+
+
+@dataclass
+class PageContext:
+    service: DiscoveryService
+    engagement_id: int
+    undo_stack: QUndoStack
+
+
+class WorkspacePage(QWidget):
+    """Base class of a workspace section page."""
+
+    #: Emitted after the page saved an edit (the summary and navigator refresh).
+    changed = Signal()
+    #: A short message for the status bar.
+    status = Signal(str)
+
+    #: Stable id of the section (used for shortcuts, settings and tests).
+    section_id: str = ""
+    #: Navigator label.
+    title: str = ""
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    @property
+    def service(self) -> DiscoveryService:
+        return self.context.service
+
+    @property
+    def engagement_id(self) -> int:
+        return self.context.engagement_id
+
+    def load(self) -> None:
+        """Read the engagement's data for this page from the service and show it."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        self.load()
+
+    def progress(self) -> tuple[int, int] | None:
+        """(done, total) for the navigator, or None when the page has no notion of progress."""
+        return None
+
+    def has_problem(self) -> bool:
+        """True when something on the page is invalid (the navigator shows a warning mark)."""
+        return False
+
+    def export_blockers(self) -> list[str]:
+        """Plain sentences saying what on this page blocks the client-facing export."""
+        return []
