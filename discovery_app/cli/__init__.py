@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..paths import AppPaths
-from . import engagements, forms, quote
+from . import engagements, forms, inventory, quote
 
-COMMAND_MODULES = (engagements, forms, quote)
+COMMAND_MODULES = (engagements, forms, inventory, quote)
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
 names another. Run 'discovery-app COMMAND --help' for each command's options."""

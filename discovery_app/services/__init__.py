@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from .base import ServiceBase, ServiceError
 from .engagements import EngagementsMixin, EngagementSummary
+from .inventory import InventoryMixin
 from .pricing import PricingMixin
 
 __all__ = ["DiscoveryService", "EngagementSummary", "ServiceBase", "ServiceError"]
 
 
-class DiscoveryService(EngagementsMixin, PricingMixin, ServiceBase):
+class DiscoveryService(EngagementsMixin, InventoryMixin, PricingMixin, ServiceBase):
     """Every use case of the app, on one store."""

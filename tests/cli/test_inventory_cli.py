@@ -1,0 +1,85 @@
+"""`discovery-app inventory import ID FILE [--skip-bad]` through the real entry point."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+GOOD = (
+    "Display Name,Device Class,OS Name,Serial Number,Location,Warranty End\r\n"
+    "PDX-WS01,WINDOWS_WORKSTATION,Windows 11 Pro,5CG1234,Portland,03/31/2027\r\n"
+    "PDX-DC01,WINDOWS_SERVER,Windows Server 2019,VM-42,Portland,2026-12-01\r\n"
+    "PDX-SW01,NMS_SWITCH,,SG12AB,Portland,\r\n"
+)
+BAD_LINES = "PDX-WS09,WINDOWS_WORKSTATION,Windows 11,1.23457E+11,Portland,\r\n,WINDOWS_SERVER,,X,,\r\n"
+
+
+def run(db, *args):
+    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
+    return subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), *args],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    assert run(db, "demo").stdout.strip() == "1"
+    return db
+
+
+def inventory_names(db):
+    return [i["name"] for i in json.loads(run(db, "show", "1", "--json").stdout)["inventory"]]
+
+
+def test_clean_file_imports_every_row(db, tmp_path):
+    before = inventory_names(db)
+    f = tmp_path / "ninja.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(f))
+    assert proc.returncode == 0, proc.stderr
+    assert "Imported 3 of 3 rows into engagement 1." in proc.stdout
+    assert "'Device Class' -> kind" in proc.stderr and "CRLF" in proc.stderr
+    assert inventory_names(db) == [*before, "PDX-WS01", "PDX-DC01", "PDX-SW01"]
+    shown = json.loads(run(db, "show", "1", "--json").stdout)["inventory"][-2]
+    assert (shown["kind"], shown["warranty_end"]) == ("server", "2026-12-01")
+
+
+def test_any_bad_row_imports_nothing_and_lists_rejects(db, tmp_path):
+    before = inventory_names(db)
+    f = tmp_path / "ninja.csv"
+    f.write_text(GOOD + BAD_LINES, encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(f))
+    assert proc.returncode == 1
+    assert "rejected: ninja.csv, line 5:" in proc.stderr and "scientific notation" in proc.stderr
+    assert "rejected: ninja.csv, line 6: Name is empty" in proc.stderr
+    assert "nothing was imported" in proc.stderr
+    assert inventory_names(db) == before
+
+
+def test_skip_bad_imports_the_good_rows(db, tmp_path):
+    f = tmp_path / "ninja.csv"
+    f.write_text(GOOD + BAD_LINES, encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(f), "--skip-bad")
+    assert proc.returncode == 0
+    assert "Imported 3 of 5 rows into engagement 1; 2 rejected." in proc.stdout
+    assert "line 5" in proc.stderr and "line 6" in proc.stderr
+
+
+def test_nothing_imported_exits_non_zero(db, tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("Display Name,Serial Number\n,1\nX,2.5E+12\n", encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(f), "--skip-bad")
+    assert proc.returncode == 1
+    assert "Imported 0 of 2 rows" in proc.stdout
+
+
+def test_unreadable_file_is_a_clear_error(db, tmp_path):
+    f = tmp_path / "old.xls"
+    f.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(64))
+    proc = run(db, "inventory", "import", "1", str(f))
+    assert proc.returncode == 1
+    assert "old Excel .xls file" in proc.stderr
