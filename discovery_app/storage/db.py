@@ -1,10 +1,25 @@
-"""Opening the store: engine, PRAGMAs, integrity, schema version and migrations.
+"""Opening the store: engine, PRAGMAs, integrity, schema version, backups and migrations.
 
-Everything SQLite-specific lives in this package. Durability promise: a save that returned is
-on disk. WAL with ``synchronous=FULL`` keeps that promise across power loss as well as app
-crashes, for about half a millisecond per commit (measured, see shared/PLATFORM.md); NORMAL
-would be faster but may lose the last commits on power loss, which for hours of on-site work
-that cannot be redone is the wrong trade.
+Everything SQLite-specific lives in this package.
+
+Durability promise: a save that returned is on disk. Every edit is one transaction
+(``engine.begin()`` in :mod:`.repository`). In WAL mode a commit appends the transaction's pages
+and a commit frame to the ``-wal`` file; with ``synchronous=FULL`` SQLite fsyncs the WAL at every
+commit, before the commit returns. So a commit that returned survives an app crash *and* a power
+cut or an OS crash. ``synchronous=NORMAL`` in WAL mode is equally safe against an app crash (the
+data is in the OS cache, which outlives the process) and never corrupts the file, but it fsyncs
+only at checkpoints, so the last commits before a power cut may roll back. For hours of on-site
+work that cannot be redone, we pay the fsync: about half a millisecond per commit here (measured,
+see shared/PLATFORM.md), invisible next to a consultant's typing. The crash test
+(tests/durability/test_crash.py, benchmarks/crash_test.py) kills a writer with SIGKILL many times
+and finds every confirmed edit and an intact file; it cannot pull the power cord, which is what
+FULL is for.
+
+On open: ``quick_check``; a damaged, foreign or newer file is refused and never changed, and the
+message names the newest good backup. Before anything writes, a backup is taken with the online
+backup API (unless the newest one already holds this content), and another before a migration.
+Write errors SQLite reports as "disk full", "read-only" or "locked" become :class:`StoreError`
+subclasses whose message says what happened and that earlier work is safe.
 """
 
 from __future__ import annotations
@@ -12,7 +27,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +52,49 @@ class StoreTooNew(StoreError):
 
 
 class StoreDamaged(StoreError):
+    """The file is damaged or unreadable; ``backup`` is the newest good backup, if any."""
+
+    def __init__(self, message: str, backup: backup.BackupInfo | None = None):
+        super().__init__(message)
+        self.backup = backup
+
+
+class StoreFull(StoreError):
     pass
+
+
+class StoreReadOnly(StoreError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+_SAFE = "The change was not saved; everything saved before it is safe."
+
+
+def _translate(context: Any) -> None:
+    """Engine ``handle_error`` hook: SQLite's write failures in words, as :class:`StoreError`."""
+    orig = context.original_exception
+    if not isinstance(orig, sqlite3.Error):
+        return
+    text = str(orig).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        raise StoreFull(
+            f"The disk is full. {_SAFE} Free some disk space, then make the change again."
+        ) from orig
+    if "readonly" in text or "read-only" in text:
+        raise StoreReadOnly(
+            f"The database file cannot be written (it or its folder is read-only). {_SAFE} "
+            "Move it to a folder you can write to, or start Discovery with --db PATH."
+        ) from orig
+    if "database is locked" in text or "database is busy" in text:
+        raise StoreLocked(
+            f"The database file is locked by another program (a second Discovery, or a cloud "
+            f"sync tool such as OneDrive or Dropbox). {_SAFE} Close the other program or pause "
+            "syncing, then make the change again; keep the database outside synced folders."
+        ) from orig
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -52,6 +109,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 def make_engine(path: Path) -> Engine:
     engine = sa.create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "handle_error", _translate)
     return engine
 
 
@@ -60,6 +118,9 @@ class Store:
     path: Path
     engine: Engine
     migrated_from: str | None = None
+    backup_dir: Path | None = None
+    # Set when the automatic backup on open could not be written (the store still opened).
+    backup_warning: str | None = None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -111,10 +172,7 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
             if existed and check_integrity:
                 result = conn.execute(sa.text("PRAGMA quick_check")).scalar()
                 if result != "ok":
-                    raise StoreDamaged(
-                        f"The database {path} is damaged ({result}). It has not been changed; "
-                        "restore the newest good backup."
-                    )
+                    raise _damaged(path, f"is damaged ({result})", backup_dir)
             rev = current_revision(conn)
             if rev is not None and rev not in KNOWN_REVISIONS:
                 raise StoreTooNew(
@@ -126,8 +184,13 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
                 raise StoreError(f"{path} is an SQLite file but not a Discovery database.")
         if rev != HEAD_REVISION:
             if existed and rev is not None and backup_dir is not None:
-                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-                backup.copy_database(engine, backup_dir / f"before-migration-{rev}-{stamp}.sqlite3")
+                try:
+                    backup.copy_database(engine, backup.new_backup_path(backup_dir, f"before-migration-{rev}"))
+                except (OSError, sqlite3.Error) as exc:
+                    raise StoreError(
+                        f"Could not back up {path} before upgrading it ({exc}); it has not been "
+                        f"changed. Make room in {backup_dir} and start again."
+                    ) from exc
             with engine.begin() as conn:
                 upgrade(conn)
             log.info("database schema migrated from %s to %s", rev, HEAD_REVISION)
@@ -135,9 +198,7 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
         engine.dispose()
         orig = getattr(exc, "orig", exc)
         if "not a database" in str(orig) or "malformed" in str(orig):
-            raise StoreDamaged(
-                f"{path} is not a readable Discovery database ({orig}). It has not been changed."
-            ) from exc
+            raise _damaged(path, f"is not a readable Discovery database ({orig})", backup_dir) from exc
         if "readonly" in str(orig) or "unable to open" in str(orig):
             raise StoreError(
                 f"Cannot write to {path} ({orig}). Choose a folder you can write to (--db PATH)."
@@ -146,4 +207,37 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
     except StoreError:
         engine.dispose()
         raise
-    return Store(path, engine, migrated_from=rev if rev != HEAD_REVISION else None)
+    store = Store(path, engine, migrated_from=rev if rev != HEAD_REVISION else None, backup_dir=backup_dir)
+    if existed and rev == HEAD_REVISION and backup_dir is not None:
+        store.backup_warning = backup_on_open(store)
+    return store
+
+
+def backup_on_open(store: Store) -> str | None:
+    """Take the on-open backup (before anything else writes) unless the newest automatic backup
+    already holds this content; returns a warning for the consultant if it could not be taken."""
+    assert store.backup_dir is not None
+    if not backup.is_due(store.path, store.backup_dir, timedelta(0)):
+        return None
+    try:
+        backup.make_backup(store.engine, store.backup_dir, "open")
+    except backup.BackupError as exc:
+        log.warning("backup on open failed: %s", exc)
+        return f"{exc} Your work is still saved in the database, but it has no fresh backup."
+    return None
+
+
+def _damaged(path: Path, what: str, backup_dir: Path | None) -> StoreDamaged:
+    good = backup.newest_good_backup(backup_dir, KNOWN_REVISIONS) if backup_dir is not None else None
+    msg = f"The database {path} {what}. It has not been changed."
+    if good is None:
+        msg += " There is no good backup to restore"
+        msg += f" in {backup_dir}." if backup_dir is not None else "."
+    else:
+        count = "?" if good.engagements is None else good.engagements
+        msg += (
+            f" The newest good backup is {good.path} (taken {good.taken_at:%Y-%m-%d %H:%M}, "
+            f"{count} engagement{'s' if count != 1 else ''}). To restore it, use File > Restore "
+            f'backup, or run: discovery-app restore "{good.path}"'
+        )
+    return StoreDamaged(msg, good)

@@ -287,3 +287,158 @@ def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
     wanted = list(uids)
     with store.engine.connect() as conn:
         return {r[0] for r in conn.execute(sa.select(t.c.uid).where(t.c.uid.in_(wanted)))}
+
+
+def replace_children_many(store: Store, eid: int, collections: dict[str, Sequence[BaseModel]]) -> None:
+    """Replace several child collections (e.g. inventory, risks, remediation) in one transaction."""
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        for attr, records in collections.items():
+            model = CHILD_TABLES[attr]
+            ct = _t(model)
+            conn.execute(ct.delete().where(ct.c.engagement_id == eid))
+            if records:
+                rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
+                conn.execute(ct.insert(), rows)
+
+
+# ---- inventory: single-item and bulk edits (no rewrite of the whole inventory) ---------------
+
+_CHUNK = 500  # uids per IN (...) clause, well under SQLite's parameter limit
+
+
+def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
+    values = list(values)
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+def update_inventory_item(store: Store, eid: int, item: BaseModel) -> None:
+    """Overwrite one inventory item's fields, found by its uid."""
+    t = _t(InventoryRow)
+    values = _row_values(InventoryRow, item)
+    uid = values.pop("uid")
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        if conn.execute(t.update().where(t.c.engagement_id == eid, t.c.uid == uid).values(**values)).rowcount != 1:
+            raise NotFound(f"there is no inventory item {uid} in engagement {eid}")
+
+
+def update_inventory_fields(store: Store, eid: int, changes: Sequence[tuple[Sequence[str], dict[str, Any]]]) -> int:
+    """Bulk edits in one transaction: for each (uids, {field: value}), set those fields on those items."""
+    t = _t(InventoryRow)
+    n = 0
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        for uids, fields in changes:
+            for chunk in _chunks(uids):
+                n += conn.execute(t.update().where(t.c.engagement_id == eid, t.c.uid.in_(chunk)).values(**fields)).rowcount
+    return n
+
+
+def inventory_items_at(store: Store, eid: int, uids: Sequence[str]) -> list[tuple[int, dict[str, Any]]]:
+    """(position, field values) of the given items, in position order."""
+    t = _t(InventoryRow)
+    cols = [t.c[name] for name in _columns(InventoryRow)]
+    out: list[tuple[int, dict[str, Any]]] = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(uids):
+            rows = conn.execute(sa.select(t.c.position, *cols).where(t.c.engagement_id == eid, t.c.uid.in_(chunk)))
+            out += [(r.position, {k: v for k, v in r._mapping.items() if k != "position"}) for r in rows]
+    return sorted(out, key=lambda p: p[0])
+
+
+def delete_inventory_items(store: Store, eid: int, uids: Sequence[str]) -> int:
+    t = _t(InventoryRow)
+    n = 0
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        for chunk in _chunks(uids):
+            n += conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.uid.in_(chunk))).rowcount
+    return n
+
+
+def insert_inventory_at(store: Store, eid: int, positioned: Sequence[tuple[int, BaseModel]]) -> None:
+    """Put items back at the positions they had (undo of a delete)."""
+    t = _t(InventoryRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        if positioned:
+            conn.execute(t.insert(), [dict(_row_values(InventoryRow, r), engagement_id=eid, position=p) for p, r in positioned])
+
+
+# ---- standards: one category at a time --------------------------------------------------------
+
+def standard_assessments(store: Store, eid: int) -> list[dict[str, Any]]:
+    model = CHILD_TABLES["standards"]
+    t = _t(model)
+    cols = [t.c[name] for name in _columns(model)]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(*cols).where(t.c.engagement_id == eid).order_by(t.c.position, t.c.id)).mappings()
+        return [dict(r) for r in rows]
+
+
+def set_standard_assessment(store: Store, eid: int, category_id: str, record: BaseModel | None) -> None:
+    """Insert, replace or (with ``None``) remove the assessment of one standards category."""
+    model = CHILD_TABLES["standards"]
+    t = _t(model)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        existing = conn.execute(
+            sa.select(t.c.id).where(t.c.engagement_id == eid, t.c.category_id == category_id)).first()
+        if record is None:
+            if existing is not None:
+                conn.execute(t.delete().where(t.c.id == existing.id))
+            return
+        values = _row_values(model, record)
+        if existing is None:
+            pos = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1)).where(t.c.engagement_id == eid)).scalar_one() + 1
+            conn.execute(t.insert().values(engagement_id=eid, position=pos, **values))
+        else:
+            conn.execute(t.update().where(t.c.id == existing.id).values(**values))
+
+
+def children(store: Store, eid: int, attr: str) -> list[dict[str, Any]]:
+    """One child collection of an engagement (e.g. ``"time_log"``) as column dicts, in order."""
+    model = CHILD_TABLES[attr]
+    ct = _t(model)
+    cols = [ct.c[name] for name in _columns(model)]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(*cols).where(ct.c.engagement_id == eid).order_by(ct.c.position, ct.c.id))
+        return [dict(r) for r in rows.mappings()]
+
+
+# ---- attachments: one file at a time, with its bytes ------------------------------------------
+
+def insert_attachment(store: Store, eid: int, record: BaseModel, data: bytes, position: int | None = None) -> None:
+    """Store one attachment and its bytes (at ``position``, or after the others)."""
+    t = _t(AttachmentRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        if position is None:
+            position = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1)).where(t.c.engagement_id == eid)).scalar_one() + 1
+        conn.execute(t.insert().values(engagement_id=eid, position=position, data=data, **_row_values(AttachmentRow, record)))
+
+
+def delete_attachment(store: Store, eid: int, uid: str) -> tuple[int, dict[str, Any], bytes | None]:
+    """Remove one attachment; returns (position, field values, bytes) so it can be put back."""
+    t = _t(AttachmentRow)
+    cols = [t.c[name] for name in _columns(AttachmentRow)]
+    with store.engine.begin() as conn:
+        row = conn.execute(sa.select(t.c.id, t.c.position, t.c.data, *cols).where(t.c.engagement_id == eid, t.c.uid == uid)).mappings().first()
+        if row is None:
+            raise NotFound(f"there is no attachment {uid} in engagement {eid}")
+        _touch(conn, eid)
+        conn.execute(t.delete().where(t.c.id == row["id"]))
+    fields = {k: row[k] for k in _columns(AttachmentRow)}
+    return row["position"], fields, row["data"]
+
+
+def attachment_blob(store: Store, eid: int, uid: str) -> bytes | None:
+    """The bytes of one attachment (None when the store has none for it)."""
+    t = _t(AttachmentRow)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t.c.data).where(t.c.engagement_id == eid, t.c.uid == uid)).first()
+    if row is None:
+        raise NotFound(f"there is no attachment {uid} in engagement {eid}")
+    return row[0]
