@@ -6,7 +6,10 @@ Run from the repository root, under a virtual X server:
 
 Writes docs/screenshots/welcome-empty.png (a new, empty store),
 docs/screenshots/engagement-list.png (the demo engagement and a few others, with the demo's
-summary open) and docs/screenshots/new-engagement.png (the New engagement dialog). Nothing touches the consultant's real database or settings. Look at the images
+summary open), docs/screenshots/new-engagement.png (the New engagement dialog), and from the demo
+engagement's workspace workspace-questionnaire.png (a questionnaire section), workspace-client.png
+(Client & sites), workspace-fit.png (the Fit page) and settings.png (the Settings dialog).
+Nothing touches the consultant's real database or settings. Look at the images
 after running: a missing font shows as boxes instead of text, silently.
 """
 
@@ -102,6 +105,49 @@ def shoot(paths: AppPaths, target: Path, show_id: int | None = None, dialog_targ
     window.close()
 
 
+PROFILE = {
+    "name": "Harbor IT Partners", "brand_colour": "#1f5fa8", "contact_name": "Dana Whitfield",
+    "contact_email": "dana@harborit.example", "contact_phone": "+1 503 555 0142",
+    "website": "https://harborit.example", "address": "400 SW Main St, Suite 900\nPortland, OR 97204",
+    "proposal_validity_days": 30, "page_size": "Letter",
+    "terms": "The discovery fee is due on acceptance. Work outside the agreed scope needs a priced change order.",
+}
+
+
+def shoot_workspace(paths: AppPaths, eid: int) -> None:
+    from discovery_app.services import DiscoveryService
+
+    service = DiscoveryService.open(paths)
+    try:
+        service.save_app_settings(PROFILE, None, "USD")
+    finally:
+        service.close()
+    window = MainWindow()
+    window.resize(*SIZE)
+    window.move(0, 0)
+    window.show()
+    if not QTest.qWaitForWindowExposed(window, 5000):
+        raise SystemExit("the window was never exposed: is this running under xvfb-run?")
+    if not open_store_into(window, paths):
+        raise SystemExit(f"could not open {paths.db}")
+    view = window.workspace.view or window.workspace.open(eid)
+    if view is None:
+        raise SystemExit("the demo engagement's workspace did not open")
+    for section, name in (("q:service_desk", "workspace-questionnaire.png"), ("client", "workspace-client.png"),
+                          ("fit", "workspace-fit.png")):
+        view.go_to(section, focus=True)
+        window.statusBar().clearMessage()
+        QTest.qWait(400)
+        save(window.grab().toImage(), OUT / name)
+    dialog = window.open_settings()
+    if dialog is None:
+        raise SystemExit("the Settings dialog did not open")
+    QTest.qWait(400)
+    save(dialog.grab().toImage(), OUT / "settings.png")
+    dialog.reject()
+    window.close()
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="discovery-shots-") as tmp:
         base = Path(tmp)
@@ -115,6 +161,8 @@ def main() -> int:
         paths = AppPaths.resolve(base / "demo.sqlite3")
         shown = seed(paths)
         shoot(paths, OUT / "engagement-list.png", shown, dialog_target=OUT / "new-engagement.png")
+        if shown is not None:
+            shoot_workspace(paths, shown)
     return 0
 
 

@@ -99,6 +99,45 @@ class MainActions:
             shortcuts=["Ctrl+Q"], name="actionQuit", style_widget=w,
         )
 
+        # ---- the engagement workspace ----
+        self.open = make_action(
+            w, "&Open", "Open the selected engagement's workspace",
+            icon=SP.SP_DialogOpenButton, shortcuts=[Key.Open], name="actionOpen", style_widget=w,
+        )
+        self.back = make_action(
+            w, "&Engagements", "Back to the list of engagements; everything is already saved",
+            icon=SP.SP_ArrowBack, shortcuts=["Ctrl+L"], name="actionBack", style_widget=w,
+        )
+        self.undo = make_action(
+            w, "&Undo", "Undo the last change in this engagement",
+            shortcuts=["Ctrl+Z"], name="actionUndo",
+        )
+        self.redo = make_action(
+            w, "&Redo", "Redo the change just undone",
+            shortcuts=["Ctrl+Shift+Z", Key.Redo], name="actionRedo",
+        )
+        self.next_section = make_action(
+            w, "&Next section", "Go to the next section", shortcuts=["Ctrl+PgDown"], name="actionNextSection",
+        )
+        self.previous_section = make_action(
+            w, "&Previous section", "Go to the previous section", shortcuts=["Ctrl+PgUp"],
+            name="actionPreviousSection",
+        )
+        self.toggle_summary = make_action(
+            w, "&Summary panel", "Show or hide the live summary beside the workspace",
+            shortcuts=["F9"], name="actionToggleSummary",
+        )
+        self.toggle_summary.setCheckable(True)
+        self.toggle_summary.setChecked(True)
+        self.timer = make_action(
+            w, "Start or stop the discovery &timer", "Time this discovery against its fee",
+            shortcuts=["Ctrl+T"], name="actionTimer",
+        )
+        self.settings = make_action(
+            w, "&Settings…", "Provider profile, default form and currency",
+            icon=SP.SP_FileDialogDetailedView, shortcuts=["Ctrl+,"], name="actionSettings", style_widget=w,
+        )
+
     def set_archive_mode(self, unarchive: bool) -> None:
         icon = SP.SP_DirOpenIcon if unarchive else SP.SP_DirClosedIcon
         self.archive.setIcon(self._window.style().standardIcon(icon))

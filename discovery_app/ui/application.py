@@ -16,7 +16,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from ..paths import AppPaths
 from .main_window import MainWindow
@@ -60,8 +60,16 @@ def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None
     try:
         service = DiscoveryService.open(paths, forms_root=forms_root)
     except StoreError as exc:
+        from ..storage.db import StoreDamaged
+
         log.warning("cannot open the store: %s", exc)
         window.show_store_error(str(exc))
+        if isinstance(exc, StoreDamaged) and exc.backup is not None:
+            from .restore_dialog import open_restore_dialog
+
+            button = window.error_page.add_button(QPushButton("Restore a backup…"))
+            button.clicked.connect(lambda: open_restore_dialog(
+                window, paths=paths, on_restored=lambda _kept: open_store_into(window, paths, forms_root)))
         show_message(
             window, "Cannot open the database", str(exc),
             informative="Nothing in the database was changed. Quit Discovery, deal with the file "

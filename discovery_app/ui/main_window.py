@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -30,6 +31,7 @@ from .engagement_table import rows_from_summaries
 from .messages import confirm, show_exception, show_message
 from .new_engagement_dialog import FormChoice, NewEngagement, NewEngagementDialog
 from .widgets import MessagePage, muted
+from .workspace_host import WorkspaceHost
 
 if TYPE_CHECKING:
     from ..services import DiscoveryService
@@ -75,7 +77,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.db_label = muted(QLabel())
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyIndicator")
+        self.busy_bar.setRange(0, 0)  # indeterminate: something is under way
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.workspace = WorkspaceHost(self)
         self._connect()
         self._restore_settings()
         self.show_loading()
@@ -86,15 +95,29 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.new, a.demo])
+        file_menu.addActions([a.new, a.open, a.demo])
+        file_menu.addSeparator()
+        file_menu.addAction("&Open archive…", self.open_archive)
+        file_menu.addAction("Save &archive…", self.save_archive)
+        file_menu.addAction("&Restore backup…", self.restore_backup)
+        file_menu.addSeparator()
+        file_menu.addAction(a.settings)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit = bar.addMenu("&Edit")
+        edit.addActions([a.undo, a.redo])
+        edit.addSeparator()
         edit.addActions([a.duplicate, a.archive, a.delete])
         edit.addSeparator()
         edit.addAction(a.find)
         view = bar.addMenu("&View")
         view.addActions([a.show_archived, a.refresh])
+        view.addSeparator()
+        view.addAction(a.toggle_summary)
+        go = bar.addMenu("&Go")
+        go.addActions([a.back, a.next_section, a.previous_section])
+        go.addSeparator()
+        go.addAction(a.timer)
         bar.addMenu("&Help").addAction(a.about)
 
     def _build_toolbar(self) -> None:
@@ -103,7 +126,7 @@ class MainWindow(QMainWindow):
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tb.addActions([a.new, a.duplicate, a.archive, a.delete])
+        tb.addActions([a.new, a.open, a.duplicate, a.archive, a.delete])
         tb.addSeparator()
         tb.addAction(a.refresh)
         self.addToolBar(tb)
@@ -119,11 +142,12 @@ class MainWindow(QMainWindow):
         a.refresh.triggered.connect(lambda: self.refresh())
         a.find.triggered.connect(self._focus_search)
         a.about.triggered.connect(self._about)
+        a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.show_archived.toggled.connect(self.archived_check.setChecked)
         self.archived_check.toggled.connect(a.show_archived.setChecked)
         self.list_page.selection_changed.connect(self._update_actions)
-        self.list_page.activated.connect(self.show_details)
+        self.list_page.activated.connect(self.workspace.open)
         self.list_page.current_changed.connect(self._follow_current)
 
     # ---- states -----------------------------------------------------------------------------
@@ -148,9 +172,48 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(f"Database: {service.store.path}")
         self.refresh()
         self.statusBar().showMessage("Ready", 3000)
+        if service.store.backup_warning:
+            self.statusBar().showMessage(service.store.backup_warning, 15000)
+        # backup_if_due decides: something changed and ten minutes since the last copy.
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(60_000)
+        self._backup_timer.timeout.connect(self._backup_if_due)
+        self._backup_timer.start()
+        self.workspace.restore_last()
+
+    def _backup_if_due(self) -> None:
+        if self.service is not None:
+            self._attempt("Backing up", self.service.backup_if_due)
+
+    def open_archive(self) -> None:
+        if self.service is None:
+            return
+        from .archive_dialogs import OpenArchiveDialog
+
+        dialog = OpenArchiveDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.opened.connect(lambda eid: self._after_change(eid, "Opened the archive as a new engagement"))
+        dialog.open()
+
+    def save_archive(self) -> None:
+        row = self.list_page.selected_row()
+        if row is None or self.service is None:
+            self.statusBar().showMessage("Select an engagement to save as an archive", 5000)
+            return
+        from .archive_dialogs import SaveArchiveDialog
+
+        dialog = SaveArchiveDialog(self.service, row.id, row.client, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 5000))
+        dialog.open()
+
+    def restore_backup(self) -> None:
+        from .restore_dialog import open_restore_dialog
+
+        open_restore_dialog(self, service=self.service, on_restored=lambda _kept: self.refresh())
 
     def _show_current_page(self) -> None:
-        if self.service is None:
+        if self.service is None or self.workspace.view is not None:
             return
         page = self.list_page if self.list_page.has_rows() else self.empty_page
         if self.stack.currentWidget() is not page:
@@ -188,17 +251,23 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         a = self.actions
-        ready = self.service is not None
-        row = self.list_page.selected_row() if ready else None
+        # Inside a workspace the list's commands (and their shortcuts, Del among them) rest.
+        in_list = self.service is not None and self.workspace.view is None
+        row = self.list_page.selected_row() if in_list else None
         for action in (a.new, a.demo, a.refresh):
-            action.setEnabled(ready)
-        for action in (a.duplicate, a.archive, a.delete):
+            action.setEnabled(in_list)
+        for action in (a.open, a.duplicate, a.archive, a.delete):
             action.setEnabled(row is not None)
+        a.settings.setEnabled(self.service is not None)
         a.set_archive_mode(bool(row and row.archived))
+        self.workspace.update_actions()
+
+    def update_actions(self) -> None:
+        self._update_actions()
 
     def _follow_current(self, eid: int) -> None:
-        """With the details panel open, it follows the current row."""
-        if self.details.isVisible() and eid != self.details.engagement_id:
+        """The details panel shows the current row; double-click or Enter opens it."""
+        if eid != self.details.engagement_id or not self.details.isVisible():
             self.show_details(eid)
 
     def show_details(self, eid: int) -> None:
@@ -346,17 +415,40 @@ class MainWindow(QMainWindow):
     @contextmanager
     def _busy(self, message: str) -> Iterator[None]:
         self.statusBar().showMessage(message)
+        self.busy_bar.show()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         try:
             yield
         finally:
             QApplication.restoreOverrideCursor()
+            self.busy_bar.hide()
             self.statusBar().clearMessage()
 
+    busy = _busy
+
+    def attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
+        return self._attempt(what, fn)
+
     def _focus_search(self) -> None:
-        if self.stack.currentWidget() is self.list_page:
+        if self.workspace.view is not None and self.stack.currentWidget() is self.workspace.view:
+            self.workspace.view.find_question()
+        elif self.stack.currentWidget() is self.list_page:
             self.list_page.focus_search()
+
+    def open_settings(self) -> QWidget | None:
+        service = self.service
+        if service is None:
+            return None
+        from .settings_dialog import SettingsDialog
+
+        ok, dialog = self._attempt("Opening the settings", lambda: SettingsDialog(service, self))
+        if not ok or dialog is None:
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda: self.statusBar().showMessage("Settings saved", 3000))
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         from .. import __version__
@@ -393,6 +485,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        # Keep the engagement remembered: it opens again on the next start.
+        self.workspace.close_workspace(forget=False, refresh=False)
         if self.service is not None:
             self.service.close()
             self.service = None

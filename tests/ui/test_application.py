@@ -95,8 +95,21 @@ def test_run_shows_the_window_then_opens_the_store(qtbot, qapp, paths, monkeypat
         qapp.quit()
 
     QTimer.singleShot(0, watch)
-    QTimer.singleShot(10_000, qapp.quit)  # never hang the suite
-    assert application.run(paths) == 0
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(qapp.quit)  # never hang the suite...
+    guard.start(10_000)
+    try:
+        assert application.run(paths) == 0
+    finally:
+        guard.stop()  # ...nor quit the event loop of whichever test runs 10 s later
+        # quit() leaves Qt's "quit now" flag set: until an event loop runs again, timers and
+        # deleteLater never fire in the tests after this one. Entering a loop clears it.
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        QTimer.singleShot(0, loop.quit)
+        loop.exec()
     window = seen["window"]
     assert isinstance(window, MainWindow)
     assert seen["first_page"] is window.loading_page

@@ -158,16 +158,15 @@ def test_completion_is_right_aligned(make_window, service):
     assert Qt.AlignmentFlag(align) & Qt.AlignmentFlag.AlignRight
 
 
-def test_double_click_shows_the_summary(qtbot, make_window, service):
+def test_the_current_row_shows_its_summary(qtbot, make_window, service):
     eid, _ = seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
     service.update_engagement(eid, internal_it_owner="Sam Ortiz")
     service.set_answer(eid, "employee_count", 45)
     service.set_answer(eid, "has_internal_it", True)
     service.set_answer(eid, "internal_it_owner", "Sam Ortiz")
     window = make_window(service)
-    assert not window.details.isVisible()
 
-    double_click_row(qtbot, window.table, row_of(window.table, "Acme Dental"))
+    click_row(qtbot, window.table, row_of(window.table, "Acme Dental"))
 
     d = window.details
     assert d.isVisible()
@@ -179,19 +178,29 @@ def test_double_click_shows_the_summary(qtbot, make_window, service):
     assert "Good fit" in d.fields["fit"].text()
     assert "Named internal IT owner" in d.reasons.text()
 
-    # With the panel open, moving the selection follows it.
+    # Moving the selection follows it.
     click_row(qtbot, window.table, row_of(window.table, "Birch"))
     assert d.title.text() == "Birch"
     assert d.fields["it_owner"].text() == "Not named yet"
 
 
-def test_enter_on_a_row_shows_the_summary(qtbot, make_window, service):
+def test_double_click_opens_the_workspace(qtbot, make_window, service):
+    seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
+    window = make_window(service)
+    double_click_row(qtbot, window.table, row_of(window.table, "Birch"))
+    assert window.workspace.view is not None
+    assert window.workspace.view.isVisible()
+    assert window.workspace.view.title_label.text() == "Birch"
+
+
+def test_enter_on_a_row_opens_the_workspace(qtbot, make_window, service):
     seed(service, ("Acme", "Ann"))
     window = make_window(service)
     click_row(qtbot, window.table, 0)
-    qtbot.keyClick(window.table, Qt.Key.Key_Return)
-    assert window.details.isVisible()
     assert window.details.title.text() == "Acme"
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.workspace.view is not None and window.workspace.view.isVisible()
+    assert window.windowTitle().startswith("Acme")
 
 
 def test_delete_asks_first_and_suggests_archive(qtbot, make_window, service):

@@ -42,6 +42,8 @@ class WorkspacePage(QWidget):
     changed = Signal()
     #: A short message for the status bar.
     status = Signal(str)
+    #: Asks the workspace to bring this page to the front (e.g. after undoing an edit made on it).
+    show_requested = Signal()
 
     #: Stable id of the section (used for shortcuts, settings and tests).
     section_id: str = ""
@@ -78,3 +80,20 @@ class WorkspacePage(QWidget):
     def export_blockers(self) -> list[str]:
         """Plain sentences saying what on this page blocks the client-facing export."""
         return []
+
+    # ---- optional: the workspace calls these; the defaults suit most pages ------------------
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the page's first field (after Ctrl+PgDown, a navigator click)."""
+        self.focusNextChild()
+
+    def flush(self) -> None:
+        """Save any edit still waiting (typing is saved after a short pause); called before
+        undo, section changes and closing."""
+
+    def find_targets(self) -> list[tuple[str, str]]:
+        """(key, label) pairs Ctrl+F can find on this page, e.g. question ids and labels."""
+        return []
+
+    def reveal(self, key: str) -> None:
+        """Scroll to and focus what :meth:`find_targets` named ``key``."""

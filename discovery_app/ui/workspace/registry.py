@@ -20,3 +20,27 @@ AFTER_QUESTIONNAIRE = (
     "pricing_page:PricingPage",
     "review_page:ReviewPage",
 )
+
+
+def page_class(entry: str) -> type | None:
+    """The page class an entry names, or None when its module is not there (yet)."""
+    import importlib
+    import logging
+
+    module_name, _, class_name = entry.partition(":")
+    full = f"{__package__}.{module_name}"
+    try:
+        module = importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        logging.getLogger(__name__).exception("workspace page %s cannot be imported", entry)
+        return None
+    except Exception:
+        # A page with a bug must not take the whole workspace down: skip it, loudly in the log.
+        logging.getLogger(__name__).exception("workspace page %s cannot be imported", entry)
+        return None
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        logging.getLogger(__name__).error("workspace page %s: %s has no %s", entry, full, class_name)
+    return cls

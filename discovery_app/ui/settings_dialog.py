@@ -1,0 +1,240 @@
+"""Settings: the provider profile the proposals are branded with, the default form, the currency.
+
+Stored in the database through the service (not in QSettings), so they travel with the data and
+survive upgrades of the app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .widgets import error_colour, muted
+
+if TYPE_CHECKING:
+    from ..services import DiscoveryService
+
+CURRENCIES = ("USD", "CAD", "EUR", "GBP", "AUD", "NZD", "CHF")
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    """A form label whose &-mnemonic focuses ``widget`` (for rows whose field is a layout)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+class SettingsDialog(QDialog):
+    saved = Signal()
+
+    def __init__(self, service: DiscoveryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.service = service
+        current = service.app_settings()
+        p = current.profile
+
+        def line(name: str, value: str, placeholder: str = "") -> QLineEdit:
+            e = QLineEdit(value)
+            e.setObjectName(f"settings_{name}")
+            e.setPlaceholderText(placeholder)
+            return e
+
+        # ---- provider profile ----
+        self.name_edit = line("name", p.name, "Your company, as on the proposal")
+        self.logo_edit = line("logo_path", p.logo_path, "A PNG or JPEG file")
+        browse = QPushButton("Browse…")
+        browse.setObjectName("settings_browseLogo")
+        browse.clicked.connect(self._browse_logo)
+        self.logo_preview = QLabel()
+        self.logo_preview.setObjectName("settings_logoPreview")
+        self.logo_preview.setFixedHeight(48)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_edit, 1)
+        logo_row.addWidget(browse)
+        self.colour_edit = line("brand_colour", p.brand_colour, "#1f5fa8")
+        self.colour_edit.setMaxLength(7)
+        self.colour_edit.setMaximumWidth(self.colour_edit.fontMetrics().horizontalAdvance("#0000000") + 24)
+        self.colour_button = QPushButton("Choose…")
+        self.colour_button.setObjectName("settings_chooseColour")
+        self.colour_button.clicked.connect(self._choose_colour)
+        self.swatch = QLabel()
+        self.swatch.setFixedSize(28, 20)
+        self.swatch.setAutoFillBackground(True)
+        colour_row = QHBoxLayout()
+        colour_row.addWidget(self.colour_edit)
+        colour_row.addWidget(self.swatch)
+        colour_row.addWidget(self.colour_button)
+        colour_row.addStretch(1)
+        self.contact_edit = line("contact_name", p.contact_name, "Who the client calls")
+        self.email_edit = line("contact_email", p.contact_email, "name@example.com")
+        self.phone_edit = line("contact_phone", p.contact_phone)
+        self.website_edit = line("website", p.website, "https://")
+        self.address_edit = QPlainTextEdit(p.address)
+        self.address_edit.setObjectName("settings_address")
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setFixedHeight(self.address_edit.fontMetrics().lineSpacing() * 3 + 14)
+
+        profile = QWidget()
+        pf = QFormLayout()
+        QVBoxLayout(profile).addLayout(pf)
+        profile.layout().addStretch(1)
+        pf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        pf.addRow("&Provider name:", self.name_edit)
+        pf.addRow(_buddy("&Logo:", self.logo_edit), logo_row)
+        pf.addRow("", self.logo_preview)
+        pf.addRow(_buddy("Brand &colour:", self.colour_edit), colour_row)
+        pf.addRow("", muted(QLabel("The one accent colour of the proposal: headings, cover band, table headers.")))
+        pf.addRow("Con&tact:", self.contact_edit)
+        pf.addRow("&Email:", self.email_edit)
+        pf.addRow("P&hone:", self.phone_edit)
+        pf.addRow("&Website:", self.website_edit)
+        pf.addRow("&Address:", self.address_edit)
+
+        # ---- proposals ----
+        self.validity_spin = QSpinBox()
+        self.validity_spin.setObjectName("settings_validity")
+        self.validity_spin.setRange(1, 365)
+        self.validity_spin.setSuffix(" days")
+        self.validity_spin.setValue(p.proposal_validity_days)
+        self.page_combo = QComboBox()
+        self.page_combo.setObjectName("settings_pageSize")
+        self.page_combo.addItem("Letter (8.5 × 11 in)", "Letter")
+        self.page_combo.addItem("A4 (210 × 297 mm)", "A4")
+        self.page_combo.setCurrentIndex(max(0, self.page_combo.findData(p.page_size)))
+        self.terms_edit = QPlainTextEdit(p.terms)
+        self.terms_edit.setObjectName("settings_terms")
+        self.terms_edit.setTabChangesFocus(True)
+        self.terms_edit.setPlaceholderText("Payment terms, change-order rule, what the fee covers…")
+        proposals = QWidget()
+        prf = QFormLayout()
+        QVBoxLayout(proposals).addLayout(prf)
+        prf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        prf.addRow("Proposals are &valid for:", self.validity_spin)
+        prf.addRow("Page si&ze:", self.page_combo)
+        prf.addRow("&Terms:", self.terms_edit)
+
+        # ---- defaults ----
+        self.form_combo = QComboBox()
+        self.form_combo.setObjectName("settings_defaultForm")
+        self.form_combo.addItem("The newest installed form", None)
+        for pkg in service.forms():
+            self.form_combo.addItem(f"{pkg.title} (version {pkg.version})", pkg.key)
+        index = self.form_combo.findData(current.default_form) if current.default_form else 0
+        if index < 0:  # stored as a bare id: pick that form's newest version
+            index = next((i for i in range(1, self.form_combo.count())
+                          if str(self.form_combo.itemData(i)).split("@")[0] == current.default_form), 0)
+        self.form_combo.setCurrentIndex(index)
+        self.currency_combo = QComboBox()
+        self.currency_combo.setObjectName("settings_currency")
+        self.currency_combo.setEditable(True)
+        self.currency_combo.addItems(list(CURRENCIES))
+        self.currency_combo.setCurrentText(current.currency)
+        defaults = QWidget()
+        df = QFormLayout()
+        QVBoxLayout(defaults).addLayout(df)
+        defaults.layout().addStretch(1)
+        df.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        df.addRow("Default &form:", self.form_combo)
+        df.addRow("", muted(QLabel("What New engagement starts with; you can still choose another.")))
+        df.addRow("C&urrency:", self.currency_combo)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(profile, "Provider profile")
+        self.tabs.addTab(proposals, "Proposals")
+        self.tabs.addTab(defaults, "Defaults")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("settings_error")
+        self.error_label.setWordWrap(True)
+        pal = self.error_label.palette()
+        pal.setColor(self.error_label.foregroundRole(), error_colour(pal))
+        self.error_label.setPalette(pal)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.error_label)
+        lay.addWidget(self.buttons)
+
+        self.colour_edit.textChanged.connect(self._show_swatch)
+        self.logo_edit.textChanged.connect(self._show_logo)
+        self._show_swatch(self.colour_edit.text())
+        self._show_logo(self.logo_edit.text())
+        self.resize(620, 560)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _show_swatch(self, text: str) -> None:
+        colour = QColor(text)
+        pal = self.swatch.palette()
+        pal.setColor(self.swatch.backgroundRole(), colour if colour.isValid() else QColor(Qt.GlobalColor.transparent))
+        self.swatch.setPalette(pal)
+
+    def _show_logo(self, path: str) -> None:
+        pix = QPixmap(path) if path else QPixmap()
+        if pix.isNull():
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("No logo yet" if not path else "This file is not an image Discovery can read")
+        else:
+            self.logo_preview.setPixmap(pix.scaledToHeight(44, Qt.TransformationMode.SmoothTransformation))
+
+    def _browse_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the logo", self.logo_edit.text(),
+                                              "Images (*.png *.jpg *.jpeg *.svg)")
+        if path:
+            self.logo_edit.setText(path)
+
+    def _choose_colour(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.colour_edit.text()), self, "Brand colour")
+        if colour.isValid():
+            self.colour_edit.setText(colour.name())
+
+    def profile_values(self) -> dict[str, object]:
+        return {
+            "name": self.name_edit.text().strip(),
+            "logo_path": self.logo_edit.text().strip(),
+            "brand_colour": self.colour_edit.text().strip(),
+            "contact_name": self.contact_edit.text().strip(),
+            "contact_email": self.email_edit.text().strip(),
+            "contact_phone": self.phone_edit.text().strip(),
+            "website": self.website_edit.text().strip(),
+            "address": self.address_edit.toPlainText().strip(),
+            "proposal_validity_days": self.validity_spin.value(),
+            "terms": self.terms_edit.toPlainText().strip(),
+            "page_size": self.page_combo.currentData(),
+        }
+
+    def accept(self) -> None:
+        from ..services import ServiceError
+
+        try:
+            self.service.save_app_settings(self.profile_values(), self.form_combo.currentData(),
+                                           self.currency_combo.currentText())
+        except ServiceError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.saved.emit()
+        super().accept()

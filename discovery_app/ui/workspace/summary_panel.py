@@ -1,0 +1,148 @@
+"""The live summary beside the workspace: fit, completion, counts, time, and what blocks export."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..widgets import muted, scaled_font
+
+MAX_REASONS = 6
+MAX_BLOCKERS = 12
+
+
+def duration_text(d: timedelta) -> str:
+    minutes = int(d.total_seconds()) // 60
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+class SummaryPanel(QScrollArea):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryPanel")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(10, 10, 10, 10)
+
+        title = QLabel("Summary")
+        title.setFont(scaled_font(self, 1.2, bold=True))
+        self.fit_label = QLabel()
+        self.fit_label.setObjectName("summaryFit")
+        self.fit_label.setFont(scaled_font(self, 1.1, bold=True))
+        self.fit_label.setWordWrap(True)
+        self.reasons = QLabel()
+        self.reasons.setObjectName("summaryReasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.completion_bar = QProgressBar()
+        self.completion_bar.setObjectName("summaryCompletion")
+        self.completion_bar.setRange(0, 100)
+        self.completion_label = muted(QLabel())
+        self.completion_label.setWordWrap(True)
+
+        self.counts: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for key, label in (("users", "Users"), ("devices", "Devices"), ("risks", "Risks"), ("time", "Time spent")):
+            value = QLabel()
+            value.setObjectName(f"summary_{key}")
+            value.setWordWrap(True)
+            self.counts[key] = value
+            form.addRow(f"{label}:", value)
+        self.fee_label = muted(QLabel())
+        self.fee_label.setObjectName("summaryFee")
+        self.fee_label.setWordWrap(True)
+
+        blockers_title = QLabel("Before the proposal can be exported")
+        blockers_title.setFont(scaled_font(self, 1.0, bold=True))
+        blockers_title.setWordWrap(True)
+        self.blockers = QLabel()
+        self.blockers.setObjectName("summaryBlockers")
+        self.blockers.setWordWrap(True)
+        self.blockers.setTextFormat(Qt.TextFormat.RichText)
+
+        for w in (title, self.fit_label, self.reasons):
+            lay.addWidget(w)
+        lay.addSpacing(8)
+        lay.addWidget(self._heading("Completion"))
+        lay.addWidget(self.completion_bar)
+        lay.addWidget(self.completion_label)
+        lay.addSpacing(8)
+        lay.addLayout(form)
+        lay.addWidget(self.fee_label)
+        lay.addSpacing(8)
+        lay.addWidget(blockers_title)
+        lay.addWidget(self.blockers)
+        lay.addStretch(1)
+        self.setWidget(body)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Before the proposal can be") + 40)
+
+    def _heading(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setFont(scaled_font(self, 1.0, bold=True))
+        return label
+
+    def show_summary(self, summary: dict[str, Any], blockers: Sequence[str]) -> None:
+        """``summary``: what ``service.summary`` returns; ``blockers``: plain sentences."""
+        fit, prog = summary["fit"], summary["progress"]
+        self.fit_label.setText(f"{fit.label}: {fit.score} of 100")
+        lines = short_reasons(fit)
+        reasons = lines[:MAX_REASONS]
+        more = len(lines) - len(reasons)
+        items = "".join(f"<li>{r}</li>" for r in reasons)
+        extra = f"<p>… and {more} more on the Fit page</p>" if more > 0 else ""
+        self.reasons.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{extra}" if items else "")
+        self.completion_bar.setValue(prog.percent)
+        self.completion_label.setText(f"{prog.answered} of {prog.required} required answers")
+        users = summary.get("users")
+        self.counts["users"].setText("Not answered yet" if users is None else str(users))
+        self.counts["devices"].setText(str(summary.get("devices", 0)))
+        self.counts["risks"].setText(str(summary.get("risks", 0)))
+        if blockers:
+            shown = list(blockers[:MAX_BLOCKERS])
+            items = "".join(f"<li>{html.escape(b)}</li>" for b in shown)
+            more_b = len(blockers) - len(shown)
+            tail = f"<p>… and {more_b} more</p>" if more_b > 0 else ""
+            self.blockers.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{tail}")
+        else:
+            self.blockers.setText("Nothing: every required answer is in.")
+
+    def show_time(self, spent: timedelta, running: bool, fee: Decimal, currency: str, rate: Decimal | None) -> None:
+        self.counts["time"].setText(duration_text(spent) + (" (timer running)" if running else ""))
+        text = f"Discovery fee {money(fee, currency)}"
+        if rate is not None:
+            text += f": {money(rate, currency)} per hour spent so far"
+        self.fee_label.setText(text)
+
+
+def short_reasons(fit: Any) -> list[str]:
+    """The fit's reasons in a few words each (HTML), concerns first; the Fit page has the rest."""
+    out = [f"<b>Capped at conditional:</b> {html.escape(c)}" for c in fit.capped_by]
+    answered = [r for r in fit.results if r.answered]
+    for r in sorted(answered, key=lambda r: r.score):
+        pct = int((r.score * 100).to_integral_value())
+        kind = "Concern" if r.score < Decimal("0.5") else "Strength"
+        out.append(f"<b>{kind}:</b> {html.escape(r.criterion.label)} ({pct}%)")
+    out += [f"{html.escape(r.criterion.label)}: not answered yet" for r in fit.results if not r.answered]
+    return out

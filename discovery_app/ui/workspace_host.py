@@ -1,0 +1,179 @@
+"""Opening an engagement's workspace in the main window, and the way back to the list.
+
+The window owns the pages; this object owns the open workspace, its actions (undo, sections,
+summary, timer) and what is remembered between runs (the last open engagement, the panes).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+    from .workspace.view import WorkspaceView
+
+log = logging.getLogger(__name__)
+
+LAST_KEY = "workspace/lastEngagement"
+SPLITTER_KEY = "workspace/splitter"
+SUMMARY_KEY = "workspace/summaryVisible"
+
+
+class WorkspaceHost(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.view: WorkspaceView | None = None
+        self.last_open_seconds: float | None = None
+        a = window.actions
+        a.open.triggered.connect(self.open_selected)
+        a.back.triggered.connect(self.close_workspace)
+        a.undo.triggered.connect(lambda: self.view.undo() if self.view else None)
+        a.redo.triggered.connect(lambda: self.view.redo() if self.view else None)
+        a.next_section.triggered.connect(lambda: self.view.next_section() if self.view else None)
+        a.previous_section.triggered.connect(lambda: self.view.previous_section() if self.view else None)
+        a.toggle_summary.toggled.connect(self._set_summary_visible)
+        a.timer.triggered.connect(lambda: self.view.timer.toggle() if self.view else None)
+        a.toggle_summary.setChecked(QSettings().value(SUMMARY_KEY, True, type=bool))
+
+    # ---- open and close ---------------------------------------------------------------------
+
+    def open_selected(self) -> None:
+        eid = self.window.selected_id()
+        if eid is not None:
+            self.open(eid)
+
+    def open(self, eid: int) -> WorkspaceView | None:
+        """Open engagement ``eid`` in the workspace (closing any other first)."""
+        w = self.window
+        service = w.service
+        if service is None:
+            return None
+        if self.view is not None:
+            if self.view.eid == eid:
+                w.stack.setCurrentWidget(self.view)
+                return self.view
+            self.close_workspace()
+        from .workspace.view import WorkspaceView
+
+        started = time.perf_counter()
+        with w.busy("Opening the engagement…"):
+
+            def build() -> WorkspaceView:
+                view = WorkspaceView(service, eid)
+                view.fill_toolbar([w.actions.back], [w.actions.toggle_summary])
+                view.build()
+                view.load()
+                return view
+
+            ok, view = w.attempt("Opening the engagement", build)
+        if not ok or view is None:
+            return None
+        self.last_open_seconds = time.perf_counter() - started
+        log.info("engagement %s opened in %.3f s", eid, self.last_open_seconds)
+        self.view = view
+        view.status_message.connect(self._status)
+        view.title_changed.connect(self._title)
+        stack = view.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.connect(self._stack_changed)
+        view.timer.changed.connect(self._stack_changed)
+        w.stack.addWidget(view)
+        w.stack.setCurrentWidget(view)
+        view.restore_splitter(QSettings().value(SPLITTER_KEY))
+        view.summary.setVisible(w.actions.toggle_summary.isChecked())
+        view.go(0, focus=True)
+        self._title(view.client_name)
+        QSettings().setValue(LAST_KEY, eid)
+        w.toolbar.hide()
+        w.update_actions()
+        w.statusBar().showMessage(f"Opened {view.client_name}", 3000)
+        return view
+
+    def close_workspace(self, *, forget: bool = True, refresh: bool = True) -> None:
+        """Back to the list. Everything is saved already; a running timer stops."""
+        view = self.view
+        if view is None:
+            return
+        w = self.window
+        view.flush()
+        stopped = view.timer.running
+        try:
+            view.timer.stop()
+        except Exception:
+            log.exception("could not stop the discovery timer")
+        self.save_state()
+        if forget:
+            QSettings().remove(LAST_KEY)
+        self.view = None
+        stack = view.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.disconnect(self._stack_changed)
+        w.stack.removeWidget(view)
+        view.deleteLater()
+        w.setWindowTitle("Discovery")
+        w.toolbar.show()
+        if refresh and w.service is not None:
+            w.refresh(select_id=view.eid)
+        w.update_actions()
+        if stopped:
+            w.statusBar().showMessage("The discovery timer was stopped", 5000)
+
+    def restore_last(self) -> None:
+        """Reopen the engagement that was open when Discovery last closed, if it still exists."""
+        value = QSettings().value(LAST_KEY)
+        try:
+            eid = int(value) if value is not None else None
+        except (TypeError, ValueError):
+            eid = None
+        if eid is None or not self.window.list_page.contains(eid):
+            QSettings().remove(LAST_KEY)
+            return
+        self.open(eid)
+
+    # ---- state ------------------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        if self.view is not None:
+            QSettings().setValue(SPLITTER_KEY, self.view.splitter.saveState())
+        QSettings().setValue(SUMMARY_KEY, self.window.actions.toggle_summary.isChecked())
+
+    def update_actions(self) -> None:
+        a = self.window.actions
+        view = self.view
+        inside = view is not None
+        for action in (a.back, a.next_section, a.previous_section, a.toggle_summary, a.timer):
+            action.setEnabled(inside)
+        stack = view.undo_stack if view is not None else None
+        a.undo.setEnabled(bool(stack and stack.canUndo()))
+        a.redo.setEnabled(bool(stack and stack.canRedo()))
+        a.undo.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
+        a.redo.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
+        if view is not None:
+            a.timer.setText("Stop the discovery &timer" if view.timer.running else "Start the discovery &timer")
+
+    def _stack_changed(self, *_args: object) -> None:
+        # The window may be going away (app quitting) while the stack still says goodbye.
+        if self.view is not None and shiboken6.isValid(self.window.actions.undo):
+            self.update_actions()
+
+    def _set_summary_visible(self, visible: bool) -> None:
+        if self.view is not None:
+            self.view.summary.setVisible(visible)
+            if visible:
+                self.view.refresh_summary()
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 2500)
+
+    def _title(self, client: str) -> None:
+        self.window.setWindowTitle(f"{client} — Discovery")
+
+    def current_widget(self) -> QWidget | None:
+        return self.view

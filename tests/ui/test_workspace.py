@@ -1,0 +1,346 @@
+"""The engagement workspace, driven through its real widgets as a consultant would."""
+
+from __future__ import annotations
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from ui_helpers import FORMS, row_of, visible_column, wait_for_modal
+
+from discovery_app.services import DiscoveryService
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def activate(qtbot, window) -> None:
+    """The offscreen platform has no window manager: hand activation back to the window when a
+    popup or dialog took it (a real desktop does this by itself)."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def open_workspace(qtbot, window, client: str):
+    from ui_helpers import click_row
+
+    click_row(qtbot, window.table, row_of(window.table, client))
+    qtbot.keyClick(window.table, Qt.Key.Key_O, CTRL)
+    view = window.workspace.view
+    assert view is not None and view.isVisible()
+    return view
+
+
+def go_to_section(qtbot, window, title: str):
+    """Ctrl+PgDown until the section is shown, as a consultant walks the form."""
+    view = window.workspace.view
+    for _ in range(len(view.pages)):
+        if view.current_page().title == title:
+            return view.current_page()
+        qtbot.keyClick(focused() or window, Qt.Key.Key_PageDown, CTRL)
+    raise AssertionError(f"never reached {title!r}")
+
+
+def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
+    service = DiscoveryService.open(paths, forms_root=FORMS)
+    window = make_window(service)
+
+    # Create it through the New engagement dialog.
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    dialog = wait_for_modal(qtbot, QDialog)
+    qtbot.keyClicks(dialog.client_edit, "Riverside Dental")
+    qtbot.keyClick(dialog.client_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))  # closed and deleted
+    assert "Riverside Dental" in visible_column(window.table)
+    activate(qtbot, window)
+
+    view = open_workspace(qtbot, window, "Riverside Dental")
+    assert window.windowTitle().startswith("Riverside Dental")
+    assert view.navigator.titles()[:3] == ["Client & sites", "Fit", "Profile"]
+    # The client page opens first with the cursor in the client name.
+    assert focused() is view.page("client").edits["client_name"]
+
+    profile = go_to_section(qtbot, window, "Profile")
+    assert view.navigator.marks(2) == ("0/2", False)
+    employees = profile.fields["employee_count"]
+    assert focused() is employees.editor
+
+    # Validation fires in place: 0 employees is refused with the reason, and the section warns.
+    qtbot.keyClicks(employees.editor, "0")
+    qtbot.keyClick(employees.editor, Qt.Key.Key_Return)
+    assert employees.error_label.isVisible()
+    assert employees.error_label.text() == "Must be at least 1."
+    assert view.navigator.marks(2) == ("0/2", True)
+    assert service.answers(view.eid) == {}
+
+    # Fixing it clears the message; Enter moved on to the next question.
+    employees.editor.setFocus()
+    employees.editor.selectAll()
+    qtbot.keyClicks(employees.editor, "45")
+    qtbot.keyClick(employees.editor, Qt.Key.Key_Return)
+    assert not employees.error_label.isVisible()
+    assert service.answers(view.eid)["employee_count"] == (45, "")
+    has_it = profile.fields["has_internal_it"]
+    assert focused() is has_it.focus_widget()
+
+    # A conditional question appears when its condition is met, and goes when it is not.
+    owner = profile.fields["internal_it_owner"]
+    assert not owner.isVisible()
+    assert view.navigator.marks(2) == ("1/2", False)
+    yes = dict((v, b) for v, b in has_it.buttons)[True]
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    assert owner.isVisible()
+    assert view.navigator.marks(2) == ("2/3", False)
+
+    # Typing is saved after a short pause, with a quiet "Saved" in the status bar.
+    qtbot.mouseClick(owner.editor, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(owner.editor, "Sam Ortiz")
+    qtbot.waitUntil(lambda: service.answers(view.eid).get("internal_it_owner") == ("Sam Ortiz", ""), timeout=3000)
+    assert window.statusBar().currentMessage() == "Saved"
+    assert view.navigator.marks(2) == ("3/3", False)
+
+    # A choice by keyboard and a note.
+    adopt = profile.fields["adopt"]
+    activate(qtbot, window)
+    adopt.editor.setFocus()
+    qtbot.keyClick(adopt.editor, Qt.Key.Key_Down)
+    assert service.answers(view.eid)["adopt"][0] == "full"
+    qtbot.mouseClick(owner.note_button, Qt.MouseButton.LeftButton)
+    assert focused() is owner.note_edit
+    qtbot.keyClicks(owner.note_edit, "Also runs the phones")
+    qtbot.keyClick(owner.note_edit, Qt.Key.Key_Tab)
+    assert service.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "Also runs the phones")
+
+    # The summary follows: completion, fit verdict, nothing left before export on this form.
+    qtbot.waitUntil(lambda: view.summary.completion_bar.value() == 100, timeout=3000)
+    assert "Good fit" in view.summary.fit_label.text()
+    assert "every required answer is in" in view.summary.blockers.text()
+
+    # Undo takes back an answer (the note first, then the choice), redo puts it back.
+    owner.editor.setFocus()
+    qtbot.keyClick(owner.editor, Qt.Key.Key_Z, CTRL)
+    assert service.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "")
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
+    assert "adopt" not in service.answers(view.eid)
+    assert adopt.editor.currentIndex() == 0
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL | SHIFT)
+    assert service.answers(view.eid)["adopt"][0] == "full"
+    assert adopt.editor.currentText() == "Fully"
+
+    # Undo the has_internal_it answer: the conditional question hides again.
+    for _ in range(2):
+        qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
+    assert "internal_it_owner" not in service.answers(view.eid)
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
+    assert "has_internal_it" not in service.answers(view.eid)
+    assert not owner.isVisible()
+    for _ in range(4):  # has_internal_it, the owner, the choice, the note
+        qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL | SHIFT)
+    assert owner.isVisible() and owner.editor.text() == "Sam Ortiz"
+    assert owner.note_edit.text() == "Also runs the phones"
+    assert not window.actions.redo.isEnabled()
+
+    # Close the app and open it again on the same database: everything is as it was left.
+    eid = view.eid
+    window.close()
+    again = DiscoveryService.open(paths, forms_root=FORMS)
+    second = make_window(again)
+    view2 = second.workspace.view
+    assert view2 is not None and view2.eid == eid, "the last open engagement opens again"
+    page = view2.page("q:profile")
+    assert page.fields["employee_count"].editor.text() == "45"
+    assert page.fields["has_internal_it"].value() is True
+    assert page.fields["internal_it_owner"].editor.text() == "Sam Ortiz"
+    assert page.fields["internal_it_owner"].note_edit.text() == "Also runs the phones"
+    assert page.fields["adopt"].editor.currentText() == "Fully"
+    assert view2.navigator.marks(view2.pages.index(page)) == ("3/3", False)
+
+    # Back to the list forgets it: the next start shows the list.
+    qtbot.keyClick(second, Qt.Key.Key_L, CTRL)
+    assert second.workspace.view is None
+    assert second.list_page.isVisible()
+    second.close()
+    third = make_window(DiscoveryService.open(paths, forms_root=FORMS))
+    assert third.workspace.view is None
+    third.close()
+
+
+@pytest.fixture
+def mini_eid(service):
+    return service.create_engagement("Acme", form_key="mini", consultant="Ann Lee")
+
+
+def test_every_question_type_saves_what_was_entered(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    money = view.page("q:money")
+    view.go_to("q:money", focus=True)
+
+    qtbot.keyClicks(money.fields["budget"].editor, "12,500")
+    qtbot.keyClick(money.fields["budget"].editor, Qt.Key.Key_Return)
+    hipaa = dict(money.fields["regs"].buttons)["hipaa"]
+    pci = dict(money.fields["regs"].buttons)["pci_dss"]
+    qtbot.mouseClick(pci, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(hipaa, Qt.MouseButton.LeftButton)
+    renewal = money.fields["renewal"]
+    assert renewal.date_edit.text() == "Not answered"
+    renewal.date_edit.setFocus()
+    qtbot.keyClick(renewal.date_edit, Qt.Key.Key_Up)  # from "Not answered", up starts at today
+    qtbot.keyClick(renewal.date_edit, Qt.Key.Key_Return)
+    qtbot.mouseClick(dict(money.fields["docs"].buttons)[4], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(money.fields["ratio"].editor, "0.75")
+    qtbot.keyClick(money.fields["ratio"].editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(money.fields["notes"].editor, "Line one")
+    qtbot.keyClick(money.fields["notes"].editor, Qt.Key.Key_Return)  # a new line, not the next field
+    qtbot.keyClicks(money.fields["notes"].editor, "Line two")
+    qtbot.keyClick(money.fields["notes"].editor, Qt.Key.Key_Return, CTRL)
+
+    from datetime import date
+
+    values = {k: v for k, (v, _n) in service.answers(mini_eid).items()}
+    assert values["budget"] == "12500.00"
+    assert values["regs"] == ["hipaa", "pci_dss"]  # in the form's order
+    assert values["renewal"] == date.today().isoformat()
+    assert values["docs"] == 4
+    assert values["ratio"] == "0.75"
+    assert values["notes"] == "Line one\nLine two"
+
+    # Clearing the date marks it not answered again.
+    qtbot.mouseClick(renewal.clear_button, Qt.MouseButton.LeftButton)
+    assert "renewal" not in service.answers(mini_eid)
+
+
+def test_ctrl_f_finds_a_question_in_another_section(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    qtbot.keyClick(focused(), Qt.Key.Key_F, CTRL)
+    dialog = wait_for_modal(qtbot, QDialog)
+    assert dialog.objectName() == "findQuestionDialog"
+    qtbot.keyClicks(dialog.edit, "budg")
+    assert dialog.proxy.rowCount() == 1
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert view.current_page().section_id == "q:money"
+    assert focused() is view.page("q:money").fields["budget"].editor
+
+
+def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    client = view.page("client")
+    name = client.edits["client_name"]
+    name.selectAll()
+    qtbot.keyClicks(name, "Acme Dental")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert service.header(mini_eid).client_name == "Acme Dental"
+    assert view.title_label.text() == "Acme Dental"
+    assert window.windowTitle().startswith("Acme Dental")
+
+    # An empty name is refused in place, and nothing is stored.
+    name.selectAll()
+    qtbot.keyClick(name, Qt.Key.Key_Delete)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert client.errors["client_name"].isVisible()
+    assert "cannot be empty" in client.errors["client_name"].text()
+    assert service.header(mini_eid).client_name == "Acme Dental"
+    qtbot.keyClicks(name, "Acme Dental Group")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert not client.errors["client_name"].isVisible()
+
+    # Status offers only the allowed next steps.
+    combo = client.status_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Draft", "→ In review"]
+    combo.setFocus()
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert service.header(mini_eid).status.value == "in_review"
+    assert combo.currentText() == "In review"
+
+    # Sites: add one, rename it in place; contacts likewise.
+    qtbot.mouseClick(_button(client, "add_sites"), Qt.MouseButton.LeftButton)
+    assert [s.name for s in service.sites(mini_eid)] == ["Site 1"]
+    index = client.sites_model.index(0, 0)
+    assert client.sites_model.setData(index, "Head office")
+    client.sites_model.setData(client.sites_model.index(0, 2), "31")
+    assert service.sites(mini_eid)[0].name == "Head office"
+    assert service.sites(mini_eid)[0].user_count == 31
+    assert not client.sites_model.setData(client.sites_model.index(0, 2), "many")
+    assert client.table_message.text() == "Users must be a whole number."
+    qtbot.mouseClick(_button(client, "add_contacts"), Qt.MouseButton.LeftButton)
+    assert [c.name for c in service.contacts(mini_eid)] == ["New contact"]
+
+    # Undo goes back through the site edits and then the name.
+    for _ in range(3):
+        window.actions.undo.trigger()
+    assert service.contacts(mini_eid) == []
+    assert service.sites(mini_eid)[0].user_count is None
+    assert client.sites_model.data(client.sites_model.index(0, 2)) == ""
+
+
+def _button(page, name):
+    from PySide6.QtWidgets import QPushButton
+
+    b = page.findChild(QPushButton, name)
+    assert b is not None, name
+    return b
+
+
+def test_timer_runs_and_the_summary_weighs_it_against_the_fee(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    assert view.timer.button.text() == "Start timer"
+    qtbot.mouseClick(view.timer.button, Qt.MouseButton.LeftButton)
+    assert service.running_timer(mini_eid) is not None
+    assert view.timer.button.text() == "Stop timer"
+    qtbot.waitUntil(lambda: "timer running" in view.summary.counts["time"].text(), timeout=3000)
+    assert "USD 4,500.00" in view.summary.fee_label.text()
+    # Leaving the workspace stops the timer rather than let it run on unseen.
+    activate(qtbot, window)
+    qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
+    assert window.workspace.view is None
+    assert service.running_timer(mini_eid) is None
+    assert len(service.time_log(mini_eid)) == 1
+
+
+def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    assert view.summary.isVisible()
+    activate(qtbot, window)
+    qtbot.keyClick(focused(), Qt.Key.Key_F9)
+    assert not view.summary.isVisible()
+    qtbot.keyClick(focused(), Qt.Key.Key_F9)
+    assert view.summary.isVisible()
+    # What still blocks export names the missing required answers.
+    assert "Profile: “Employees” is not answered" in view.summary.blockers.text().replace("&quot;", '"')
+
+
+def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mini_eid):
+    window = make_window(service)
+    open_workspace(qtbot, window, "Acme")
+    a = window.actions
+    assert not a.delete.isEnabled() and not a.duplicate.isEnabled() and not a.new.isEnabled()
+    assert a.back.isEnabled()
+    activate(qtbot, window)
+    qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
+    assert a.delete.isEnabled() and not a.back.isEnabled()
+
+
+def test_missing_or_broken_pages_do_not_stop_the_workspace(qtbot, make_window, service, mini_eid, monkeypatch):
+    from discovery_app.ui.workspace import fit_page, registry
+
+    monkeypatch.setattr(registry, "AFTER_QUESTIONNAIRE", ("not_written_yet:NopePage",))
+
+    def broken_load(self):
+        raise RuntimeError("a bug in the fit page")
+
+    monkeypatch.setattr(fit_page.FitPage, "load", broken_load)
+    window = make_window(service)
+    view = open_workspace(qtbot, window, "Acme")
+    assert view.navigator.titles() == ["Client & sites", "Fit", "Profile", "Money"]
+    view.go_to("fit")
+    assert type(view.current_page()).__name__ == "BrokenPage"

@@ -1,0 +1,75 @@
+"""The Settings dialog: provider profile, proposals, defaults; checked, stored in the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from ui_helpers import FORMS, wait_for_modal
+
+from discovery_app.services import DiscoveryService
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def open_settings(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
+    dialog = wait_for_modal(qtbot, QDialog)
+    assert dialog.objectName() == "settingsDialog"
+    return dialog
+
+
+def test_settings_are_saved_and_come_back_after_a_restart(qtbot, make_window, paths, tmp_path):
+    service = DiscoveryService.open(paths, forms_root=FORMS)
+    window = make_window(service)
+    dialog = open_settings(qtbot, window)
+    qtbot.keyClicks(dialog.name_edit, "Harbor IT Partners")
+    logo = tmp_path / "logo.png"
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(60, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("#0a7d5a"))
+    image.save(str(logo))
+    qtbot.keyClicks(dialog.logo_edit, str(logo))
+    assert not dialog.logo_preview.pixmap().isNull()
+    dialog.colour_edit.clear()
+    qtbot.keyClicks(dialog.colour_edit, "#0a7d5a")
+    qtbot.keyClicks(dialog.email_edit, "hello@harbor.example")
+    dialog.validity_spin.setValue(45)
+    dialog.page_combo.setCurrentIndex(dialog.page_combo.findData("A4"))
+    qtbot.keyClicks(dialog.terms_edit, "Net 30. Changes need a priced change order.")
+    dialog.form_combo.setCurrentIndex(dialog.form_combo.findData("mini@1"))
+    dialog.currency_combo.setCurrentText("EUR")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert window.statusBar().currentMessage() == "Settings saved"
+    window.close()
+
+    again = DiscoveryService.open(paths, forms_root=FORMS)
+    second = make_window(again)
+    s = again.app_settings()
+    assert s.profile.name == "Harbor IT Partners"
+    assert s.profile.brand_colour == "#0a7d5a"
+    assert s.profile.logo_path == str(logo)
+    assert s.profile.proposal_validity_days == 45
+    assert s.profile.page_size == "A4"
+    assert s.profile.terms.startswith("Net 30.")
+    assert (s.default_form, s.currency) == ("mini@1", "EUR")
+    # The dialog shows what is stored.
+    dialog = open_settings(qtbot, second)
+    assert dialog.name_edit.text() == "Harbor IT Partners"
+    assert dialog.page_combo.currentData() == "A4"
+    assert dialog.form_combo.currentData() == "mini@1"
+    dialog.reject()
+
+
+def test_a_wrong_colour_is_explained_and_nothing_is_stored(qtbot, window, service):
+    dialog = open_settings(qtbot, window)
+    dialog.colour_edit.clear()
+    qtbot.keyClicks(dialog.colour_edit, "teal")
+    qtbot.keyClicks(dialog.name_edit, "Harbor IT")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    assert "brand colour" in dialog.error_label.text()
+    assert service.app_settings().profile.name == ""
+    dialog.reject()
