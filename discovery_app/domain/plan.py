@@ -1,0 +1,331 @@
+"""The remediation plan: suggestions, dependency order, cycles and hours per role.
+
+- **Suggestions** come from two places: each risk added from the form's library brings its
+  template's suggested remediation (title, hours per role, phase, owner, definition of done);
+  each standards gap (a category *missing*, or an *exception* the client decided to *remediate*)
+  brings a "move to the standard" item with the category's ``remediation_hours``. A risk or a
+  category that an item already covers (same ``risk_uid`` / ``standard_category``) is not
+  suggested again, and a gap that a suggested risk item already covers is not suggested twice.
+- **Order**: the stabilization plan is a topological order of the accepted stabilization items
+  over ``depends_on`` (an item comes after everything it depends on); among the items that are
+  ready, the higher priority goes first, then the title (case-insensitive), then the uid so the
+  order never depends on storage order. Dependencies on items outside the stabilization plan (a
+  roadmap item, a deleted one) do not hold the order up; :attr:`Plan.outside_dependencies` lists
+  them so the page can flag them.
+- **Cycles** are found with Tarjan's strongly connected components; each is reported as one
+  loop of items ``[a, b, c]`` meaning a waits for b, b for c and c for a. Items in a cycle are
+  placed after every orderable item, marked ``in_cycle``.
+- **Waves**: wave 1 is what can start at once, wave n+1 waits only for waves up to n.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .engagement import (
+    ExceptionDecision,
+    Priority,
+    RemediationItem,
+    Risk,
+    StandardAssessment,
+    StandardStatus,
+)
+from .forms import Party, Phase, RiskTemplate, StandardCategory
+from .risks import Band, band
+
+PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
+PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
+PHASE_LABELS = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
+OWNER_LABELS = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
+BAND_PRIORITY = {Band.CRITICAL: Priority.CRITICAL, Band.HIGH: Priority.HIGH, Band.MEDIUM: Priority.MEDIUM, Band.LOW: Priority.LOW}
+
+
+# ---- suggestions ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A remediation item the app proposes; the consultant accepts it (maybe edited) or not."""
+
+    key: str  # "risk:<risk uid>" or "standard:<category id>": stable while the source exists
+    source: str  # what it comes from, in words
+    title: str
+    hours: Mapping[str, Decimal]
+    phase: Phase
+    owner: Party
+    priority: Priority
+    definition_of_done: str
+    risk_uid: str | None = None
+    standard_category: str | None = None
+
+    def to_item(self, **changes: object) -> RemediationItem:
+        data: dict[str, object] = {
+            "title": self.title, "risk_uid": self.risk_uid, "standard_category": self.standard_category,
+            "hours": dict(self.hours), "priority": self.priority, "owner": self.owner, "phase": self.phase,
+            "definition_of_done": self.definition_of_done, "accepted": True,
+        }
+        data.update(changes)
+        return RemediationItem.model_validate(data)
+
+
+def _risk_suggestion(risk: Risk, tpl: RiskTemplate) -> Suggestion:
+    rem = tpl.remediation
+    return Suggestion(
+        key=f"risk:{risk.uid}", source=f"Risk: {risk.title}", title=rem.title,
+        hours={role: Decimal(h) for role, h in rem.hours.items()}, phase=rem.phase, owner=rem.owner,
+        priority=BAND_PRIORITY[band(risk.likelihood, risk.impact)], definition_of_done=rem.definition_of_done,
+        risk_uid=risk.uid, standard_category=risk.standard_category or tpl.standard_category,
+    )
+
+
+def _gap_suggestion(cat: StandardCategory, a: StandardAssessment) -> Suggestion:
+    standard = cat.standard_products[0]
+    if a.status is StandardStatus.MISSING:
+        title = f"Put {cat.name} in place on {standard}"
+        source = f"Standards gap: {cat.name} is missing"
+        priority = Priority.HIGH
+    else:
+        title = f"Move {cat.name} to {standard}"
+        now = f" (now: {a.current_tool})" if a.current_tool else ""
+        source = f"Standards exception to remediate: {cat.name}{now}"
+        priority = Priority.MEDIUM
+    done = (f"{cat.name} runs on {standard} wherever it applies; the configuration is documented and "
+            f"reviewed with the client's internal IT owner.")
+    return Suggestion(
+        key=f"standard:{cat.id}", source=source, title=title,
+        hours={role: Decimal(h) for role, h in cat.remediation_hours.items()}, phase=Phase.STABILIZATION,
+        owner=Party.PROVIDER, priority=priority, definition_of_done=done, standard_category=cat.id,
+    )
+
+
+def is_gap(a: StandardAssessment) -> bool:
+    """A category that needs remediation work: missing, or an exception decided for remediation."""
+    return a.status is StandardStatus.MISSING or (
+        a.status is StandardStatus.EXCEPTION and a.decision is ExceptionDecision.REMEDIATE)
+
+
+def suggest(
+    risks: Iterable[Risk],
+    library: Iterable[RiskTemplate],
+    categories: Iterable[StandardCategory],
+    assessments: Iterable[StandardAssessment],
+    existing: Iterable[RemediationItem],
+) -> list[Suggestion]:
+    """What is not covered yet: risk suggestions in register order, then gaps in form order."""
+    templates = {t.id: t for t in library}
+    existing = list(existing)
+    covered_risks = {i.risk_uid for i in existing if i.risk_uid}
+    covered_cats = {i.standard_category for i in existing if i.standard_category}
+    out: list[Suggestion] = []
+    for risk in risks:
+        tpl = templates.get(risk.template_id or "")
+        if tpl is not None and risk.uid not in covered_risks:
+            out.append(_risk_suggestion(risk, tpl))
+    covered_cats |= {s.standard_category for s in out if s.standard_category}
+    by_cat = {a.category_id: a for a in assessments}
+    for cat in categories:
+        a = by_cat.get(cat.id)
+        if a is not None and is_gap(a) and cat.id not in covered_cats:
+            out.append(_gap_suggestion(cat, a))
+    return out
+
+
+# ---- dependencies -----------------------------------------------------------------------------
+
+def _sort_key(item: RemediationItem) -> tuple[int, str, str]:
+    return (PRIORITY_RANK[item.priority], item.title.casefold(), item.uid)
+
+
+def find_cycles(items: Sequence[RemediationItem]) -> list[list[str]]:
+    """Every dependency loop among ``items``, as lists of uids ``[a, b, ...]`` (a waits for b ...).
+
+    One loop per strongly connected component, starting at its first item by title, the
+    shortest way round; loops are listed in the order of those first items.
+    """
+    by_uid = {i.uid: i for i in items}
+    edges = {i.uid: [d for d in dict.fromkeys(i.depends_on) if d in by_uid] for i in items}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+
+    for root in by_uid:
+        if root in index:
+            continue
+        # Iterative Tarjan: (node, next edge position) frames.
+        work = [(root, 0)]
+        while work:
+            node, pos = work.pop()
+            if pos == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            for i in range(pos, len(edges[node])):
+                nxt = edges[node][i]
+                if nxt not in index:
+                    work.append((node, i + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    comp.append(top)
+                    if top == node:
+                        break
+                if len(comp) > 1 or node in edges[node]:
+                    components.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+
+    cycles = []
+    for comp in components:
+        members = set(comp)
+        start = min(comp, key=lambda u: _sort_key(by_uid[u]))
+        cycles.append(_shortest_loop(start, edges, members))
+    cycles.sort(key=lambda c: _sort_key(by_uid[c[0]]))
+    return cycles
+
+
+def _shortest_loop(start: str, edges: Mapping[str, Sequence[str]], members: set[str]) -> list[str]:
+    if start in edges[start]:
+        return [start]
+    prev: dict[str, str] = {}
+    queue = deque([start])
+    seen = {start}
+    while queue:
+        node = queue.popleft()
+        for nxt in edges[node]:
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(prev[path[-1]])
+                return list(reversed(path))
+            if nxt in members and nxt not in seen:
+                seen.add(nxt)
+                prev[nxt] = node
+                queue.append(nxt)
+    return [start]  # not reached for a real component
+
+
+def cycle_if(items: Sequence[RemediationItem], uid: str, depends_on: Sequence[str]) -> list[str] | None:
+    """The loop that giving item ``uid`` these dependencies would close, or None.
+
+    Returned as ``[uid, d, ..., x]``: uid would wait for d, ..., and x waits for uid.
+    """
+    edges = {i.uid: list(i.depends_on) for i in items}
+    edges[uid] = list(depends_on)
+    for dep in dict.fromkeys(depends_on):
+        if dep == uid:
+            return [uid]
+        # Breadth-first from dep along "waits for" edges, looking for uid.
+        prev: dict[str, str] = {}
+        queue = deque([dep])
+        seen = {dep}
+        while queue:
+            node = queue.popleft()
+            if node == uid:
+                path = [prev[uid]]
+                while path[-1] != dep:
+                    path.append(prev[path[-1]])
+                return [uid, *reversed(path)]
+            for nxt in edges.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    prev[nxt] = node
+                    queue.append(nxt)
+    return None
+
+
+def describe_cycle(cycle: Sequence[str], titles: Mapping[str, str]) -> str:
+    """'“A” → “B” → “A”': each item waits for the next."""
+    names = [f"“{titles.get(u, u)}”" for u in cycle]
+    return " → ".join([*names, names[0]])
+
+
+# ---- the plan ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanStep:
+    number: int
+    item: RemediationItem
+    wave: int | None  # None for an item caught in a dependency loop
+    waits_for: tuple[str, ...] = ()  # uids of the plan items it waits for
+
+    @property
+    def in_cycle(self) -> bool:
+        return self.wave is None
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[PlanStep, ...]
+    roadmap: tuple[RemediationItem, ...]
+    hours: dict[str, Decimal]  # stabilization hours per role
+    roadmap_hours: dict[str, Decimal]
+    cycles: tuple[tuple[str, ...], ...] = ()
+    outside_dependencies: tuple[tuple[str, str], ...] = ()  # (item uid, uid it waits for outside the plan)
+    waves: int = field(default=0)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum(self.hours.values(), Decimal(0))
+
+
+def hours_per_role(items: Iterable[RemediationItem], role_order: Sequence[str] = ()) -> dict[str, Decimal]:
+    """Hours summed per role: the form's roles in its order (all of them), then any others by id."""
+    totals: dict[str, Decimal] = {r: Decimal(0) for r in role_order}
+    extra: dict[str, Decimal] = {}
+    for item in items:
+        for role, h in item.hours.items():
+            target = totals if role in totals else extra
+            target[role] = target.get(role, Decimal(0)) + h
+    return {**totals, **dict(sorted(extra.items()))}
+
+
+def build_plan(items: Sequence[RemediationItem], role_order: Sequence[str] = ()) -> Plan:
+    accepted = [i for i in items if i.accepted]
+    stab = [i for i in accepted if i.phase is Phase.STABILIZATION]
+    roadmap = sorted((i for i in accepted if i.phase is Phase.ROADMAP), key=_sort_key)
+    by_uid = {i.uid: i for i in stab}
+    deps = {i.uid: [d for d in dict.fromkeys(i.depends_on) if d in by_uid] for i in stab}
+    outside = tuple((i.uid, d) for i in stab for d in dict.fromkeys(i.depends_on) if d not in by_uid)
+    waiting = {u: len(ds) for u, ds in deps.items()}
+    dependants: dict[str, list[str]] = {u: [] for u in by_uid}
+    for u, ds in deps.items():
+        for d in ds:
+            dependants[d].append(u)
+    ready = [(_sort_key(by_uid[u]), u) for u, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    wave: dict[str, int] = {}
+    order: list[str] = []
+    while ready:
+        _, u = heapq.heappop(ready)
+        order.append(u)
+        wave[u] = 1 + max((wave[d] for d in deps[u]), default=0)
+        for nxt in dependants[u]:
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(ready, (_sort_key(by_uid[nxt]), nxt))
+    stuck = sorted((u for u in by_uid if u not in wave), key=lambda u: _sort_key(by_uid[u]))
+    steps = [PlanStep(n, by_uid[u], wave.get(u), tuple(deps[u])) for n, u in enumerate([*order, *stuck], 1)]
+    cycles = tuple(tuple(c) for c in find_cycles(stab)) if stuck else ()
+    return Plan(
+        steps=tuple(steps), roadmap=tuple(roadmap),
+        hours=hours_per_role(stab, role_order), roadmap_hours=hours_per_role(roadmap, role_order),
+        cycles=cycles, outside_dependencies=outside, waves=max(wave.values(), default=0),
+    )

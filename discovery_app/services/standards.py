@@ -1,0 +1,82 @@
+"""Standards fit use cases: assess one standard-stack category at a time, and the alignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import standards as std
+from ..domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
+from ..domain.forms import StandardCategory
+from ..storage import repository as repo
+from .base import ServiceBase, ServiceError
+
+
+@dataclass(frozen=True)
+class StandardsView:
+    """What the standards page shows: the form's categories and the engagement's assessments."""
+
+    categories: tuple[StandardCategory, ...]
+    assessments: dict[str, StandardAssessment]  # by category id; a missing key: not assessed yet
+    currency: str
+    alignment: std.Alignment
+
+
+class StandardsMixin(ServiceBase):
+    def standards_view(self, eid: int) -> StandardsView:
+        pkg = self.form_of(self._header(eid))
+        assessments = [StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)]
+        ids = [c.id for c in pkg.standards]
+        return StandardsView(
+            categories=tuple(pkg.standards),
+            assessments={a.category_id: a for a in assessments if a.category_id in ids},
+            currency=pkg.pricing.currency,
+            alignment=std.alignment(ids, assessments),
+        )
+
+    def standards_alignment(self, eid: int) -> std.Alignment:
+        return self.standards_view(eid).alignment
+
+    def set_standard_assessment(
+        self,
+        eid: int,
+        category_id: str,
+        *,
+        current_tool: str | None = None,
+        status: StandardStatus | str | None = None,
+        decision: ExceptionDecision | str | None = None,
+        notes: str | None = None,
+        clear_decision: bool = False,
+    ) -> StandardAssessment:
+        """Set some fields of one category's assessment (creating it when not assessed yet).
+
+        A decision only belongs to an exception: changing the status to anything else clears it.
+        """
+        pkg = self.form_of(self._header(eid))
+        if category_id not in {c.id for c in pkg.standards}:
+            raise ServiceError(f"The form has no standards category {category_id!r}.")
+        current = next((StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)
+                        if r["category_id"] == category_id), None)
+        data = current.model_dump() if current else {"category_id": category_id}
+        try:
+            if current_tool is not None:
+                data["current_tool"] = current_tool.strip()
+            if status is not None:
+                data["status"] = StandardStatus(status)
+            if decision is not None:
+                data["decision"] = ExceptionDecision(decision)
+            if clear_decision:
+                data["decision"] = None
+            if notes is not None:
+                data["notes"] = notes
+            record = StandardAssessment.model_validate(data)
+        except ValueError as exc:
+            raise ServiceError(f"Cannot save the {category_id!r} assessment: {exc}") from exc
+        if record.status is not StandardStatus.EXCEPTION and record.decision is not None:
+            record = record.model_copy(update={"decision": None})
+        repo.set_standard_assessment(self.store, eid, category_id, record)
+        return record
+
+    def restore_standard_assessment(self, eid: int, category_id: str, record: StandardAssessment | None) -> None:
+        """Put one category back exactly as it was (``None``: not assessed); used by undo."""
+        self._header(eid)
+        repo.set_standard_assessment(self.store, eid, category_id, record)

@@ -1,0 +1,62 @@
+"""Risk scoring, bands, axis words and heat-map counts."""
+
+import pytest
+
+from discovery_app.domain import risks as rk
+from discovery_app.domain.risks import Band
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "impact", "score", "band"),
+    [
+        (1, 1, 1, Band.LOW),
+        (2, 2, 4, Band.LOW),
+        (1, 5, 5, Band.MEDIUM),
+        (3, 3, 9, Band.MEDIUM),
+        (2, 5, 10, Band.HIGH),
+        (4, 3, 12, Band.HIGH),
+        (3, 5, 15, Band.CRITICAL),
+        (4, 4, 16, Band.CRITICAL),
+        (5, 5, 25, Band.CRITICAL),
+    ],
+)
+def test_score_and_band_at_every_cut_off(likelihood, impact, score, band):
+    assert rk.score(likelihood, impact) == score
+    assert rk.band(likelihood, impact) is band
+
+
+def test_every_cell_has_exactly_one_band_and_bands_grow_with_score():
+    seen = {}
+    for lk in range(1, 6):
+        for im in range(1, 6):
+            seen[rk.score(lk, im)] = rk.band(lk, im)
+    ranks = [rk.BAND_RANK[seen[s]] for s in sorted(seen)]
+    assert ranks == sorted(ranks)
+    assert set(seen.values()) == set(Band)
+
+
+@pytest.mark.parametrize("bad", [0, 6, -1, True, 2.5, "3"])
+def test_levels_outside_1_to_5_are_refused(bad):
+    with pytest.raises(ValueError, match="1 to 5"):
+        rk.score(bad, 3)
+    with pytest.raises(ValueError, match="1 to 5"):
+        rk.impact_word(bad)
+
+
+def test_axis_words():
+    assert [rk.likelihood_word(n) for n in range(1, 6)] == ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
+    assert [rk.impact_word(n) for n in range(1, 6)] == ["Minor", "Moderate", "Significant", "Major", "Severe"]
+
+
+def test_heat_map_counts_each_cell():
+    hm = rk.heat_map([(4, 5), (4, 5), (1, 1), (3, 2), (4, 5)])
+    assert hm.count(4, 5) == 3
+    assert hm.count(5, 4) == 0  # likelihood and impact are not interchangeable
+    assert hm.count(1, 1) == 1
+    assert hm.total == 5
+    assert hm.by_band() == {Band.LOW: 1, Band.MEDIUM: 1, Band.HIGH: 0, Band.CRITICAL: 3}
+
+
+def test_heat_map_refuses_an_out_of_range_pair():
+    with pytest.raises(ValueError):
+        rk.heat_map([(6, 1)])

@@ -1,0 +1,132 @@
+"""The Remediation page: suggestions, dependencies with loop refusal, and the plan order."""
+
+from __future__ import annotations
+
+import pytest
+from findings_helpers import check_modal, demo_context, run_modal  # noqa: F401
+from PySide6.QtCore import Qt
+
+from discovery_app.ui.workspace.remediation_page import RemediationPage
+from discovery_app.ui.workspace.remediation_suggest_dialog import SuggestionsDialog
+from discovery_app.ui.workspace.risk_checklist import ChecklistDialog
+
+ONBOARD = "Onboard every device to the standard RMM and document the baseline"
+
+
+@pytest.fixture
+def page(qtbot, demo_context):  # noqa: F811
+    p = RemediationPage(demo_context)
+    qtbot.addWidget(p)
+    p.resize(1280, 800)
+    p.load()
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def titles(page):
+    col = page.model.column_of("title")
+    return [page.proxy.index(r, col).data() for r in range(page.proxy.rowCount())]
+
+
+def click_row(qtbot, page, title):
+    row = titles(page).index(title)
+    rect = page.table.visualRect(page.proxy.index(row, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.selected_item().title == title
+
+
+def test_accept_a_suggestion_after_editing_it(qtbot, page):
+    open_before = len(page.service.remediation_suggestions(page.engagement_id))
+    assert page.suggest_button.text() == f"Suggest items… ({open_before})"
+    items_before = page.model.rowCount()
+
+    def drive(dialog: SuggestionsDialog) -> None:
+        row = next(r for r in range(dialog.model.rowCount()) if "(PSA) is missing" in dialog.model.item(r, 1).text())
+        dialog.table.selectRow(row)
+        dialog.table.setCurrentIndex(dialog.model.index(row, 0))
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Space)  # tick it
+        dialog.title.selectAll()
+        qtbot.keyClicks(dialog.title, "Roll out the PSA and route all requests through it")
+        qtbot.keyClick(dialog.title, Qt.Key.Key_Tab)
+        assert dialog.add_button.text() == "Add 1 item"
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    seen = run_modal(qtbot, SuggestionsDialog, drive)
+    qtbot.mouseClick(page.suggest_button, Qt.MouseButton.LeftButton)
+    check_modal(seen)
+    assert page.model.rowCount() == items_before + 1
+    added = page.selected_item()
+    assert added.title == "Roll out the PSA and route all requests through it"
+    assert added.standard_category == "psa" and added.hours
+    assert page.suggest_button.text() == f"Suggest items… ({open_before - 1})"
+    assert added.title in page.plan_titles()
+    page.context.undo_stack.undo()
+    assert page.model.rowCount() == items_before
+
+
+def test_a_dependency_loop_is_refused_with_the_items_named(qtbot, page):
+    click_row(qtbot, page, ONBOARD)
+    waiting = "Enforce MFA for every user through conditional access"
+
+    def drive(dialog: ChecklistDialog) -> None:
+        qtbot.keyClicks(dialog.search, "Enforce MFA")
+        assert dialog.proxy.rowCount() == 1
+        dialog.list.setCurrentIndex(dialog.proxy.index(0, 0))
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
+        assert dialog.message.isVisible()
+        text = dialog.message.text()
+        assert f"“{ONBOARD}” → “{waiting}” → “{ONBOARD}”" in text
+        assert not dialog.ok.isEnabled()
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # untick: the problem goes away
+        assert not dialog.message.isVisible() and dialog.ok.isEnabled()
+        dialog.reject()
+
+    seen = run_modal(qtbot, ChecklistDialog, drive)
+    qtbot.mouseClick(page.deps_button, Qt.MouseButton.LeftButton)
+    check_modal(seen)
+    onboard = next(i for i in page.service.remediation_items(page.engagement_id) if i.title == ONBOARD)
+    assert onboard.depends_on == []
+
+
+def test_plan_order_follows_dependencies_then_priority(qtbot, page):
+    order = page.plan_titles()
+    assert order[0] == ONBOARD
+    ranks = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
+    prio_col = 3
+    shown = [ranks[page.plan_model.index(r, prio_col).data()] for r in range(1, len(order))]
+    assert shown == sorted(shown)
+    total_row = page.plan_model.rowCount() - 1
+    assert page.plan_model.index(total_row, 1).data() == "Total"
+    # Make the onboarding item low priority and let a critical item stop waiting for it:
+    click_row(qtbot, page, ONBOARD)
+    idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("priority"))
+    page.proxy.setData(idx, "low")  # what the priority combo in the cell commits
+    assert page.plan_titles()[0] == ONBOARD  # still first: everything waits for it
+    rdp = "Close exposed RDP and move remote access behind VPN with MFA"
+    page.service.set_dependencies(page.engagement_id, next(
+        i.uid for i in page.service.remediation_items(page.engagement_id) if i.title == rdp), [])
+    page.load()
+    assert page.plan_titles()[0] == rdp
+    assert page.plan_titles().index(ONBOARD) > 0
+
+
+def test_hours_cells_are_right_aligned_and_editable(qtbot, page):
+    click_row(qtbot, page, ONBOARD)
+    col = next(c for c in range(page.model.columnCount()) if page.model.key_of(c) == "hours:technician")
+    idx = page.proxy.index(titles(page).index(ONBOARD), col)
+    assert idx.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    before_total = page.service.stabilization_plan(page.engagement_id).plan.hours["technician"]
+    page.proxy.setData(idx, "12,5")
+    item = next(i for i in page.service.remediation_items(page.engagement_id) if i.title == ONBOARD)
+    assert str(item.hours["technician"]) == "12.5"
+    after_total = page.service.stabilization_plan(page.engagement_id).plan.hours["technician"]
+    assert after_total - before_total == 4 + 0.5 or str(after_total - before_total) == "4.5"
+
+
+def test_export_blockers_name_items_without_definition_of_done(qtbot, page):
+    assert page.export_blockers() == []
+    click_row(qtbot, page, ONBOARD)
+    idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("definition_of_done"))
+    page.proxy.setData(idx, "")
+    assert page.export_blockers() == [f"Stabilization item “{ONBOARD}” has no definition of done."]
