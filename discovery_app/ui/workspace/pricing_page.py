@@ -1,0 +1,622 @@
+"""The pricing page: the inputs on the left, the priced offer on the right, recomputed as you type.
+
+Every input is saved at once through the service (one undo step per field, however many keys
+were typed) and the quote is rebuilt by the domain's pricing engine, so what the page shows is
+exactly what ``discovery-app quote`` and the proposal say. The breakdown lists every line a
+consultant may have to defend; margins are compared with the form's target, and a discount that
+needs an approval nobody recorded blocks the client-facing export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import pricing as pricing_mod
+from ...domain.engagement import DiscountApproval, PricingInputs
+from ...domain.forms import FormPackage, Lane
+from ...services import ServiceError
+from ..widgets import error_colour, muted, scaled_font
+from . import offer_format as fmt
+from .offer_dialogs import ApprovalDialog
+from .offer_pricing_models import ApprovalsModel, BreakdownModel, MarginsModel
+from .offer_undo import SnapshotCommand
+from .page import PageContext, WorkspacePage
+
+LANE_HELP = {
+    Lane.RUN: "Run: tickets, monitoring, patching",
+    Lane.CHANGE: "Change: change desk, readiness",
+    Lane.GOVERN: "Govern: standards, risk, vendors",
+}
+
+Snapshot = tuple[PricingInputs, list[DiscountApproval]]
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    pal = label.palette()
+    pal.setColor(label.foregroundRole(), error_colour(pal))
+    label.setPalette(pal)
+    label.hide()
+    return label
+
+
+def _table(name: str) -> QTableView:
+    t = QTableView()
+    t.setObjectName(name)
+    t.verticalHeader().hide()
+    t.setWordWrap(False)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 10)
+    return t
+
+
+def _fit_height(table: QTableView) -> None:
+    rows = table.model().rowCount()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                         + sum(table.rowHeight(r) for r in range(rows)) + 2 * table.frameWidth() + 2)
+
+
+class PricingPage(WorkspacePage):
+    section_id = "pricing"
+    title = "Pricing"
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.quote: pricing_mod.Quote | None = None
+        self.quote_error: str | None = None
+        self.inputs: PricingInputs | None = None
+        self.approvals: list[DiscountApproval] = []
+        self.package: FormPackage | None = None
+        self._loading = False
+        self.device_edits: dict[str, QLineEdit] = {}
+        self.device_help: dict[str, QLabel] = {}
+        self._device_rows_filled = False
+
+        heading = QLabel("Pricing")
+        heading.setFont(scaled_font(self, 1.4, bold=True))
+        intro = muted(QLabel("Change an input and the prices follow at once. Every line on the right can be traced "
+                             "to hours, rates and counts; hover a line for how it was computed."))
+        intro.setWordWrap(True)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_inputs())
+        splitter.addWidget(self._build_results())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1, 2000])  # the inputs at their natural width, the results take the rest
+        splitter.setChildrenCollapsible(False)
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(heading)
+        outer.addWidget(intro)
+        outer.addWidget(splitter, 1)
+
+    # ---- building the inputs ------------------------------------------------------------------
+
+    def _label(self, text: str, buddy: QWidget | None = None, *, bold: bool = False) -> QLabel:
+        label = QLabel(text)
+        if bold:
+            label.setFont(scaled_font(self, 1.05, bold=True))
+        if buddy is not None:
+            label.setBuddy(buddy)
+        return label
+
+    def _build_inputs(self) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 8, 0)
+
+        self.coverage = QComboBox()
+        self.coverage.setObjectName("coverage")
+        self.coverage.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.coverage.setMinimumContentsLength(18)
+        self.coverage.currentIndexChanged.connect(self._coverage_changed)
+        lay.addWidget(self._label("&Coverage hours", self.coverage, bold=True))
+        lay.addWidget(self.coverage)
+        help_cov = muted(QLabel("Multiplies the lane fees; exception surcharges are not multiplied."))
+        help_cov.setWordWrap(True)
+        lay.addWidget(help_cov)
+        lay.addSpacing(8)
+
+        lay.addWidget(self._label("Lanes the provider runs", bold=True))
+        self.lane_boxes: dict[Lane, QCheckBox] = {}
+        for lane in (Lane.RUN, Lane.CHANGE, Lane.GOVERN):
+            cb = QCheckBox(LANE_HELP[lane])
+            cb.setObjectName(f"lane_{lane.value}")
+            cb.toggled.connect(self._lanes_changed)
+            self.lane_boxes[lane] = cb
+            lay.addWidget(cb)
+        lay.addSpacing(8)
+
+        self.users = QLineEdit()
+        self.users.setObjectName("userOverride")
+        self.users.setValidator(QIntValidator(0, 1_000_000, self.users))
+        self.users.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.users.setClearButtonEnabled(True)
+        self.users.textEdited.connect(self._users_edited)
+        lay.addWidget(self._label("&Users priced", self.users, bold=True))
+        lay.addWidget(self.users)
+        self.users_help = muted(QLabel())
+        self.users_help.setObjectName("usersDerived")
+        self.users_help.setWordWrap(True)
+        lay.addWidget(self.users_help)
+        lay.addSpacing(8)
+
+        lay.addWidget(self._label("Devices priced", bold=True))
+        devices_help = muted(QLabel("From the inventory; type a number to override, clear it to go back."))
+        devices_help.setWordWrap(True)
+        lay.addWidget(devices_help)
+        self.devices_grid = QGridLayout()
+        self.devices_grid.setColumnStretch(0, 1)
+        lay.addLayout(self.devices_grid)
+        self.counts_error = _error_label("countsError")
+        lay.addWidget(self.counts_error)
+        lay.addSpacing(8)
+
+        self.discount = QLineEdit()
+        self.discount.setObjectName("discountPercent")
+        self.discount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.discount.setMaximumWidth(90)
+        self.discount.textEdited.connect(self._discount_edited)
+        lay.addWidget(self._label("&Discount (%)", self.discount, bold=True))
+        row = QHBoxLayout()
+        row.addWidget(self.discount)
+        row.addWidget(QLabel("%"))
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.discount_error = _error_label("discountError")
+        lay.addWidget(self.discount_error)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("discountReason")
+        self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
+        self.reason.textEdited.connect(self._reason_edited)
+        lay.addWidget(self._label("Reason for the &discount", self.reason))
+        lay.addWidget(self.reason)
+        self.approval_need = QLabel()
+        self.approval_need.setObjectName("approvalNeed")
+        self.approval_need.setWordWrap(True)
+        self.approval_need.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.approval_need)
+        lay.addSpacing(8)
+
+        self.credit = QCheckBox()
+        self.credit.setObjectName("creditDiscoveryFee")
+        self.credit.toggled.connect(self._credit_toggled)
+        lay.addWidget(self.credit)
+        credit_help = muted(QLabel("The paid discovery is taken off the fixed fee, never below zero."))
+        credit_help.setWordWrap(True)
+        lay.addWidget(credit_help)
+        lay.addSpacing(8)
+
+        lay.addWidget(self._label("Discount approvals", bold=True))
+        self.approvals_model = ApprovalsModel(self)
+        self.approvals_table = _table("approvalsTable")
+        self.approvals_table.setModel(self.approvals_model)
+        self.approvals_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.approvals_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.approvals_empty = muted(QLabel("No approval recorded. A discount above the free level needs one."))
+        self.approvals_empty.setWordWrap(True)
+        lay.addWidget(self.approvals_table)
+        lay.addWidget(self.approvals_empty)
+        buttons = QHBoxLayout()
+        self.record_button = QPushButton("Record approval…")
+        self.record_button.setObjectName("recordApproval")
+        self.remove_approval_button = QPushButton("Remove")
+        self.remove_approval_button.setToolTip("Remove the selected approval")
+        self.record_button.clicked.connect(self.record_approval)
+        self.remove_approval_button.clicked.connect(self.remove_selected_approval)
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.remove_approval_button)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(box)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._inputs_box, self._inputs_scroll = box, scroll
+        return scroll
+
+    # ---- building the results -----------------------------------------------------------------
+
+    def _figure(self, caption: str, name: str) -> tuple[QWidget, QLabel, QLabel]:
+        w = QFrame()
+        w.setFrameShape(QFrame.Shape.StyledPanel)
+        lay = QVBoxLayout(w)
+        cap = muted(QLabel(caption))
+        cap.setWordWrap(True)
+        value = QLabel()
+        value.setObjectName(name)
+        value.setFont(scaled_font(self, 1.35, bold=True))
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        sub = muted(QLabel())
+        sub.setWordWrap(True)
+        sub.setAlignment(Qt.AlignmentFlag.AlignRight)
+        lay.addWidget(cap)
+        lay.addWidget(value)
+        lay.addWidget(sub)
+        return w, value, sub
+
+    def _build_results(self) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(8, 0, 0, 0)
+
+        self.blockers = QLabel()
+        self.blockers.setObjectName("pricingBlockers")
+        self.blockers.setWordWrap(True)
+        self.blockers.setTextFormat(Qt.TextFormat.RichText)
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(24, 24))
+        row = QHBoxLayout()
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.blockers, 1)
+        self.blockers_box = QFrame()
+        self.blockers_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.blockers_box.setLayout(row)
+        self.blockers_box.hide()
+        lay.addWidget(self.blockers_box)
+        self.error = _error_label("pricingError")
+        lay.addWidget(self.error)
+
+        figures = QHBoxLayout()
+        w1, self.fixed_net, self.fixed_sub = self._figure("Fixed fee: launch and stabilization", "fixedNet")
+        w2, self.monthly_net, self.monthly_sub = self._figure("Monthly fee: co-managed operations", "monthlyNet")
+        w3, self.first_year, self.first_year_sub = self._figure("First-year total", "firstYear")
+        for w in (w1, w2, w3):
+            figures.addWidget(w, 1)
+        lay.addLayout(figures)
+
+        self.margins_model = MarginsModel(self)
+        self.margins_table = _table("marginsTable")
+        self.margins_table.setModel(self.margins_model)
+        self.margins_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.margins_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        mh = self.margins_table.horizontalHeader()
+        mh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        mh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.margins_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lay.addWidget(self.margins_table)
+
+        self.discount_summary = QLabel()
+        self.discount_summary.setObjectName("discountImpact")
+        self.discount_summary.setWordWrap(True)
+        self.discount_summary.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.discount_summary)
+
+        self.warnings = QLabel()
+        self.warnings.setObjectName("pricingWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        warn_icon = QLabel()
+        warn_icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(20, 20))
+        wrow = QHBoxLayout()
+        wrow.setContentsMargins(0, 0, 0, 0)
+        wrow.addWidget(warn_icon, 0, Qt.AlignmentFlag.AlignTop)
+        wrow.addWidget(self.warnings, 1)
+        self.warnings_box = QWidget()
+        self.warnings_box.setLayout(wrow)
+        lay.addWidget(self.warnings_box)
+
+        self.breakdown_model = BreakdownModel(self)
+        self.breakdown = _table("breakdownTable")
+        self.breakdown.setModel(self.breakdown_model)
+        bh = self.breakdown.horizontalHeader()
+        bh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self._label("Breakdown", bold=True))
+        lay.addWidget(self.breakdown, 1)
+        return box
+
+    # ---- the page contract --------------------------------------------------------------------
+
+    def load(self) -> None:
+        eng = self.service.get(self.engagement_id)
+        self.package = self.service.form_of(eng)
+        self.inputs, self.approvals = eng.pricing, list(eng.discount_approvals)
+        self._loading = True
+        try:
+            self._fill_inputs()
+        finally:
+            self._loading = False
+        self._refresh_results()
+
+    def has_problem(self) -> bool:
+        return bool(self.export_blockers())
+
+    def export_blockers(self) -> list[str]:
+        if self.quote_error:
+            return [self.quote_error]
+        return list(self.quote.blocking) if self.quote else []
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def _fill_inputs(self) -> None:
+        assert self.package is not None and self.inputs is not None
+        p = self.package.pricing
+        inputs = self.inputs
+        self.coverage.clear()
+        for level in p.coverage:
+            self.coverage.addItem(f"{level.label} (x {pricing_mod.percent_text(level.factor)})", level.id)
+        self.coverage.setCurrentIndex(max(0, self.coverage.findData(inputs.coverage)))
+        for lane, cb in self.lane_boxes.items():
+            cb.setChecked(lane in inputs.lanes_run_by_provider)
+            cb.setEnabled(lane in p.lanes or lane in inputs.lanes_run_by_provider)
+        self.users.setText("" if inputs.user_count_override is None else str(inputs.user_count_override))
+        self.discount.setText(pricing_mod.percent_text(inputs.discount_percent))
+        self.reason.setText(inputs.discount_reason)
+        self.credit.setText(f"Credit the discovery fee ({fmt.money_cur(p.discovery_fee, p.currency)})")
+        self.credit.setChecked(inputs.credit_discovery_fee)
+        self.approvals_model.set_approvals(self.approvals)
+        self._update_approvals_view()
+        self.discount_error.hide()
+        self.counts_error.hide()
+        self._device_rows_filled = False
+
+    def _fill_devices(self, counts: pricing_mod.Counts) -> None:
+        """One row per device kind: kind, override field (placeholder: the derived count)."""
+        kinds = list(counts.devices)
+        if list(self.device_edits) != kinds:
+            while self.devices_grid.count():
+                item = self.devices_grid.takeAt(0)
+                if item.widget():
+                    item.widget().deleteLater()
+            self.device_edits.clear()
+            self.device_help.clear()
+            for row, kind in enumerate(kinds):
+                edit = QLineEdit()
+                edit.setObjectName(f"device_{kind}")
+                edit.setValidator(QIntValidator(0, 1_000_000, edit))
+                edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+                edit.setMaximumWidth(72)
+                edit.textEdited.connect(lambda text, k=kind: self._device_edited(k, text))
+                label = self._label(kind.replace("_", " ").capitalize(), edit)
+                note = muted(QLabel())
+                self.devices_grid.addWidget(label, row, 0)
+                self.devices_grid.addWidget(note, row, 1)
+                self.devices_grid.addWidget(edit, row, 2)
+                self.device_edits[kind] = edit
+                self.device_help[kind] = note
+        for kind, c in counts.devices.items():
+            edit = self.device_edits[kind]
+            edit.setPlaceholderText(str(c.derived))
+            if not self._device_rows_filled and not edit.hasFocus():
+                edit.setText(str(c.value) if c.overridden else "")
+            self.device_help[kind].setText(f"override; {c.derived} in inventory" if c.overridden
+                                           else f"{c.derived} in inventory")
+            edit.setToolTip(f"{c.basis}. Leave empty to price {c.derived}.")
+        self._device_rows_filled = True
+
+    def _refresh_results(self) -> None:
+        try:
+            self.quote, self.quote_error = self.service.quote(self.engagement_id), None
+        except ServiceError as exc:
+            self.quote, self.quote_error = None, str(exc)
+        q = self.quote
+        self.error.setText(self.quote_error or "")
+        self.error.setVisible(bool(self.quote_error))
+        self.breakdown_model.set_quote(q)
+        self.margins_model.set_quote(q)
+        _fit_height(self.margins_table)
+        if q is None:
+            for label in (self.fixed_net, self.monthly_net, self.first_year):
+                label.setText("-")
+            self.blockers_box.setVisible(bool(self.quote_error))
+            self.blockers.setText(self.quote_error or "")
+            return
+        cur = q.currency
+        self.fixed_net.setText(fmt.money_cur(q.stabilization_fee, cur))
+        self.fixed_sub.setText(f"{fmt.percent(q.margins.stabilization.percent)} gross margin")
+        self.monthly_net.setText(fmt.money_cur(q.monthly_fee, cur))
+        self.monthly_sub.setText(f"{fmt.percent(q.margins.monthly.percent)} gross margin, {q.monthly.coverage.label.split(' (')[0]}")
+        self.first_year.setText(fmt.money_cur(q.first_year_total, cur))
+        self.first_year_sub.setText(f"{fmt.percent(q.margins.first_year.percent)} gross margin")
+        self._fill_devices(q.counts)
+        # The inputs never clip: the column is as wide as its widest row (plus the scroll bar).
+        bar = self._inputs_scroll.verticalScrollBar().sizeHint().width()
+        self._inputs_scroll.setMinimumWidth(self._inputs_box.minimumSizeHint().width() + bar + 4)
+        users = q.counts.users
+        self.users.setPlaceholderText(f"{users.derived}")
+        if users.overridden:
+            said = f"Override: {users.value} priced; the engagement says {users.derived} ({users.basis}). Clear it to use that."
+        else:
+            said = f"Derived: {users.derived} ({users.basis}). Type a number to override."
+        self.users_help.setText(said)
+        self._show_discount(q)
+        if q.blocking:
+            items = "".join(f"<li>{_esc(b)}</li>" for b in q.blocking)
+            self.blockers.setText(f"<b>Blocks the client-facing proposal</b><ul style='margin:0'>{items}</ul>")
+        self.blockers_box.setVisible(bool(q.blocking))
+        if q.warnings:
+            items = "".join(f"<li>{_esc(w)}</li>" for w in q.warnings)
+            self.warnings.setText(f"<b>Check before sending</b><ul style='margin:0'>{items}</ul>")
+        self.warnings_box.setVisible(bool(q.warnings))
+
+    def _show_discount(self, q: pricing_mod.Quote) -> None:
+        d = q.discount
+        req = d.requirement
+        if d.percent <= 0:
+            need = "No discount. "
+            free = next((lv.max_percent for lv in sorted(self.package.pricing.discount_approvals, key=lambda x: x.max_percent)
+                         if lv.role is None), None) if self.package else None
+            if free:
+                need += f"Up to {fmt.percent(free)} needs no approval."
+        elif not req.allowed:
+            need = (f"<b>Not allowed:</b> above the highest level of the approval matrix "
+                    f"({fmt.percent(req.top_percent)}). Trade scope instead of price.")
+        elif not req.needs_approval:
+            need = f"Needs no approval (up to {fmt.percent(req.level_max_percent or Decimal(0))})."
+        elif d.approval is not None:
+            a = d.approval
+            need = (f"Approved by <b>{_esc(a.approver)}</b> ({_esc(fmt.role(a.role))}) on "
+                    f"{a.approved_on.isoformat()}, up to {fmt.percent(a.percent)}.")
+        else:
+            need = (f"<b>Needs approval by the {_esc(fmt.role(req.role))}</b> "
+                    f"(discounts up to {fmt.percent(req.level_max_percent or Decimal(0))}). Record who approved it below.")
+        self.approval_need.setText(need)
+        if d.percent <= 0:
+            self.discount_summary.setText("")
+            self.discount_summary.hide()
+            return
+        fy = d.impact("first_year")
+        cur = q.currency
+        text = (f"<b>Discount {fmt.percent(d.percent)}</b>: {fmt.money_cur(d.amount_stabilization, cur)} off the fixed "
+                f"fee and {fmt.money_cur(d.amount_monthly, cur)} off each month "
+                f"({fmt.money_cur(d.amount_first_year, cur)} in the first year). It removes "
+                f"{fmt.money_cur(-fy.money_change, cur)} of first-year gross margin "
+                f"({fmt.percent(-fy.money_change_percent)} of the margin money; margin "
+                f"{fmt.percent(fy.before.percent)} → {fmt.percent(fy.after.percent)}).")
+        if req.needs_approval or not req.allowed:
+            who = fmt.role(req.role) if req.role else "nobody (not allowed)"
+            text += f" Required approval: <b>{_esc(who)}</b>."
+        self.discount_summary.setText(text)
+        self.discount_summary.show()
+
+    def _update_approvals_view(self) -> None:
+        has = bool(self.approvals)
+        self.approvals_table.setVisible(has)
+        self.approvals_empty.setVisible(not has)
+        if has:
+            _fit_height(self.approvals_table)
+        self.remove_approval_button.setEnabled(has)
+
+    # ---- edits ---------------------------------------------------------------------------------
+
+    def _snapshot(self) -> Snapshot:
+        eng = self.service.get(self.engagement_id)
+        return eng.pricing, list(eng.discount_approvals)
+
+    def _restore(self, snap: Snapshot) -> None:
+        inputs, approvals = snap
+        current_inputs, current_approvals = self._snapshot()
+        if inputs != current_inputs:
+            self.service.set_pricing_inputs(self.engagement_id, inputs)
+        if approvals != current_approvals:
+            self.service.set_discount_approvals(self.engagement_id, approvals)
+
+    def _after_undo(self) -> None:
+        self.load()
+        self.changed.emit()
+
+    def _apply(self, text: str, action: Callable[[], object], *, merge: str | None = None,
+               error_label: QLabel | None = None) -> bool:
+        """Save one edit through the service, push it on the undo stack and recompute."""
+        if self._loading:
+            return False
+        before = self._snapshot()
+        try:
+            action()
+        except ServiceError as exc:
+            target = error_label or self.error
+            target.setText(str(exc))
+            target.show()
+            self.status.emit(str(exc))
+            return False
+        if error_label is not None:
+            error_label.hide()
+        after = self._snapshot()
+        self.inputs, self.approvals = after
+        if after != before:
+            self.context.undo_stack.push(SnapshotCommand(text, before, after, self._restore, self._after_undo, merge))
+        self._refresh_results()
+        self.changed.emit()
+        self.status.emit("Saved")
+        return True
+
+    def _coverage_changed(self, _index: int) -> None:
+        cov = self.coverage.currentData()
+        if cov is not None:
+            self._apply(f"Set coverage to {self.coverage.currentText()}",
+                        lambda: self.service.set_coverage(self.engagement_id, cov))
+
+    def _lanes_changed(self, _checked: bool) -> None:
+        lanes = [lane for lane, cb in self.lane_boxes.items() if cb.isChecked()]
+        self._apply("Change the lanes the provider runs", lambda: self.service.set_lanes_run(self.engagement_id, lanes))
+
+    def _users_edited(self, text: str) -> None:
+        self._apply("Override the user count", lambda: self.service.set_user_count_override(self.engagement_id, text),
+                    merge="users", error_label=self.counts_error)
+
+    def _device_edited(self, kind: str, text: str) -> None:
+        self._apply(f"Override the {kind.replace('_', ' ')} count",
+                    lambda: self.service.set_device_count_override(self.engagement_id, kind, text),
+                    merge=f"device:{kind}", error_label=self.counts_error)
+
+    def _discount_edited(self, text: str) -> None:
+        self._apply("Change the discount", lambda: self.service.set_discount(self.engagement_id, text),
+                    merge="discount", error_label=self.discount_error)
+
+    def _reason_edited(self, text: str) -> None:
+        self._apply("Change the discount reason", lambda: self.service.set_discount_reason(self.engagement_id, text),
+                    merge="reason")
+
+    def _credit_toggled(self, checked: bool) -> None:
+        self._apply("Credit the discovery fee" if checked else "Stop crediting the discovery fee",
+                    lambda: self.service.set_credit_discovery_fee(self.engagement_id, checked))
+
+    def record_approval(self) -> ApprovalDialog:
+        q = self.quote
+        role = q.discount.required_role or "" if q else ""
+        pct = q.discount.percent if q else Decimal(0)
+
+        def accept(d: ApprovalDialog) -> None:
+            def action() -> None:
+                self.service.record_discount_approval(
+                    self.engagement_id, approver=d.approver.text(), role=d.role.text(),
+                    approved_on=d.approved_on(), percent=d.percent.text(), note=d.note.text())
+            if not self._apply(f"Record approval by {d.approver.text().strip()}", action, error_label=d.error):
+                raise ServiceError(d.error.text())
+            self._update_approvals_view()
+            self.approvals_model.set_approvals(self.approvals)
+            self._update_approvals_view()
+
+        dialog = ApprovalDialog(accept, self, role=role, percent=pct)
+        dialog.setObjectName("approvalDialog")
+        dialog.open()
+        return dialog
+
+    def remove_selected_approval(self) -> None:
+        rows = self.approvals_table.selectionModel().selectedRows()
+        if not rows:
+            if len(self.approvals) != 1:
+                self.status.emit("Select the approval to remove.")
+                return
+            index = 0
+        else:
+            index = rows[0].row()
+        if self._apply("Remove discount approval", lambda: self.service.remove_discount_approval(self.engagement_id, index)):
+            self.approvals_model.set_approvals(self.approvals)
+            self._update_approvals_view()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,70 @@
+"""Screenshots of the responsibilities and pricing pages with the demo engagement, 1280x800.
+
+Run under Xvfb:  xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots_offer.py
+Writes docs/screenshots/responsibilities.png and docs/screenshots/pricing.png.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from discovery_app.demo import create_demo
+from discovery_app.paths import AppPaths
+from discovery_app.services import DiscoveryService
+from discovery_app.ui.workspace.page import PageContext
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+SIZE = (1280, 800)
+
+
+def shoot(app: QApplication, page, name: str) -> Path:
+    page.resize(*SIZE)
+    page.setWindowTitle(f"Discovery - {page.title}")
+    page.show()
+    QTest.qWaitForWindowExposed(page)
+    QTest.qWait(300)
+    OUT.mkdir(exist_ok=True)
+    target = OUT / name
+    page.grab().save(str(target))
+    page.hide()
+    return target
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        service = DiscoveryService.open(AppPaths.resolve(Path(tmp) / "demo.sqlite3"))
+        eid = create_demo(service)
+        # Make the flag visible: a second Accountable party on one function.
+        service.set_raci(eid, "restore_testing", "provider", "RA")
+        stack = QUndoStack()
+        pages = []
+        from discovery_app.ui.workspace.responsibilities_page import ResponsibilitiesPage
+        pages.append((ResponsibilitiesPage, "responsibilities.png"))
+        try:
+            from discovery_app.ui.workspace.pricing_page import PricingPage
+            pages.append((PricingPage, "pricing.png"))
+        except ImportError:
+            pass
+        for cls, name in pages:
+            page = cls(PageContext(service, eid, stack))
+            page.load()
+            print(shoot(app, page, name))
+        if len(pages) == 2:
+            # The same page with a 15 % discount nobody approved yet: the blocker and the approval needed.
+            service.set_discount(eid, "15")
+            page = pages[1][0](PageContext(service, eid, stack))
+            page.load()
+            print(shoot(app, page, "pricing-discount.png"))
+        service.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
