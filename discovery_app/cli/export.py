@@ -1,0 +1,95 @@
+"""Client documents: ``discovery-app export ID --proposal FILE --plan FILE`` (either or both).
+
+Each document is one entry of :data:`DOCUMENTS`: its option, a help line and a writer. Adding a
+document (for example ``--workbook FILE [--client]``) is one more entry and, for extra flags,
+one more ``add_argument`` in :func:`register`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..services import DiscoveryService
+
+
+@dataclass(frozen=True)
+class Document:
+    option: str  # "--proposal"
+    dest: str  # "proposal"
+    label: str  # "proposal", for messages
+    help: str
+    write: Callable[[DiscoveryService, argparse.Namespace, Path], Path]
+
+
+def _write_proposal(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
+    password = os.environ.get(args.password_env) if args.password_env else None
+    if args.password_env and not password:
+        from ..services import ServiceError
+
+        raise ServiceError(f"The environment variable {args.password_env} is empty or not set.")
+    return service.export_proposal(args.id, path, password=password, draft=args.draft)
+
+
+def _write_plan(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
+    return service.export_plan(args.id, path)
+
+
+def _write_workbook(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
+    return service.export_workbook(args.id, path, client=args.client).path
+
+
+DOCUMENTS: list[Document] = [
+    Document("--proposal", "proposal", "proposal", "write the fixed-fee proposal (PDF) to FILE", _write_proposal),
+    Document("--plan", "plan", "stabilization plan", "write the stabilization plan (PDF) to FILE", _write_plan),
+    Document("--workbook", "workbook", "delivery workbook", "write the delivery handoff workbook (.xlsx) to FILE: "
+             "inventory, standards, risks, tasks, matrix, pricing and a PSA task import sheet", _write_workbook),
+]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser(
+        "export", help="write an engagement's client documents",
+        description="Write the client documents of one engagement. Each file is written completely or "
+        "not at all; an earlier file at the same place is replaced only when the new one is complete. "
+        "The proposal is refused while something blocks it (missing required answers, responsibility-"
+        "matrix rows without exactly one Accountable party, a discount not approved); the blockers are "
+        "listed. Exits non-zero when any document could not be written.",
+    )
+    s.add_argument("id", type=int, metavar="ID")
+    for doc in DOCUMENTS:
+        s.add_argument(doc.option, dest=doc.dest, type=Path, metavar="FILE", help=doc.help)
+    s.add_argument("--password-env", metavar="VAR",
+                   help="protect the proposal with the password held in environment variable VAR "
+                   "(kept off the command line so it stays out of shell history)")
+    s.add_argument("--draft", action="store_true",
+                   help="write the proposal even though something blocks it, marked DRAFT on every page")
+    s.add_argument("--client", action="store_true",
+                   help="with --workbook: the client variant, without cost, margin or approvals")
+    s.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace, service: DiscoveryService) -> int:
+    from ..services import ServiceError
+
+    chosen = [(doc, getattr(args, doc.dest)) for doc in DOCUMENTS if getattr(args, doc.dest, None)]
+    if not chosen:
+        options = " and/or ".join(f"{d.option} FILE" for d in DOCUMENTS)
+        print(f"error: say what to write: {options}", file=sys.stderr)
+        return 2
+    failed = 0
+    for doc, path in chosen:
+        try:
+            written = doc.write(service, args, Path(path))
+        except ServiceError as exc:
+            print(f"error: {doc.label}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"Wrote the {doc.label} to {written}")
+    return 1 if failed else 0

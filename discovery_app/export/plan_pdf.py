@@ -1,0 +1,148 @@
+"""The stabilization plan PDF: phases and ordered tasks with hours per role, owner, dependencies
+and definition of done; totals; a timeline (weeks across, tasks down).
+
+Client-readable (no prices, no costs), built from the same report model as the proposal.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from . import pdf_common as pc
+from .pdf_common import esc, mm
+from .report import Report, format_hours
+
+DOC_TITLE = "Stabilization plan"
+# Above this many tasks, rows are plain strings except the wrapping columns (speed, see PLATFORM.md).
+CHUNK_ROWS = 400
+
+
+def render_plan(report: Report, *, password: str | None = None) -> bytes:
+    theme = pc.make_theme(report)
+    buf = io.BytesIO()
+    plan = report.plan
+    facts = [
+        ("Reference", report.proposal_number),
+        ("Date", report.day(report.issued_on)),
+        ("Tasks and effort", f"{len(plan.tasks)} tasks, {format_hours(plan.total_hours, report.locale)} hours"),
+        ("Duration", f"about {plan.weeks} weeks"),
+        ("Internal IT owner", report.client.internal_it_owner or "To be named"),
+        ("Prepared by", report.client.consultant + (f", {report.provider.name}" if report.client.consultant else report.provider.name)),
+    ]
+    doc = pc.ClientDocument(
+        buf, report, theme, DOC_TITLE,
+        lambda c, d: pc.draw_cover(c, d, DOC_TITLE, "Launch and stabilization: tasks, owners and order", facts),
+        password=password, subject=f"Stabilization plan for {report.client.name} ({report.proposal_number})",
+    )
+    doc.render(_story(doc, report, theme))
+    return buf.getvalue()
+
+
+def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
+    plan = r.plan
+    s: list[Flowable] = [NextPageTemplate("body"), PageBreak()]
+    s.append(doc.heading("1. Overview"))
+    s.append(Paragraph(esc(
+        f"This plan brings your environment to the baseline that co-managed operations start from. It has "
+        f"{len(plan.tasks)} tasks in {len(plan.phases)} phases, {format_hours(plan.total_hours, r.locale)} hours "
+        f"of work and about {plan.weeks} weeks. Tasks are numbered in the order they can be done: a task starts "
+        "only when the tasks it depends on are finished. Each task has an owner and a definition of done; "
+        "we close a task only when its definition of done is met and you have seen it."), t["lead"]))
+    s.append(pc.key_figures(t, [("Tasks", str(len(plan.tasks))), ("Hours", format_hours(plan.total_hours, r.locale)),
+                                ("Weeks", str(plan.weeks)), ("Phases", str(len(plan.phases)))]))
+    s.append(pc.spacer(4))
+    rows: list[list[Any]] = [[f"Phase {p.number}: {p.name}", str(len(p.tasks)), format_hours(p.hours, r.locale),
+                              pc.weeks_text(p.start_week, p.end_week)] for p in plan.phases]
+    rows.append(["Total", str(len(plan.tasks)), format_hours(plan.total_hours, r.locale), f"{plan.weeks} weeks"])
+    s.append(pc.table(t, ["Phase", "Tasks", "Hours", "When"], rows, [0.55, 0.12, 0.13, 0.2], right=[1, 2],
+                      total_rows=[len(rows) - 1]))
+    s.append(doc.heading("Effort by role", 1))
+    rows = [[name, format_hours(h, r.locale)] for name, h in plan.hours_by_role]
+    rows.append(["Total", format_hours(plan.total_hours, r.locale)])
+    s.append(pc.table(t, ["Role", "Hours"], rows, [0.8, 0.2], right=[1], total_rows=[len(rows) - 1]))
+    if plan.owners:
+        s.append(doc.heading("Who owns the tasks", 1))
+        s.append(Paragraph(esc("; ".join(f"{owner}: {n} task{'s' if n != 1 else ''}" for owner, n in plan.owners)
+                               + ". Shared tasks need people from both teams; the owner named in each "
+                               "task answers for getting it done."), t["body"]))
+    for w in plan.warnings:
+        s.append(Paragraph(esc(w), t["muted"]))
+
+    s.append(PageBreak())
+    s.append(doc.heading("2. Timeline"))
+    summarised = len(plan.tasks) > pc.TIMELINE_MAX_TASKS
+    s.append(Paragraph(esc(plan.scheduling_note + (
+        f" The plan has {len(plan.tasks)} tasks, so the timeline shows one bar per phase." if summarised else "")),
+        t["muted"]))
+    s.append(KeepTogether([pc.timeline(t, plan, max_height=t.height - 40 * mm),
+                           Paragraph("Figure 1. Stabilization timeline, weeks across, "
+                                     + ("phases" if summarised else "tasks") + " down.", t["figure"])]))
+
+    s.append(PageBreak())
+    s.append(doc.heading("3. Tasks by phase"))
+    s.append(Paragraph(esc("Hours are per role. “After” lists the tasks that must be finished first."), t["muted"]))
+    for p in plan.phases:
+        s.append(CondPageBreak(45 * mm))
+        s.append(doc.heading(f"Phase {p.number}: {p.name}", 1))
+        s.append(Paragraph(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
+                               f"{len(p.tasks)} tasks, {format_hours(p.hours, r.locale)} hours."), t["body"]))
+        s += _task_tables(r, t, p)
+    return s
+
+
+def _role_hours(r: Report, t: pc.Theme, hours: Any, width: float, bold: bool = False) -> Any:
+    """Role names left, hours right, in a borderless two-column table inside the cell."""
+    if not hours:
+        return "–"
+    name_style, num_style = (t["cell_muted"], t["cell_muted"])
+    rows = [[Paragraph(esc(name), name_style),
+             Paragraph(("<b>%s</b>" if bold else "%s") % format_hours(h, r.locale), pc.right_of(num_style))]
+            for name, h in hours]
+    tab = Table(rows, colWidths=[width - 24, 24], hAlign="LEFT")
+    tab.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                             ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return tab
+
+
+def _task_tables(r: Report, t: pc.Theme, phase: Any) -> list[Flowable]:
+    header = ["#", "Task and definition of done", "Owner", "After", "Hours by role", "Total"]
+    widths = [0.05, 0.44, 0.11, 0.07, 0.25, 0.08]
+    muted = "<font size='8' color='#5F6B7A'>"
+    rows: list[list[Any]] = []
+    for task in phase.tasks:
+        body = f"<b>{esc(task.title)}</b>"
+        if task.definition_of_done:
+            body += f"<br/>{muted}Done when: {esc(task.definition_of_done)}</font>"
+        if task.risk_title:
+            body += f"<br/>{muted}Addresses: {esc(task.risk_title)}</font>"
+        after = ", ".join(str(n) for n in task.depends_on) or "–"
+        if task.depends_on_other:
+            after += "".join(f"; {x}" for x in task.depends_on_other)
+        rows.append([str(task.number), Paragraph(body, t["cell"]), task.owner, after,
+                     _role_hours(r, t, task.hours, widths[4] / sum(widths) * t.width - 8),
+                     format_hours(task.total_hours, r.locale)])
+    total = ["", f"Phase {phase.number} total", "", "",
+             _role_hours(r, t, phase.hours_by_role, widths[4] / sum(widths) * t.width - 8, bold=True),
+             format_hours(phase.hours, r.locale)]
+    # Long plans: several tables of at most CHUNK_ROWS rows lay out much faster than one.
+    out: list[Flowable] = []
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        last = start + CHUNK_ROWS >= len(rows)
+        if last:
+            chunk = [*chunk, total]
+        out.append(pc.table(t, header, chunk, widths, right=[5], total_rows=[len(chunk) - 1] if last else []))
+    return out

@@ -1,0 +1,399 @@
+"""What the delivery workbook shows, as plain rows: an adapter from an engagement (and its quote,
+form and matrix) to the sheets of :mod:`.workbook`.
+
+The labels for the team's vocabulary (owner, phase, status, category) live here too, because the
+importer reads them back: :func:`parse_choice` accepts a label or the stored value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from ..domain import pricing as pricing_mod
+from ..domain.engagement import (
+    Engagement,
+    ExceptionDecision,
+    InventoryCategory,
+    Priority,
+    RemediationItem,
+    StandardStatus,
+)
+from ..domain.forms import FormPackage, Party, Phase, RiskCategory, RoundingMode
+from . import report as report_mod
+
+MONTHLY_SECTION = "Monthly operations"
+STABILIZATION_SECTION = "Launch and stabilization"
+ROADMAP_SECTION_PREFIX = "Roadmap: "
+
+PARTY = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
+PHASE = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
+PRIORITY = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
+INVENTORY_CATEGORY = {InventoryCategory.DEVICE: "Device", InventoryCategory.APPLICATION: "Application",
+                      InventoryCategory.CLOUD_SERVICE: "Cloud service", InventoryCategory.VENDOR: "Vendor",
+                      InventoryCategory.LICENCE: "Licence"}
+RISK_CATEGORY = {c: c.value.capitalize() for c in RiskCategory}
+STANDARD_STATUS = {StandardStatus.ALIGNED: "Aligned", StandardStatus.EXCEPTION: "Exception",
+                   StandardStatus.MISSING: "Missing", StandardStatus.NOT_APPLICABLE: "Not applicable"}
+DECISION = {ExceptionDecision.EXCEPTION_LANE: "Exception lane", ExceptionDecision.REMEDIATE: "Remediate"}
+
+PARTY_LABELS = tuple(PARTY.values())
+PHASE_LABELS = tuple(PHASE.values())
+PRIORITY_LABELS = tuple(PRIORITY.values())
+INVENTORY_CATEGORY_LABELS = tuple(INVENTORY_CATEGORY.values())
+RISK_CATEGORY_LABELS = tuple(RISK_CATEGORY.values())
+STANDARD_STATUS_LABELS = tuple(STANDARD_STATUS.values())
+DECISION_LABELS = tuple(DECISION.values())
+
+RISK_BANDS = report_mod.RISK_BANDS  # by minimum score, low to high
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(labels: Mapping[E, str], text: str) -> E | None:
+    """The enum member whose label or value is ``text`` (any case, spaces or underscores)."""
+    key = " ".join(text.replace("_", " ").split()).casefold()
+    for member, label in labels.items():
+        if key in (label.casefold(), member.value.replace("_", " ").casefold()):
+            return member
+    return None
+
+
+def percent_label(fraction: Decimal) -> str:
+    return f"{pricing_mod.percent_text(fraction * 100)}%"
+
+
+def band_of(score: int, bands: Sequence[tuple[int, str]] = RISK_BANDS) -> str:
+    label = bands[0][1]
+    for minimum, name in bands:
+        if score >= minimum:
+            label = name
+    return label
+
+
+# ---- rows ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    uid: str
+    name: str
+    category: str
+    kind: str
+    site: str
+    owner: str
+    os: str
+    model: str
+    serial: str
+    purchase_date: date | None
+    warranty_end: date | None
+    notes: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    category: str
+    standard_products: str
+    current_tool: str
+    status: str
+    decision: str
+    surcharge: Decimal | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    uid: str
+    title: str
+    category: str
+    likelihood: int
+    impact: int
+    description: str
+    why_it_matters: str
+    evidence: str
+    standard: str
+    linked_items: str
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    role_id: str
+    role_name: str
+    hours: Decimal
+    rate: Decimal
+    cost_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Task:
+    uid: str
+    order: int
+    title: str
+    lines: tuple[TaskLine, ...]
+    owner: str
+    priority: str
+    phase: str
+    predecessors: str
+    definition_of_done: str
+    risk: str
+    plan_phase: str  # the plan's phase name (stabilization) or "Roadmap"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    function: str
+    lane: str
+    letters: tuple[str, ...]
+    accountable: str
+    check: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class PricingLine:
+    section: str
+    kind: str
+    label: str
+    quantity: Decimal | None
+    unit: str
+    rate: Decimal | None
+    amount: Decimal
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class PsaRow:
+    phase: str
+    task_name: str
+    description: str
+    hours: Decimal
+    role: str
+    owner: str
+    resource: str
+    order: int
+    predecessor: str
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    name: str
+    details: str
+
+
+@dataclass(frozen=True)
+class PriceFacts:
+    contingency_rate: Decimal
+    rounding_function: str  # CEILING, FLOOR or MROUND
+    rounding_increment: Decimal
+    rounding_label: str
+    discount_percent: Decimal
+    credit_requested: Decimal
+    coverage: str
+    target_margin: Decimal  # a fraction: 0.40
+    discount_reason: str
+    approval: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandoffData:
+    engagement_uid: str
+    client_name: str
+    consultant: str
+    internal_it_owner: str
+    discovery_date: date | None
+    exported_on: date
+    form: str
+    currency: str
+    contacts: tuple[ContactRow, ...]
+    fit: str
+    alignment: str
+    users: int
+    devices: int
+    high_risks: int
+    inventory: tuple[InventoryRow, ...]
+    standards: tuple[StandardRow, ...]
+    risks: tuple[RiskRow, ...]
+    stabilization: tuple[Task, ...]
+    roadmap: tuple[Task, ...]
+    role_names: tuple[str, ...]
+    matrix_parties: tuple[str, ...]
+    matrix: tuple[MatrixRow, ...]
+    pricing_lines: tuple[PricingLine, ...]
+    psa_rows: tuple[PsaRow, ...]
+    price: PriceFacts
+    plan_phases: tuple[str, ...] = ()
+    bands: tuple[tuple[int, str], ...] = RISK_BANDS
+    quote: pricing_mod.Quote | None = field(default=None, compare=False)
+
+
+# ---- building ------------------------------------------------------------------------------
+
+
+_ROUNDING = {RoundingMode.UP: ("CEILING", "up"), RoundingMode.DOWN: ("FLOOR", "down"),
+             RoundingMode.NEAREST: ("MROUND", "nearest")}
+
+
+def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote,
+                today: date) -> HandoffData:
+    """The workbook's rows from the report model, plus what the report does not carry (the
+    adapter, kept here rather than in report.py): the inventory, the full text of risks and
+    tasks (the report shortens evidence; a sheet that is re-imported must hold the real text),
+    each task's hours per role with bill and cost rates, every pricing line for the client
+    variant too, the rounding rule and the discovery-fee credit for the live fee formulas."""
+    roles = {r.id: r for r in pkg.pricing.roles}
+    role_ids = {r.name: r.id for r in pkg.pricing.roles}
+    role_order = [r.id for r in pkg.pricing.roles]
+    items = {r.uid: r for r in eng.remediation}
+    risks_by_uid = {r.uid: r for r in eng.risks}
+    inv_names = {i.uid: i.name for i in eng.inventory}
+    std_names = {c.id: c.name for c in pkg.standards}
+
+    inventory = tuple(InventoryRow(
+        i.uid, i.name, INVENTORY_CATEGORY[i.category], i.kind, i.site, i.owner, i.os, i.model, i.serial,
+        i.purchase_date, i.warranty_end, i.notes, i.source) for i in eng.inventory)
+
+    st = rep.standards
+    standards = tuple(StandardRow(
+        r.name, r.standard, r.current_tool, r.status,
+        DECISION[ExceptionDecision(r.decision_id)] if r.decision_id else "", r.surcharge, r.notes) for r in st.rows)
+    alignment = (f"{st.alignment_percent.normalize():f}% ({st.aligned} of {st.applicable} applicable categories "
+                 "aligned)") if st.applicable else "Not assessed"
+
+    risks = []
+    for row in rep.risks.all:  # highest score first
+        r = risks_by_uid[row.uid]
+        risks.append(RiskRow(
+            r.uid, r.title, RISK_CATEGORY[r.category], r.likelihood, r.impact, r.description, r.why_it_matters,
+            r.evidence, std_names.get(r.standard_category or "", r.standard_category or ""),
+            ", ".join(inv_names.get(u, u) for u in r.linked_inventory)))
+
+    def lines_of(item: RemediationItem) -> tuple[TaskLine, ...]:
+        return tuple(
+            TaskLine(rid, roles[rid].name, h, roles[rid].bill_rate, roles[rid].cost_rate)
+            for rid, h in sorted(item.hours.items(), key=lambda kv: role_order.index(kv[0])) if h)
+
+    stab = tuple(Task(
+        t.uid, t.number, t.title, lines_of(items[t.uid]), t.owner, t.priority, PHASE[Phase.STABILIZATION],
+        ", ".join([*(str(n) for n in t.depends_on), *t.depends_on_other]), items[t.uid].definition_of_done,
+        t.risk_title, t.phase) for t in rep.plan.tasks)
+    road_numbers = {o.uid: n for n, o in enumerate(rep.roadmap, 1)}
+    road = []
+    for n, o in enumerate(rep.roadmap, 1):
+        item = items[o.uid]
+        deps = [str(road_numbers[d]) for d in item.depends_on if d in road_numbers]
+        deps += [items[d].title for d in item.depends_on if d not in road_numbers and d in items]
+        road.append(Task(o.uid, n, o.title, lines_of(item), o.owner, o.priority, PHASE[Phase.ROADMAP],
+                         ", ".join(deps), item.definition_of_done, o.risk_title, PHASE[Phase.ROADMAP]))
+
+    m = rep.matrix
+    matrix_rows = tuple(MatrixRow(
+        r.function, r.lane.capitalize(), r.letters, r.accountable,
+        (r.problem or "OK") + (" (accepted as is)" if r.problem and r.accepted_as_is else ""), r.notes)
+        for r in m.rows)
+
+    road_titles = {p.uid: p.title for p in quote.roadmap}
+    lines = []
+    for ln in quote.lines():
+        if ln.section == "stabilization":
+            section = STABILIZATION_SECTION
+        elif ln.section == "monthly":
+            section = MONTHLY_SECTION
+        else:
+            section = ROADMAP_SECTION_PREFIX + road_titles.get(ln.section.split(":", 1)[1], "")
+        lines.append(PricingLine(section, ln.kind.capitalize(), ln.label, ln.quantity, ln.unit, ln.rate,
+                                 ln.amount, ln.cost))
+    monthly_costs = _monthly_costs(quote)
+    lines = [replace(ln, cost=monthly_costs.get(n, ln.cost)) for n, ln in enumerate(lines)]
+
+    # PSA import: one row per task and role, numbered in order; a predecessor is the row number
+    # of the dependency's last row.
+    psa_tasks = [*stab, *road]
+    last_row: dict[str, int] = {}
+    n = 0
+    for task in psa_tasks:
+        n += len(task.lines)
+        last_row[task.uid] = n
+    resource = {PARTY[Party.INTERNAL]: rep.client.internal_it_owner}
+    psa = []
+    n = 0
+    for task in psa_tasks:
+        pred = ", ".join(str(last_row[d]) for d in items[task.uid].depends_on if d in last_row)
+        desc = task.definition_of_done
+        if task.risk:
+            desc = f"{desc}\nAddresses: {task.risk}" if desc else f"Addresses: {task.risk}"
+        for line in task.lines:
+            n += 1
+            name = f"{task.title} ({line.role_name})" if len(task.lines) > 1 else task.title
+            psa.append(PsaRow(task.plan_phase, name, desc, line.hours, line.role_name, task.owner,
+                              resource.get(task.owner, ""), n, pred))
+
+    func, mode_label = _ROUNDING[pkg.pricing.rounding.mode]
+    d = rep.prices.discount
+    if d is None:
+        approval = "No discount"
+    elif not quote.discount.allowed:
+        approval = "Not allowed: above the approval matrix"
+    elif not d.needs_approval:
+        approval = "No approval needed"
+    elif d.approved:
+        a = quote.discount.approval
+        approval = f"Approved by {d.approved_by}" + (f" on {a.approved_on.isoformat()}" if a else "")
+    else:
+        approval = f"NOT APPROVED: needs the {pricing_mod.role_label(quote.discount.required_role or '')}"
+    internal = rep.internal
+    price = PriceFacts(
+        contingency_rate=pkg.pricing.contingency, rounding_function=func,
+        rounding_increment=pkg.pricing.rounding.increment,
+        rounding_label=f"{mode_label} to {pricing_mod.money_str(pkg.pricing.rounding.increment)}",
+        discount_percent=quote.discount.percent, credit_requested=quote.stabilization.credit_requested,
+        coverage=rep.prices.coverage,
+        target_margin=(internal.target_margin_percent / 100) if internal else Decimal(0),
+        discount_reason=d.reason if d else "", approval=approval,
+        warnings=tuple(quote.blocking) + (internal.warnings if internal else ()),
+    )
+    contacts = tuple(ContactRow(c.name, " | ".join(x for x in (c.role, c.email, c.phone,
+                                                                "decision maker" if c.decision_maker else "") if x))
+                     for c in rep.client.contacts)
+    plan_phases = tuple(dict.fromkeys([*(p.name for p in rep.plan.phases), *(t.plan_phase for t in road)]))
+    return HandoffData(
+        engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
+        internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
+        form=f"{pkg.title} ({pkg.id} v{pkg.version})", currency=rep.currency, contacts=contacts,
+        fit=f"{rep.fit.label} ({rep.fit.score} / 100)", alignment=alignment,
+        users=rep.counts.users, devices=rep.counts.devices,
+        high_risks=sum(n for band, n in rep.risks.band_counts if band in ("High", "Critical")),
+        inventory=inventory, standards=standards, risks=tuple(risks), stabilization=stab, roadmap=tuple(road),
+        role_names=tuple(role_ids), matrix_parties=m.parties, matrix=matrix_rows,
+        pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
+        bands=report_mod.RISK_BANDS, quote=quote,
+    )
+
+
+def _monthly_costs(quote: pricing_mod.Quote) -> dict[int, Decimal]:
+    """Quote lines carry cost only for hours and surcharges; give each monthly lane line and
+    coverage uplift its share of the lane's cost so the Cost column adds up to the monthly cost."""
+    out: dict[int, Decimal] = {}
+    costs = {lf.lane: lf for lf in quote.monthly.lanes}
+    lines = quote.lines()
+    for lane, lf in costs.items():
+        idx = [n for n, ln in enumerate(lines) if ln.section == "monthly" and ln.kind in ("lane", "coverage")
+               and ln.label.startswith(f"{lane.value.capitalize()} lane - ")]
+        remaining = lf.cost
+        for k, n in enumerate(idx):
+            if k == len(idx) - 1:
+                out[n] = remaining
+            else:
+                share = pricing_mod.cents(lines[n].amount * lf.cost_ratio)
+                out[n] = share
+                remaining -= share
+    for n, ln in enumerate(lines):
+        if ln.section == "monthly" and ln.kind == "discount":
+            out[n] = Decimal("0.00")
+    return out

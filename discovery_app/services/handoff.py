@@ -1,0 +1,81 @@
+"""The delivery handoff workbook: export it (internal or client variant), and read an edited one
+back as a previewed diff that is then applied in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..domain import matrix as matrix_mod
+from ..domain import pricing as pricing_mod
+from ..export.atomic import ExportError
+from ..storage import repository as repo
+from .base import ServiceBase, ServiceError
+
+if TYPE_CHECKING:
+    from ..export import workbook as workbook_mod
+    from ..export import workbook_data
+    from ..export import workbook_import as wb_import
+
+# The exporters (openpyxl) are imported inside the methods: start-up never loads them.
+
+log = logging.getLogger("discovery_app.services.handoff")
+
+
+class HandoffMixin(ServiceBase):
+    def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None) -> workbook_data.HandoffData:
+        """The workbook's rows, from the report model (client or internal audience)."""
+        from ..export import report as report_mod
+        from ..export import workbook_data
+        eng = self.get(eid)
+        pkg = self.form_of(eng)
+        try:
+            quote = pricing_mod.build_quote(eng, pkg)
+        except pricing_mod.PricingError as exc:
+            raise ServiceError(f"Cannot price engagement {eid} for the workbook: {exc}") from exc
+        today = today or date.today()
+        provider = report_mod.ProviderProfile.from_setting(self.setting("provider_profile"))
+        rep = report_mod.build_report(eng, pkg, quote, matrix_mod.build_matrix(eng.responsibilities), provider,
+                                      client=client, issued_on=today)
+        return workbook_data.from_report(rep, eng, pkg, quote, today)
+
+    def export_workbook(self, eid: int, path: Path, client: bool = False) -> workbook_mod.WorkbookResult:
+        """Write the delivery workbook to ``path`` (internal variant unless ``client``)."""
+        from ..export import workbook as workbook_mod
+        data = self.workbook_data(eid, client=client)
+        try:
+            result = workbook_mod.write_workbook(data, Path(path), client=client)
+        except ExportError as exc:
+            raise ServiceError(str(exc)) from exc
+        log.info("engagement %s: %s workbook exported (%d inventory rows)", eid,
+                 "client" if client else "internal", result.rows.get(workbook_mod.INVENTORY, 0))
+        return result
+
+    def preview_workbook_changes(self, eid: int, path: Path) -> wb_import.WorkbookDiff:
+        """What re-importing the edited workbook would change; nothing is written."""
+        from ..export import workbook_import as wb_import
+        eng = self.get(eid)
+        try:
+            return wb_import.read_diff(Path(path), eng, self.form_of(eng))
+        except wb_import.WorkbookImportError as exc:
+            raise ServiceError(str(exc)) from exc
+
+    def apply_workbook_changes(self, eid: int, diff: wb_import.WorkbookDiff) -> int:
+        """Apply a previewed diff in one transaction; returns how many rows changed. Refuses when
+        the engagement changed since the preview (preview again)."""
+        from ..export import workbook_import as wb_import
+        eng = self.get(eid)
+        if diff.engagement_uid != eng.uid:
+            raise ServiceError(f"These changes were read for another engagement, not {eng.client_name}.")
+        if wb_import.fingerprint(eng) != diff.base:
+            raise ServiceError("The engagement changed since the workbook was previewed; preview the workbook "
+                               "again before applying it. Nothing was changed.")
+        collections = {attr: records for attr, records in (
+            ("inventory", diff.inventory), ("risks", diff.risks), ("remediation", diff.remediation))
+            if records is not None}
+        if collections:
+            repo.replace_children_many(self.store, eid, collections)
+        log.info("engagement %s: workbook changes applied (%s)", eid, diff.counts())
+        return len(diff.rows)

@@ -1,0 +1,380 @@
+"""Review & export: what still blocks the proposal, then the two client PDFs.
+
+The checklist comes from ``service.export_blockers``; the proposal button stays disabled while it
+has entries (the plan carries no prices and can always be written). Exports run on Qt's thread
+pool with a busy progress bar; when a file is written, "Open file" and "Show in folder" appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..messages import show_exception
+from ..widgets import muted, scaled_font
+from .page import PageContext, WorkspacePage
+
+#: Workbook documents and how their files are named.
+WORKBOOKS = {"workbook": "Delivery workbook", "client_workbook": "Client workbook"}
+
+
+class _Signals(QObject):
+    done = Signal(object, object)  # result, exception
+
+
+class _ExportJob(QRunnable):
+    """One export on a pool thread; reports back through a queued signal on the GUI thread."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as exc:
+            self.signals.done.emit(None, exc)
+        else:
+            self.signals.done.emit(result, None)
+
+
+class ReviewPage(WorkspacePage):
+    section_id = "review"
+    title = "Review & export"
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._blockers: list[str] = []
+        self._busy = False
+        self._last_path: Path | None = None
+        self._jobs: list[_ExportJob] = []
+        # A pool of our own: an export never waits behind other pages' background work.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+        heading = QLabel(self.title)
+        heading.setFont(scaled_font(self, 1.4, bold=True))
+        intro = muted(QLabel("Check what still stands in the way, then write the documents the client receives: "
+                             "the fixed-fee proposal to sign and the stabilization plan."))
+        intro.setWordWrap(True)
+
+        # Checklist.
+        self.check_title = QLabel()
+        self.check_title.setObjectName("checkTitle")
+        self.check_title.setFont(scaled_font(self, 1.0, bold=True))
+        self.checklist_model = QStandardItemModel(self)
+        self.checklist = QListView()
+        self.checklist.setObjectName("exportBlockers")
+        self.checklist.setModel(self.checklist_model)
+        self.checklist.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.checklist.setWordWrap(True)
+        self.checklist.setUniformItemSizes(False)
+        self.checklist.setMinimumHeight(90)
+        self.checklist.setAccessibleName("What blocks the proposal")
+        self.recheck_button = QPushButton("Check again")
+        self.recheck_button.setToolTip("Read the engagement again and list what blocks the proposal (F5)")
+        self.recheck_button.setShortcut("F5")
+        self.recheck_button.clicked.connect(self.load)
+        check_box = QGroupBox("Before the proposal goes out")
+        cl = QVBoxLayout(check_box)
+        cl.addWidget(self.check_title)
+        cl.addWidget(self.checklist, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.recheck_button)
+        cl.addLayout(row)
+
+        # Documents.
+        self.proposal_button = QPushButton("Export proposal…")
+        self.proposal_button.setObjectName("exportProposal")
+        self.proposal_button.setToolTip("Write the fixed-fee proposal as a PDF (Ctrl+E)")
+        self.proposal_button.setShortcut("Ctrl+E")
+        self.proposal_button.clicked.connect(lambda: self._start("proposal"))
+        self.proposal_help = muted(QLabel())
+        self.proposal_help.setWordWrap(True)
+        self.password_check = QCheckBox("Protect the proposal with a password")
+        self.password_check.setToolTip("For sending by email: the PDF opens only with the password")
+        self.password_label = QLabel("Password")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("proposalPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("Tell the client the password by phone, not in the email")
+        self.password_label.setBuddy(self.password_edit)
+        self.password_error = QLabel("Type a password, or clear the check box.")
+        self.password_error.setObjectName("passwordError")
+        self.password_check.toggled.connect(self._password_toggled)
+        self.password_edit.textChanged.connect(lambda _t: self._update_buttons())
+
+        self.plan_button = QPushButton("Export stabilization plan…")
+        self.plan_button.setObjectName("exportPlan")
+        self.plan_button.setToolTip("Write the stabilization plan as a PDF (Ctrl+Shift+E)")
+        self.plan_button.setShortcut("Ctrl+Shift+E")
+        self.plan_button.clicked.connect(lambda: self._start("plan"))
+        plan_help = muted(QLabel("Phases, ordered tasks, hours per role, owners, dependencies and definition of "
+                                 "done, with a timeline. It carries no prices."))
+        plan_help.setWordWrap(True)
+
+        self.workbook_button = QPushButton("Export delivery workbook…")
+        self.workbook_button.setObjectName("exportWorkbook")
+        self.workbook_button.setToolTip("Write the delivery team's Excel workbook, with cost and margin (Ctrl+Alt+E)")
+        self.workbook_button.setShortcut("Ctrl+Alt+E")
+        self.workbook_button.clicked.connect(lambda: self._start("workbook"))
+        self.client_workbook_button = QPushButton("Export client workbook…")
+        self.client_workbook_button.setObjectName("exportClientWorkbook")
+        self.client_workbook_button.setToolTip("The same workbook without cost, margin or approvals")
+        self.client_workbook_button.clicked.connect(lambda: self._start("client_workbook"))
+        workbook_help = muted(QLabel("Inventory, standards, risks, tasks, matrix and pricing lines as Excel "
+                                     "tables, with a sheet a PSA imports as project tasks. The client variant "
+                                     "leaves out cost and margin."))
+        workbook_help.setWordWrap(True)
+
+        docs = QGroupBox("Documents")
+        dl = QVBoxLayout(docs)
+        dl.addWidget(self._bold("Fixed-fee proposal"))
+        dl.addWidget(self.proposal_help)
+        dl.addWidget(self.password_check)
+        dl.addWidget(self.password_label)
+        dl.addWidget(self.password_edit)
+        dl.addWidget(self.password_error)
+        pr = QHBoxLayout()
+        pr.addWidget(self.proposal_button)
+        pr.addStretch(1)
+        dl.addLayout(pr)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        dl.addWidget(line)
+        dl.addWidget(self._bold("Stabilization plan"))
+        dl.addWidget(plan_help)
+        pl = QHBoxLayout()
+        pl.addWidget(self.plan_button)
+        pl.addStretch(1)
+        dl.addLayout(pl)
+        line2 = QFrame()
+        line2.setFrameShape(QFrame.Shape.HLine)
+        line2.setFrameShadow(QFrame.Shadow.Sunken)
+        dl.addWidget(line2)
+        dl.addWidget(self._bold("Delivery handoff workbook"))
+        dl.addWidget(workbook_help)
+        wl = QHBoxLayout()
+        wl.addWidget(self.workbook_button)
+        wl.addWidget(self.client_workbook_button)
+        wl.addStretch(1)
+        dl.addLayout(wl)
+
+        # Progress and result.
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("exportProgress")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(8)
+        self.progress_bar.hide()
+        self.result_label = QLabel()
+        self.result_label.setObjectName("exportResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open file")
+        self.open_button.setObjectName("openFile")
+        self.open_button.clicked.connect(self._open_file)
+        self.folder_button = QPushButton("Show in folder")
+        self.folder_button.setObjectName("showInFolder")
+        self.folder_button.clicked.connect(self._show_folder)
+        for b in (self.open_button, self.folder_button):
+            b.hide()
+        rr = QHBoxLayout()
+        rr.addWidget(self.open_button)
+        rr.addWidget(self.folder_button)
+        rr.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addWidget(check_box, 1)
+        layout.addWidget(docs)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.result_label)
+        layout.addLayout(rr)
+        layout.addStretch(0)
+        self._password_toggled(False)
+        self.setTabOrder(self.recheck_button, self.password_check)
+        self.setTabOrder(self.password_check, self.password_edit)
+        self.setTabOrder(self.password_edit, self.proposal_button)
+        self.setTabOrder(self.proposal_button, self.plan_button)
+
+    @staticmethod
+    def _bold(text: str) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    # ---- WorkspacePage --------------------------------------------------------------------
+
+    def load(self) -> None:
+        try:
+            self._blockers = list(self.service.export_blockers(self.engagement_id))
+        except Exception as exc:
+            self._blockers = [f"The engagement could not be checked: {exc}"]
+        self.checklist_model.clear()
+        style = self.style()
+        if self._blockers:
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            n = len(self._blockers)
+            self.check_title.setText(f"{n} item{'s' if n != 1 else ''} to resolve before the proposal can be exported")
+            for text in self._blockers:
+                item = QStandardItem(icon, text)
+                item.setToolTip(text)
+                self.checklist_model.appendRow(item)
+        else:
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
+            self.check_title.setText("Ready: nothing blocks the proposal")
+            self.checklist_model.appendRow(QStandardItem(
+                icon, "Required answers are complete, every responsibility has exactly one Accountable party, "
+                "and any discount is approved."))
+        self._update_buttons()
+
+    def export_blockers(self) -> list[str]:
+        return list(self._blockers)
+
+    def has_problem(self) -> bool:
+        return bool(self._blockers)
+
+    # ---- exporting ------------------------------------------------------------------------
+
+    def _password_toggled(self, on: bool) -> None:
+        for w in (self.password_label, self.password_edit):
+            w.setVisible(on)
+        if on:
+            self.password_edit.setFocus()
+        self._update_buttons()
+
+    def _password(self) -> str | None:
+        return self.password_edit.text() if self.password_check.isChecked() else None
+
+    def _update_buttons(self) -> None:
+        missing_pw = self.password_check.isChecked() and not self.password_edit.text()
+        self.password_error.setVisible(missing_pw)
+        self.proposal_button.setEnabled(not self._busy and not self._blockers and not missing_pw)
+        self.plan_button.setEnabled(not self._busy)
+        self.workbook_button.setEnabled(not self._busy)
+        self.client_workbook_button.setEnabled(not self._busy)
+        if self._blockers:
+            self.proposal_help.setText("Resolve the items above first; the proposal is what the client signs.")
+        else:
+            self.proposal_help.setText("Cover, summary, scope by lane, responsibility matrix, findings, plan "
+                                       "summary, prices, terms and the acceptance block.")
+
+    def _ask_path(self, document: str, suggested: str) -> str:
+        """The file to write, from a save dialog; "" when cancelled. Tests replace this."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        title = {"proposal": "Export proposal", "plan": "Export stabilization plan"}.get(document, "Export workbook")
+        kind = "Excel workbooks (*.xlsx)" if document in WORKBOOKS else "PDF documents (*.pdf)"
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested), kind)
+        return path
+
+    def _start(self, document: str) -> None:
+        if self._busy:
+            return
+        try:
+            if document in WORKBOOKS:
+                suggested = str(Path(self.service.export_file_name(self.engagement_id, "plan")).with_suffix(""))
+                suggested = suggested.replace("Stabilization plan", WORKBOOKS[document]) + ".xlsx"
+            else:
+                suggested = self.service.export_file_name(self.engagement_id, document)
+        except Exception as exc:
+            show_exception(self, "Export", exc)
+            return
+        chosen = self._ask_path(document, suggested)
+        if not chosen:
+            return
+        path = Path(chosen)
+        suffix = ".xlsx" if document in WORKBOOKS else ".pdf"
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self.export_to(document, path)
+
+    def export_to(self, document: str, path: Path) -> None:
+        """Write ``document`` ("proposal" or "plan") to ``path`` on a pool thread."""
+        service, eid = self.service, self.engagement_id
+        if document == "proposal":
+            password = self._password()
+
+            def work() -> Path:
+                return service.export_proposal(eid, path, password=password)
+        elif document in WORKBOOKS:
+            client = document == "client_workbook"
+
+            def work() -> Path:
+                return service.export_workbook(eid, path, client=client).path
+        else:
+
+            def work() -> Path:
+                return service.export_plan(eid, path)
+
+        label = {"proposal": "proposal", "plan": "stabilization plan"}.get(document, WORKBOOKS.get(document, "").lower())
+        self._busy = True
+        self._update_buttons()
+        self.open_button.hide()
+        self.folder_button.hide()
+        self.progress_bar.show()
+        self.result_label.setText(f"Writing the {label}…")
+        self.status.emit(f"Writing the {label}…")
+        job = _ExportJob(work)
+        job.setAutoDelete(False)
+        job.signals.done.connect(lambda result, error: self._finished(job, label, result, error),
+                                 Qt.ConnectionType.QueuedConnection)
+        self._jobs.append(job)
+        self._pool.start(job)
+
+    def _finished(self, job: _ExportJob, label: str, result: Any, error: BaseException | None) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        self._busy = False
+        self.progress_bar.hide()
+        self._update_buttons()
+        if error is not None:
+            self.result_label.setText(f"The {label} was not written.")
+            self.status.emit(f"The {label} was not written")
+            show_exception(self, f"Export {label}", error)
+            return
+        self._last_path = Path(result)
+        self.result_label.setText(f"Saved the {label} to {self._last_path}")
+        self.status.emit(f"Saved the {label}")
+        self.open_button.show()
+        self.folder_button.show()
+        self.open_button.setFocus()
+
+    @property
+    def last_path(self) -> Path | None:
+        return self._last_path
+
+    def _open_file(self) -> None:
+        if self._last_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path)))
+
+    def _show_folder(self) -> None:
+        if self._last_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path.parent)))

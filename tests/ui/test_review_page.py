@@ -1,0 +1,130 @@
+"""The Review & export page: the checklist of blockers, exporting off the GUI thread, open file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices, QUndoStack
+
+from discovery_app import resources
+from discovery_app.demo import create_demo
+from discovery_app.paths import AppPaths
+from discovery_app.services import DiscoveryService
+from discovery_app.storage import repository as repo
+from discovery_app.ui.workspace.page import PageContext
+from discovery_app.ui.workspace.review_page import ReviewPage
+
+
+@pytest.fixture
+def demo_service(tmp_path):
+    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
+    eid = create_demo(svc)
+    yield svc, eid
+    svc.close()
+
+
+def make_page(qtbot, service, eid, tmp_path, monkeypatch) -> ReviewPage:
+    page = ReviewPage(PageContext(service, eid, QUndoStack()))
+    qtbot.addWidget(page)
+    page.load()
+    page.show()
+    qtbot.waitExposed(page)
+    chosen = iter([str(tmp_path / "out" / "first"), str(tmp_path / "out" / "second.pdf")])
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(page, "_ask_path", lambda document, suggested: next(chosen))
+    return page
+
+
+def checklist(page: ReviewPage) -> list[str]:
+    m = page.checklist_model
+    return [m.item(r).text() for r in range(m.rowCount())]
+
+
+def test_ready_engagement_exports_the_proposal_then_opens_it(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    assert page.check_title.text() == "Ready: nothing blocks the proposal"
+    assert page.proposal_button.isEnabled()
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+
+    qtbot.mouseClick(page.proposal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.open_button.isVisible(), timeout=30000)
+    written = tmp_path / "out" / "first.pdf"  # ".pdf" added to a name typed without it
+    assert written.read_bytes().startswith(b"%PDF")
+    assert str(written) in page.result_label.text()
+    assert not page.progress_bar.isVisible()
+
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(written), str(written.parent)]
+
+
+def test_password_box_needs_a_password(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    qtbot.mouseClick(page.password_check, Qt.MouseButton.LeftButton)
+    assert page.password_edit.isVisible() and page.password_error.isVisible()
+    assert not page.proposal_button.isEnabled()
+    qtbot.keyClicks(page.password_edit, "s3cret")
+    assert page.proposal_button.isEnabled() and not page.password_error.isVisible()
+    qtbot.mouseClick(page.proposal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.open_button.isVisible(), timeout=30000)
+    assert b"/Encrypt" in (tmp_path / "out" / "first.pdf").read_bytes()
+
+
+def test_blockers_are_listed_and_stop_only_the_proposal(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    rows = list(service.get(eid).responsibilities)
+    rows[0] = rows[0].model_copy(update={"raci": {"provider": "R", "internal": "I"}})
+    repo.replace_children(service.store, eid, "responsibilities", rows)
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+
+    assert page.check_title.text() == "1 item to resolve before the proposal can be exported"
+    assert checklist(page) == service.export_blockers(eid)
+    assert "no party is Accountable" in checklist(page)[0]
+    assert page.has_problem() and page.export_blockers() == checklist(page)
+    assert not page.proposal_button.isEnabled()
+    assert page.plan_button.isEnabled()
+
+    qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.open_button.isVisible(), timeout=30000)
+    assert (tmp_path / "out" / "first.pdf").exists()
+
+    # Fix the row, check again: the proposal can go.
+    rows[0] = rows[0].model_copy(update={"raci": {"provider": "RA", "internal": "I"}})
+    repo.replace_children(service.store, eid, "responsibilities", rows)
+    qtbot.mouseClick(page.recheck_button, Qt.MouseButton.LeftButton)
+    assert page.proposal_button.isEnabled() and not page.has_problem()
+
+
+def test_a_failed_export_says_why_and_keeps_the_buttons(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    shown = []
+    monkeypatch.setattr("discovery_app.ui.workspace.review_page.show_exception",
+                        lambda parent, what, exc: shown.append((what, str(exc))))
+    page.export_to("plan", Path(tmp_path / "missing-folder" / "plan.pdf"))
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert shown[0][0] == "Export stabilization plan" and "does not exist" in shown[0][1]
+    assert page.result_label.text() == "The stabilization plan was not written."
+    assert page.plan_button.isEnabled() and not page.open_button.isVisible()
+
+
+def test_the_delivery_workbooks_export_from_the_review_page(qtbot, demo_service, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    for button, name in ((page.workbook_button, "internal"), (page.client_workbook_button, "client")):
+        target = tmp_path / "out" / name  # ".xlsx" is added to a name typed without it
+        monkeypatch.setattr(page, "_ask_path", lambda _doc, suggested, target=target: str(target))
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        written = target.with_suffix(".xlsx")
+        qtbot.waitUntil(lambda written=written, button=button: written.exists() and button.isEnabled(),
+                        timeout=30000)
+        sheets = load_workbook(written, read_only=True).sheetnames
+        assert "Inventory" in sheets and "Summary" in sheets
+        assert str(written) in page.result_label.text()
