@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..paths import AppPaths
-from . import engagements, forms, inventory, quote
+from . import archive, engagements, export, forms, inventory, quote
 
-COMMAND_MODULES = (engagements, forms, inventory, quote)
+COMMAND_MODULES = (engagements, forms, inventory, quote, archive, export)
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
 names another. Run 'discovery-app COMMAND --help' for each command's options."""
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"discovery-app {__version__}")
     p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
+    p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
+                   "print 'first_paint=S usable=S' (seconds since start) and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -60,10 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = AppPaths.resolve(args.db)
     _setup_logging(paths)
 
-    if args.command is None:
+    if args.command is None or args.smoke:
         from ..app import run_gui
 
-        return run_gui(paths)
+        return run_gui(paths, smoke=args.smoke)
     if not getattr(args, "needs_store", True):
         return args.handler(args, None)
 
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return args.handler(args, service)
-    except ServiceError as exc:
+    except (ServiceError, StoreError) as exc:  # StoreError: disk full, read-only, locked mid-command
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -7,12 +7,20 @@ cases live in their own module.
 from __future__ import annotations
 
 from .base import ServiceBase, ServiceError
+from .durability import DurabilityMixin
 from .engagements import EngagementsMixin, EngagementSummary
+from .exports import ExportsMixin
+from .findings import FindingsMixin
+from .handoff import HandoffMixin
 from .inventory import InventoryMixin
+from .inventory_edits import InventoryEditsMixin
+from .offer import OfferMixin
 from .pricing import PricingMixin
+from .standards import StandardsMixin
+from .workspace import WorkspaceMixin
 
 __all__ = ["DiscoveryService", "EngagementSummary", "ServiceBase", "ServiceError"]
 
 
-class DiscoveryService(EngagementsMixin, InventoryMixin, PricingMixin, ServiceBase):
+class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, ServiceBase):
     """Every use case of the app, on one store."""
