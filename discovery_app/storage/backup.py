@@ -35,6 +35,7 @@ KEEP_LAST = 10
 KEEP_DAYS = 7
 AUTOMATIC_KINDS = ("open", "auto")
 _STAMP = re.compile(r"(\d{8}-\d{6})")
+_SEQUENCE = re.compile(r"-[a-z_]+-(\d+)\.sqlite3$")  # discovery-<stamp>-open-11.sqlite3
 # A ".part" left by a crash mid-copy is removed once it is clearly not being written any more.
 STALE_PART_SECONDS = 3600
 
@@ -219,12 +220,20 @@ def _taken_at(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime)
 
 
-def _sort_key(path: Path) -> tuple[datetime, float, str]:
+def _sequence(path: Path) -> int:
+    """The "-N" that tells apart backups taken within the same second (none: 1)."""
+    m = _SEQUENCE.search(path.name)
+    return int(m.group(1)) if m else 1
+
+
+def _sort_key(path: Path) -> tuple[datetime, int, float, str]:
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return (_taken_at(path), mtime, path.name)
+    # Same second: the sequence number orders them ("open-10" is newer than "open-9", which a
+    # plain name comparison gets backwards).
+    return (_taken_at(path), _sequence(path), mtime, path.name)
 
 
 def engagement_count(path: Path) -> int | None:
@@ -300,7 +309,7 @@ def select_kept(names_and_times: list[tuple[Path, datetime]], today: date,
                 keep_last: int = KEEP_LAST, keep_days: int = KEEP_DAYS) -> set[Path]:
     """Which automatic backups the rolling set keeps: the newest ``keep_last``, plus the newest of
     each of the last ``keep_days`` days (today included)."""
-    ordered = sorted(names_and_times, key=lambda x: (x[1], x[0].name), reverse=True)
+    ordered = sorted(names_and_times, key=lambda x: (x[1], _sequence(x[0]), x[0].name), reverse=True)
     kept = {p for p, _ in ordered[:keep_last]}
     first_day = today - timedelta(days=keep_days - 1)
     seen_days: set[date] = set()

@@ -222,3 +222,19 @@ def test_list_backups_reads_files_read_only(paths, service):
     assert (info.path, info.engagements) == (path, 1)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert not Path(str(path) + "-journal").exists() and not Path(str(path) + "-wal").exists()
+
+
+def test_backups_taken_in_the_same_second_keep_their_order(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    when = datetime(2026, 11, 20, 12, 0, 0)
+    names = []
+    for _ in range(12):
+        path = bk.new_backup_path(folder, "open", when)
+        path.write_bytes(b"x")
+        names.append(path)
+    assert len({p.name for p in names}) == 12
+    bk.prune(folder, today=when.date())
+    left = {p.name for p in folder.iterdir()}
+    # The newest ten of the twelve, although "open-10" sorts before "open-2" as plain text.
+    assert left == {p.name for p in names[2:]}
