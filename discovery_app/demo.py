@@ -226,33 +226,35 @@ def _inventory(rng: random.Random) -> list[InventoryItem]:
     return items
 
 
-# What the walk-through found, by risk-library id, with the evidence seen (in priority order).
-DEMO_RISKS: dict[str, str] = {
-    "no_offsite_backup": "Seen on PDX-HV01: the backup log shows the last successful job 9 days ago; "
-    "the only copy is a USB disk labelled 'Week B' on top of the server.",
-    "mfa_not_enforced": "Admin portal: 12 of 45 mailboxes have MFA registered; the VPN takes passwords only.",
+# Evidence seen on site, by risk-library id (the risks the demo records are the library's
+# highest-scoring ones, plus one of each other category).
+EVIDENCE: dict[str, str] = {
+    "rdp_exposed": "PDX-FW01 forwards port 3389 to PDX-APP01 so the partners can work from home; "
+    "the firewall log shows login attempts from abroad every night.",
     "edr_missing": "Three antivirus brands across 12 sampled machines; two subscriptions have expired.",
+    "mfa_not_enforced": "Admin portal: 12 of 45 mailboxes have MFA registered; the VPN takes passwords only.",
     "restores_untested": "Marcus recalls one restore test, in September 2023; nothing was written down.",
-    "credentials_in_spreadsheets": "Admin passwords live in 'IT stuff.xlsx' on the shared drive.",
     "patching_unmanaged": "Six workstations are two or more cumulative updates behind.",
     "unsupported_operating_systems": "PDX-DC01 runs Windows Server 2016; 14 PCs still run Windows 10.",
-    "no_saas_backup": "Microsoft 365 mail and OneDrive have no backup beyond Microsoft's retention.",
-    "previous_provider_access": "The incumbent's remote-access agent is on 38 devices and its admin "
-    "account is still enabled.",
-    "no_documentation": "Network notes and vendor contacts are in Marcus's notebook.",
+    "stale_accounts": "Four accounts of staff who left in 2025 can still sign in.",
     "insurance_attestation_gap": "The renewal form says MFA is everywhere; it is on email only.",
-    "no_dr_plan": "",
-    "aging_workstations": "",
 }
 ONBOARDING_HOURS = {"project_manager": "4", "senior_engineer": "6", "engineer": "10", "technician": "8"}
 
 
 def _risks_and_remediation(pkg: FormPackage, inventory: list[InventoryItem]) -> tuple[list[Risk], list[RemediationItem]]:
-    library = {r.id: r for r in pkg.risk_library.risks}
-    chosen = [library[rid] for rid in DEMO_RISKS if rid in library]
-    if len(chosen) < 8:
-        # Another form's library: take its highest-scoring risks instead.
-        chosen = sorted(library.values(), key=lambda r: (-(r.likelihood * r.impact), r.id))[:12]
+    library = pkg.risk_library.risks
+    # A realistic selection: the highest-scoring library risks first, plus a spread of categories.
+    ranked = sorted(library, key=lambda r: (-(r.likelihood * r.impact), r.id))
+    chosen = ranked[:10]
+    for r in library:
+        if len(chosen) >= 14:
+            break
+        # This firm has a named internal IT owner, so that governance finding would not be true.
+        if r.id == "no_internal_owner":
+            continue
+        if r not in chosen and r.category not in {c.category for c in chosen}:
+            chosen.append(r)
     servers = [i.uid for i in inventory if i.kind in ("server", "virtual_server")]
     old_pcs = [i.uid for i in inventory if i.os.startswith("Windows 10")][:6]
     risks: list[Risk] = []
@@ -263,7 +265,7 @@ def _risks_and_remediation(pkg: FormPackage, inventory: list[InventoryItem]) -> 
             template_id=tpl.id, title=tpl.title, category=tpl.category,
             likelihood=min(5, tpl.likelihood + (1 if n < 2 else 0)), impact=tpl.impact,
             description=tpl.description, why_it_matters=tpl.why_it_matters,
-            evidence=DEMO_RISKS.get(tpl.id, ""),
+            evidence=EVIDENCE.get(tpl.id, ""),
             standard_category=tpl.standard_category, linked_inventory=linked,
         )
         risks.append(risk)
