@@ -93,7 +93,25 @@ class MainActions:
             shortcuts=["Ctrl+Shift+E"], name="actionShowArchived",
         )
         self.show_archived.setCheckable(True)
-        self.about = make_action(w, "&About Discovery", "Version and licence", name="actionAbout")
+        self.about = make_action(
+            w, "&About Discovery", "Version, data folder and installed forms", name="actionAbout",
+        )
+        self.user_guide = make_action(
+            w, "&User guide", "Open the user guide: the discovery walk-through step by step",
+            shortcuts=[Key.HelpContents], name="actionUserGuide",
+        )
+        self.shortcuts = make_action(
+            w, "&Keyboard shortcuts", "List every keyboard shortcut", shortcuts=["Ctrl+/"],
+            name="actionShortcuts",
+        )
+        self.open_data_folder = make_action(
+            w, "Open &data folder", "Show the folder with the database, backups and exports",
+            name="actionOpenDataFolder",
+        )
+        self.open_log_folder = make_action(
+            w, "Open &log folder", "Show the folder with Discovery's log files, for support",
+            name="actionOpenLogFolder",
+        )
         self.quit = make_action(
             w, "&Quit", "Close Discovery", icon=SP.SP_DialogCloseButton,
             shortcuts=["Ctrl+Q"], name="actionQuit", style_widget=w,

@@ -81,7 +81,7 @@ def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None
         window.show_store_error(f"An error in Discovery stopped it opening {paths.db}.")
         show_exception(window, "Opening the database", exc)
         return False
-    window.set_service(service)
+    window.set_service(service, paths)
     return True
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,16 +31,22 @@ from .engagement_list import EngagementListPage
 from .engagement_table import rows_from_summaries
 from .messages import confirm, show_exception, show_message
 from .new_engagement_dialog import FormChoice, NewEngagement, NewEngagementDialog
-from .widgets import MessagePage, muted
+from .widgets import Banner, MessagePage, muted
 from .workspace_host import WorkspaceHost
 
 if TYPE_CHECKING:
+    from ..paths import AppPaths
     from ..services import DiscoveryService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-EMPTY_TEXT = "No engagements yet: start one with New engagement, or create the demo engagement"
+EMPTY_TEXT = "No engagements yet. Start one, explore the demo, or bring one in from an archive."
+PROVIDER_PROMPT = (
+    "Your proposals carry your company's name, logo and terms. "
+    "Set up your provider profile now, or later from File > Settings."
+)
+PROVIDER_PROMPT_KEY = "provider_prompt_shown"
 
 
 class MainWindow(QMainWindow):
@@ -48,6 +55,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Discovery")
         self.service: DiscoveryService | None = None
+        self.paths: AppPaths | None = None
         self.actions = MainActions(self)
         self._build_menus()
         self._build_toolbar()
@@ -55,13 +63,32 @@ class MainWindow(QMainWindow):
         self.loading_page = MessagePage("Loading…", "Opening your engagements.")
         self.empty_page = MessagePage("Welcome to Discovery", EMPTY_TEXT)
         self.empty_page.setObjectName("emptyState")
-        self.new_button = self.empty_page.add_button(QPushButton("New engagement…"))
+        welcome = self.empty_page
+        self.new_button = welcome.add_choice(QPushButton("New engagement…"), "Start a discovery for a client.")
         self.new_button.setObjectName("emptyNewButton")
         self.new_button.setDefault(True)
-        self.demo_button = self.empty_page.add_button(QPushButton("Create demo engagement"))
+        self.demo_button = welcome.add_choice(
+            QPushButton("Create demo engagement"), "A complete sample engagement to look around in.")
         self.demo_button.setObjectName("emptyDemoButton")
+        self.import_button = welcome.add_choice(
+            QPushButton("Open archive…"), "Bring in an engagement a colleague or another laptop saved.")
+        self.import_button.setObjectName("emptyImportButton")
+        self.profile_button = welcome.add_choice(
+            QPushButton("Set up provider profile…"), "Your company's name, logo and terms for the proposals.")
+        self.profile_button.setObjectName("emptyProfileButton")
         self.new_button.clicked.connect(self.actions.new.trigger)
         self.demo_button.clicked.connect(self.actions.demo.trigger)
+        self.import_button.clicked.connect(self.open_archive)
+        self.profile_button.clicked.connect(self.actions.settings.trigger)
+        self.provider_banner = Banner(PROVIDER_PROMPT)
+        self.provider_banner.setObjectName("providerBanner")
+        self.banner_setup_button = self.provider_banner.add_button(QPushButton("Set up profile…"))
+        self.banner_setup_button.setObjectName("providerBannerSetup")
+        self.banner_close_button = self.provider_banner.add_button(QPushButton("Not now"))
+        self.banner_close_button.setObjectName("providerBannerClose")
+        self.banner_setup_button.clicked.connect(self.actions.settings.trigger)
+        self.banner_close_button.clicked.connect(self.provider_banner.hide)
+        self.provider_banner.hide()
         self.error_page = MessagePage("Discovery could not open its database")
         self.list_page = EngagementListPage()
         self.list_page.search_edit.setToolTip(self.actions.find.toolTip())
@@ -74,7 +101,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for each in (self.loading_page, self.empty_page, self.error_page, self.list_page):
             self.stack.addWidget(each)
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.provider_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.db_label = muted(QLabel())
         self.busy_bar = QProgressBar()
@@ -118,7 +151,13 @@ class MainWindow(QMainWindow):
         go.addActions([a.back, a.next_section, a.previous_section])
         go.addSeparator()
         go.addAction(a.timer)
-        bar.addMenu("&Help").addAction(a.about)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([a.user_guide, a.shortcuts])
+        help_menu.addSeparator()
+        help_menu.addActions([a.open_data_folder, a.open_log_folder])
+        help_menu.addSeparator()
+        help_menu.addAction(a.about)
+        self.help_menu = help_menu
 
     def _build_toolbar(self) -> None:
         a = self.actions
@@ -142,6 +181,10 @@ class MainWindow(QMainWindow):
         a.refresh.triggered.connect(lambda: self.refresh())
         a.find.triggered.connect(self._focus_search)
         a.about.triggered.connect(self._about)
+        a.user_guide.triggered.connect(self.open_user_guide)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.open_data_folder.triggered.connect(lambda: self.open_folder("data"))
+        a.open_log_folder.triggered.connect(lambda: self.open_folder("logs"))
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.show_archived.toggled.connect(self.archived_check.setChecked)
@@ -163,10 +206,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("No database open")
         self._update_actions()
 
-    def set_service(self, service: DiscoveryService) -> None:
+    def set_service(self, service: DiscoveryService, paths: AppPaths | None = None) -> None:
         from ..domain.engagement import STATUS_LABELS
 
         self.service = service
+        if paths is not None:
+            self.paths = paths
         self.list_page.set_statuses({status.value: label for status, label in STATUS_LABELS.items()})
         self.db_label.setText(service.store.path.name)
         self.db_label.setToolTip(f"Database: {service.store.path}")
@@ -179,7 +224,22 @@ class MainWindow(QMainWindow):
         self._backup_timer.setInterval(60_000)
         self._backup_timer.timeout.connect(self._backup_if_due)
         self._backup_timer.start()
+        self._prompt_provider_once()
         self.workspace.restore_last()
+
+    def _prompt_provider_once(self) -> None:
+        """On a first start with no provider profile, a quiet banner offers to set it up: once."""
+        service = self.service
+        if service is None:
+            return
+        try:
+            if service.setting(PROVIDER_PROMPT_KEY) or service.app_settings().profile.name.strip():
+                return
+            service.set_setting(PROVIDER_PROMPT_KEY, True)
+        except Exception:  # a prompt is never worth an error dialog
+            log.warning("provider prompt skipped", exc_info=True)
+            return
+        self.provider_banner.show()
 
     def _backup_if_due(self) -> None:
         if self.service is not None:
@@ -447,16 +507,45 @@ class MainWindow(QMainWindow):
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda: self.statusBar().showMessage("Settings saved", 3000))
+        dialog.saved.connect(self.provider_banner.hide)
         dialog.open()
         return dialog
 
-    def _about(self) -> None:
-        from .. import __version__
+    def app_paths(self) -> AppPaths:
+        """Where the data, backups and logs are: as the store was opened, else the defaults."""
+        from ..paths import AppPaths
 
-        QMessageBox.about(
-            self, "About Discovery",
-            f"<b>Discovery</b> {__version__}<br>Paid discovery assessments for co-managed IT offers.",
-        )
+        if self.paths is not None:
+            return self.paths
+        return AppPaths.resolve(self.service.store.path if self.service is not None else None)
+
+    def _about(self) -> QWidget:
+        from .help_dialogs import AboutDialog
+
+        dialog = AboutDialog(self.service, self.app_paths(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> QWidget:
+        from .help_dialogs import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_user_guide(self) -> bool:
+        from .help_dialogs import open_user_guide
+
+        return open_user_guide(self)
+
+    def open_folder(self, which: str) -> bool:
+        """Show the data folder ("data") or the log folder ("logs"), creating it if missing."""
+        from .help_dialogs import open_folder
+
+        paths = self.app_paths()
+        return open_folder(self, paths.logs if which == "logs" else paths.data)
 
     # ---- settings ---------------------------------------------------------------------------
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def muted(label: QLabel) -> QLabel:
@@ -48,12 +56,18 @@ class MessagePage(QWidget):
         self._buttons = QHBoxLayout()
         self._buttons.addStretch(1)
         self._buttons.addStretch(1)
+        # Choices: a button with a muted sentence beside it, one per row (the welcome page).
+        self._choices = QGridLayout()
+        self._choices.setHorizontalSpacing(16)
+        self._choices.setVerticalSpacing(10)
+        self._choices.setColumnStretch(1, 1)
 
         inner = QVBoxLayout()
         inner.setSpacing(12)
         inner.addWidget(self.title_label)
         inner.addWidget(self.text_label)
         inner.addSpacing(8)
+        inner.addLayout(self._choices)
         inner.addLayout(self._buttons)
         box = QWidget()
         box.setLayout(inner)
@@ -75,4 +89,33 @@ class MessagePage(QWidget):
 
     def add_button(self, button: QPushButton) -> QPushButton:
         self._buttons.insertWidget(self._buttons.count() - 1, button)
+        return button
+
+    def add_choice(self, button: QPushButton, description: str) -> QPushButton:
+        """A button with a sentence saying what it does, in a column under the text."""
+        row = self._choices.rowCount()
+        label = muted(QLabel(description))
+        label.setWordWrap(True)
+        label.setBuddy(button)
+        self._choices.addWidget(button, row, 0)
+        self._choices.addWidget(label, row, 1)
+        return button
+
+
+class Banner(QFrame):
+    """A quiet, non-modal note across the top of a page, with actions and a way to close it."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(12, 8, 8, 8)
+        self._row.addWidget(self.label, 1)
+
+    def add_button(self, button: QPushButton) -> QPushButton:
+        self._row.addWidget(button)
         return button
