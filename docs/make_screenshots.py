@@ -87,6 +87,10 @@ def shoot(paths: AppPaths, target: Path, show_id: int | None = None, dialog_targ
     if not open_store_into(window, paths):
         raise SystemExit(f"could not open {paths.db}")
     if show_id is not None:
+        # The one-time provider prompt belongs to the welcome shot only.
+        banner = getattr(window, "provider_banner", None)
+        if banner is not None:
+            banner.hide()
         window.select(show_id)
         window.show_details(show_id)
     window.statusBar().clearMessage()

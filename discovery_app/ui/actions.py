@@ -78,7 +78,7 @@ class MainActions:
         )
         self.delete = make_action(
             w, "&Delete…", "Delete the selected engagement for good",
-            icon=SP.SP_TrashIcon, shortcuts=[Key.Delete], name="actionDelete", style_widget=w,
+            icon=SP.SP_TrashIcon, shortcuts=["Del"], name="actionDelete", style_widget=w,
         )
         self.refresh = make_action(
             w, "&Refresh", "Reload the list from the database",
