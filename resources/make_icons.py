@@ -30,6 +30,8 @@ from PySide6.QtGui import (
 )
 
 OUT = Path(__file__).with_name("icons")
+INSTALLER = Path(__file__).with_name("installer")
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512, 1024)
 TEAL_TOP = QColor("#127C8A")
 TEAL_BOTTOM = QColor("#0B5561")
@@ -79,20 +81,55 @@ def draw(size: int) -> QImage:
     return img
 
 
+def draw_installer(width: int, height: int, *, banner: bool = False) -> QImage:
+    """Installer artwork: the teal of the icon on the left, white for the installer's text."""
+    img = QImage(width, height, QImage.Format.Format_RGB32)
+    img.fill(QColor("#FFFFFF"))
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if banner:
+        # WiX draws its title text on the left of the banner: keep the art to the right.
+        icon = draw(height - 12)
+        p.drawImage(width - height + 2, 6, icon)
+        p.setPen(QPen(TEAL_TOP, 2))
+        p.drawLine(0, height - 1, width, height - 1)
+    else:
+        strip = min(164, width // 3)
+        grad = QLinearGradient(0, 0, 0, height)
+        grad.setColorAt(0, TEAL_TOP)
+        grad.setColorAt(1, TEAL_BOTTOM)
+        p.fillRect(0, 0, strip, height, QBrush(grad))
+        icon = draw(min(strip - 40, 128))
+        p.drawImage((strip - icon.width()) // 2, 40, icon)
+    p.end()
+    return img
+
+
 def main() -> int:
     QGuiApplication.instance() or QGuiApplication(sys.argv)
     OUT.mkdir(exist_ok=True)
     for size in PNG_SIZES:
         draw(size).save(str(OUT / f"discovery-{size}.png"))
     formats = {bytes(f).decode() for f in QImageWriter.supportedImageFormats()}
-    for ext in ("ico", "icns"):
+    for ext in ("icns",):
         if ext not in formats:
             print(f"Qt cannot write .{ext} here; skipped")
             continue
         writer = QImageWriter(str(OUT / f"discovery.{ext}"), ext.encode())
-        if not writer.write(draw(256 if ext == "ico" else 1024)):
+        if not writer.write(draw(1024)):
             print(f"writing .{ext} failed: {writer.errorString()}")
-    print(f"icons written to {OUT}")
+    # A Windows .ico holds every size from 16 to 256 px; Qt writes only one, Pillow (which
+    # reportlab already brings) writes them all.
+    from PIL import Image
+
+    Image.open(OUT / "discovery-256.png").save(OUT / "discovery.ico", sizes=[(s, s) for s in ICO_SIZES])
+    # Briefcase's installer images: the DMG window background (PNG) and the MSI dialog
+    # background (493x312) and banner (493x58), which WiX wants as BMP.
+    INSTALLER.mkdir(exist_ok=True)
+    draw_installer(640, 400).save(str(INSTALLER / "dmg-background.png"))
+    draw_installer(493, 312).save(str(INSTALLER / "msi-background.bmp"))
+    draw_installer(493, 58, banner=True).save(str(INSTALLER / "msi-banner.bmp"))
+    print(f"icons written to {OUT}, installer images to {INSTALLER}")
     return 0
 
 
