@@ -77,7 +77,7 @@ class RemediationPage(WorkspacePage):
         self.new_button = QPushButton("New item")
         self.new_button.setToolTip("Add an item of your own (Ctrl+Shift+N)")
         self.deps_button = QPushButton("Dependencies…")
-        self.deps_button.setToolTip("Choose what the selected item waits for (Ctrl+D)")
+        self.deps_button.setToolTip("Choose what the selected item waits for (Ctrl+Shift+D)")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected item (Del); undo brings it back")
         self.filter = QLineEdit()
@@ -169,7 +169,7 @@ class RemediationPage(WorkspacePage):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         QShortcut(QKeySequence("Ctrl+G"), self, self.suggest)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.add_new)
-        QShortcut(QKeySequence("Ctrl+D"), self, self.edit_dependencies)
+        QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.edit_dependencies)
         d = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
         d.setContext(Qt.ShortcutContext.WidgetShortcut)
 

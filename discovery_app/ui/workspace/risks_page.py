@@ -62,7 +62,7 @@ class RisksPage(WorkspacePage):
         intro.setWordWrap(True)
 
         self.add_library_button = QPushButton("Add from library…")
-        self.add_library_button.setToolTip("Pick a finding from the form's risk library (Ctrl+L)")
+        self.add_library_button.setToolTip("Pick a finding from the form's risk library (Ctrl+Shift+L)")
         self.new_button = QPushButton("New risk")
         self.new_button.setToolTip("Write a finding of your own (Ctrl+Shift+N)")
         self.delete_button = QPushButton("Delete")
@@ -167,7 +167,7 @@ class RisksPage(WorkspacePage):
         self.detail.open_file_requested.connect(self.open_file)
         self.detail.remove_file_requested.connect(self.remove_file)
         self.detail.link_inventory_requested.connect(self.link_inventory)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.add_from_library)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.add_from_library)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.add_new)
         del_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
         del_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
