@@ -139,7 +139,9 @@ def format_rows(rows: Iterable[dict[str, Any]], markdown: bool = False) -> str:
     return "\n".join([fmt_line(heads), fmt_line(["-" * w for w in widths]), *(fmt_line(b) for b in body)])
 
 
-def print_rows(rows: Sequence[dict[str, Any]], title: str = "") -> None:
+def print_rows(rows: Sequence[dict[str, Any]] | int | None, title: str = "") -> None:
+    if not isinstance(rows, (list, tuple)):
+        return  # a script that printed its own figures and returned an exit code
     if title:
         print(title)
     print(format_rows(rows), flush=True)
