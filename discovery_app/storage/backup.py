@@ -118,11 +118,13 @@ def new_backup_path(folder: Path, kind: str, when: datetime | None = None) -> Pa
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
     name = f"discovery-{stamp}-{kind}" if kind in AUTOMATIC_KINDS else f"{kind}-{stamp}"
     path = folder / f"{name}{SUFFIX}"
-    n = 2
-    while path.exists():
-        path = folder / f"{name}-{n}{SUFFIX}"
-        n += 1
-    return path
+    taken = [p for p in folder.glob(f"{name}*{SUFFIX}") if p == path or _sequence(p) > 1]
+    if not taken:
+        return path
+    # One past the highest number of this second: a number freed by pruning is never reused,
+    # or the new copy would sort as older than the ones it follows.
+    n = max(_sequence(p) for p in taken) + 1
+    return folder / f"{name}-{n}{SUFFIX}"
 
 
 def make_backup(engine: Engine, folder: Path, kind: str = "auto") -> Path:

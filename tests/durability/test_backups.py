@@ -238,3 +238,14 @@ def test_backups_taken_in_the_same_second_keep_their_order(tmp_path):
     left = {p.name for p in folder.iterdir()}
     # The newest ten of the twelve, although "open-10" sorts before "open-2" as plain text.
     assert left == {p.name for p in names[2:]}
+
+
+def test_a_number_freed_by_pruning_is_not_reused_within_the_second(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    when = datetime(2026, 11, 20, 12, 0, 0)
+    for _ in range(12):
+        bk.new_backup_path(folder, "open", when).write_bytes(b"x")
+        bk.prune(folder, today=when.date())
+    newest = bk.new_backup_path(folder, "open", when)
+    assert newest.name.endswith("-open-13.sqlite3")
