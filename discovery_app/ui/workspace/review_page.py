@@ -74,8 +74,8 @@ class ReviewPage(WorkspacePage):
 
         heading = QLabel(self.title)
         heading.setFont(scaled_font(self, 1.4, bold=True))
-        intro = muted(QLabel("Check what still stands in the way, then write the documents the client receives: "
-                             "the fixed-fee proposal to sign and the stabilization plan."))
+        intro = muted(QLabel("Check what still stands in the way, then write the fixed-fee proposal the client signs, "
+                             "the stabilization plan, and the delivery team's workbook."))
         intro.setWordWrap(True)
 
         # Checklist.
@@ -160,20 +160,14 @@ class ReviewPage(WorkspacePage):
         pr.addWidget(self.proposal_button)
         pr.addStretch(1)
         dl.addLayout(pr)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        dl.addWidget(line)
+        dl.addWidget(self._rule())
         dl.addWidget(self._bold("Stabilization plan"))
         dl.addWidget(plan_help)
         pl = QHBoxLayout()
         pl.addWidget(self.plan_button)
         pl.addStretch(1)
         dl.addLayout(pl)
-        line2 = QFrame()
-        line2.setFrameShape(QFrame.Shape.HLine)
-        line2.setFrameShadow(QFrame.Shadow.Sunken)
-        dl.addWidget(line2)
+        dl.addWidget(self._rule())
         dl.addWidget(self._bold("Delivery handoff workbook"))
         dl.addWidget(workbook_help)
         wl = QHBoxLayout()
@@ -222,6 +216,14 @@ class ReviewPage(WorkspacePage):
         self.setTabOrder(self.password_check, self.password_edit)
         self.setTabOrder(self.password_edit, self.proposal_button)
         self.setTabOrder(self.proposal_button, self.plan_button)
+
+    @staticmethod
+    def _rule() -> QFrame:
+        """A thin sunken line between the documents."""
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        return line
 
     @staticmethod
     def _bold(text: str) -> QLabel:
