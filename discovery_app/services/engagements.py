@@ -14,7 +14,6 @@ from ..domain.engagement import (
     STATUS_FLOW,
     Engagement,
     EngagementHeader,
-    InventoryCategory,
     Status,
     new_uid,
 )
@@ -175,20 +174,23 @@ class EngagementsMixin(ServiceBase):
     # ---- summary ----------------------------------------------------------------------------
 
     def summary(self, eid: int) -> dict[str, Any]:
-        eng = self.get(eid)
-        pkg = self.form_of(eng)
-        values = eng.answer_values()
+        """Fit, progress and counts for the list's details panel: counted in the database, never
+        by loading the engagement (which holds 20,000 inventory rows at a large client)."""
+        header = self._header(eid)
+        pkg = self.form_of(header)
+        values = repo.answer_values(self.store, eid)
         fit = fit_mod.evaluate(pkg, values)
         prog = answers_mod.progress(pkg.questionnaire, values)
-        devices = [i for i in eng.inventory if i.category is InventoryCategory.DEVICE]
         return {
             "fit": fit,
             "progress": prog,
             "users": values.get("it_user_count"),
-            "devices": len(devices),
-            "risks": len(eng.risks),
-            "remediation_items": len(eng.remediation),
+            **repo.child_counts(self.store, eid),
         }
+
+    def header(self, eid: int) -> EngagementHeader:
+        """The engagement without its child records (what lists and the details panel show)."""
+        return self._header(eid)
 
     # ---- pricing and the responsibility matrix --------------------------------------------
 

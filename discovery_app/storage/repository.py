@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from ..domain.engagement import (
     Engagement,
     EngagementHeader,
+    InventoryCategory,
     PricingInputs,
 )
 from .db import Store
@@ -30,6 +31,8 @@ from .tables import (
     FormSnapshot,
     InventoryRow,
     PricingRow,
+    RemediationRow,
+    RiskRow,
     SettingRow,
 )
 
@@ -129,17 +132,36 @@ def load_engagement(store: Store, eid: int) -> Engagement:
         data: dict[str, Any] = dict(head)
         for attr, model in CHILD_TABLES.items():
             ct = _t(model)
-            cols = [ct.c[name] for name in _columns(model)]
+            names = _columns(model)
             rows = conn.execute(
-                sa.select(*cols).where(ct.c.engagement_id == eid).order_by(ct.c.position, ct.c.id)
-            ).mappings()
-            data[attr] = [dict(r) for r in rows]
+                sa.select(*[ct.c[name] for name in names])
+                .where(ct.c.engagement_id == eid).order_by(ct.c.position, ct.c.id)
+            ).all()
+            # Plain tuples zipped with the names: RowMapping per row costs ~4x as much at 20,000 rows.
+            data[attr] = [dict(zip(names, r, strict=True)) for r in rows]
         pt = _t(PricingRow)
         prow = conn.execute(
             sa.select(*[pt.c[n] for n in _columns(PricingRow)]).where(pt.c.engagement_id == eid)
         ).mappings().first()
         data["pricing"] = dict(prow) if prow else PricingInputs().model_dump()
     return Engagement.model_validate(data)
+
+
+def child_counts(store: Store, eid: int) -> dict[str, int]:
+    """How many devices, risks and remediation items an engagement holds, without loading them."""
+    inv, risk, rem = _t(InventoryRow), _t(RiskRow), _t(RemediationRow)
+    with store.engine.connect() as conn:
+        devices = conn.execute(sa.select(sa.func.count()).select_from(inv).where(
+            inv.c.engagement_id == eid, inv.c.category == InventoryCategory.DEVICE.value)).scalar_one()
+        risks = conn.execute(sa.select(sa.func.count()).select_from(risk).where(
+            risk.c.engagement_id == eid)).scalar_one()
+        tasks = conn.execute(sa.select(sa.func.count()).select_from(rem).where(
+            rem.c.engagement_id == eid)).scalar_one()
+    return {"devices": int(devices), "risks": int(risks), "remediation_items": int(tasks)}
+
+
+def answer_values(store: Store, eid: int) -> dict[str, Any]:
+    return answer_values_by_engagement(store, [eid])[eid]
 
 
 def header(store: Store, eid: int) -> EngagementHeader | None:

@@ -1,7 +1,9 @@
 """The main window: pages (loading, welcome, error, engagement list), actions and commands.
 
 The window is built and shown before the store is open (it imports no service or storage code
-at import time); :meth:`MainWindow.set_service` fills it once the store is ready.
+at import time); :meth:`MainWindow.set_service` fills it once the store is ready. The engagement
+list page (its table, filters and details panel) is built the first time it is needed, which is
+after the first paint: the "Loading…" page shows without waiting for it.
 """
 
 from __future__ import annotations
@@ -27,16 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from .actions import MainActions
-from .engagement_list import EngagementListPage
-from .engagement_table import rows_from_summaries
 from .messages import confirm, show_exception, show_message
-from .new_engagement_dialog import FormChoice, NewEngagement, NewEngagementDialog
 from .widgets import Banner, MessagePage, muted
 from .workspace_host import WorkspaceHost
 
 if TYPE_CHECKING:
     from ..paths import AppPaths
     from ..services import DiscoveryService
+    from .engagement_list import EngagementListPage
+    from .new_engagement_dialog import NewEngagement, NewEngagementDialog
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,16 +91,9 @@ class MainWindow(QMainWindow):
         self.banner_close_button.clicked.connect(self.provider_banner.hide)
         self.provider_banner.hide()
         self.error_page = MessagePage("Discovery could not open its database")
-        self.list_page = EngagementListPage()
-        self.list_page.search_edit.setToolTip(self.actions.find.toolTip())
-        self.list_page.archived_check.setToolTip(self.actions.show_archived.toolTip())
-        # Short names for the parts tests and commands reach most.
-        page = self.list_page
-        self.table, self.details, self.proxy, self.model = page.table, page.details, page.proxy, page.model
-        self.search_edit, self.status_combo = page.search_edit, page.status_combo
-        self.archived_check, self.count_label = page.archived_check, page.count_label
+        self._list_page: EngagementListPage | None = None
         self.stack = QStackedWidget()
-        for each in (self.loading_page, self.empty_page, self.error_page, self.list_page):
+        for each in (self.loading_page, self.empty_page, self.error_page):
             self.stack.addWidget(each)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -123,6 +117,41 @@ class MainWindow(QMainWindow):
         self.show_loading()
 
     # ---- construction -----------------------------------------------------------------------
+
+    @property
+    def list_page(self) -> EngagementListPage:
+        """The engagement list, built on first use (after the first paint, when the store opens)."""
+        if self._list_page is None:
+            self._list_page = self._build_list_page()
+        return self._list_page
+
+    def _build_list_page(self) -> EngagementListPage:
+        from .engagement_list import EngagementListPage
+
+        page = EngagementListPage()
+        page.search_edit.setToolTip(self.actions.find.toolTip())
+        page.archived_check.setToolTip(self.actions.show_archived.toolTip())
+        self.stack.addWidget(page)
+        a = self.actions
+        a.show_archived.toggled.connect(page.archived_check.setChecked)
+        page.archived_check.toggled.connect(a.show_archived.setChecked)
+        page.selection_changed.connect(self._update_actions)
+        page.activated.connect(self.workspace.open)
+        page.current_changed.connect(self._follow_current)
+        splitter = QSettings().value("mainWindow/splitter")
+        if splitter is not None:
+            page.splitter.restoreState(splitter)
+        return page
+
+    # Short names for the parts of the list page tests and commands reach most.
+    table = property(lambda self: self.list_page.table)
+    details = property(lambda self: self.list_page.details)
+    proxy = property(lambda self: self.list_page.proxy)
+    model = property(lambda self: self.list_page.model)
+    search_edit = property(lambda self: self.list_page.search_edit)
+    status_combo = property(lambda self: self.list_page.status_combo)
+    archived_check = property(lambda self: self.list_page.archived_check)
+    count_label = property(lambda self: self.list_page.count_label)
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -187,11 +216,6 @@ class MainWindow(QMainWindow):
         a.open_log_folder.triggered.connect(lambda: self.open_folder("logs"))
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
-        a.show_archived.toggled.connect(self.archived_check.setChecked)
-        self.archived_check.toggled.connect(a.show_archived.setChecked)
-        self.list_page.selection_changed.connect(self._update_actions)
-        self.list_page.activated.connect(self.workspace.open)
-        self.list_page.current_changed.connect(self._follow_current)
 
     # ---- states -----------------------------------------------------------------------------
 
@@ -289,6 +313,8 @@ class MainWindow(QMainWindow):
         if self.service is None:
             return
         service = self.service
+        from .engagement_table import rows_from_summaries
+
         ok, rows = self._attempt("Loading the engagements", lambda: rows_from_summaries(
             service.list_engagements(include_archived=True)))
         if not ok or rows is None:
@@ -337,7 +363,7 @@ class MainWindow(QMainWindow):
         from ..domain.engagement import STATUS_LABELS
 
         def load() -> tuple[Any, dict[str, Any], str]:
-            eng = service.get(eid)
+            eng = service.header(eid)  # the header and counts: never the 20,000 inventory rows
             return eng, service.summary(eid), service.form_of(eng).title
 
         ok, loaded = self._attempt("Showing the engagement", load)
@@ -350,6 +376,8 @@ class MainWindow(QMainWindow):
     # ---- commands ---------------------------------------------------------------------------
 
     def new_engagement(self) -> NewEngagementDialog | None:
+        from .new_engagement_dialog import FormChoice, NewEngagementDialog
+
         service = self.service
         if service is None:
             return None
@@ -562,15 +590,13 @@ class MainWindow(QMainWindow):
         state = s.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)
-        splitter = s.value("mainWindow/splitter")
-        if splitter is not None:
-            self.list_page.splitter.restoreState(splitter)
 
     def save_settings(self) -> None:
         s = QSettings()
         s.setValue("mainWindow/geometry", self.saveGeometry())
         s.setValue("mainWindow/state", self.saveState())
-        s.setValue("mainWindow/splitter", self.list_page.splitter.saveState())
+        if self._list_page is not None:  # never built (closed while loading): keep what was saved
+            s.setValue("mainWindow/splitter", self._list_page.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -131,6 +131,27 @@ def test_demo_is_complete_enough_for_every_export(tmp_path):
     assert len(eng.responsibilities) > len(pkg.responsibilities.functions)  # plus a custom row
 
 
+def test_summary_counts_match_the_engagement_without_loading_it(tmp_path, monkeypatch):
+    from discovery_app.domain.engagement import InventoryCategory
+
+    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "d.sqlite3"), forms_root=SHIPPED_FORMS)
+    eid = create_demo(s)
+    eng = s.get(eid)
+    devices = [i for i in eng.inventory if i.category is InventoryCategory.DEVICE]
+    assert 0 < len(devices) < len(eng.inventory)  # the demo also lists applications and services
+
+    def no_full_load(_eid):
+        raise AssertionError("the summary must count in the database, not load every record")
+
+    monkeypatch.setattr(s, "get", no_full_load)
+    summary = s.summary(eid)
+    assert (summary["devices"], summary["risks"], summary["remediation_items"]) == (
+        len(devices), len(eng.risks), len(eng.remediation))
+    assert summary["users"] == eng.answer_values().get("it_user_count")
+    assert summary["progress"].complete
+    assert s.header(eid).client_name == eng.client_name
+
+
 def test_changes_to_a_missing_engagement_say_so(service):
     for change in (lambda: service.archive(404), lambda: service.update_engagement(404, consultant="Pat"),
                    lambda: service.set_status(404, Status.IN_REVIEW), lambda: service.duplicate(404)):

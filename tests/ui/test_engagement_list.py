@@ -184,6 +184,20 @@ def test_the_current_row_shows_its_summary(qtbot, make_window, service):
     assert d.fields["it_owner"].text() == "Not named yet"
 
 
+def test_the_list_and_its_details_never_load_a_whole_engagement(qtbot, make_window, service, monkeypatch):
+    """At a large client an engagement holds 20,000 inventory rows: browsing the list must not
+    read them (it took seconds at start-up before)."""
+    seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
+    loaded: list[int] = []
+    full_load = service.get
+    monkeypatch.setattr(service, "get", lambda eid: loaded.append(eid) or full_load(eid))
+    window = make_window(service)
+    click_row(qtbot, window.table, row_of(window.table, "Birch"))
+    click_row(qtbot, window.table, row_of(window.table, "Acme Dental"))
+    assert window.details.title.text() == "Acme Dental"
+    assert loaded == []
+
+
 def test_double_click_opens_the_workspace(qtbot, make_window, service):
     seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
     window = make_window(service)
