@@ -15,15 +15,24 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..paths import AppPaths
-from . import archive, engagements, export, forms, inventory, quote
 
-COMMAND_MODULES = (engagements, forms, inventory, quote, archive, export)
+# The modules holding the commands, in the order --help lists them (imported by build_parser).
+COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "quote", "archive", "export")
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
 names another. Run 'discovery-app COMMAND --help' for each command's options."""
 
 
+def _add_app_options(p: argparse.ArgumentParser) -> None:
+    """The options of the app itself (not of a command): --db and --smoke."""
+    p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
+    p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
+                   "print 'first_paint=S usable=S' (seconds since start) and exit")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
     p = argparse.ArgumentParser(
         prog="discovery-app",
         description="Discovery: paid discovery assessments for co-managed IT offers. "
@@ -31,13 +40,30 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     p.add_argument("--version", action="version", version=f"discovery-app {__version__}")
-    p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
-    p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
-                   "print 'first_paint=S usable=S' (seconds since start) and exit")
+    _add_app_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in COMMAND_MODULE_NAMES:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return p
+
+
+def _desktop_start(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when ``argv`` only opens the desktop app (nothing but --db/--smoke), else None.
+
+    Starting the app is the common case and its first paint is timed: it skips importing every
+    command's module. Anything else (a command, --help, --version, a typo) goes to the full parser,
+    which also gives the error messages.
+    """
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    _add_app_options(pre)
+    try:
+        args, rest = pre.parse_known_args(list(argv))
+    except argparse.ArgumentError:  # e.g. --db without a path: the full parser says so
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
 
 
 def _setup_logging(paths: AppPaths) -> None:
@@ -57,8 +83,9 @@ def _setup_logging(paths: AppPaths) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = _desktop_start(argv) or build_parser().parse_args(argv)
     paths = AppPaths.resolve(args.db)
     _setup_logging(paths)
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import formsio
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
 from ..paths import AppPaths
 from ..storage import repository as repo
 from ..storage.db import Store, open_store
+
+if TYPE_CHECKING:
+    from .. import formsio
 
 log = logging.getLogger("discovery_app.services")
 
@@ -41,7 +43,9 @@ class ServiceBase:
 
     @cached_property
     def form_results(self) -> list[formsio.LoadResult]:
-        from .. import resources
+        # Reading the YAML packages (and the YAML parser) waits until a form is asked for: the
+        # list at start-up needs only the copies engagements keep in the store.
+        from .. import formsio, resources
 
         root = self._forms_root or resources.forms_dir()
         results = formsio.load_all(root)
@@ -73,7 +77,8 @@ class ServiceBase:
         """The exact form copy an engagement was run with (not whatever is in forms/ today)."""
         pkg = self._snapshots.get(eng.form_hash)
         if pkg is None:
-            pkg = formsio.package_from_json(repo.form_snapshot(self.store, eng.form_hash))
+            # No cross-checks: the copy was valid when stored (as formsio.package_from_json).
+            pkg = FormPackage.model_validate_json(repo.form_snapshot(self.store, eng.form_hash))
             self._snapshots[eng.form_hash] = pkg
         return pkg
 

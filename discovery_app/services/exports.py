@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain import matrix as matrix_mod
 from ..domain import pricing as pricing_mod
-from ..export import report as report_mod
 from ..export.atomic import ExportError, write_atomic
 from .base import ServiceBase, ServiceError
+
+if TYPE_CHECKING:
+    from ..export import report as report_mod
+
+# The report model (and Babel, which formats its money and dates) is imported when a document is
+# first built, not at start-up: the engagement list needs neither.
 
 PROFILE_KEY = "provider_profile"
 
@@ -23,10 +29,14 @@ PROFILE_KEY = "provider_profile"
 class ExportsMixin(ServiceBase):
     def document_provider(self) -> report_mod.ProviderProfile:
         """The provider profile from the settings, with defaults for whatever is not set."""
+        from ..export import report as report_mod
+
         return report_mod.ProviderProfile.from_setting(self.setting(PROFILE_KEY, {}))
 
     def build_report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
         """The one report model of engagement ``eid``; ``client=False`` adds costs and margins."""
+        from ..export import report as report_mod
+
         eng = self.get(eid)
         pkg = self.form_of(eng)
         try:
@@ -39,6 +49,8 @@ class ExportsMixin(ServiceBase):
     def export_blockers(self, eid: int) -> list[str]:
         """Sentences saying what stops the proposal going to the client: missing required answers,
         responsibility-matrix rows without exactly one Accountable party, a discount not approved."""
+        from ..export import report as report_mod
+
         eng = self.get(eid)
         pkg = self.form_of(eng)
         try:
@@ -78,6 +90,7 @@ class ExportsMixin(ServiceBase):
 
         ``document``: "proposal" or "plan"."""
         from ..domain.filenames import safe_file_name
+        from ..export import report as report_mod
 
         eng = self.get(eid)
         number = report_mod.proposal_number(eng, date.today())

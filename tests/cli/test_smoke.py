@@ -50,3 +50,36 @@ def test_smoke_on_a_file_that_is_not_a_store_fails_with_a_message(tmp_path):
     assert proc.returncode == 1
     assert "first_paint" not in proc.stdout
     assert "store did not open" in proc.stderr
+
+
+def test_the_window_paints_before_the_list_and_the_commands_are_imported(tmp_path):
+    """What the first paint waits for: Qt, the window and its Loading page, nothing else of ours
+    that the list or the commands need (they load behind the first paint)."""
+    probe = (
+        "import sys\n"
+        "from discovery_app import cli\n"
+        "args = cli._desktop_start(['--db', sys.argv[1], '--smoke'])\n"
+        "assert args is not None and args.smoke and args.command is None\n"
+        "from discovery_app.ui import smoke\n"
+        "from discovery_app.ui.application import create_application\n"
+        "from discovery_app.ui.main_window import MainWindow\n"
+        "create_application([]); w = MainWindow(); w.show()\n"
+        "print(sorted(m for m in ('discovery_app.cli.export', 'discovery_app.cli.archive',\n"
+        "    'discovery_app.ui.engagement_list', 'discovery_app.ui.new_engagement_dialog',\n"
+        "    'discovery_app.services', 'sqlalchemy', 'yaml') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    proc = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "s.sqlite3")], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_only_app_options_open_the_app_everything_else_goes_to_the_commands():
+    from discovery_app import cli
+
+    assert cli._desktop_start([]) is not None
+    assert cli._desktop_start(["--db=x.sqlite3"]).db == "x.sqlite3"
+    for argv in (["list"], ["--db", "x", "list"], ["--help"], ["--version"], ["--db"], ["--bogus"]):
+        assert cli._desktop_start(argv) is None, argv
