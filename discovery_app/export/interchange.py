@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 from ..domain.answers import AnswerError, normalise
 from ..domain.engagement import Engagement
 from ..domain.forms import FormPackage
+from .untrusted import UntrustedFileError, check_attachment
 
 FORMAT = "discovery-engagement"
 FORMAT_VERSION = 1
@@ -123,6 +124,10 @@ def loads(text: str, source: str) -> EngagementFile:
         i, rec = by_uid[uid]
         if hashlib.sha256(data).hexdigest() != rec.sha256 or len(data) != rec.size:
             problems.append(f"$.attachments.{uid}: content does not match $.engagement.attachments[{i}].sha256/size")
+        try:  # the same content check as archives and the evidence picker: no programs, real types
+            check_attachment(rec.file_name, rec.content_type, data)
+        except UntrustedFileError as exc:
+            problems.append(f"$.attachments.{uid}: {exc}")
         attachments[uid] = data
     if problems:
         raise InterchangeError(source, problems)

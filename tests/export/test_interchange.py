@@ -1,5 +1,6 @@
 """The JSON engagement format: lossless both ways, and a bad file writes nothing."""
 
+import base64
 import hashlib
 import json
 import string
@@ -102,7 +103,9 @@ def engagements(draw, form):
             owner=st.sampled_from(["provider", "internal", "shared"]),
             phase=st.sampled_from(["stabilization", "roadmap"]), definition_of_done=text, accepted=st.booleans(),
         )))
-    blobs = draw(st.lists(st.binary(max_size=64), max_size=2))
+    # Evidence files pass the same content check on import as from an archive: JPEG data starts
+    # with the JPEG signature.
+    blobs = [b"\xff\xd8\xff" + b for b in draw(st.lists(st.binary(max_size=64), max_size=2))]
     attachments = [
         Attachment(file_name=f"photo{i}.jpg", content_type="image/jpeg", sha256=hashlib.sha256(b).hexdigest(),
                    size=len(b), risk_uid=risk_uids[0] if risk_uids else None)
@@ -250,6 +253,21 @@ def test_tampered_attachment_is_refused(exported):
 
     rewrite(path, change)
     import_fails(service, path, "$.attachments.a1: content does not match")
+
+
+def test_a_program_posing_as_evidence_is_refused(exported):
+    """The same content check as archives: a consistent hash does not make a program a photo."""
+    service, path = exported
+    program = b"MZ\x90\x00" + b"\x00" * 60  # a Windows executable's first bytes
+
+    def change(d):
+        d["engagement"]["attachments"] = [{
+            "uid": "a1", "file_name": "server-room.jpg", "content_type": "image/jpeg",
+            "sha256": hashlib.sha256(program).hexdigest(), "size": len(program)}]
+        d["attachments"] = {"a1": base64.b64encode(program).decode("ascii")}
+
+    rewrite(path, change)
+    import_fails(service, path, "$.attachments.a1: server-room.jpg contains a program")
 
 
 def test_newer_format_version_says_update(exported):
