@@ -85,10 +85,11 @@ class FindingsMixin(ServiceBase):
         return [Risk.model_validate(r) for r in repo.children(self.store, eid, "risks")]
 
     def risk(self, eid: int, uid: str) -> Risk:
-        for r in self.risks(eid):
-            if r.uid == uid:
-                return r
-        raise ServiceError("That risk is no longer in the register.")
+        self._header(eid)
+        found = repo.child(self.store, eid, "risks", uid)
+        if found is None:
+            raise ServiceError("That risk is no longer in the register.")
+        return Risk.model_validate(found)
 
     def remediation_items(self, eid: int) -> list[RemediationItem]:
         self._header(eid)
@@ -149,23 +150,21 @@ class FindingsMixin(ServiceBase):
             changes["title"] = changes["title"].strip()
             if not changes["title"]:
                 raise ServiceError("A risk needs a title.")
-        current = self.risk(eid, uid)
+        current = self.risk(eid, uid)  # this one row: the register may hold hundreds
         try:
             updated = Risk.model_validate({**current.model_dump(), **changes})
         except ValidationError as exc:
             raise _problem("risk", exc) from exc
-        return self.put_risk(eid, updated)
+        self._check_risk(eid, updated)
+        repo.update_child(self.store, eid, "risks", updated)  # one row, not the whole register
+        return updated
 
     def put_risk(self, eid: int, risk: Risk) -> Risk:
         """Overwrite one risk with ``risk`` (same uid); used by edits and by undo."""
         self._check_risk(eid, risk)
-        risks = self.risks(eid)
-        for n, r in enumerate(risks):
-            if r.uid == risk.uid:
-                risks[n] = risk
-                repo.replace_children(self.store, eid, "risks", risks)
-                return risk
-        raise ServiceError("That risk is no longer in the register.")
+        if not repo.update_child(self.store, eid, "risks", risk):
+            raise ServiceError("That risk is no longer in the register.")
+        return risk
 
     def link_risk_inventory(self, eid: int, uid: str, inventory_uids: list[str]) -> Risk:
         return self.update_risk(eid, uid, linked_inventory=list(dict.fromkeys(inventory_uids)))

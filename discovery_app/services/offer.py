@@ -223,16 +223,17 @@ class OfferMixin(ServiceBase):
     # ---- pricing inputs -----------------------------------------------------------------------
 
     def pricing_inputs(self, eid: int) -> PricingInputs:
-        return self.get(eid).pricing
+        """The pricing inputs alone (one row; the engagement is not loaded)."""
+        self._header(eid)
+        return repo.pricing_inputs(self.store, eid)
 
     def set_pricing_inputs(self, eid: int, inputs: PricingInputs) -> None:
         """Replace every pricing input at once (used to undo and redo edits)."""
-        eng = self.get(eid)
-        self._check_coverage(eng, inputs.coverage)
+        self._check_coverage(self._header(eid), inputs.coverage)
         repo.set_pricing(self.store, eid, PricingInputs.model_validate(inputs.model_dump()))
 
     def _update_pricing(self, eid: int, **changes: object) -> PricingInputs:
-        current = self.get(eid).pricing
+        current = self.pricing_inputs(eid)
         try:
             updated = PricingInputs.model_validate({**current.model_dump(), **changes})
         except ValidationError as exc:
@@ -281,13 +282,14 @@ class OfferMixin(ServiceBase):
 
     def set_device_count_override(self, eid: int, kind: str, count: int | str | None) -> None:
         """Price this many devices of ``kind``; ``None`` (or "") goes back to the inventory's count."""
-        eng = self.get(eid)
-        known = set(self.form_of(eng).device_kinds) | {i.kind for i in eng.inventory if i.kind}
-        known |= set(eng.pricing.device_count_overrides)
+        header = self._header(eid)
+        current = self.pricing_inputs(eid)
+        known = set(self.form_of(header).device_kinds) | {k for (_c, k) in repo.inventory_kind_counts(self.store, eid) if k}
+        known |= set(current.device_count_overrides)
         if kind not in known:
             raise ServiceError(f"{kind!r} is not a device kind of this engagement's form.")
         n = self._count(count, f"number of {kind.replace('_', ' ')} devices")
-        overrides = dict(eng.pricing.device_count_overrides)
+        overrides = dict(current.device_count_overrides)
         if n is None:
             overrides.pop(kind, None)
         else:
@@ -312,7 +314,8 @@ class OfferMixin(ServiceBase):
     # ---- discount approvals -------------------------------------------------------------------
 
     def discount_approvals(self, eid: int) -> list[DiscountApproval]:
-        return self.get(eid).discount_approvals
+        self._header(eid)
+        return [DiscountApproval.model_validate(r) for r in repo.children(self.store, eid, "discount_approvals")]
 
     def record_discount_approval(
         self,
@@ -326,7 +329,7 @@ class OfferMixin(ServiceBase):
         today: date | None = None,
     ) -> DiscountApproval:
         """Record who approved a discount of up to ``percent``; name, role and date are required."""
-        eng = self.get(eid)
+        recorded = self.discount_approvals(eid)
         approver = (approver or "").strip()
         role = (role or "").strip()
         if not approver:
@@ -345,11 +348,11 @@ class OfferMixin(ServiceBase):
                                         note=(note or "").strip())
         except ValidationError as exc:
             raise ServiceError(f"The approval cannot be recorded: {_errors(exc)}.") from None
-        repo.replace_children(self.store, eid, "discount_approvals", [*eng.discount_approvals, approval])
+        repo.replace_children(self.store, eid, "discount_approvals", [*recorded, approval])
         return approval
 
     def remove_discount_approval(self, eid: int, index: int) -> DiscountApproval:
-        approvals = list(self.get(eid).discount_approvals)
+        approvals = self.discount_approvals(eid)
         if not 0 <= index < len(approvals):
             raise ServiceError("That approval is no longer recorded.")
         removed = approvals.pop(index)

@@ -139,12 +139,33 @@ def load_engagement(store: Store, eid: int) -> Engagement:
             ).all()
             # Plain tuples zipped with the names: RowMapping per row costs ~4x as much at 20,000 rows.
             data[attr] = [dict(zip(names, r, strict=True)) for r in rows]
-        pt = _t(PricingRow)
-        prow = conn.execute(
-            sa.select(*[pt.c[n] for n in _columns(PricingRow)]).where(pt.c.engagement_id == eid)
-        ).mappings().first()
-        data["pricing"] = dict(prow) if prow else PricingInputs().model_dump()
+        data["pricing"] = _pricing_values(conn, eid)
     return Engagement.model_validate(data)
+
+
+def _pricing_values(conn: sa.Connection, eid: int) -> dict[str, Any]:
+    pt = _t(PricingRow)
+    row = conn.execute(
+        sa.select(*[pt.c[n] for n in _columns(PricingRow)]).where(pt.c.engagement_id == eid)
+    ).mappings().first()
+    return dict(row) if row else PricingInputs().model_dump()
+
+
+def pricing_inputs(store: Store, eid: int) -> PricingInputs:
+    """The engagement's pricing inputs alone."""
+    with store.engine.connect() as conn:
+        return PricingInputs.model_validate(_pricing_values(conn, eid))
+
+
+def inventory_kind_counts(store: Store, eid: int) -> dict[tuple[str, str], int]:
+    """How many inventory items the engagement has of each (category, kind), counted in SQL."""
+    t = _t(InventoryRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.c.category, t.c.kind, sa.func.count()).where(t.c.engagement_id == eid)
+            .group_by(t.c.category, t.c.kind)
+        ).all()
+    return {(str(category), str(kind or "")): int(n) for category, kind, n in rows}
 
 
 def child_counts(store: Store, eid: int) -> dict[str, int]:
@@ -241,6 +262,19 @@ def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseMo
         if records:
             rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
             conn.execute(ct.insert(), rows)
+
+
+def update_child(store: Store, eid: int, attr: str, record: BaseModel) -> bool:
+    """Overwrite the one record of a child collection with ``record.uid`` in place (its position
+    kept), without rewriting the others; False when the engagement has no such record."""
+    model = CHILD_TABLES[attr]
+    ct = _t(model)
+    values = _row_values(model, record)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        result = conn.execute(
+            ct.update().where(ct.c.engagement_id == eid, ct.c.uid == values["uid"]).values(**values))
+        return bool(result.rowcount)
 
 
 def add_inventory(store: Store, eid: int, items: Sequence[BaseModel]) -> None:
@@ -428,6 +462,17 @@ def children(store: Store, eid: int, attr: str) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(*cols).where(ct.c.engagement_id == eid).order_by(ct.c.position, ct.c.id))
         return [dict(r) for r in rows.mappings()]
+
+
+def child(store: Store, eid: int, attr: str, uid: str) -> dict[str, Any] | None:
+    """The one record of a child collection with ``uid`` as column dicts, or None."""
+    model = CHILD_TABLES[attr]
+    ct = _t(model)
+    names = _columns(model)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(*[ct.c[n] for n in names]).where(
+            ct.c.engagement_id == eid, ct.c.uid == uid)).first()
+    return None if row is None else dict(zip(names, row, strict=True))
 
 
 # ---- attachments: one file at a time, with its bytes ------------------------------------------

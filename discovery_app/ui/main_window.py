@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
             return
         from .archive_dialogs import SaveArchiveDialog
 
+        self.workspace.flush()
         dialog = SaveArchiveDialog(self.service, row.id, row.client, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 5000))
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         from .restore_dialog import open_restore_dialog
 
+        self.workspace.flush()
         open_restore_dialog(self, service=self.service, on_restored=lambda _kept: self.refresh())
 
     def _show_current_page(self) -> None:
@@ -493,7 +495,11 @@ class MainWindow(QMainWindow):
     # ---- helpers ----------------------------------------------------------------------------
 
     def _attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
-        """Run ``fn``: (True, its result), or show why it failed and return (False, None)."""
+        """Run ``fn``: (True, its result), or show why it failed and return (False, None).
+
+        Autosaves still queued in an open workspace are committed first, so whatever ``fn``
+        reads, copies or replaces (a backup, an export, a delete) includes the last edit."""
+        self.workspace.flush()
         try:
             return True, fn()
         except Exception as exc:

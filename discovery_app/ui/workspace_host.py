@@ -102,7 +102,7 @@ class WorkspaceHost(QObject):
         if view is None:
             return
         w = self.window
-        view.flush()
+        view.close_saves()  # every queued autosave is committed before the workspace goes
         stopped = view.timer.running
         try:
             view.timer.stop()
@@ -124,6 +124,13 @@ class WorkspaceHost(QObject):
         w.update_actions()
         if stopped:
             w.statusBar().showMessage("The discovery timer was stopped", 5000)
+
+    def flush(self) -> None:
+        """Commit every autosave still queued in the open workspace (waits for at most the
+        queued commits, a few milliseconds). Call before reading or replacing the store from
+        outside the workspace (export, backup, restore, delete)."""
+        if self.view is not None:
+            self.view.flush()
 
     def restore_last(self) -> None:
         """Reopen the engagement that was open when Discovery last closed, if it still exists."""

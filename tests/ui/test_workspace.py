@@ -26,6 +26,12 @@ def activate(qtbot, window) -> None:
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
+def settle(view) -> None:
+    """Wait until every autosave the workspace queued is committed and its refresh has run (the
+    saves run on a background writer; a consultant sees them land a few milliseconds later)."""
+    view.saves.flush()
+
+
 def open_workspace(qtbot, window, client: str):
     from ui_helpers import click_row
 
@@ -83,6 +89,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     employees.editor.selectAll()
     qtbot.keyClicks(employees.editor, "45")
     qtbot.keyClick(employees.editor, Qt.Key.Key_Return)
+    settle(view)
     assert not employees.error_label.isVisible()
     assert service.answers(view.eid)["employee_count"] == (45, "")
     has_it = profile.fields["has_internal_it"]
@@ -94,6 +101,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     assert view.navigator.marks(2) == ("1/2", False)
     yes = dict((v, b) for v, b in has_it.buttons)[True]
     qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    settle(view)
     assert owner.isVisible()
     assert view.navigator.marks(2) == ("2/3", False)
 
@@ -101,6 +109,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     qtbot.mouseClick(owner.editor, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(owner.editor, "Sam Ortiz")
     qtbot.waitUntil(lambda: service.answers(view.eid).get("internal_it_owner") == ("Sam Ortiz", ""), timeout=3000)
+    settle(view)
     assert window.statusBar().currentMessage() == "Saved"
     assert view.navigator.marks(2) == ("3/3", False)
 
@@ -109,11 +118,13 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     activate(qtbot, window)
     adopt.editor.setFocus()
     qtbot.keyClick(adopt.editor, Qt.Key.Key_Down)
+    settle(view)
     assert service.answers(view.eid)["adopt"][0] == "full"
     qtbot.mouseClick(owner.note_button, Qt.MouseButton.LeftButton)
     assert focused() is owner.note_edit
     qtbot.keyClicks(owner.note_edit, "Also runs the phones")
     qtbot.keyClick(owner.note_edit, Qt.Key.Key_Tab)
+    settle(view)
     assert service.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "Also runs the phones")
 
     # The summary follows: completion, fit verdict, nothing left before export on this form.
@@ -202,6 +213,7 @@ def test_every_question_type_saves_what_was_entered(qtbot, make_window, service,
 
     from datetime import date
 
+    settle(view)
     values = {k: v for k, (v, _n) in service.answers(mini_eid).items()}
     assert values["budget"] == "12500.00"
     assert values["regs"] == ["hipaa", "pci_dss"]  # in the form's order
@@ -212,6 +224,7 @@ def test_every_question_type_saves_what_was_entered(qtbot, make_window, service,
 
     # Clearing the date marks it not answered again.
     qtbot.mouseClick(renewal.clear_button, Qt.MouseButton.LeftButton)
+    settle(view)
     assert "renewal" not in service.answers(mini_eid)
 
 
@@ -236,6 +249,7 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
     name.selectAll()
     qtbot.keyClicks(name, "Acme Dental")
     qtbot.keyClick(name, Qt.Key.Key_Return)
+    settle(view)
     assert service.header(mini_eid).client_name == "Acme Dental"
     assert view.title_label.text() == "Acme Dental"
     assert window.windowTitle().startswith("Acme Dental")
@@ -244,11 +258,13 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
     name.selectAll()
     qtbot.keyClick(name, Qt.Key.Key_Delete)
     qtbot.keyClick(name, Qt.Key.Key_Return)
+    settle(view)
     assert client.errors["client_name"].isVisible()
     assert "cannot be empty" in client.errors["client_name"].text()
     assert service.header(mini_eid).client_name == "Acme Dental"
     qtbot.keyClicks(name, "Acme Dental Group")
     qtbot.keyClick(name, Qt.Key.Key_Return)
+    settle(view)
     assert not client.errors["client_name"].isVisible()
 
     # Status offers only the allowed next steps.

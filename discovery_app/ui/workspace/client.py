@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.engagement import STATUS_FLOW, STATUS_LABELS, Contact, Site, Status
+from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .question_fields import DEBOUNCE_MS, NOT_ANSWERED_DATE
@@ -312,19 +313,25 @@ class ClientPage(WorkspacePage):
     # ---- client details ---------------------------------------------------------------------
 
     def _set_field(self, field: str, value: Any) -> None:
-        from ...services import ServiceError
-
+        """Queue the change of a client detail; the page follows once it is committed."""
         old = self._details.get(field)
         if (old or "") == (value or "") and self.errors[field].isHidden():
             return
-        try:
-            stored = self.service.set_client_field(self.engagement_id, field, value)
-        except ServiceError as exc:
-            self.errors[field].setText(str(exc))
-            self.errors[field].show()
-            self.changed.emit()
-            self.status.emit(f"Not saved: {exc}")
-            return
+        svc, eid = self.service, self.engagement_id
+        self.save(lambda: svc.set_client_field(eid, field, value),
+                  on_done=lambda stored: self._field_saved(field, stored),
+                  on_error=lambda exc: self._field_refused(field, exc))
+
+    def _field_refused(self, field: str, exc: BaseException) -> None:
+        if not for_consultant(exc):
+            raise exc
+        self.errors[field].setText(str(exc))
+        self.errors[field].show()
+        self.changed.emit()
+        self.status.emit(f"Not saved: {exc}")
+
+    def _field_saved(self, field: str, stored: Any) -> None:
+        old = self._details.get(field)  # saves land in order: what the store held before
         self.errors[field].hide()
         self._details[field] = stored
         if stored != old:

@@ -105,11 +105,24 @@ class BreakdownModel(QAbstractTableModel):
         self.lines: list[Line] = []
         self.currency = ""
 
-    def set_quote(self, quote: pricing_mod.Quote | None) -> None:
-        self.beginResetModel()
-        self.lines = breakdown_lines(quote) if quote else []
-        self.currency = quote.currency if quote else ""
-        self.endResetModel()
+    def set_quote(self, quote: pricing_mod.Quote | None) -> list[int] | None:
+        """Show ``quote``; when only figures changed, only the rows that differ repaint (a reset
+        would make the view measure every row of a large plan again). Returns those rows, or
+        None when the rows themselves changed (the model was reset)."""
+        lines = breakdown_lines(quote) if quote else []
+        currency = quote.currency if quote else ""
+        same_shape = (currency == self.currency and len(lines) == len(self.lines)
+                      and all(a.kind == b.kind for a, b in zip(lines, self.lines, strict=True)))
+        if not same_shape:
+            self.beginResetModel()
+            self.lines, self.currency = lines, currency
+            self.endResetModel()
+            return None
+        changed = [n for n, (a, b) in enumerate(zip(lines, self.lines, strict=True)) if a != b]
+        self.lines = lines
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], len(self.HEADERS) - 1))
+        return changed
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.lines)

@@ -9,6 +9,8 @@ The workspace shows a navigator of sections on the left and one page at a time. 
   and whenever :meth:`WorkspacePage.reload` is asked for, e.g. after an undo);
 - saves every edit through the service as it is made (no Save button), pushing a
   ``QUndoCommand`` onto ``context.undo_stack`` whose ``redo``/``undo`` go through the service too;
+  edits made while typing go through :meth:`WorkspacePage.save`, which runs them on the
+  workspace's single background writer (:mod:`discovery_app.ui.save_queue`) in order;
 - emits :attr:`changed` after a save so the summary panel and navigator refresh, and
   :attr:`status` with a short message for the status bar ("Saved");
 - reports its progress (``(done, total)`` or None) and whether something on it is invalid, for the
@@ -17,8 +19,9 @@ The workspace shows a navigator of sections on the left and one page at a time. 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from ...services import DiscoveryService
+    from ..save_queue import SaveQueue
 
 
 @dataclass
@@ -33,6 +37,8 @@ class PageContext:
     service: DiscoveryService
     engagement_id: int
     undo_stack: QUndoStack
+    #: The workspace's background writer; None for a page on its own (it then saves in line).
+    saves: SaveQueue | None = None
 
 
 class WorkspacePage(QWidget):
@@ -61,6 +67,27 @@ class WorkspacePage(QWidget):
     @property
     def engagement_id(self) -> int:
         return self.context.engagement_id
+
+    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], object],
+             on_error: Callable[[BaseException], object] | None = None) -> None:
+        """Save ``fn`` (a call of the service) off the GUI thread, behind every earlier save.
+
+        ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread after the commit, in the
+        order the saves were made; refresh what the edit changed there, not before. Without a
+        save queue (a page built on its own) the save runs at once.
+        """
+        saves = self.context.saves
+        if saves is not None:
+            saves.submit(fn, on_done, on_error)
+            return
+        try:
+            result = fn()
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            return
+        on_done(result)
 
     def load(self) -> None:
         """Read the engagement's data for this page from the service and show it."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,8 @@ from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
 from ...services import ServiceError
+from ...services.pricing import PricingBasis
+from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from . import offer_format as fmt
 from .offer_dialogs import ApprovalDialog
@@ -93,6 +96,7 @@ class PricingPage(WorkspacePage):
         self.inputs: PricingInputs | None = None
         self.approvals: list[DiscountApproval] = []
         self.package: FormPackage | None = None
+        self.basis: PricingBasis | None = None
         self._loading = False
         self.device_edits: dict[str, QLineEdit] = {}
         self.device_help: dict[str, QLabel] = {}
@@ -331,7 +335,9 @@ class PricingPage(WorkspacePage):
         self.breakdown = _table("breakdownTable")
         self.breakdown.setModel(self.breakdown_model)
         bh = self.breakdown.horizontalHeader()
-        bh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized when its rows change, widened by the changed rows only: measuring every line of
+        # a large plan at each keystroke is what made typing a discount slow.
+        bh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self._label("Breakdown", bold=True))
         lay.addWidget(self.breakdown, 1)
@@ -340,9 +346,11 @@ class PricingPage(WorkspacePage):
     # ---- the page contract --------------------------------------------------------------------
 
     def load(self) -> None:
-        eng = self.service.get(self.engagement_id)
-        self.package = self.service.form_of(eng)
-        self.inputs, self.approvals = eng.pricing, list(eng.discount_approvals)
+        # What the quote needs, read once (the inventory as counts per kind); edits recompute the
+        # quote from it with the new inputs, never reloading the engagement.
+        self.basis = self.service.pricing_basis(self.engagement_id)
+        self.package = self.basis.form
+        self.inputs, self.approvals = self.basis.engagement.pricing, list(self.basis.engagement.discount_approvals)
         self._loading = True
         try:
             self._fill_inputs()
@@ -416,15 +424,16 @@ class PricingPage(WorkspacePage):
             edit.setToolTip(f"{c.basis}. Leave empty to price {c.derived}.")
         self._device_rows_filled = True
 
-    def _refresh_results(self) -> None:
-        try:
-            self.quote, self.quote_error = self.service.quote(self.engagement_id), None
-        except ServiceError as exc:
-            self.quote, self.quote_error = None, str(exc)
+    def _refresh_results(self, priced: tuple[pricing_mod.Quote | None, str | None] | None = None) -> None:
+        """Show the quote of the current inputs (``priced``: already computed off the GUI thread)."""
+        if priced is None:
+            assert self.basis is not None
+            priced = _price(self.service, self.basis.with_inputs(self.inputs, self.approvals))
+        self.quote, self.quote_error = priced
         q = self.quote
         self.error.setText(self.quote_error or "")
         self.error.setVisible(bool(self.quote_error))
-        self.breakdown_model.set_quote(q)
+        self._fit_breakdown(self.breakdown_model.set_quote(q))
         self.margins_model.set_quote(q)
         _fit_height(self.margins_table)
         if q is None:
@@ -460,6 +469,20 @@ class PricingPage(WorkspacePage):
             items = "".join(f"<li>{_esc(w)}</li>" for w in q.warnings)
             self.warnings.setText(f"<b>Check before sending</b><ul style='margin:0'>{items}</ul>")
         self.warnings_box.setVisible(bool(q.warnings))
+
+    def _fit_breakdown(self, changed: list[int] | None) -> None:
+        """Columns as wide as their contents: all rows after a reset, else the changed ones."""
+        model, header = self.breakdown_model, self.breakdown.horizontalHeader()
+        for col in range(1, model.columnCount()):
+            if changed is None:
+                self.breakdown.resizeColumnToContents(col)
+                continue
+            delegate = self.breakdown.itemDelegateForColumn(col) or self.breakdown.itemDelegate()
+            option = QStyleOptionViewItem()
+            option.initFrom(self.breakdown)
+            need = max((delegate.sizeHint(option, model.index(r, col)).width() for r in changed), default=0)
+            if need > header.sectionSize(col):
+                header.resizeSection(col, need)
 
     def _show_discount(self, q: pricing_mod.Quote) -> None:
         d = q.discount
@@ -512,8 +535,8 @@ class PricingPage(WorkspacePage):
     # ---- edits ---------------------------------------------------------------------------------
 
     def _snapshot(self) -> Snapshot:
-        eng = self.service.get(self.engagement_id)
-        return eng.pricing, list(eng.discount_approvals)
+        """What the store holds now: the pricing row and the approvals (two narrow reads)."""
+        return self.service.pricing_inputs(self.engagement_id), self.service.discount_approvals(self.engagement_id)
 
     def _restore(self, snap: Snapshot) -> None:
         inputs, approvals = snap
@@ -532,25 +555,50 @@ class PricingPage(WorkspacePage):
         """Save one edit through the service, push it on the undo stack and recompute."""
         if self._loading:
             return False
-        before = self._snapshot()
         try:
             action()
         except ServiceError as exc:
-            target = error_label or self.error
-            target.setText(str(exc))
-            target.show()
-            self.status.emit(str(exc))
+            self._refused(exc, error_label)
             return False
+        self._applied(text, self._snapshot(), merge, error_label)
+        return True
+
+    def _apply_typed(self, text: str, action: Callable[[], object], *, merge: str,
+                     error_label: QLabel | None = None) -> None:
+        """Like :meth:`_apply` for a keystroke: the save and the new quote are computed on the
+        workspace's background writer; the figures follow once the edit is committed."""
+        if self._loading:
+            return
+        service, eid, basis = self.service, self.engagement_id, self.basis
+        assert basis is not None
+
+        def save() -> tuple[Snapshot, tuple[pricing_mod.Quote | None, str | None]]:
+            action()
+            after = service.pricing_inputs(eid), service.discount_approvals(eid)
+            return after, _price(service, basis.with_inputs(*after))
+
+        self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1]),
+                  on_error=lambda exc: self._refused(exc, error_label))
+
+    def _refused(self, exc: BaseException, error_label: QLabel | None) -> None:
+        if not for_consultant(exc):
+            raise exc
+        target = error_label or self.error
+        target.setText(str(exc))
+        target.show()
+        self.status.emit(str(exc))
+
+    def _applied(self, text: str, after: Snapshot, merge: str | None, error_label: QLabel | None,
+                 priced: tuple[pricing_mod.Quote | None, str | None] | None = None) -> None:
+        before = (self.inputs, self.approvals)  # saves land in order: what the store held before
         if error_label is not None:
             error_label.hide()
-        after = self._snapshot()
         self.inputs, self.approvals = after
         if after != before:
             self.context.undo_stack.push(SnapshotCommand(text, before, after, self._restore, self._after_undo, merge))
-        self._refresh_results()
+        self._refresh_results(priced)
         self.changed.emit()
         self.status.emit("Saved")
-        return True
 
     def _coverage_changed(self, _index: int) -> None:
         cov = self.coverage.currentData()
@@ -563,21 +611,25 @@ class PricingPage(WorkspacePage):
         self._apply("Change the lanes the provider runs", lambda: self.service.set_lanes_run(self.engagement_id, lanes))
 
     def _users_edited(self, text: str) -> None:
-        self._apply("Override the user count", lambda: self.service.set_user_count_override(self.engagement_id, text),
-                    merge="users", error_label=self.counts_error)
+        service, eid = self.service, self.engagement_id
+        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, text),
+                          merge="users", error_label=self.counts_error)
 
     def _device_edited(self, kind: str, text: str) -> None:
-        self._apply(f"Override the {kind.replace('_', ' ')} count",
-                    lambda: self.service.set_device_count_override(self.engagement_id, kind, text),
-                    merge=f"device:{kind}", error_label=self.counts_error)
+        service, eid = self.service, self.engagement_id
+        self._apply_typed(f"Override the {kind.replace('_', ' ')} count",
+                          lambda: service.set_device_count_override(eid, kind, text),
+                          merge=f"device:{kind}", error_label=self.counts_error)
 
     def _discount_edited(self, text: str) -> None:
-        self._apply("Change the discount", lambda: self.service.set_discount(self.engagement_id, text),
-                    merge="discount", error_label=self.discount_error)
+        service, eid = self.service, self.engagement_id
+        self._apply_typed("Change the discount", lambda: service.set_discount(eid, text),
+                          merge="discount", error_label=self.discount_error)
 
     def _reason_edited(self, text: str) -> None:
-        self._apply("Change the discount reason", lambda: self.service.set_discount_reason(self.engagement_id, text),
-                    merge="reason")
+        service, eid = self.service, self.engagement_id
+        self._apply_typed("Change the discount reason", lambda: service.set_discount_reason(eid, text),
+                          merge="reason")
 
     def _credit_toggled(self, checked: bool) -> None:
         self._apply("Credit the discovery fee" if checked else "Stop crediting the discovery fee",
@@ -616,6 +668,14 @@ class PricingPage(WorkspacePage):
         if self._apply("Remove discount approval", lambda: self.service.remove_discount_approval(self.engagement_id, index)):
             self.approvals_model.set_approvals(self.approvals)
             self._update_approvals_view()
+
+
+def _price(service: object, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
+    """The quote of ``basis``, or why it cannot be priced (runs on either thread; no widgets)."""
+    try:
+        return service.quote_of(basis), None  # type: ignore[attr-defined]
+    except ServiceError as exc:
+        return None, str(exc)
 
 
 def _esc(text: str) -> str:

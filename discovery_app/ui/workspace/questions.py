@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 
 from ...domain import answers as answers_mod
 from ...domain.forms import FormPackage, Section
+from ..save_queue import for_consultant
 from ..widgets import muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .question_fields import QuestionField, make_field
@@ -48,8 +49,11 @@ class AnswerBook:
         return self._notes.get(qid, "")
 
     def save(self, qid: str, value: Any) -> Any:
-        """Store an answer (raises ServiceError with the reason when it does not fit)."""
-        stored = self.service.set_answer(self.eid, qid, value)
+        """Store an answer now (raises ServiceError with the reason when it does not fit)."""
+        return self.saved(qid, self.service.set_answer(self.eid, qid, value))
+
+    def saved(self, qid: str, stored: Any) -> Any:
+        """The store now holds ``stored`` for ``qid`` (after a save made here or queued)."""
         if stored is None:
             self._values.pop(qid, None)
         else:
@@ -58,6 +62,9 @@ class AnswerBook:
 
     def save_note(self, qid: str, note: str) -> None:
         self.service.set_answer_note(self.eid, qid, note)
+        self.note_saved(qid, note)
+
+    def note_saved(self, qid: str, note: str) -> None:
         if note:
             self._notes[qid] = note
         else:
@@ -173,17 +180,38 @@ class QuestionPage(WorkspacePage):
     # ---- edits ------------------------------------------------------------------------------
 
     def _answer(self, qid: str, value: Any) -> None:
+        """Queue the answer; the field, undo stack and summary follow once it is committed.
+
+        The value is checked here first (the form is in memory): a refused value is shown at once
+        and never queued. The service checks it again when it saves."""
+        field = self.fields[qid]
+        try:
+            answers_mod.normalise(field.question, value, self.book.form.questionnaire)
+        except answers_mod.AnswerError as exc:
+            message = f"{field.question.label}: {exc}."  # as the service words it
+            field.set_error(_reason(message, field.question.label))
+            self.changed.emit()
+            self.status.emit(f"Not saved: {message}")
+            return
+        service, eid = self.service, self.engagement_id
+        self.save(lambda: service.set_answer(eid, qid, value),
+                  on_done=lambda stored: self._answered(qid, stored),
+                  on_error=lambda exc: self._answer_refused(qid, exc))
+
+    def _answer_refused(self, qid: str, exc: BaseException) -> None:
         from ...services import ServiceError
 
+        if not for_consultant(exc):
+            raise exc
         field = self.fields[qid]
-        old = self.book.value(qid)
-        try:
-            stored = self.book.save(qid, value)
-        except ServiceError as exc:
-            field.set_error(_reason(str(exc), field.question.label))
-            self.changed.emit()
-            self.status.emit(f"Not saved: {exc}")
-            return
+        field.set_error(_reason(str(exc), field.question.label) if isinstance(exc, ServiceError) else str(exc))
+        self.changed.emit()
+        self.status.emit(f"Not saved: {exc}")
+
+    def _answered(self, qid: str, stored: Any) -> None:
+        field = self.fields[qid]
+        old = self.book.value(qid)  # what the store held before this save (saves land in order)
+        self.book.saved(qid, stored)
         had_error = field.has_error
         field.set_error(None)
         field.set_stored(stored)
@@ -200,8 +228,23 @@ class QuestionPage(WorkspacePage):
             self.status.emit("Saved")
 
     def _note(self, qid: str, note: str) -> None:
+        service, eid = self.service, self.engagement_id
+        self.save(lambda: service.set_answer_note(eid, qid, note),
+                  on_done=lambda _r: self._noted(qid, note),
+                  on_error=lambda exc: self._note_refused(qid, exc))
+
+    def _note_refused(self, qid: str, exc: BaseException) -> None:
+        if not for_consultant(exc):
+            raise exc
+        field = self.fields[qid]
+        field.set_error(f"The note was not saved: {exc}")
+        field.set_note(self.book.note(qid))  # the field shows what the store holds
+        self.changed.emit()
+        self.status.emit(f"Not saved: {exc}")
+
+    def _noted(self, qid: str, note: str) -> None:
         old = self.book.note(qid)
-        self.book.save_note(qid, note)
+        self.book.note_saved(qid, note)
         book = self.book
         label = self.fields[qid].question.label
         self.context.undo_stack.push(ServiceCommand(

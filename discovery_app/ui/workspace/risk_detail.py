@@ -246,13 +246,32 @@ class RiskDetail(QWidget):
         self.description.set_saved_text(risk.description)
         self.why.set_saved_text(risk.why_it_matters)
         self.evidence.set_saved_text(risk.evidence)
-        names = inventory_names or []
+        self._show_inventory(inventory_names or [])
+        self._show_files(attachments or [], thumbnail)
+
+    def risk_saved(self, risk: Risk, inventory_names: list[str]) -> None:
+        """The shown risk was saved: show what the store now holds without touching the text a
+        consultant may already be typing into another field."""
+        if self._risk is None or self._risk.uid != risk.uid:
+            return
+        self._risk = risk
+        self.heading.setText(risk.title)
+        if not self.title.hasFocus() and self.title.text() != risk.title:
+            self.title.setText(risk.title)
+        self.category.setCurrentIndex(max(0, self.category.findData(risk.category.value)))
+        self.likelihood.setCurrentIndex(risk.likelihood - 1)
+        self.impact.setCurrentIndex(risk.impact - 1)
+        self.standard.setCurrentIndex(max(0, self.standard.findData(risk.standard_category)))
+        band = rk.BAND_LABELS[rk.band(risk.likelihood, risk.impact)]
+        self.score.setText(f"Score {risk.score} of 25 · {band}")
+        self._show_inventory(inventory_names)
+
+    def _show_inventory(self, names: list[str]) -> None:
         if not names:
             self.inventory.setText("None linked.")
         else:
             shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
             self.inventory.setText(shown)
-        self._show_files(attachments or [], thumbnail)
 
     def _show_files(self, attachments: list[Attachment], thumbnail: Callable[[Attachment], QImage | None] | None) -> None:
         current = self.current_file()

@@ -40,6 +40,14 @@ class RiskTableModel(QAbstractTableModel):
         self._files = dict(files_per_risk)
         self.endResetModel()
 
+    def update_risk(self, risk: Risk) -> None:
+        """Show the saved ``risk`` in its row (same uid); only that row repaints."""
+        row = self.row_of(risk.uid)
+        if row is None:
+            return
+        self._risks[row] = risk
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def risk_at(self, row: int) -> Risk:
         return self._risks[row]
 
@@ -61,37 +69,56 @@ class RiskTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Asked for every cell and role on each repaint and resize: the role first, then only
+        # what that role needs.
+        if role not in _ROLES or not index.isValid():
             return None
         r = self._risks[index.row()]
         col = index.column()
-        band = rk.band(r.likelihood, r.impact)
-        files = self._files.get(r.uid, 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                TITLE: r.title,
-                CATEGORY: category_label(r.category.value),
-                LIKELIHOOD: f"{r.likelihood} {rk.likelihood_word(r.likelihood)}",
-                IMPACT: f"{r.impact} {rk.impact_word(r.impact)}",
-                SCORE: str(r.score),
-                BAND: rk.BAND_LABELS[band],
-                EVIDENCE: str(files) if files else "",
-            }[col]
+            if col == TITLE:
+                return r.title
+            if col == CATEGORY:
+                return category_label(r.category.value)
+            if col == LIKELIHOOD:
+                return f"{r.likelihood} {rk.likelihood_word(r.likelihood)}"
+            if col == IMPACT:
+                return f"{r.impact} {rk.impact_word(r.impact)}"
+            if col == SCORE:
+                return str(r.score)
+            if col == BAND:
+                return rk.BAND_LABELS[rk.band(r.likelihood, r.impact)]
+            files = self._files.get(r.uid, 0)
+            return str(files) if files else ""
         if role == SORT_ROLE:
-            return {
-                TITLE: r.title.casefold(), CATEGORY: r.category.value, LIKELIHOOD: r.likelihood, IMPACT: r.impact,
-                SCORE: r.score, BAND: (rk.BAND_RANK[band], r.score), EVIDENCE: files,
-            }[col]
+            if col == TITLE:
+                return r.title.casefold()
+            if col == CATEGORY:
+                return r.category.value
+            if col == LIKELIHOOD:
+                return r.likelihood
+            if col == IMPACT:
+                return r.impact
+            if col == SCORE:
+                return r.score
+            if col == BAND:
+                return (rk.BAND_RANK[rk.band(r.likelihood, r.impact)], r.score)
+            return self._files.get(r.uid, 0)
         if role == UID_ROLE:
             return r.uid
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == EVIDENCE:
-                return f"{files} evidence file(s)" if files else "No evidence files yet"
-            if col == TITLE and r.description:
-                return r.description
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if col in NUMERIC else None
+        # ToolTipRole
+        if col == EVIDENCE:
+            files = self._files.get(r.uid, 0)
+            return f"{files} evidence file(s)" if files else "No evidence files yet"
+        if col == TITLE and r.description:
+            return r.description
         return None
+
+
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, SORT_ROLE, UID_ROLE, Qt.ItemDataRole.TextAlignmentRole,
+                    Qt.ItemDataRole.ToolTipRole})
 
 
 class RiskFilterProxy(QSortFilterProxyModel):

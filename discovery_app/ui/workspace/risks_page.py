@@ -31,6 +31,7 @@ from ...domain import risks as rk
 from ...domain.engagement import Attachment, Risk
 from ...domain.forms import RiskCategory
 from ...services import ServiceError
+from ..save_queue import for_consultant
 from ..widgets import MessagePage, muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .risk_checklist import ChecklistDialog
@@ -91,8 +92,10 @@ class RisksPage(WorkspacePage):
         self.table.setAccessibleName("Risk register")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        # Sized to their contents at load, not after every edit (that would measure every row
+        # at each keystroke that saves a field).
         for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         self.empty = MessagePage(
             "No risks yet",
             "Add a finding from the form's risk library (Ctrl+L) or write a new one. Each risk gets a "
@@ -191,11 +194,10 @@ class RisksPage(WorkspacePage):
             if a.risk_uid:
                 files[a.risk_uid] = files.get(a.risk_uid, 0) + 1
         self.model.set_risks(self._risks, files)
-        self.heatmap.set_counts(rk.heat_map((r.likelihood, r.impact) for r in self._risks))
-        by_band = rk.heat_map((r.likelihood, r.impact) for r in self._risks).by_band()
-        self.band_summary.setText(" · ".join(f"{rk.BAND_LABELS[b]}: {by_band[b]}" for b in reversed(rk.Band)))
+        for col in range(1, len(COLUMNS)):
+            self.table.resizeColumnToContents(col)
+        self._refresh_figures()
         self.table_stack.setCurrentWidget(self.table if self._risks else self.empty)
-        self._update_count()
         self.select_uid(selected if selected and self.model.row_of(selected) is not None else None)
         if self.selected_uid() is None and self.proxy.rowCount():
             self.table.selectRow(0)
@@ -346,18 +348,56 @@ class RisksPage(WorkspacePage):
         self._run(f"Delete risk “{risk.title}”", do, lambda: svc.restore_risk(eid, holder["deleted"]))  # type: ignore[arg-type]
 
     def _field_edited(self, field: str, value: object) -> None:
-        before = self.selected_risk()
-        if before is None:
+        """Queue the change of one field; the row, heat map and detail follow after the commit."""
+        risk = self.selected_risk()
+        if risk is None:
             return
+        eid, svc, uid = self.engagement_id, self.service, risk.uid
+        self.save(lambda: svc.update_risk(eid, uid, **{field: value}),
+                  on_done=lambda after: self._risk_saved(field, after),
+                  on_error=self._risk_refused)
+
+    def _risk_refused(self, exc: BaseException) -> None:
+        if not for_consultant(exc):
+            raise exc
+        QMessageBox.warning(self, "Not saved", str(exc))
+        self.status.emit(f"Not saved: {exc}")
+        self.load()
+
+    def _risk_saved(self, field: str, after: Risk) -> None:
+        n = next((n for n, r in enumerate(self._risks) if r.uid == after.uid), None)
+        if n is None:  # deleted meanwhile (an undo ran before this landed): show the store
+            self.load()
+            return
+        before = self._risks[n]  # saves land in order: this is what the store held before
+        self._risks[n] = after
         eid, svc = self.engagement_id, self.service
-        holder: dict[str, Risk] = {}
-
-        def do() -> None:
-            holder["after"] = svc.update_risk(eid, before.uid, **{field: value}) if "after" not in holder \
-                else svc.put_risk(eid, holder["after"])
-
         label = {"why_it_matters": "why it matters", "standard_category": "standards category"}.get(field, field)
-        self._run(f"Change {label} of “{before.title}”", do, lambda: svc.put_risk(eid, before), select=before.uid)
+        self.context.undo_stack.push(ServiceCommand(
+            f"Change {label} of “{before.title}”", self,
+            lambda: svc.put_risk(eid, after), lambda: svc.put_risk(eid, before)))
+        self._show_saved(after)
+        self.changed.emit()
+        self.status.emit("Saved")
+
+    def _show_saved(self, risk: Risk) -> None:
+        """Refresh what one saved risk changes: its row, the heat map, the detail if shown."""
+        self.model.update_risk(risk)
+        self._refresh_figures()
+        missing = [u for u in risk.linked_inventory if u not in self._inventory_names]
+        if missing:
+            self._inventory_names.update(self.service.inventory_names(self.engagement_id, missing))
+        if self.selected_uid() == risk.uid:
+            self.delete_button.setEnabled(True)
+            self.detail.risk_saved(risk, [self._inventory_names[u] for u in risk.linked_inventory
+                                          if u in self._inventory_names])
+
+    def _refresh_figures(self) -> None:
+        heat = rk.heat_map((r.likelihood, r.impact) for r in self._risks)
+        self.heatmap.set_counts(heat)
+        by_band = heat.by_band()
+        self.band_summary.setText(" · ".join(f"{rk.BAND_LABELS[b]}: {by_band[b]}" for b in reversed(rk.Band)))
+        self._update_count()
 
     def link_inventory(self) -> None:
         risk = self.selected_risk()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.engagement import STATUS_LABELS
+from ..save_queue import QueuedService, SaveQueue
 from ..widgets import MessagePage, muted, scaled_font
 from . import registry
 from .find_dialog import FindQuestionDialog, Target
@@ -69,10 +70,14 @@ class WorkspaceView(QWidget):
     def __init__(self, service: DiscoveryService, eid: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
-        self.service = service
+        # Autosaves made while typing run on one background writer, in order; every call through
+        # ``self.service`` (the pages' too) waits for the saves still queued, so reads see them.
+        self.saves = SaveQueue(self)
+        self.service: DiscoveryService = QueuedService(service, self.saves)  # type: ignore[assignment]
+        service = self.service
         self.eid = eid
         self.undo_stack = QUndoStack(self)
-        self.context = PageContext(service, eid, self.undo_stack)
+        self.context = PageContext(service, eid, self.undo_stack, self.saves)
         header = service.header(eid)
         self.form = service.form_of(header)
         self.book = AnswerBook(service, eid, self.form)
@@ -120,6 +125,7 @@ class WorkspaceView(QWidget):
         self._summary_timer.timeout.connect(self.refresh_summary)
         self.navigator.page_chosen.connect(self._show_page)
         self.timer.changed.connect(self._schedule_summary)
+        self.saves.failed.connect(self.status_message)
 
     def fill_toolbar(self, leading: list, trailing: list) -> None:
         """Lay out the toolbar: the window's actions first (Back), title, timer, then the rest."""
@@ -233,6 +239,7 @@ class WorkspaceView(QWidget):
         current = self.current_page()
         if current is not None and current is not self.pages[index]:
             current.flush()
+            self.saves.flush()  # the page about to load must see the edits
         if index in self._stale:
             self._stale.discard(index)
             self._load_page(index)
@@ -269,8 +276,17 @@ class WorkspaceView(QWidget):
     # ---- edits, undo and refreshes ----------------------------------------------------------
 
     def flush(self) -> None:
+        """Save every edit still waiting for a typing pause and wait until all are committed
+        (their refreshes have run when this returns). Waits for at most the queued commits."""
         for p in self.pages:
             p.flush()
+        self.saves.flush()
+
+    def close_saves(self) -> None:
+        """Flush, then stop the background writer (the workspace is going away)."""
+        for p in self.pages:
+            p.flush()
+        self.saves.close()
 
     def undo(self) -> None:
         self.flush()

@@ -1,0 +1,67 @@
+"""The quote the pricing page shows is read without the inventory's records (counts per kind):
+it must be the very quote the whole engagement gives, line for line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from discovery_app.demo import create_demo
+from discovery_app.domain import pricing as pricing_mod
+from discovery_app.domain.engagement import InventoryCategory, InventoryItem
+from discovery_app.paths import AppPaths
+from discovery_app.services import DiscoveryService
+
+SHIPPED_FORMS = Path(__file__).parents[2] / "forms"
+
+
+@pytest.fixture
+def service(tmp_path):
+    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=SHIPPED_FORMS)
+    yield s
+    s.close()
+
+
+def full_quote(service, eid):
+    eng = service.get(eid)
+    return pricing_mod.build_quote(eng, service.form_of(eng))
+
+
+def test_the_quote_from_counts_equals_the_quote_from_every_record(service):
+    eid = create_demo(service)
+    # Odd items too: a kind the form does not price, no kind at all, a licence.
+    service.add_inventory_items(eid, [
+        InventoryItem(category=InventoryCategory.DEVICE, kind="workstation", name=f"WS-{n}",
+                      warranty_end=date(2024, 1, n % 28 + 1))
+        for n in range(40)
+    ] + [
+        InventoryItem(category=InventoryCategory.DEVICE, kind="", name="Unknown box"),
+        InventoryItem(category=InventoryCategory.DEVICE, kind="tape-robot", name="Old library"),
+        InventoryItem(category=InventoryCategory.LICENCE, kind="m365", name="M365 Business Premium"),
+    ])
+    ours = service.quote(eid)
+    assert ours == full_quote(service, eid)
+    assert ours.first_year_total > 0 and ours.lines()  # a real quote, not two empty ones
+
+
+def test_pricing_edits_show_in_the_next_quote(service):
+    eid = create_demo(service)
+    before = service.quote(eid)
+    inputs = service.get(eid).pricing.model_copy(update={"coverage": "extended", "user_count_override": 80})
+    service.set_pricing_inputs(eid, inputs)
+    after = service.quote(eid)
+    assert after == full_quote(service, eid)
+    assert after.monthly != before.monthly
+
+
+def test_one_risk_edited_leaves_the_others_and_the_order_alone(service):
+    eid = create_demo(service)
+    risks = service.risks(eid)
+    target = risks[len(risks) // 2]
+    service.update_risk(eid, target.uid, title="Edited in place", likelihood=1)
+    again = service.risks(eid)
+    assert [r.uid for r in again] == [r.uid for r in risks]
+    assert again[len(risks) // 2].title == "Edited in place" and again[len(risks) // 2].likelihood == 1
+    assert [r for r in again if r.uid != target.uid] == [r for r in risks if r.uid != target.uid]
