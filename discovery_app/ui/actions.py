@@ -124,8 +124,11 @@ class MainActions:
         )
         self.back = make_action(
             w, "&Engagements", "Back to the list of engagements; everything is already saved",
-            icon=SP.SP_ArrowBack, shortcuts=["Ctrl+L"], name="actionBack", style_widget=w,
+            icon=SP.SP_ArrowBack, shortcuts=["Ctrl+L", "Esc"], name="actionBack", style_widget=w,
         )
+        # Escape is a window shortcut, so it goes back only when nothing focused takes Escape
+        # itself: a cell editor, an open combo popup or a dialog gets it first (Qt offers it to
+        # them as a ShortcutOverride, or they are another window).
         self.undo = make_action(
             w, "&Undo", "Undo the last change in this engagement",
             shortcuts=["Ctrl+Z"], name="actionUndo",

@@ -97,8 +97,41 @@ def breakdown_lines(q: pricing_mod.Quote) -> list[Line]:
     return out
 
 
-class BreakdownModel(QAbstractTableModel):
+class _HeadedTableModel(QAbstractTableModel):
+    """A flat table with fixed column headings: money columns get the currency in their heading
+    ("Price (USD)") and right-aligned columns a right-aligned heading."""
+
+    HEADERS: tuple[str, ...] = ()
+    #: Columns whose heading names the currency.
+    MONEY_COLUMNS: frozenset[int] = frozenset()
+    #: Columns whose heading is right-aligned.
+    RIGHT_COLUMNS: frozenset[int] = frozenset()
+    currency = ""
+
+    def _rows(self) -> list:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            head = self.HEADERS[section]
+            return f"{head} ({self.currency})" if section in self.MONEY_COLUMNS and self.currency else head
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.RIGHT_COLUMNS:
+            return RIGHT
+        return None
+
+
+class BreakdownModel(_HeadedTableModel):
     HEADERS = ("Item", "Quantity", "Rate", "Amount")
+    MONEY_COLUMNS = frozenset({2, 3})
+    RIGHT_COLUMNS = frozenset({1, 2, 3})
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -124,21 +157,8 @@ class BreakdownModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], len(self.HEADERS) - 1))
         return changed
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = self.HEADERS[section]
-            return f"{head} ({self.currency})" if section >= 2 and self.currency else head
-        if role == Qt.ItemDataRole.TextAlignmentRole and section >= 1:
-            return RIGHT
-        return None
+    def _rows(self) -> list:
+        return self.lines
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -187,11 +207,13 @@ def margin_rows(q: pricing_mod.Quote) -> list[MarginRow]:
     return out
 
 
-class MarginsModel(QAbstractTableModel):
+class MarginsModel(_HeadedTableModel):
     """Price, cost and gross margin of the fixed fee, the monthly fee and the first year; a margin
     under the form's target says so in words and with an icon."""
 
     HEADERS = ("", "Price", "Cost", "Margin", "Margin %")
+    MONEY_COLUMNS = frozenset({1, 2, 3})
+    RIGHT_COLUMNS = frozenset({1, 2, 3, 4})
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -206,23 +228,8 @@ class MarginsModel(QAbstractTableModel):
         self.target = quote.target_margin_percent if quote else Decimal(0)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = self.HEADERS[section]
-            if 1 <= section <= 3 and self.currency:
-                return f"{head} ({self.currency})"
-            return head
-        if role == Qt.ItemDataRole.TextAlignmentRole and section >= 1:
-            return RIGHT
-        return None
+    def _rows(self) -> list:
+        return self.rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -249,8 +256,9 @@ class MarginsModel(QAbstractTableModel):
         return None
 
 
-class ApprovalsModel(QAbstractTableModel):
+class ApprovalsModel(_HeadedTableModel):
     HEADERS = ("Approved by", "Role", "Date", "Up to")
+    RIGHT_COLUMNS = frozenset({3})
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -261,18 +269,8 @@ class ApprovalsModel(QAbstractTableModel):
         self.approvals = list(approvals)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.approvals)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole and section == 3:
-            return RIGHT
-        return None
+    def _rows(self) -> list:
+        return self.approvals
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -55,6 +55,9 @@ class WorkspacePage(QWidget):
     section_id: str = ""
     #: Navigator label.
     title: str = ""
+    #: True for a page whose own tables scroll: it is sized to the room the workspace has (and
+    #: scrolls as a whole only below its minimum size); False for a page that scrolls as a form.
+    fills_view: bool = False
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

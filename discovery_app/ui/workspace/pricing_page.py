@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIntValidator
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIntValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +54,49 @@ LANE_HELP = {
 }
 
 Snapshot = tuple[PricingInputs, list[DiscountApproval]]
+_HOURS_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _split_coverage(label: str) -> tuple[str, str]:
+    """A coverage label split into its name and the hours in brackets ('' when there are none)."""
+    name, sep, rest = label.partition(" (")
+    return (name, rest.removesuffix(")")) if sep else (label, "")
+
+
+class FigureStrip(QWidget):
+    """The figure cards side by side when they fit whole, else fewer a row (down to one)."""
+
+    def __init__(self, cards: list[QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cards = cards
+        self._columns = 0
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._arrange(len(cards))
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self._cards:
+            self._grid.removeWidget(card)
+        for c in range(len(self._cards)):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+        for n, card in enumerate(self._cards):
+            self._grid.addWidget(card, n // columns, n % columns)
+
+    def _card_width(self) -> int:
+        return max(card.minimumSizeHint().width() for card in self._cards) + self._grid.horizontalSpacing()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self._card_width(), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        fit = max(1, min(len(self._cards), (event.size().width() + self._grid.horizontalSpacing()) // self._card_width()))
+        if fit != self._columns:
+            QTimer.singleShot(0, self, lambda: self._arrange(fit))
 
 
 def _error_label(name: str) -> QLabel:
@@ -81,13 +124,16 @@ def _table(name: str) -> QTableView:
 
 def _fit_height(table: QTableView) -> None:
     rows = table.model().rowCount()
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+    # Room for the horizontal scroll bar too, so a narrow window never hides the last row under it.
+    bar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + bar
                          + sum(table.rowHeight(r) for r in range(rows)) + 2 * table.frameWidth() + 2)
 
 
 class PricingPage(WorkspacePage):
     section_id = "pricing"
     title = "Pricing"
+    fills_view = True
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -138,11 +184,17 @@ class PricingPage(WorkspacePage):
 
         self.coverage = QComboBox()
         self.coverage.setObjectName("coverage")
-        self.coverage.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.coverage.setMinimumContentsLength(18)
+        # Items are the level's name and factor ("Extended (x 120 %)"), short enough to show whole;
+        # the hours are in the item's tooltip and on the line under the box.
+        self.coverage.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.coverage.currentIndexChanged.connect(self._coverage_changed)
+        self.coverage.currentIndexChanged.connect(self._show_coverage_hours)
+        self.coverage_hours = muted(QLabel())
+        self.coverage_hours.setObjectName("coverageHours")
+        self.coverage_hours.setWordWrap(True)
         lay.addWidget(self._label("&Coverage hours", self.coverage, bold=True))
         lay.addWidget(self.coverage)
+        lay.addWidget(self.coverage_hours)
         help_cov = muted(QLabel("Multiplies the lane fees; exception surcharges are not multiplied."))
         help_cov.setWordWrap(True)
         lay.addWidget(help_cov)
@@ -292,13 +344,11 @@ class PricingPage(WorkspacePage):
         self.error = _error_label("pricingError")
         lay.addWidget(self.error)
 
-        figures = QHBoxLayout()
         w1, self.fixed_net, self.fixed_sub = self._figure("Fixed fee: launch and stabilization", "fixedNet")
         w2, self.monthly_net, self.monthly_sub = self._figure("Monthly fee: co-managed operations", "monthlyNet")
         w3, self.first_year, self.first_year_sub = self._figure("First-year total", "firstYear")
-        for w in (w1, w2, w3):
-            figures.addWidget(w, 1)
-        lay.addLayout(figures)
+        self.figures = FigureStrip([w1, w2, w3])
+        lay.addWidget(self.figures)
 
         self.margins_model = MarginsModel(self)
         self.margins_table = _table("marginsTable")
@@ -374,8 +424,14 @@ class PricingPage(WorkspacePage):
         inputs = self.inputs
         self.coverage.clear()
         for level in p.coverage:
-            self.coverage.addItem(f"{level.label} (x {pricing_mod.percent_text(level.factor)})", level.id)
+            name, hours = _split_coverage(level.label)
+            factor = pricing_mod.percent_text(level.factor)
+            self.coverage.addItem(f"{name} (x {factor})", level.id)
+            self.coverage.setItemData(self.coverage.count() - 1, f"{level.label} (x {factor})",
+                                      Qt.ItemDataRole.ToolTipRole)
+            self.coverage.setItemData(self.coverage.count() - 1, hours, _HOURS_ROLE)
         self.coverage.setCurrentIndex(max(0, self.coverage.findData(inputs.coverage)))
+        self._show_coverage_hours()
         for lane, cb in self.lane_boxes.items():
             cb.setChecked(lane in inputs.lanes_run_by_provider)
             cb.setEnabled(lane in p.lanes or lane in inputs.lanes_run_by_provider)
@@ -599,6 +655,12 @@ class PricingPage(WorkspacePage):
         self._refresh_results(priced)
         self.changed.emit()
         self.status.emit("Saved")
+
+    def _show_coverage_hours(self, _index: int = -1) -> None:
+        hours = self.coverage.currentData(_HOURS_ROLE) or ""
+        self.coverage_hours.setText(hours)
+        self.coverage_hours.setVisible(bool(hours))
+        self.coverage.setToolTip(self.coverage.currentData(Qt.ItemDataRole.ToolTipRole) or "")
 
     def _coverage_changed(self, _index: int) -> None:
         cov = self.coverage.currentData()

@@ -14,10 +14,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -31,8 +29,17 @@ from PySide6.QtWidgets import (
 from ...domain.engagement import RemediationItem
 from ...domain.forms import Phase
 from ...services import ServiceError
-from ..widgets import MessagePage, error_colour, muted, scaled_font
+from ..widgets import MessagePage, error_colour, muted
 from .page import PageContext, WorkspacePage
+from .page_parts import (
+    bare_column,
+    filter_edit,
+    page_header,
+    page_layout,
+    run_with_undo,
+    tool_button,
+    tool_row,
+)
 from .remediation_model import (
     UID_ROLE,
     ChoiceDelegate,
@@ -51,7 +58,11 @@ def _table(name: str) -> QTableView:
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.verticalHeader().setVisible(False)
     t.setAlternatingRowColors(True)
+    # Long titles and definitions of done share the width the short columns leave and are elided
+    # there (their tooltip holds the full text), so the rows stay one line each.
     t.setWordWrap(False)
+    t.setTextElideMode(Qt.TextElideMode.ElideRight)
+    t.horizontalHeader().setMinimumSectionSize(t.fontMetrics().averageCharWidth() * 6)
     t.setAccessibleName(name)
     return t
 
@@ -59,6 +70,7 @@ def _table(name: str) -> QTableView:
 class RemediationPage(WorkspacePage):
     section_id = "remediation"
     title = "Remediation"
+    fills_view = True
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -66,24 +78,17 @@ class RemediationPage(WorkspacePage):
         self._view: Any = None
         self._suggestions: list[Any] = []
 
-        heading = QLabel("Remediation plan")
-        heading.setFont(scaled_font(self, 1.3, bold=True))
-        intro = muted(QLabel("Work that fixes the risks and closes the standards gaps. Double-click a cell to edit; "
-                             "stabilization items are ordered by their dependencies, then priority."))
-        intro.setWordWrap(True)
+        heading, intro = page_header(
+            self, "Remediation plan",
+            "Work that fixes the risks and closes the standards gaps. Double-click a cell to edit; "
+            "stabilization items are ordered by their dependencies, then priority.")
 
-        self.suggest_button = QPushButton("Suggest items…")
-        self.suggest_button.setToolTip("Items the risks and standards gaps call for that are not in the plan yet (Ctrl+G)")
-        self.new_button = QPushButton("New item")
-        self.new_button.setToolTip("Add an item of your own (Ctrl+Shift+N)")
-        self.deps_button = QPushButton("Dependencies…")
-        self.deps_button.setToolTip("Choose what the selected item waits for (Ctrl+Shift+D)")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected item (Del); undo brings it back")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter items")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter items")
+        self.suggest_button = tool_button(
+            "Suggest items…", "Items the risks and standards gaps call for that are not in the plan yet (Ctrl+G)")
+        self.new_button = tool_button("New item", "Add an item of your own (Ctrl+Shift+N)")
+        self.deps_button = tool_button("Dependencies…", "Choose what the selected item waits for (Ctrl+Shift+D)")
+        self.delete_button = tool_button("Delete", "Delete the selected item (Del); undo brings it back")
+        self.filter = filter_edit("Filter items")
         self.count = muted(QLabel())
 
         self.model = RemediationTableModel(self)
@@ -137,26 +142,15 @@ class RemediationPage(WorkspacePage):
         rl.addWidget(self.roadmap_table, 1)
         self.tabs.addTab(road_box, "Roadmap")
 
-        tools = QHBoxLayout()
-        for b in (self.suggest_button, self.new_button, self.deps_button, self.delete_button):
-            tools.addWidget(b)
-        tools.addSpacing(12)
-        tools.addWidget(self.filter, 1)
-        tools.addWidget(self.count)
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(tools)
-        tl.addWidget(self.stack, 1)
+        tools = tool_row((self.suggest_button, self.new_button, self.deps_button, self.delete_button),
+                         self.filter, self.count)
+        top = bare_column(tools, self.stack)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([360, 360])
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addWidget(self.splitter, 1)
+        page_layout(self, heading, intro, self.splitter)
 
         self.suggest_button.clicked.connect(self.suggest)
         self.empty_suggest.clicked.connect(self.suggest)
@@ -211,24 +205,34 @@ class RemediationPage(WorkspacePage):
         return text
 
     def _size_columns(self) -> None:
+        # The text columns share the width the short ones leave (and wrap); the short ones fit
+        # their contents.
+        text_cols = {"title", "depends_on", "definition_of_done"}
         h = self.table.horizontalHeader()
+        fm = h.fontMetrics()
         for c in range(self.model.columnCount()):
             key = self.model.key_of(c)
-            mode = (QHeaderView.ResizeMode.Interactive if key in ("title", "depends_on", "definition_of_done") else
-                    QHeaderView.ResizeMode.ResizeToContents)
-            h.setSectionResizeMode(c, mode)
-        self.table.setColumnWidth(self.model.column_of("title"), 250)
-        self.table.setColumnWidth(self.model.column_of("depends_on"), 160)
-        self.table.setColumnWidth(self.model.column_of("definition_of_done"), 420)
+            if key == "definition_of_done":
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            elif key in text_cols:
+                # Readable, elided beyond that; the tooltip holds the whole text.
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                h.resizeSection(c, fm.averageCharWidth() * (22 if key == "title" else 14))
+            elif key.startswith("hours:"):
+                # Hours are short numbers: as wide as the longest word of the role's heading
+                # (the heading wraps onto two lines), not the whole heading on one line.
+                label = str(self.model.headerData(c, Qt.Orientation.Horizontal) or "")
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                h.resizeSection(c, max((fm.horizontalAdvance(w) for w in label.split()), default=0) + 18)
+            else:
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         for t in (self.plan_table, self.roadmap_table):
             ph = t.horizontalHeader()
             title_col = 0 if t is self.roadmap_table else 1
             for c in range(t.model().columnCount()):
-                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == title_col
+                wide = c == title_col or (t is self.plan_table and c == 2)
+                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
                                         else QHeaderView.ResizeMode.ResizeToContents)
-            if t is self.plan_table:
-                ph.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-                t.setColumnWidth(2, 200)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
@@ -264,19 +268,8 @@ class RemediationPage(WorkspacePage):
     # ---- saving with undo ------------------------------------------------------------------
 
     def _run(self, text: str, do: Callable[[], object], undo: Callable[[], object], select: str | None = None) -> bool:
-        try:
-            do()
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
-            self.load()
-            return False
-        self.context.undo_stack.push(ServiceCommand(text, self, do, undo))
-        self.load()
-        if select:
-            self.select_uid(select)
-        self.changed.emit()
-        self.status.emit("Saved")
-        return True
+        """Save an edit now; on success push it onto the undo stack and refresh."""
+        return run_with_undo(self, text, do, undo, select)
 
     def _cell_edited(self, uid: str, field: str, value: object) -> None:
         before = next((i for i in self._items if i.uid == uid), None)

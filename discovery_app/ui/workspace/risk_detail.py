@@ -175,7 +175,9 @@ class RiskDetail(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         col3.addLayout(buttons)
-        col3.addWidget(muted(QLabel("Files are copied into the engagement (up to 25 MB each).")))
+        files_note = muted(QLabel("Files are copied into the engagement (up to 25 MB each)."))
+        files_note.setWordWrap(True)
+        col3.addWidget(files_note)
 
         outer = QHBoxLayout(self)
         for n, col in enumerate((col1, col2, col3)):

@@ -8,7 +8,7 @@ Clicking a cell (or Space/Enter on the focused cell) selects it; selecting it ag
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -93,11 +93,19 @@ class RiskHeatMap(QWidget):
         return [(b, f"{rk.BAND_LABELS[b]} {ranges[b]}") for b in Band]
 
     def _legend_rows(self) -> list[list[tuple[Band, str]]]:
-        """The legend on one line when it fits, else two."""
+        """The legend wrapped to the widget's width: as many entries on a line as fit whole."""
         fm = QFontMetrics(self._label_font())
-        items = self._legend_items()
-        width = sum(fm.height() + fm.horizontalAdvance(t) + 12 for _, t in items)
-        return [items] if width <= self.width() - 8 else [items[:2], items[2:]]
+        room = self.width() - 8
+        rows: list[list[tuple[Band, str]]] = [[]]
+        used = 0
+        for band, label in self._legend_items():
+            width = fm.height() + fm.horizontalAdvance(label) + 12
+            if rows[-1] and used + width > room:
+                rows.append([])
+                used = 0
+            rows[-1].append((band, label))
+            used += width
+        return rows
 
     def _layout(self) -> tuple[QRectF, bool]:
         """The grid's rectangle, and whether the impact words alternate over two lines."""
@@ -133,7 +141,18 @@ class RiskHeatMap(QWidget):
         return QSize(380, 300)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(300, 230)
+        # The cells shrink with the widget (see _layout); below this the words crowd them out.
+        fm = QFontMetrics(self._label_font())
+        left = max(fm.horizontalAdvance(w) for w in rk.LIKELIHOOD_WORDS) + fm.height() + 14
+        return QSize(left + 5 * fm.height() * 2, 12 * fm.height())
+
+    def event(self, event: QEvent) -> bool:
+        # Escape clears a selected cell here rather than triggering a window shortcut (Back).
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and self._selected is not None):
+            event.accept()
+            return True
+        return super().event(event)
 
     # ---- painting --------------------------------------------------------------------------
 

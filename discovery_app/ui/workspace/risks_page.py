@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -34,6 +33,14 @@ from ...services import ServiceError
 from ..save_queue import for_consultant
 from ..widgets import MessagePage, muted, scaled_font
 from .page import PageContext, WorkspacePage
+from .page_parts import (
+    bare_column,
+    filter_edit,
+    page_header,
+    page_layout,
+    run_with_undo,
+    tool_button,
+)
 from .risk_checklist import ChecklistDialog
 from .risk_detail import RiskDetail
 from .risk_heatmap import RiskHeatMap
@@ -47,6 +54,7 @@ FILE_FILTER = "Evidence (*.jpg *.jpeg *.png *.gif *.webp *.heic *.heif *.tif *.t
 class RisksPage(WorkspacePage):
     section_id = "risks"
     title = "Risks"
+    fills_view = True
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -56,22 +64,17 @@ class RisksPage(WorkspacePage):
         self._thumbs: dict[str, QImage] = {}
         self._loaded = False
 
-        heading = QLabel("Risk register")
-        heading.setFont(scaled_font(self, 1.3, bold=True))
-        intro = muted(QLabel("Findings with likelihood and impact (1–5); score = likelihood × impact. "
-                             "Click a heat-map cell to show only its risks."))
-        intro.setWordWrap(True)
+        heading, intro = page_header(
+            self, "Risk register",
+            "Findings with likelihood and impact (1–5); score = likelihood × impact. "
+            "Click a heat-map cell to show only its risks.")
 
-        self.add_library_button = QPushButton("Add from library…")
-        self.add_library_button.setToolTip("Pick a finding from the form's risk library (Ctrl+Shift+L)")
-        self.new_button = QPushButton("New risk")
-        self.new_button.setToolTip("Write a finding of your own (Ctrl+Shift+N)")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected risk and its evidence files (Del); undo brings them back")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter risks")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter risks")
+        self.add_library_button = tool_button(
+            "Add from library…", "Pick a finding from the form's risk library (Ctrl+Shift+L)")
+        self.new_button = tool_button("New risk", "Write a finding of your own (Ctrl+Shift+N)")
+        self.delete_button = tool_button(
+            "Delete", "Delete the selected risk and its evidence files (Del); undo brings them back")
+        self.filter = filter_edit("Filter risks")
         self.count = muted(QLabel())
         self.cell_note = QLabel()
         self.clear_cell_button = QPushButton("Show all")
@@ -112,21 +115,18 @@ class RisksPage(WorkspacePage):
 
         self.detail = RiskDetail()
 
-        tools = QHBoxLayout()
+        # Buttons on one row, the filter and the heat-map cell note under them: the register keeps
+        # its buttons whole beside the heat map at 1280 pixels with the summary panel shown.
+        buttons = QHBoxLayout()
         for b in (self.add_library_button, self.new_button, self.delete_button):
-            tools.addWidget(b)
-        tools.addSpacing(12)
-        tools.addWidget(self.filter, 1)
-        tools.addWidget(self.cell_note)
-        tools.addWidget(self.clear_cell_button)
-        tools.addWidget(self.count)
-
-        left = QVBoxLayout()
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addLayout(tools)
-        left.addWidget(self.table_stack, 1)
-        left_w = QWidget()
-        left_w.setLayout(left)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.cell_note)
+        filters.addWidget(self.clear_cell_button)
+        left_w = bare_column(buttons, filters, self.table_stack)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         map_label = QLabel("Heat map")
@@ -139,22 +139,21 @@ class RisksPage(WorkspacePage):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(left_w)
         top.addWidget(right_w)
-        top.setStretchFactor(0, 1)
-        top.setStretchFactor(1, 0)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
         top.setChildrenCollapsible(False)
-        top.setSizes([800, 420])
+        top.setSizes([600, 400])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        # The register and map take most of a taller window, but the detail keeps room for its
+        # fields (its minimum) and a share of any extra height.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([380, 340])
+        self.splitter.setSizes([360, 300])
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addWidget(self.splitter, 1)
+        page_layout(self, heading, intro, self.splitter)
 
         self.add_library_button.clicked.connect(self.add_from_library)
         self.empty_add.clicked.connect(self.add_from_library)
@@ -278,19 +277,7 @@ class RisksPage(WorkspacePage):
 
     def _run(self, text: str, do: Callable[[], object], undo: Callable[[], object], *, select: str | None = None) -> bool:
         """Save an edit now; on success push it onto the undo stack and refresh."""
-        try:
-            do()
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
-            self.load()
-            return False
-        self.context.undo_stack.push(ServiceCommand(text, self, do, undo))
-        self.load()
-        if select:
-            self.select_uid(select)
-        self.changed.emit()
-        self.status.emit("Saved")
-        return True
+        return run_with_undo(self, text, do, undo, select)
 
     def add_from_library(self) -> None:
         self.flush()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -59,6 +59,47 @@ class BrokenPage(WorkspacePage):
 
     def load(self) -> None:
         pass
+
+
+class FillScrollArea(QScrollArea):
+    """Holds a page whose tables scroll themselves: the page gets the whole viewport, and more
+    only when the viewport is below the page's minimum size (then the page scrolls).
+
+    A plain resizable QScrollArea gives a page with word-wrapped labels its *preferred* height
+    (height-for-width), so such a page scrolls as a whole instead of fitting the window.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(False)
+        # Refit once after the page's layout changed (a timer owned here dies with the area).
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._refit.start()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        size = self.viewport().size().expandedTo(least)
+        if page.size() != size:
+            page.resize(size)
 
 
 class WorkspaceView(QWidget):
@@ -170,8 +211,8 @@ class WorkspaceView(QWidget):
         """A page wider or taller than the room left scrolls instead of stretching the window."""
         if not wrap:
             return page
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
+        scroll = FillScrollArea() if page.fills_view else QScrollArea()
+        scroll.setWidgetResizable(not page.fills_view)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(page)
         return scroll
