@@ -133,7 +133,7 @@ def read_xlsx(path: Path) -> RawTable:
         lines: list[int] = []
         headers: list[str] | None = None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
+            cells = [v if v is None or type(v) in _PLAIN else _cell(v) for v in values]
             if headers is None:
                 if any(c not in (None, "") for c in cells):
                     headers = ["" if c is None else str(c).strip() for c in cells]
@@ -147,6 +147,9 @@ def read_xlsx(path: Path) -> RawTable:
         return RawTable(path, headers, rows, lines, "xlsx", sheet=sheet.title)
     finally:
         wb.close()
+
+
+_PLAIN = frozenset((str, int, float, date))  # kept as they are (exact types: bool and datetime are not)
 
 
 def _cell(value: object) -> object:

@@ -218,6 +218,26 @@ class ParsedRows:
 IDENTIFIER_TARGETS = (Target.SERIAL, Target.NAME, Target.MODEL)
 
 
+def _text(v: object) -> str:
+    """A cell as the text the item keeps: a whole float without its ".0", strings stripped."""
+    if v is None:
+        return ""
+    if type(v) is str:
+        return v.strip()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v).strip()
+
+
+def _digits_lost(v: object) -> bool:
+    """A number too long for a spreadsheet to hold exactly (over 15 digits) or with a fraction."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and (
+        abs(v) >= 1e15 or (isinstance(v, float) and not v.is_integer()))
+
+
+_COLUMNS = tuple(Target)
+
+
 def rows_to_items(
     rows: Sequence[Sequence[object]],
     line_numbers: Sequence[int],
@@ -226,68 +246,86 @@ def rows_to_items(
     *,
     source: str = "",
     default_category: InventoryCategory = InventoryCategory.DEVICE,
+    import_batch: str | None = None,
 ) -> ParsedRows:
-    """Check and convert every row; a row with any problem becomes a :class:`Reject`."""
+    """Check and convert every row; a row with any problem becomes a :class:`Reject`.
+
+    ``import_batch`` is stamped on every item (the import that brings them in).
+    """
     if Target.NAME not in mapping.values():
         raise ValueError("No column is mapped to Name; every inventory item needs a name.")
     by_target = {t: i for i, t in mapping.items()}
     date_cols = [t for t in (Target.PURCHASE_DATE, Target.WARRANTY_END) if t in by_target]
     dmy = {t: day_first([str(r[by_target[t]]) for r in rows if by_target[t] < len(r) and r[by_target[t]] is not None])
            for t in date_cols}
+    # Column index per target, in _COLUMNS order (None: not mapped).
+    index = [by_target.get(t) for t in _COLUMNS]
+    at = {t: n for n, t in enumerate(_COLUMNS)}
+    NAME, KIND, CATEGORY, OS = at[Target.NAME], at[Target.KIND], at[Target.CATEGORY], at[Target.OS]
+    SITE, OWNER, MODEL, SERIAL, NOTES = at[Target.SITE], at[Target.OWNER], at[Target.MODEL], at[Target.SERIAL], at[Target.NOTES]
+    identifiers = [(t, at[t]) for t in IDENTIFIER_TARGETS]
+    dated = [(t, at[t], t.value, {}) for t in date_cols]  # the last: text -> date or the error, per column
+    kinds_of: dict[tuple[str, str], str] = {}  # (kind text, OS text) -> kind, for device rows
+    has_other = "other" in known_kinds
     out = ParsedRows()
     for row, line in zip(rows, line_numbers, strict=True):
-        def cell(t: Target, row: Sequence[object] = row) -> object:
-            i = by_target.get(t)
-            if i is None or i >= len(row):
-                return None
-            return row[i]
-
-        def text(t: Target) -> str:
-            v = cell(t)
-            if v is None:
-                return ""
-            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-                return str(int(v))
-            return str(v).strip()
-
         if all(v is None or str(v).strip() == "" for v in row):
             continue  # blank lines are not rows
+        n = len(row)
+        values = [None if i is None or i >= n else row[i] for i in index]
+        texts = [_text(v) for v in values]
         problems: list[str] = []
-        name = text(Target.NAME)
+        name = texts[NAME]
         if not name:
             problems.append("Name is empty")
-        for t in IDENTIFIER_TARGETS:
-            v = cell(t)
-            shown = text(t)
+        for t, k in identifiers:
+            shown = texts[k]
             # Text like "1.23457E+11" (a CSV saved by a spreadsheet), or a number too long for a
             # spreadsheet to hold exactly (over 15 digits) or with a fraction: the digits are gone.
-            lost = isinstance(v, (int, float)) and not isinstance(v, bool) and (
-                abs(v) >= 1e15 or (isinstance(v, float) and not v.is_integer()))
-            if SCIENTIFIC.match(shown) or lost:
+            if SCIENTIFIC.match(shown) or _digits_lost(values[k]):
                 problems.append(
                     f"{TARGET_LABELS[t]} {shown!r} looks like a number a spreadsheet turned into "
                     "scientific notation; the real value is lost. Export again, or format the column as text"
                 )
         category = default_category
-        raw_category = text(Target.CATEGORY)
+        raw_category = texts[CATEGORY]
         if raw_category:
             found = CATEGORY_WORDS.get(norm(raw_category))
             if found is None:
                 problems.append(f"Category {raw_category!r} is not one of device, application, cloud service, vendor, licence")
             else:
                 category = found
-        raw_kind = text(Target.KIND)
+        raw_kind = texts[KIND]
         kind = raw_kind
         if category is InventoryCategory.DEVICE:
-            kind = (
-                (device_kind(raw_kind, known_kinds) if raw_kind else None)
-                or os_kind(text(Target.OS), known_kinds)
-                or ("other" if "other" in known_kinds else raw_kind)
-            )
+            key = (raw_kind, texts[OS])
+            known = kinds_of.get(key)
+            if known is not None:
+                kind = known
+            else:
+                kind = kinds_of[key] = (
+                    (device_kind(raw_kind, known_kinds) if raw_kind else None)
+                    or os_kind(texts[OS], known_kinds)
+                    or ("other" if has_other else raw_kind)
+                )
         dates: dict[str, date | None] = {}
-        for t in date_cols:
+        for t, k, field_name, seen in dated:
+            v = values[k]
+            if type(v) is str:
+                got = seen.get(v)
+                if got is None and v not in seen:
+                    try:
+                        got = parse_date(v, dmy=dmy[t])
+                    except ValueError as exc:
+                        got = f"{TARGET_LABELS[t]}: {exc}"
+                    seen[v] = got
+                if type(got) is str:
+                    problems.append(got)
+                else:
+                    dates[field_name] = got  # type: ignore[assignment]
+                continue
             try:
-                dates[t.value] = parse_date(cell(t), dmy=dmy[t])
+                dates[field_name] = parse_date(v, dmy=dmy[t])
             except ValueError as exc:
                 problems.append(f"{TARGET_LABELS[t]}: {exc}")
         if problems:
@@ -295,9 +333,9 @@ def rows_to_items(
             continue
         try:
             item = InventoryItem(
-                category=category, kind=kind, name=name, site=text(Target.SITE), owner=text(Target.OWNER),
-                os=text(Target.OS), model=text(Target.MODEL), serial=text(Target.SERIAL),
-                notes=text(Target.NOTES), source=source, **dates,
+                category=category, kind=kind, name=name, site=texts[SITE], owner=texts[OWNER],
+                os=texts[OS], model=texts[MODEL], serial=texts[SERIAL],
+                notes=texts[NOTES], source=source, import_batch=import_batch, **dates,
             )
         except ValidationError as exc:
             err = exc.errors()[0]

@@ -125,6 +125,10 @@ class TableWriter:
         self.money = money_format(currency)
         self.letters = {c.header: get_column_letter(i) for i, c in enumerate(self.columns, 1)}
         self._row = 1
+        self._formats = [self._number_format(c.fmt) for c in self.columns]
+        self._wrap = [c.fmt is Fmt.WRAP for c in self.columns]
+        self._value_cells: dict[tuple[int, type], Cell] = {}
+        self._text_cells: dict[tuple[int, bool, bool], Cell] = {}
         last_row = 1 + max(n_rows, 1)  # a table needs at least one data row
         self.last_row = last_row
         last_col = get_column_letter(len(self.columns))
@@ -171,31 +175,67 @@ class TableWriter:
         if len(values) != len(self.columns):
             raise ValueError(f"{self.title}: {len(values)} values for {len(self.columns)} columns")
         self._row += 1
-        self.ws.append([self._cell(c, v) for c, v in zip(self.columns, values, strict=True)])
+        cell = self._cell
+        self.ws.append([cell(i, v) for i, v in enumerate(values)])
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
         for r in rows:
             self.append(r)
 
-    def _cell(self, col: Col, value: Any) -> Any:
-        ws = self.ws
+    # A write-only sheet writes each appended row out before ``append`` returns, so one styled
+    # cell per column (and per kind of value) is reused row after row: its style is registered
+    # once instead of once per cell, which is most of what styling costs in openpyxl.
+
+    def _cell(self, i: int, value: Any) -> Any:
         if value is None:
             return None
+        if type(value) is str:
+            if self._wrap[i]:
+                return self._text(i, value, True)
+            # Plain text, the most common cell: clean_text and needs_quote inline.
+            text = _ILLEGAL.sub("", value)
+            if len(text) > MAX_CELL_TEXT:
+                text = text[:MAX_CELL_TEXT]
+            return self._text(i, text, False) if text.startswith(DANGEROUS_STARTS) else text
         if isinstance(value, Formula):
-            cell = WriteOnlyCell(ws, value=self._resolve(value.text, self._row))
-        elif isinstance(value, str):
-            return text_cell(ws, value, wrap=col.fmt is Fmt.WRAP)
-        elif isinstance(value, bool):
+            return self._styled(i, self._resolve(value.text, self._row))
+        if isinstance(value, str):
+            return self._text(i, value, self._wrap[i])
+        if isinstance(value, bool):
             return "Yes" if value else "No"
-        elif isinstance(value, StrEnum):
-            return text_cell(ws, value.value)
-        elif isinstance(value, (int, Decimal, date, datetime)):
-            cell = WriteOnlyCell(ws, value=value)
-        else:
-            return text_cell(ws, str(value))
-        fmt = self._number_format(col.fmt)
-        if fmt:
+        if isinstance(value, (int, Decimal, date, datetime)):
+            return self._styled(i, value)
+        return self._text(i, str(value), False)
+
+    def _styled(self, i: int, value: Any) -> Any:
+        """``value`` in column ``i``'s number format (as it is when the column has none)."""
+        fmt = self._formats[i]
+        if fmt is None:
+            return value  # openpyxl's own cell: dates get its date format, as in a new cell
+        key = (i, type(value))
+        cell = self._value_cells.get(key)
+        if cell is None:
+            cell = self._value_cells[key] = WriteOnlyCell(self.ws)
             cell.number_format = fmt
+        cell.value = value
+        return cell
+
+    def _text(self, i: int, text: str, wrap: bool) -> Any:
+        """As :func:`text_cell`, with column ``i``'s reused cell when it needs a style."""
+        text = clean_text(text)
+        quote = needs_quote(text)
+        if not quote and not wrap:
+            return text
+        key = (i, quote, wrap)
+        cell = self._text_cells.get(key)
+        if cell is None:
+            cell = self._text_cells[key] = WriteOnlyCell(self.ws)
+            if quote:
+                cell.quotePrefix = True
+            if wrap:
+                cell.alignment = _WRAP
+        cell.value = text
+        cell.data_type = "s"  # even when it starts with "=": a string, not a formula
         return cell
 
     def _number_format(self, fmt: Fmt) -> str | None:

@@ -91,19 +91,20 @@ class InventoryMixin(ServiceBase):
         preview = preview or self.preview_inventory_file(path)
         mapping = dict(mapping if mapping is not None else preview.mapping)
         table = preview.table
+        batch = new_uid()
         try:
-            parsed = inv.rows_to_items(table.rows, table.line_numbers, mapping, pkg.device_kinds, source=path.name)
+            parsed = inv.rows_to_items(
+                table.rows, table.line_numbers, mapping, pkg.device_kinds, source=path.name, import_batch=batch
+            )
         except ValueError as exc:
             raise ServiceError(f"{path.name}: {exc}") from exc
         report = ImportReport(file=path.name, rejects=parsed.rejects, total_rows=len(parsed.items) + len(parsed.rejects))
         if parsed.rejects and not skip_bad:
             raise ImportRejected(report)
         if parsed.items:
-            batch = new_uid()
-            items = [item.model_copy(update={"import_batch": batch}) for item in parsed.items]
-            repo.add_inventory(self.store, eid, items)
+            repo.add_inventory(self.store, eid, parsed.items)
             report.batch = batch
-            report.imported = len(items)
+            report.imported = len(parsed.items)
         self.set_setting(
             f"inventory_mapping:{_signature(table.headers)}", {str(i): t.value for i, t in mapping.items()}
         )

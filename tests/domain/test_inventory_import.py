@@ -130,6 +130,17 @@ def test_bad_rows_are_listed_with_line_and_reason(tmp_path):
     assert bad_date.line == 7 and "Warranty end" in bad_date.reason and "'someday'" in bad_date.reason
 
 
+def test_a_date_repeated_on_many_rows_is_read_or_rejected_on_every_row():
+    rows = [["A", "2027-03-31"], ["B", "someday"], ["C", "2027-03-31"], ["D", "someday"], ["E", "03/31/2027"]]
+    parsed = rows_to_items(rows, [2, 3, 4, 5, 6], {0: Target.NAME, 1: Target.WARRANTY_END}, KINDS,
+                           import_batch="batch-1")
+    assert [(i.name, i.warranty_end) for i in parsed.items] == [
+        ("A", date(2027, 3, 31)), ("C", date(2027, 3, 31)), ("E", date(2027, 3, 31))]
+    assert [r.line for r in parsed.rejects] == [3, 5]
+    assert all("'someday'" in r.reason for r in parsed.rejects)
+    assert {i.import_batch for i in parsed.items} == {"batch-1"}
+
+
 def test_xlsx_with_real_dates_and_a_number_serial(tmp_path):
     wb = Workbook()
     ws = wb.active

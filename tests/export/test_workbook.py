@@ -254,6 +254,33 @@ def test_inventory_rows_carry_the_engagement_data_with_dates_formatted(demo):
     assert row["Notes"].alignment.wrap_text
 
 
+def test_every_inventory_row_keeps_its_own_values_and_styles(demo):
+    """Rows alternate between plain and formula-like notes, dated and undated items: each cell
+    shows its own row's value with its own column's style, whatever the row before it held."""
+    service, eid, internal, _ = demo
+    items = {i.uid: i for i in service.get(eid).inventory}
+    ws = load_workbook(internal)[wbk.INVENTORY]
+    header = [c.value for c in ws[1]]
+    col = {h: n for n, h in enumerate(header)}
+    quoted = plain = 0
+    for row in ws.iter_rows(min_row=2, max_row=1 + len(items)):
+        item = items[row[col[wbk.ID]].value]
+        notes = row[col["Notes"]]
+        assert (notes.value or "") == item.notes.replace("\r", "\n")
+        if item.notes:
+            assert notes.alignment.wrap_text
+            assert notes.quotePrefix == item.notes.startswith(("=", "+", "-", "@", "\t", "\r")), item.notes
+            quoted += notes.quotePrefix
+            plain += not notes.quotePrefix
+        for heading, value in (("Purchase Date", item.purchase_date), ("Warranty End", item.warranty_end)):
+            cell = row[col[heading]]
+            assert (cell.value.date() if cell.value else None) == value, (item.name, heading)
+            if value:
+                assert cell.number_format == "yyyy-mm-dd"
+        assert not row[col["Name"]].alignment.wrap_text
+    assert quoted and plain
+
+
 def test_drop_downs_keep_owner_status_and_phase_in_the_vocabulary(demo):
     _, _, internal, _ = demo
     wb = load_workbook(internal)
