@@ -58,6 +58,7 @@ BAND_COLOURS = {"Low": "#D9EFC2", "Medium": "#FCE49A", "High": "#F59E4C", "Criti
 BAND_TEXT = {"Low": INK, "Medium": INK, "High": INK, "Critical": WHITE}
 
 MARGIN = 20 * mm
+CELL_PADDING = 4  # left and right, in every house-style table
 TIMELINE_MAX_TASKS = 60
 
 
@@ -149,7 +150,25 @@ def esc(text: object) -> str:
 # ---- document template ------------------------------------------------------------------------
 
 
-class Heading(Paragraph):
+class Para(Paragraph):
+    """A Paragraph that remembers its last wrap. A Table wraps each cell several times at the same
+    width (row heights, again for what is left after every page break, then to draw it), and a
+    KeepTogether block or a heading kept with the next flowable is wrapped before it is placed and
+    again when it is; breaking the lines anew each time was the largest cost of the long tables."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        done = self._wrapped
+        # reportlab drops blPara when a split finds no room (orphan control): wrap again then.
+        if done is not None and done[0] == availWidth and "blPara" in self.__dict__:
+            return done[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
+class Heading(Para):
     """A heading that goes into the contents and the PDF outline."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int, key: str):
@@ -160,22 +179,39 @@ class Heading(Paragraph):
 
 
 def numbered_canvas(draw_page_number: Callable[[Any, int, int], None]) -> type:
-    """A canvas class that holds its pages back until the end, so each can say "Page X of Y"."""
+    """A canvas class that holds its pages back until the end, so each can say "Page X of Y".
+
+    ``canvas.later(fn)`` keeps ``fn(canvas)`` with the current page and runs it when that page is
+    written at the end, once every page number is known: the contents page fills in its page
+    numbers that way, and a heading's bookmark lands on the page it is really on (a bookmark made
+    while the pages are held back would point at the first page)."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
+            self._later: list[Callable[[Any], None]] = []
+
+        def later(self, fn: Callable[[Any], None]) -> None:
+            self._later.append(fn)
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
             self._startPage()
+            self._later = []
 
         def save(self) -> None:
             total = len(self._saved)
+            # Links are named by a counter in the canvas; a page's saved state has the count of its
+            # own time, so carry the highest on, or a link added now would reuse a later name.
+            links = self._annotationCount
             for state in self._saved:
                 self.__dict__.update(state)
+                self._annotationCount = links = max(links, self._annotationCount)
+                for fn in self._later:
+                    fn(self)
+                links = self._annotationCount
                 draw_page_number(self, self._pageNumber, total)
                 super().showPage()
             super().save()
@@ -184,7 +220,11 @@ def numbered_canvas(draw_page_number: Callable[[Any, int, int], None]) -> type:
 
 
 class ClientDocument(BaseDocTemplate):
-    """A cover page and body pages with the footer; headings feed the contents and outline."""
+    """A cover page and body pages with the footer; headings feed the contents and outline.
+
+    One layout pass: every heading is made (``heading``) before the layout starts, so the contents
+    page knows its entries and their height in advance and only its page numbers wait for the end
+    (see ``Contents``); "Page X of Y" waits in the canvas the same way."""
 
     def __init__(self, buffer: io.BytesIO, report: Report, theme: Theme, doc_title: str,
                  draw_cover: Callable[[Any, ClientDocument], None], *, password: str | None = None,
@@ -205,6 +245,16 @@ class ClientDocument(BaseDocTemplate):
         self.doc_title = doc_title
         self.draft = draft
         self._heading_seq = 0
+        self.toc_entries: list[tuple[int, str, str]] = []  # level, text, key; in the order made
+        self.heading_pages: dict[str, int] = {}  # key -> page, filled during the layout
+        # The footer's two lines are the same on every page: fit them once.
+        r = report
+        self._footer_left = _fit_text(f"{r.provider.name}  ·  {doc_title}  ·  {r.client.name}", FONT, 8,
+                                      self.width - 30 * mm)
+        conf = f"Confidential: prepared for {r.client.name}. Please do not share it without our permission."
+        if draft:
+            conf = "DRAFT, NOT FOR SIGNATURE. " + conf
+        self._footer_conf = _fit_text(conf, FONT, 8, self.width)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
@@ -215,12 +265,11 @@ class ClientDocument(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             key = flowable.toc_key
-            self.canv.bookmarkPage(key)
+            self.heading_pages[key] = self.page
+            self.canv.later(lambda c: c.bookmarkPage(key))
             self.canv.addOutlineEntry(flowable.toc_text, key, level=flowable.toc_level, closed=True)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, key))
 
     def _footer(self, canv: Any, cover: bool = False) -> None:
-        r = self.report
         canv.saveState()
         y = MARGIN - 2 * mm
         canv.setStrokeColor(RULE)
@@ -228,14 +277,9 @@ class ClientDocument(BaseDocTemplate):
         canv.line(MARGIN, y + 11, self.pagesize[0] - MARGIN, y + 11)
         canv.setFont(FONT, 8)
         canv.setFillColor(INK)
-        left = f"{r.provider.name}  ·  {self.doc_title}  ·  {r.client.name}"
-        left = _fit_text(left, FONT, 8, self.width - 30 * mm)
-        canv.drawString(MARGIN, y, left)
+        canv.drawString(MARGIN, y, self._footer_left)
         canv.setFillColor(MUTED)
-        conf = f"Confidential: prepared for {r.client.name}. Please do not share it without our permission."
-        if self.draft:
-            conf = "DRAFT, NOT FOR SIGNATURE. " + conf
-        canv.drawString(MARGIN, y - 10, _fit_text(conf, FONT, 8, self.width))
+        canv.drawString(MARGIN, y - 10, self._footer_conf)
         canv.restoreState()
 
     def page_number_drawer(self) -> Callable[[Any, int, int], None]:
@@ -251,10 +295,12 @@ class ClientDocument(BaseDocTemplate):
     def heading(self, text: str, level: int = 0) -> Heading:
         self._heading_seq += 1
         style = self.theme["h1" if level == 0 else "h2"]
-        return Heading(text, style, level, f"h{self._heading_seq}")
+        key = f"h{self._heading_seq}"
+        self.toc_entries.append((level, text, key))
+        return Heading(text, style, level, key)
 
     def render(self, story: list[Flowable]) -> None:
-        self.multiBuild(story, canvasmaker=numbered_canvas(self.page_number_drawer()))
+        self.build(story, canvasmaker=numbered_canvas(self.page_number_drawer()))
 
 
 def _fit_text(text: str, font: str, size: float, width: float) -> str:
@@ -265,14 +311,72 @@ def _fit_text(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def contents(theme: Theme) -> TableOfContents:
-    toc = TableOfContents()
-    toc.levelStyles = [theme["toc1"], theme["toc2"]]
-    toc.dotsMinLevel = 0
-    toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
-    return toc
+class Contents(TableOfContents):
+    """The contents page in one layout pass. Its entries are the document's headings, all known
+    before the layout starts, so it takes the height it will have; where it is drawn it leaves a
+    note with the canvas, which draws the entries (text, dots, page number, links) when the pages
+    are written at the end and every heading's page is known. Page numbers never change the
+    height: they are drawn after each entry's text, not wrapped with it."""
+
+    def __init__(self, doc: ClientDocument, entries: Sequence[tuple[int, str, str]] | None = None):
+        theme = doc.theme
+        super().__init__(
+            levelStyles=[theme["toc1"], theme["toc2"]], dotsMinLevel=0,
+            tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        self._doc = doc
+        self._fixed = list(entries) if entries is not None else None
+        self._pages: dict[str, int] | None = None
+        self._avail = (0.0, 0.0)
+
+    def isIndexing(self) -> int:
+        return 0  # nothing to wait for: no second pass
+
+    def _entries_now(self) -> list[tuple[int, str, str]]:
+        return self._fixed if self._fixed is not None else list(self._doc.toc_entries)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        pages = self._pages or {}
+        self._lastEntries = [(level, esc(text), pages.get(key, 0), key) for level, text, key in self._entries_now()]
+        self._avail = (availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        entries = self._entries_now()
+        heights = self._table._rowHeights
+        row = used = 0
+        fit = 0
+        for level, _text, _key in entries:
+            rows = 2 if self.getLevelStyle(level).spaceBefore else 1
+            h = sum(heights[row:row + rows])
+            if used + h > availHeight:
+                break
+            used += h
+            row += rows
+            fit += 1
+        if fit == 0:
+            return []
+        return [Contents(self._doc, entries[:fit]), Contents(self._doc, entries[fit:])]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        avail = self._avail
+
+        def draw(canv: Any) -> None:
+            self._pages = self._doc.heading_pages
+            self.wrapOn(canv, *avail)
+            canv.saveState()
+            self._table.drawOn(canv, x, y, _sW)
+            canv.restoreState()
+
+        canvas.later(draw)
+
+
+def contents(doc: ClientDocument) -> Contents:
+    return Contents(doc)
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -291,40 +395,64 @@ def table(
     keep_rows_together: bool = False,
 ) -> Table:
     """A table in the house style. ``widths`` are fractions of the text block (they are scaled to
-    sum to 1, so the table is never wider than the text block); strings are wrapped in Paragraphs
+    sum to 1, so the table is never wider than the text block); strings wrap in their column
     (right-aligned in ``right`` columns); ``total_rows`` (indexes into ``rows``) are bold above a
-    rule; ``section_rows`` span every column as a shaded sub-heading."""
+    rule; ``section_rows`` span every column as a shaded sub-heading.
+
+    A string that fits on one line is drawn as a plain table string in the cell's font, size,
+    leading and colour (set below per row and column), which looks exactly like a one-line
+    Paragraph and costs a fraction of one; only text that must wrap becomes a Paragraph."""
     total = sum(widths)
     col_w = [theme.width * w / total for w in widths]
+    room = [w - 2 * CELL_PADDING for w in col_w]
+    bold_rows = set(total_rows) | set(section_rows)
 
-    def head_cell(i: int, text: str) -> Paragraph:
-        style = "head_right" if i in right else "head_center" if i in center else "head"
-        return Paragraph(esc(text), theme[style])
+    def cell(i: int, value: Any, style: ParagraphStyle) -> Any:
+        if isinstance(value, (Flowable, list)):
+            return value
+        text = "" if value is None else str(value)
+        if "\n" not in text:
+            line = " ".join(text.split())  # what a Paragraph would show
+            if pdfmetrics.stringWidth(line, style.fontName, style.fontSize) <= room[i]:
+                return line
+        return Para(esc(text), style)
 
-    data: list[list[Any]] = [[head_cell(i, h) for i, h in enumerate(header)]]
+    head_styles = [theme["head_right" if i in right else "head_center" if i in center else "head"]
+                   for i in range(len(header))]
+    body_styles = [theme["cell_right" if i in right else "cell_center" if i in center else "cell"]
+                   for i in range(len(header))]
+    bold_styles = [theme["cell_right_bold" if i in right else "cell_bold"] for i in range(len(header))]
+    data: list[list[Any]] = [[cell(i, h, head_styles[i]) for i, h in enumerate(header)]]
     for n, row in enumerate(rows):
-        bold = n in total_rows or n in section_rows
-        cells = []
-        for i, value in enumerate(row):
-            if isinstance(value, Flowable) or isinstance(value, list):
-                cells.append(value)
-                continue
-            text = "" if value is None else str(value)
-            style = ("cell_right" if i in right else "cell_center" if i in center else "cell")
-            if bold:
-                style = "cell_right_bold" if i in right else "cell_bold"
-            cells.append(Paragraph(esc(text), theme[style]))
-        data.append(cells)
+        styles = bold_styles if n in bold_rows else body_styles
+        data.append([cell(i, value, styles[i]) for i, value in enumerate(row)])
+    head, body, bold = theme["head"], theme["cell"], theme["cell_bold"]
     cmds: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), theme.accent),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        # The plain-string cells: the same font, size, leading and colour as the Paragraph styles.
+        ("FONTNAME", (0, 0), (-1, 0), head.fontName),
+        ("FONTSIZE", (0, 0), (-1, 0), head.fontSize),
+        ("LEADING", (0, 0), (-1, 0), head.leading),
+        ("TEXTCOLOR", (0, 0), (-1, 0), head.textColor),
+        ("FONTSIZE", (0, 1), (-1, -1), body.fontSize),
+        ("LEADING", (0, 1), (-1, -1), body.leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), body.textColor),
     ]
+    for i in right:
+        cmds.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    for i in center:
+        cmds.append(("ALIGN", (i, 0), (i, -1), "CENTER"))
+    for n in sorted(bold_rows):
+        cmds.append(("FONTNAME", (0, n + 1), (-1, n + 1), bold.fontName))
+        for i in center:  # bold rows are left-aligned except in right-aligned columns
+            cmds.append(("ALIGN", (i, n + 1), (i, n + 1), "LEFT"))
     for n in total_rows:
         cmds.append(("LINEABOVE", (0, n + 1), (-1, n + 1), 0.9, INK))
     for n in section_rows:
@@ -336,7 +464,7 @@ def table(
 def bullets(theme: Theme, items: Sequence[str], numbered: bool = False) -> list[Flowable]:
     out: list[Flowable] = []
     for n, item in enumerate(items, 1):
-        out.append(Paragraph(esc(item), theme["bullet"], bulletText=f"{n}." if numbered else "•"))
+        out.append(Para(esc(item), theme["bullet"], bulletText=f"{n}." if numbered else "•"))
     return out
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Table,
     TableStyle,
 )
@@ -25,7 +26,8 @@ from .pdf_common import esc, mm
 from .report import Report, format_hours
 
 DOC_TITLE = "Stabilization plan"
-# Above this many tasks, rows are plain strings except the wrapping columns (speed, see PLATFORM.md).
+# A phase's tasks go into tables of at most this many rows: a Table measures what is left of it again
+# after every page break, so one very long table costs more than several shorter ones.
 CHUNK_ROWS = 400
 
 
@@ -54,7 +56,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     plan = r.plan
     s: list[Flowable] = [NextPageTemplate("body"), PageBreak()]
     s.append(doc.heading("1. Overview"))
-    s.append(Paragraph(esc(
+    s.append(pc.Para(esc(
         f"This plan brings your environment to the baseline that co-managed operations start from. It has "
         f"{len(plan.tasks)} tasks in {len(plan.phases)} phases, {format_hours(plan.total_hours, r.locale)} hours "
         f"of work and about {plan.weeks} weeks. Tasks are numbered in the order they can be done: a task starts "
@@ -74,43 +76,93 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(pc.table(t, ["Role", "Hours"], rows, [0.8, 0.2], right=[1], total_rows=[len(rows) - 1]))
     if plan.owners:
         s.append(doc.heading("Who owns the tasks", 1))
-        s.append(Paragraph(esc("; ".join(f"{owner}: {n} task{'s' if n != 1 else ''}" for owner, n in plan.owners)
+        s.append(pc.Para(esc("; ".join(f"{owner}: {n} task{'s' if n != 1 else ''}" for owner, n in plan.owners)
                                + ". Shared tasks need people from both teams; the owner named in each "
                                "task answers for getting it done."), t["body"]))
     for w in plan.warnings:
-        s.append(Paragraph(esc(w), t["muted"]))
+        s.append(pc.Para(esc(w), t["muted"]))
 
     s.append(PageBreak())
     s.append(doc.heading("2. Timeline"))
     summarised = len(plan.tasks) > pc.TIMELINE_MAX_TASKS
-    s.append(Paragraph(esc(plan.scheduling_note + (
+    s.append(pc.Para(esc(plan.scheduling_note + (
         f" The plan has {len(plan.tasks)} tasks, so the timeline shows one bar per phase." if summarised else "")),
         t["muted"]))
     s.append(KeepTogether([pc.timeline(t, plan, max_height=t.height - 40 * mm),
-                           Paragraph("Figure 1. Stabilization timeline, weeks across, "
+                           pc.Para("Figure 1. Stabilization timeline, weeks across, "
                                      + ("phases" if summarised else "tasks") + " down.", t["figure"])]))
 
     s.append(PageBreak())
     s.append(doc.heading("3. Tasks by phase"))
-    s.append(Paragraph(esc("Hours are per role. “After” lists the tasks that must be finished first."), t["muted"]))
+    s.append(pc.Para(esc("Hours are per role. “After” lists the tasks that must be finished first."), t["muted"]))
     for p in plan.phases:
         s.append(CondPageBreak(45 * mm))
         s.append(doc.heading(f"Phase {p.number}: {p.name}", 1))
-        s.append(Paragraph(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
+        s.append(pc.Para(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
                                f"{len(p.tasks)} tasks, {format_hours(p.hours, r.locale)} hours."), t["body"]))
         s += _task_tables(r, t, p)
     return s
 
 
+class RoleHours(Flowable):
+    """Role names left (wrapped at spaces when long), hours right on each name's first line, in the
+    cell's muted 8 pt type: what a borderless two-column table of Paragraphs drew, at the cost of a
+    few strings (one such table per task made the long plans slow). ``_role_hours`` falls back to
+    that table (``_role_table``) when a single word is wider than the name column."""
+
+    HOURS_W = 24
+
+    def __init__(self, rows: list[tuple[list[str], str]], width: float, style: Any, bold: bool):
+        super().__init__()
+        self.rows = rows
+        self.width = width
+        self.style = style
+        self.bold = bold
+        # Each row: its lines at the style's leading, plus the table's 1 pt bottom padding.
+        self.height = sum(len(lines) * style.leading + 1 for lines, _ in rows)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, st = self.canv, self.style
+        c.setFillColor(st.textColor)
+        top = self.height
+        for lines, hours in self.rows:
+            y = top - st.fontSize
+            c.setFont(pc.FONT_BOLD if self.bold else st.fontName, st.fontSize)
+            c.drawRightString(self.width, y, hours)
+            c.setFont(st.fontName, st.fontSize)
+            for line in lines:
+                c.drawString(0, y, line)
+                y -= st.leading
+            top -= len(lines) * st.leading + 1
+
+
 def _role_hours(r: Report, t: pc.Theme, hours: Any, width: float, bold: bool = False) -> Any:
-    """Role names left, hours right, in a borderless two-column table inside the cell."""
+    """Role names left, hours right, in the cell."""
     if not hours:
         return "–"
+    st = t["cell_muted"]
+    name_w = width - RoleHours.HOURS_W
+    hours_font = pc.FONT_BOLD if bold else st.fontName
+    rows = []
+    for name, h in hours:
+        words, text = name.split(), format_hours(h, r.locale)
+        if not words or pdfmetrics.stringWidth(text, hours_font, st.fontSize) > RoleHours.HOURS_W or any(
+                pdfmetrics.stringWidth(w, st.fontName, st.fontSize) > name_w for w in words):
+            return _role_table(r, t, hours, width, bold)
+        rows.append((simpleSplit(" ".join(words), st.fontName, st.fontSize, name_w), text))
+    return RoleHours(rows, width, st, bold)
+
+
+def _role_table(r: Report, t: pc.Theme, hours: Any, width: float, bold: bool = False) -> Table:
+    """A borderless two-column table inside the cell, for role names that wrap."""
     name_style, num_style = (t["cell_muted"], t["cell_muted"])
-    rows = [[Paragraph(esc(name), name_style),
-             Paragraph(("<b>%s</b>" if bold else "%s") % format_hours(h, r.locale), pc.right_of(num_style))]
+    rows = [[pc.Para(esc(name), name_style),
+             pc.Para(("<b>%s</b>" if bold else "%s") % format_hours(h, r.locale), pc.right_of(num_style))]
             for name, h in hours]
-    tab = Table(rows, colWidths=[width - 24, 24], hAlign="LEFT")
+    tab = Table(rows, colWidths=[width - RoleHours.HOURS_W, RoleHours.HOURS_W], hAlign="LEFT")
     tab.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                              ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -119,7 +171,9 @@ def _role_hours(r: Report, t: pc.Theme, hours: Any, width: float, bold: bool = F
 
 def _task_tables(r: Report, t: pc.Theme, phase: Any) -> list[Flowable]:
     header = ["#", "Task and definition of done", "Owner", "After", "Hours by role", "Total"]
-    widths = [0.05, 0.44, 0.11, 0.07, 0.25, 0.08]
+    # "#" wide enough for a three-digit task number at 9 pt on A4 (it broke as "17" over "1" at 0.05);
+    # the room comes from "Total", so the task text wraps as before.
+    widths = [0.055, 0.44, 0.11, 0.07, 0.25, 0.075]
     muted = "<font size='8' color='#5F6B7A'>"
     rows: list[list[Any]] = []
     for task in phase.tasks:
@@ -131,7 +185,7 @@ def _task_tables(r: Report, t: pc.Theme, phase: Any) -> list[Flowable]:
         after = ", ".join(str(n) for n in task.depends_on) or "–"
         if task.depends_on_other:
             after += "".join(f"; {x}" for x in task.depends_on_other)
-        rows.append([str(task.number), Paragraph(body, t["cell"]), task.owner, after,
+        rows.append([str(task.number), pc.Para(body, t["cell"]), task.owner, after,
                      _role_hours(r, t, task.hours, widths[4] / sum(widths) * t.width - 8),
                      format_hours(task.total_hours, r.locale)])
     total = ["", f"Phase {phase.number} total", "", "",

@@ -60,7 +60,7 @@ def _prepared_for(r: Report) -> str:
 
 def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s: list[Flowable] = [NextPageTemplate("body"), PageBreak()]
-    s += [Paragraph("Contents", t["h1"]), pc.contents(t), PageBreak()]
+    s += [pc.Para("Contents", t["h1"]), pc.contents(doc), PageBreak()]
     s += _summary(doc, r, t)
     s += _scope(doc, r, t)
     s += _matrix(doc, r, t)
@@ -73,7 +73,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 
 
 def _p(t: pc.Theme, text: str, style: str = "body") -> Paragraph:
-    return Paragraph(esc(text), t[style])
+    return pc.Para(esc(text), t[style])
 
 
 # ---- sections ---------------------------------------------------------------------------------
@@ -94,15 +94,15 @@ def _summary(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         ("Stabilization", f"about {r.plan.weeks} weeks"),
     ]))
     out.append(pc.spacer(4))
-    out.append(Paragraph("How well co-managed IT fits you", t["h2"]))
+    out.append(pc.Para("How well co-managed IT fits you", t["h2"]))
     out.append(_p(t, f"{r.fit.label}. {r.fit.plain}"))
     if r.fit.strengths:
         out.append(_p(t, "In your favour: " + "; ".join(s[0].lower() + s[1:] for s in r.fit.strengths) + "."))
     if r.fit.concerns:
         out.append(_p(t, "What we will work on together: " + "; ".join(s[0].lower() + s[1:] for s in r.fit.concerns) + "."))
-    out.append(Paragraph("What we found", t["h2"]))
+    out.append(pc.Para("What we found", t["h2"]))
     out += pc.bullets(t, r.top_findings)
-    out.append(Paragraph("Our offer", t["h2"]))
+    out.append(pc.Para("Our offer", t["h2"]))
     out.append(_p(t, r.offer_summary))
     return out
 
@@ -115,15 +115,15 @@ def _scope(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     for lane in r.scope:
         intro = lane.intro if lane.run_by_provider else lane.intro + " You keep this lane; it is not in the monthly fee."
         head: list[Flowable] = [doc.heading(lane.title, 1), _p(t, intro)]
-        inc = [Paragraph(f"<b>{esc(f.name)}</b>", t["cell"]) for f in lane.included]
-        exc = [Paragraph(f"<b>{esc(f.name)}</b><br/><font color='#5F6B7A' size='8'>Kept by {esc(f.kept_by)}</font>",
+        inc = [pc.Para(f"<b>{esc(f.name)}</b>", t["cell"]) for f in lane.included]
+        exc = [pc.Para(f"<b>{esc(f.name)}</b><br/><font color='#5F6B7A' size='8'>Kept by {esc(f.kept_by)}</font>",
                          t["cell"]) for f in lane.not_included]
         n = max(len(inc), len(exc), 1)
         rows = [[inc[i] if i < len(inc) else "", exc[i] if i < len(exc) else ""] for i in range(n)]
         if not inc:
-            rows[0][0] = Paragraph("Nothing in this lane.", t["cell_muted"])
+            rows[0][0] = pc.Para("Nothing in this lane.", t["cell_muted"])
         if not exc:
-            rows[0][1] = Paragraph("Nothing: we cover the whole lane.", t["cell_muted"])
+            rows[0][1] = pc.Para("Nothing: we cover the whole lane.", t["cell_muted"])
         out.append(KeepTogether([*head, pc.table(t, ["Included in our service", "Not included: stays with"], rows, [1, 1])]))
     return out
 
@@ -166,7 +166,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
             continue
         today = row.current_tool or "Nothing in place"
         decision = row.decision or ("Put in place during stabilization" if row.status_id == "missing" else "")
-        rows.append([Paragraph(f"<b>{esc(row.name)}</b>" + (f"<br/><font size='8' color='#5F6B7A'>{esc(row.notes)}</font>" if row.notes else ""), t["cell"]),
+        rows.append([pc.Para(f"<b>{esc(row.name)}</b>" + (f"<br/><font size='8' color='#5F6B7A'>{esc(row.notes)}</font>" if row.notes else ""), t["cell"]),
                      today, row.standard, row.status, decision])
     if rows:
         out.append(pc.table(t, ["Area", "What you use today", "Our standard", "Status", "Decision"], rows,
@@ -183,11 +183,11 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(_p(t, f"We recorded {rk.total} risks ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
     out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
-                             Paragraph("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
+                             pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
     out.append(doc.heading("4.3 Top risks", 1))
     for row in rk.top:
-        block: list[Flowable] = [Paragraph(f"{row.rank}. {esc(row.title)}", t["h3"]),
+        block: list[Flowable] = [pc.Para(f"{row.rank}. {esc(row.title)}", t["h3"]),
                                  _p(t, f"{row.band} risk · {row.category} · likelihood {row.likelihood} of 5, "
                                        f"impact {row.impact} of 5 (score {row.score})", "muted")]
         block.append(_labelled(t, "What we saw", row.seen))
@@ -210,7 +210,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 
 def _labelled(t: pc.Theme, label: str, text: str, italic: bool = False) -> Paragraph:
     body = f"<i>{esc(text)}</i>" if italic else esc(text)
-    return Paragraph(f"<b>{esc(label)}:</b> {body}", t["body"])
+    return pc.Para(f"<b>{esc(label)}:</b> {body}", t["body"])
 
 
 def _proposal_text(r: Report, row: Any, short: bool = False) -> str:
@@ -262,7 +262,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.spacer(3))
 
     out.append(doc.heading("Co-managed operations: monthly fee", 1))
-    rows = [[Paragraph(f"{esc(ln.label)}<br/><font size='8' color='#5F6B7A'>{esc(ln.detail)}</font>", t["cell"]),
+    rows = [[pc.Para(f"{esc(ln.label)}<br/><font size='8' color='#5F6B7A'>{esc(ln.detail)}</font>", t["cell"]),
              r.amount(ln.amount)] for ln in p.monthly_lines]
     if p.monthly_discount:
         rows.append([_discount_label(p), "−" + r.amount(p.monthly_discount)])
@@ -299,9 +299,9 @@ def _discount_label(p: Any) -> str:
 
 def _terms(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out: list[Flowable] = [CondPageBreak(70 * mm), doc.heading("7. Assumptions and exclusions")]
-    out.append(Paragraph("We assume", t["h2"]))
+    out.append(pc.Para("We assume", t["h2"]))
     out += pc.bullets(t, r.assumptions)
-    out.append(Paragraph("Not included", t["h2"]))
+    out.append(pc.Para("Not included", t["h2"]))
     out += pc.bullets(t, r.exclusions)
     out.append(CondPageBreak(40 * mm))
     out.append(doc.heading("8. Changes to the scope"))
@@ -320,9 +320,9 @@ def _acceptance(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable
             f"This proposal is valid until {r.day(r.valid_until)}.")
 
     def block(party: str, name: str = "", title: str = "") -> list[Any]:
-        rows = [[Paragraph(f"<b>For {esc(party)}</b>", t["cell"])]]
+        rows = [[pc.Para(f"<b>For {esc(party)}</b>", t["cell"])]]
         for label, value in (("Signature", ""), ("Name", name), ("Title", title), ("Date", "")):
-            rows.append([Paragraph(f"<font size='8' color='#5F6B7A'>{label}</font><br/>{esc(value) or '&nbsp;'}",
+            rows.append([pc.Para(f"<font size='8' color='#5F6B7A'>{label}</font><br/>{esc(value) or '&nbsp;'}",
                                    t["cell"])])
         tab = Table(rows, colWidths=[t.width / 2 - 8 * mm], rowHeights=[None, 16 * mm, None, None, None])
         tab.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("LINEBELOW", (0, 1), (-1, -1), 0.6, pc.INK), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
