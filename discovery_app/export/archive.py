@@ -22,6 +22,7 @@ import json
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -188,7 +189,7 @@ def _read_parts(zf: zipfile.ZipFile, limits: Limits, source: str) -> dict[str, b
         try:
             with zf.open(info) as fh:
                 chunk = fh.read(budget + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
             raise ArchiveError(source, [f"{info.filename}: cannot be read ({exc})"]) from None
         if len(chunk) > budget:
             raise ArchiveError(source, [f"{info.filename}: holds more data than it declares or than the limits allow"])

@@ -227,6 +227,24 @@ def test_a_bad_archive_is_refused_whole_and_nothing_is_written(svc, archived, tm
     assert count(svc) == before
 
 
+def test_a_corrupt_compressed_part_is_refused_in_words(svc, archived, tmp_path):
+    """A damaged deflate stream (zlib's own error, not a CRC mismatch) is an unreadable part."""
+    _, path = archived
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = next(i for i in zf.infolist() if i.compress_type == zipfile.ZIP_DEFLATED and i.compress_size > 8)
+    name_len, extra_len = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start] = 0xFF  # a final block of the reserved type 3: "invalid block type"
+    bad = tmp_path / "damaged.discovery"
+    bad.write_bytes(bytes(data))
+    before = count(svc)
+    with pytest.raises(ArchiveRefused, match="cannot be read"):
+        svc.open_archive(bad)
+    assert count(svc) == before
+
+
 def test_an_attachment_that_is_really_a_program_is_refused(svc, tmp_path):
     eid = svc.create_engagement("Contoso Dental")
     eng = svc.get(eid)
