@@ -16,6 +16,7 @@ Stable contract (the workbook builds on it): fields are only ever added, never r
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -631,16 +632,20 @@ def _plan(eng: Engagement, pkg: FormPackage, risk_titles: Mapping[str, str]) -> 
 
     # Weeks: list scheduling, at most PARALLEL_TASKS at a time, after dependencies finish.
     finish: dict[str, int] = {}
-    running: list[int] = []  # end weeks of tasks in progress
+    running: list[int] = []  # end weeks of the tasks scheduled so far, sorted
     tasks: list[PlanTask] = []
     for it in ordered:
         total = sum(it.hours.values(), Decimal(0))
         weeks = max(1, math.ceil(total / HOURS_PER_TASK_WEEK))
         start = max([1, *(finish[d] + 1 for d in deps[it.uid])])
-        while sum(1 for end in running if end >= start) >= PARALLEL_TASKS:
-            start = min(end for end in running if end >= start) + 1
+        # Tasks still running in week ``start`` are those ending at or after it: a sorted list
+        # finds them by bisection (the plain scan was quadratic: 0.25 s at 500 tasks).
+        i = bisect.bisect_left(running, start)
+        while len(running) - i >= PARALLEL_TASKS:
+            start = running[i] + 1
+            i = bisect.bisect_left(running, start)
         end = start + weeks - 1
-        running.append(end)
+        bisect.insort(running, end)
         finish[it.uid] = end
         tasks.append(PlanTask(
             number=number[it.uid], uid=it.uid, title=it.title, phase=_PHASES[phase_of[it.uid] - 1][0],
