@@ -52,7 +52,7 @@ class PricingBasis:
         return replace(self, engagement=self.engagement.model_copy(update=update)) if update else self
 
 
-def _stand_ins(counts: dict[tuple[str, str], int]) -> list[InventoryItem]:
+def stand_ins(counts: dict[tuple[str, str], int]) -> list[InventoryItem]:
     out: list[InventoryItem] = []
     for (category, kind), n in sorted(counts.items()):
         item = InventoryItem(category=InventoryCategory(category), kind=kind, name=kind or category)
@@ -69,7 +69,7 @@ class PricingMixin(ServiceBase):
             data[attr] = repo.children(self.store, eid, attr)
         data["pricing"] = repo.pricing_inputs(self.store, eid)
         counts = repo.inventory_kind_counts(self.store, eid)
-        eng = Engagement.model_validate(data).model_copy(update={"inventory": _stand_ins(counts)})
+        eng = Engagement.model_validate(data).model_copy(update={"inventory": stand_ins(counts)})
         return PricingBasis(eng, self.form_of(header), counts)
 
     @staticmethod

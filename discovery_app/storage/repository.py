@@ -7,7 +7,7 @@ Each public function is one transaction: it either happens entirely or not at al
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -123,7 +123,9 @@ def _insert_children(conn: sa.Connection, eid: int, eng: Engagement, attachment_
     conn.execute(_t(PricingRow).insert().values(engagement_id=eid, **pricing))
 
 
-def load_engagement(store: Store, eid: int) -> Engagement:
+def load_engagement(store: Store, eid: int, *, skip: Collection[str] = ()) -> Engagement:
+    """The engagement with its child records; collections named in ``skip`` are left empty
+    (e.g. ``("inventory",)`` for a document that lists no devices)."""
     with store.engine.connect() as conn:
         t = _t(EngagementRow)
         head = conn.execute(sa.select(t).where(t.c.id == eid)).mappings().first()
@@ -131,6 +133,8 @@ def load_engagement(store: Store, eid: int) -> Engagement:
             raise NotFound(f"there is no engagement {eid}")
         data: dict[str, Any] = dict(head)
         for attr, model in CHILD_TABLES.items():
+            if attr in skip:
+                continue
             ct = _t(model)
             names = _columns(model)
             rows = conn.execute(

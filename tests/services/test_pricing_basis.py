@@ -65,3 +65,22 @@ def test_one_risk_edited_leaves_the_others_and_the_order_alone(service):
     assert [r.uid for r in again] == [r.uid for r in risks]
     assert again[len(risks) // 2].title == "Edited in place" and again[len(risks) // 2].likelihood == 1
     assert [r for r in again if r.uid != target.uid] == [r for r in risks if r.uid != target.uid]
+
+
+def test_documents_read_without_the_inventory_records_say_exactly_the_same(service):
+    from datetime import date
+
+    from discovery_app.domain import matrix as matrix_mod
+    from discovery_app.export import report as report_mod
+
+    eid = create_demo(service)
+    eng = service.get(eid)
+    pkg = service.form_of(eng)
+    issued = date(2026, 11, 23)
+    for client in (True, False):
+        expected = report_mod.build_report(
+            eng, pkg, pricing_mod.build_quote(eng, pkg), matrix_mod.build_matrix(eng.responsibilities),
+            service.document_provider(), client=client, issued_on=issued)
+        assert service.build_report(eid, client=client, issued_on=issued) == expected
+    assert service.export_blockers(eid) == report_mod.export_blockers(
+        eng, pkg, pricing_mod.build_quote(eng, pkg), matrix_mod.build_matrix(eng.responsibilities))
