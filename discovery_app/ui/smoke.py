@@ -8,7 +8,8 @@ It prints one line, ``first_paint=S usable=S``, in seconds since the process sta
 
 - *first_paint*: the main window's first expose has been handled, i.e. the "Loading…" page is
   painted (the moment the real start opens the store);
-- *usable*: the store is open and the engagement list (or the empty state) is filled and shown.
+- *usable*: the store is open and the engagement list (or the empty state, or the engagement that
+  was open when Discovery last closed) is filled and shown.
 
 Exit status 0 when both happened, 1 when the store could not be opened, 2 on a timeout.
 """
@@ -134,7 +135,10 @@ def run(paths: AppPaths) -> int:
         QTimer.singleShot(0, usable)
 
     def usable() -> None:
-        if window.service is None or window.stack.currentWidget() not in (window.list_page, window.empty_page):
+        # The list, the welcome page, or the engagement that was open last time (restored).
+        shown = window.stack.currentWidget()
+        restored = window.workspace.view is not None and shown is window.workspace.view
+        if window.service is None or not (restored or shown in (window.list_page, window.empty_page)):
             print("error: the engagement list was not shown", file=sys.stderr)
             finish(1)
             return

@@ -90,7 +90,7 @@ class WorkspaceHost(QObject):
         view.summary.setVisible(w.actions.toggle_summary.isChecked())
         view.go(0, focus=True)
         self._title(view.client_name)
-        QSettings().setValue(LAST_KEY, eid)
+        QSettings().setValue(LAST_KEY, self._last_value(eid))
         w.toolbar.hide()
         w.update_actions()
         w.statusBar().showMessage(f"Opened {view.client_name}", 3000)
@@ -132,13 +132,23 @@ class WorkspaceHost(QObject):
         if self.view is not None:
             self.view.flush()
 
+    def _last_value(self, eid: int) -> str:
+        """What LAST_KEY holds: the engagement and the store it is in ("7@/path/to/store.sqlite3"):
+        engagement 7 of another store (--db) is another client."""
+        service = self.window.service
+        return f"{eid}@{service.store.path.resolve() if service is not None else ''}"
+
     def restore_last(self) -> None:
-        """Reopen the engagement that was open when Discovery last closed, if it still exists."""
+        """Reopen the engagement that was open when Discovery last closed, if it still exists
+        in this store."""
         value = QSettings().value(LAST_KEY)
+        eid_text = str(value or "").partition("@")[0]
         try:
-            eid = int(value) if value is not None else None
-        except (TypeError, ValueError):
+            eid: int | None = int(eid_text)
+        except ValueError:
             eid = None
+        if eid is not None and str(value) != self._last_value(eid):
+            return  # another store's engagement: leave it for when that store is open again
         if eid is None or not self.window.list_page.contains(eid):
             QSettings().remove(LAST_KEY)
             return

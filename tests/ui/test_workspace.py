@@ -181,6 +181,28 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     third.close()
 
 
+def test_the_last_engagement_reopens_only_in_its_own_store(qtbot, make_window, service, tmp_path):
+    """Engagement 1 of another database (--db) is another client: it must not open instead."""
+    from discovery_app.paths import AppPaths
+
+    eid = service.create_engagement("Acme Dental", form_key="mini")
+    window = make_window(service)
+    window.workspace.open(eid)
+    window.close()
+
+    other = DiscoveryService.open(AppPaths.resolve(tmp_path / "other.sqlite3"), forms_root=FORMS)
+    assert other.create_engagement("Birch Law", form_key="mini") == eid  # the same id, elsewhere
+    elsewhere = make_window(other)
+    assert elsewhere.workspace.view is None
+    assert visible_column(elsewhere.table) == ["Birch Law"]
+    elsewhere.close()
+    other.close()
+
+    back = make_window(DiscoveryService.open(AppPaths.resolve(service.store.path), forms_root=FORMS))
+    assert back.workspace.view is not None and back.workspace.view.eid == eid
+    back.close()
+
+
 @pytest.fixture
 def mini_eid(service):
     return service.create_engagement("Acme", form_key="mini", consultant="Ann Lee")
