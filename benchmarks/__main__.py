@@ -80,7 +80,9 @@ def run_module(name: str, env: dict[str, str]) -> tuple[list[dict[str, Any]] | N
     if child.returncode != 0:
         tail = "\n".join(child.stderr.strip().splitlines()[-15:])
         problem = f"exited {child.returncode}:\n{tail}"
-    elif rows is not None:
+    elif not isinstance(rows, list):
+        rows = None  # a script that printed its own figures and returned its exit code
+    else:
         bad = [r for r in rows if not isinstance(r, dict) or "name" not in r]
         if bad:
             problem = f"{len(bad)} rows without a name"
