@@ -6,6 +6,9 @@ import sys
 
 
 def main() -> int:
+    from . import startup
+
+    startup.pause()  # resumed once start-up is over (discovery_app.startup says why)
     import signal
 
     from .cli import main as cli_main

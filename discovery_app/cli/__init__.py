@@ -94,10 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(paths, smoke=args.smoke)
     if not getattr(args, "needs_store", True):
+        from .. import startup
+
+        startup.resume()
         return args.handler(args, None)
 
+    from .. import startup
     from ..services import DiscoveryService, ServiceError
     from ..storage.db import StoreError
+
+    startup.resume()
 
     try:
         service = DiscoveryService.open(paths)

@@ -83,3 +83,21 @@ def test_only_app_options_open_the_app_everything_else_goes_to_the_commands():
     assert cli._desktop_start(["--db=x.sqlite3"]).db == "x.sqlite3"
     for argv in (["list"], ["--db", "x", "list"], ["--help"], ["--version"], ["--db"], ["--bogus"]):
         assert cli._desktop_start(argv) is None, argv
+
+
+def test_the_collector_rests_during_start_up_and_runs_after(tmp_path):
+    """discovery_app.startup pauses the garbage collector while modules load; once the store is
+    open (or a command's modules are in) it must be running again, or memory would only grow."""
+    probe = (
+        "import gc, sys\n"
+        "from discovery_app import startup\n"
+        "startup.pause(); assert not gc.isenabled()\n"
+        "from discovery_app.cli import main\n"
+        "code = main(['--db', sys.argv[1], 'list'])\n"
+        "print(code, gc.isenabled())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
+    proc = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "s.sqlite3")], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "0 True"
