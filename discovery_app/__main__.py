@@ -6,9 +6,9 @@ import sys
 
 
 def main() -> int:
-    from . import startup
+    from . import collector
 
-    startup.pause()  # resumed once start-up is over (discovery_app.startup says why)
+    collector.pause()  # resumed once start-up is over (discovery_app.collector says why)
     import signal
 
     from .cli import main as cli_main

@@ -94,16 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(paths, smoke=args.smoke)
     if not getattr(args, "needs_store", True):
-        from .. import startup
+        from .. import collector
 
-        startup.resume()
+        collector.resume()
         return args.handler(args, None)
 
-    from .. import startup
+    from .. import collector
     from ..services import DiscoveryService, ServiceError
     from ..storage.db import StoreError
 
-    startup.resume()
+    collector.resume()
 
     try:
         service = DiscoveryService.open(paths)

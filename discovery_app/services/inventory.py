@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import collector
 from ..domain import inventory as inv
 from ..domain.engagement import InventoryItem, new_uid
 from ..inventoryio import RawTable, ReadError, read_table
@@ -62,7 +63,8 @@ class InventoryMixin(ServiceBase):
     def preview_inventory_file(self, path: Path) -> InventoryPreview:
         """Read a CSV or XLSX export and guess (or recall) its column mapping."""
         try:
-            table = read_table(Path(path))
+            with collector.paused():  # tens of thousands of cells, no garbage cycles
+                table = read_table(Path(path))
         except ReadError as exc:
             raise ServiceError(str(exc)) from exc
         saved = self.setting(f"inventory_mapping:{_signature(table.headers)}")
@@ -93,16 +95,18 @@ class InventoryMixin(ServiceBase):
         table = preview.table
         batch = new_uid()
         try:
-            parsed = inv.rows_to_items(
-                table.rows, table.line_numbers, mapping, pkg.device_kinds, source=path.name, import_batch=batch
-            )
+            with collector.paused():
+                parsed = inv.rows_to_items(
+                    table.rows, table.line_numbers, mapping, pkg.device_kinds, source=path.name, import_batch=batch
+                )
         except ValueError as exc:
             raise ServiceError(f"{path.name}: {exc}") from exc
         report = ImportReport(file=path.name, rejects=parsed.rejects, total_rows=len(parsed.items) + len(parsed.rejects))
         if parsed.rejects and not skip_bad:
             raise ImportRejected(report)
         if parsed.items:
-            repo.add_inventory(self.store, eid, parsed.items)
+            with collector.paused():
+                repo.add_inventory(self.store, eid, parsed.items)
             report.batch = batch
             report.imported = len(parsed.items)
         self.set_setting(

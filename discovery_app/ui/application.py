@@ -54,12 +54,12 @@ def app_icon() -> QIcon:
 
 def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:
     """Open the store at ``paths`` and hand it to ``window``; on failure say why, never crash."""
-    from .. import startup
+    from .. import collector
 
     try:
         return _open_store_into(window, paths, forms_root)
     finally:
-        startup.resume()  # start-up is over, whichever way it went
+        collector.resume()  # start-up is over, whichever way it went
 
 
 def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:

@@ -86,12 +86,12 @@ def test_only_app_options_open_the_app_everything_else_goes_to_the_commands():
 
 
 def test_the_collector_rests_during_start_up_and_runs_after(tmp_path):
-    """discovery_app.startup pauses the garbage collector while modules load; once the store is
+    """discovery_app.collector pauses the garbage collector while modules load; once the store is
     open (or a command's modules are in) it must be running again, or memory would only grow."""
     probe = (
         "import gc, sys\n"
-        "from discovery_app import startup\n"
-        "startup.pause(); assert not gc.isenabled()\n"
+        "from discovery_app import collector\n"
+        "collector.pause(); assert not gc.isenabled()\n"
         "from discovery_app.cli import main\n"
         "code = main(['--db', sys.argv[1], 'list'])\n"
         "print(code, gc.isenabled())\n"

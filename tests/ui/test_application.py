@@ -16,9 +16,9 @@ from discovery_app.ui.main_window import MainWindow
 def test_store_opens_after_the_window_paints(qtbot, paths):
     import gc
 
-    from discovery_app import startup
+    from discovery_app import collector
 
-    startup.pause()  # as __main__ does: the collector rests until start-up is over
+    collector.pause()  # as __main__ does: the collector rests until start-up is over
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -37,10 +37,10 @@ def test_store_opens_after_the_window_paints(qtbot, paths):
 def test_a_damaged_database_is_explained_and_nothing_crashes(qtbot, paths):
     import gc
 
-    from discovery_app import startup
+    from discovery_app import collector
 
     paths.db.write_bytes(b"this is not an SQLite database, just some text " * 100)
-    startup.pause()
+    collector.pause()
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
