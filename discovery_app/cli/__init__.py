@@ -68,6 +68,9 @@ def _desktop_start(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def _setup_logging(paths: AppPaths) -> None:
     """Rotating log in the platformdirs log folder. Log records carry ids, never client data."""
+    root = logging.getLogger("discovery_app")
+    if root.handlers:  # set up already (main() called again in one process): open no second file
+        return
     try:
         paths.logs.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
@@ -76,10 +79,8 @@ def _setup_logging(paths: AppPaths) -> None:
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("discovery_app")
-    if not root.handlers:
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
