@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_helpers import FORMS
+from ui_helpers import FORMS, SHIPPED_FORMS
 
 from discovery_app.paths import AppPaths
 
@@ -65,3 +65,26 @@ def make_window(qtbot):
 @pytest.fixture
 def window(make_window, service):
     return make_window(service)
+
+
+@pytest.fixture
+def demo(tmp_path: Path):
+    """A fresh store holding the demo engagement (the shipped form): (service, engagement id)."""
+    from discovery_app.demo import create_demo
+    from discovery_app.services import DiscoveryService
+
+    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
+    eid = create_demo(svc)
+    yield svc, eid
+    svc.close()
+
+
+@pytest.fixture
+def demo_context(demo):
+    """A workspace page context over the demo engagement."""
+    from PySide6.QtGui import QUndoStack
+
+    from discovery_app.ui.workspace.page import PageContext
+
+    svc, eid = demo
+    return PageContext(svc, eid, QUndoStack())

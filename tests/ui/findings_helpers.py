@@ -1,27 +1,8 @@
-"""A page context over a fresh store holding the demo engagement (the real form)."""
+"""Helpers for the findings pages' tests: driving the modal dialogs they open."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
-
-
-@pytest.fixture
-def demo_context(tmp_path):
-    from PySide6.QtGui import QUndoStack
-
-    from discovery_app.demo import create_demo
-    from discovery_app.paths import AppPaths
-    from discovery_app.services import DiscoveryService
-    from discovery_app.ui.workspace.page import PageContext
-
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
-    eid = create_demo(svc)
-    yield PageContext(svc, eid, QUndoStack())
-    svc.close()
+from ui_helpers import SHIPPED_FORMS  # noqa: F401  (re-exported for the page tests)
 
 
 def run_modal(qtbot, kind, drive) -> list:

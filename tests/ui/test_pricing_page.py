@@ -3,45 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialogButtonBox
+from ui_helpers import show_page
 
-from discovery_app.demo import create_demo
 from discovery_app.domain.forms import Lane
-from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
 from discovery_app.ui.workspace import offer_format as fmt
 from discovery_app.ui.workspace.offer_pricing_models import AMOUNT_ROLE, KIND_ROLE
-from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.pricing_page import PricingPage
 
-SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
-
 
 @pytest.fixture
-def demo(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
-    eid = create_demo(service)
-    yield service, eid
-    service.close()
-
-
-@pytest.fixture
-def page(qtbot, demo):
-    service, eid = demo
-    p = PricingPage(PageContext(service, eid, QUndoStack()))
-    qtbot.addWidget(p)
-    p.load()
-    p.resize(1280, 800)
-    with qtbot.waitExposed(p):
-        p.show()
-    with qtbot.waitActive(p):
-        p.activateWindow()
-    return p
+def page(qtbot, demo_context):
+    return show_page(qtbot, PricingPage(demo_context), activate=True)
 
 
 def retype(qtbot, edit, text):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from findings_helpers import check_modal, demo_context, run_modal  # noqa: F401
+from findings_helpers import check_modal, run_modal
 from PySide6.QtCore import Qt
+from ui_helpers import show_page
 
 from discovery_app.ui.workspace.remediation_page import RemediationPage
 from discovery_app.ui.workspace.remediation_suggest_dialog import SuggestionsDialog
@@ -14,14 +15,8 @@ ONBOARD = "Onboard every device to the standard RMM and document the baseline"
 
 
 @pytest.fixture
-def page(qtbot, demo_context):  # noqa: F811
-    p = RemediationPage(demo_context)
-    qtbot.addWidget(p)
-    p.resize(1280, 800)
-    p.load()
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+def page(qtbot, demo_context):
+    return show_page(qtbot, RemediationPage(demo_context))
 
 
 def titles(page):

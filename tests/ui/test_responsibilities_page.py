@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QLineEdit, QMenu
+from ui_helpers import SHIPPED_FORMS, show_page
 
-from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.responsibilities_page import ResponsibilitiesPage
 
-SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
 FN = "help_desk_intake"  # provider RA, internal I in the template
 
 
 @pytest.fixture
-def demo(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
-    eid = create_demo(service)
-    yield service, eid
-    service.close()
-
-
-@pytest.fixture
-def page(qtbot, demo):
-    service, eid = demo
-    p = ResponsibilitiesPage(PageContext(service, eid, QUndoStack()))
-    qtbot.addWidget(p)
-    p.load()
-    p.resize(1200, 800)
-    with qtbot.waitExposed(p):
-        p.show()
-    with qtbot.waitActive(p):
-        p.activateWindow()
-    return p
+def page(qtbot, demo_context):
+    return show_page(qtbot, ResponsibilitiesPage(demo_context), (1200, 800), activate=True)
 
 
 def letters(page, fid=FN, party="internal"):

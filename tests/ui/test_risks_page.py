@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from findings_helpers import check_modal, demo_context, run_modal  # noqa: F401
+from findings_helpers import check_modal, run_modal
 from PySide6.QtCore import Qt
+from ui_helpers import show_page
 
 from discovery_app.ui.workspace.risk_library_dialog import RiskLibraryDialog
 from discovery_app.ui.workspace.risks_page import RisksPage
@@ -13,14 +14,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def page(qtbot, demo_context):  # noqa: F811
-    p = RisksPage(demo_context)
-    qtbot.addWidget(p)
-    p.resize(1280, 800)
-    p.load()
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+def page(qtbot, demo_context):
+    return show_page(qtbot, RisksPage(demo_context))
 
 
 def select(qtbot, page, title):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTableView
 
 # A small valid form package (id "mini"): the real forms/ may be mid-edit.
 FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
+SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
 
 
 def visible_column(table: QTableView, column: int = 0) -> list[str]:
@@ -55,3 +56,16 @@ def button(box: QMessageBox, text: str) -> QPushButton:
             assert isinstance(b, QPushButton)
             return b
     raise AssertionError(f"no button {text!r} in {[b.text() for b in box.buttons()]}")
+
+
+def show_page(qtbot, page: QWidget, size: tuple[int, int] = (1280, 800), *, activate: bool = False) -> QWidget:
+    """Load a workspace page and show it at ``size`` (active when keyboard focus matters)."""
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.load()
+    with qtbot.waitExposed(page):
+        page.show()
+    if activate:
+        with qtbot.waitActive(page):
+            page.activateWindow()
+    return page
