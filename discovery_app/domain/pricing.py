@@ -636,8 +636,10 @@ def find_approval(requirement: ApprovalRequirement, approvals: Iterable[Discount
 
 
 def role_label(role: str) -> str:
-    """``service_leader`` -> ``service leader``, for messages."""
-    return role.replace("_", " ")
+    """An approval-matrix role for messages: ``service_leader`` -> ``service leader``, and a short
+    id is an acronym: ``ceo`` -> ``CEO``."""
+    text = role.replace("_", " ")
+    return text.upper() if len(text) <= 3 else text
 
 
 # ---- the quote --------------------------------------------------------------------------------

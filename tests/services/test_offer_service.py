@@ -187,7 +187,7 @@ def test_a_discount_above_the_free_level_blocks_until_an_approval_covers_it(demo
     assert service.set_discount(eid, "15 %", "Multi-year commitment") == Decimal("15.00")
     quote = service.quote(eid)
     assert quote.discount.required_role == "ceo"
-    assert quote.blocking and "needs approval by the ceo" in quote.blocking[0]
+    assert quote.blocking and "needs approval by the CEO" in quote.blocking[0]
     assert service.pricing_inputs(eid).discount_reason == "Multi-year commitment"
     service.record_discount_approval(eid, approver="Ana Ruiz", role="CEO", approved_on=date(2026, 11, 20),
                                      percent="15", today=date(2026, 11, 21))

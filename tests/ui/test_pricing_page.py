@@ -40,7 +40,7 @@ def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot
     assert page.service.pricing_inputs(page.engagement_id).discount_percent == Decimal("15")
     assert "Needs approval by the CEO" in page.approval_need.text()
     assert "Required approval: <b>CEO</b>" in page.discount_summary.text()
-    assert page.blockers_box.isVisible() and "needs approval by the ceo" in page.blockers.text()
+    assert page.blockers_box.isVisible() and "needs approval by the CEO" in page.blockers.text()
     (blocker,) = page.export_blockers()
     assert "15% discount needs approval" in blocker
     quote = page.service.quote(page.engagement_id)

@@ -41,5 +41,4 @@ def quantity(value: Decimal | int | None) -> str:
 
 def role(role_id: str | None) -> str:
     """An approval-matrix role for people: ``ceo`` -> ``CEO``, ``service_leader`` -> ``service leader``."""
-    text = pricing_mod.role_label(role_id or "")
-    return text.upper() if len(text) <= 3 else text
+    return pricing_mod.role_label(role_id or "")
