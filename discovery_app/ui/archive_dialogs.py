@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .messages import show_exception
-from .widgets import error_colour, muted
+from .widgets import error_colour, labelled, muted
 
 if TYPE_CHECKING:
     from ..services import DiscoveryService
@@ -41,18 +41,6 @@ def _error_label(name: str) -> QLabel:
     pal.setColor(QPalette.ColorRole.WindowText, error_colour(pal))
     label.setPalette(pal)
     label.hide()
-    return label
-
-
-def _field(layout: QVBoxLayout, text: str, widget: QWidget, help_text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-    if help_text:
-        h = muted(QLabel(help_text))
-        h.setWordWrap(True)
-        layout.addWidget(h)
     return label
 
 
@@ -105,7 +93,7 @@ class SaveArchiveDialog(QDialog):
         self.file_row = _FileRow(save=True)
         if suggested is not None:
             self.file_row.edit.setText(str(suggested))
-        _field(layout, "&File", self.file_row)
+        labelled(layout, "&File", self.file_row)
         self.file_error = _error_label("fileError")
         layout.addWidget(self.file_error)
         layout.addSpacing(6)
@@ -123,9 +111,9 @@ class SaveArchiveDialog(QDialog):
         self._pass_box = QWidget()
         box = QVBoxLayout(self._pass_box)
         box.setContentsMargins(0, 0, 0, 0)
-        _field(box, "&Passphrase", self.pass_edit,
+        labelled(box, "&Passphrase", self.pass_edit,
                f"At least {MIN_PASSPHRASE} characters; a few unrelated words are strong and easy to say.")
-        _field(box, "&Repeat the passphrase", self.repeat_edit,
+        labelled(box, "&Repeat the passphrase", self.repeat_edit,
                "The archive holds the client's weaknesses. Without the passphrase nobody can open it, "
                "including you: give it to your colleague another way than the file.")
         self.pass_error = _error_label("passphraseError")
@@ -196,11 +184,11 @@ class OpenArchiveDialog(QDialog):
         layout.addWidget(intro)
         layout.addSpacing(6)
         self.file_row = _FileRow(save=False)
-        _field(layout, "&File", self.file_row)
+        labelled(layout, "&File", self.file_row)
         self.pass_edit = QLineEdit()
         self.pass_edit.setObjectName("passphraseEdit")
         self.pass_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self._pass_label = _field(layout, "&Passphrase", self.pass_edit)
+        self._pass_label = labelled(layout, "&Passphrase", self.pass_edit)
         self._pass_help = muted(QLabel("Only for an encrypted archive: the passphrase it was saved with."))
         self._pass_help.setWordWrap(True)
         layout.addWidget(self._pass_help)

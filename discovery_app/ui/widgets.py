@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -18,6 +19,19 @@ from PySide6.QtWidgets import (
 def muted(label: QLabel) -> QLabel:
     """Help text: the platform's placeholder colour, so it follows light and dark palettes."""
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def labelled(layout: QBoxLayout, text: str, widget: QWidget, help_text: str = "") -> QLabel:
+    """A form row in a column: the label (buddy of ``widget``), the widget, then its muted help."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    if help_text:
+        h = muted(QLabel(help_text))
+        h.setWordWrap(True)
+        layout.addWidget(h)
     return label
 
 

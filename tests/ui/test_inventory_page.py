@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit, QMessageBox
-from ui_helpers import cell_center, visible_column, wait_for_modal
+from ui_helpers import cell_center, show_page, visible_column, wait_for_modal
 
 from discovery_app.domain.engagement import InventoryItem
 from discovery_app.ui.workspace.inventory_edit import BulkEditDialog
@@ -30,15 +30,7 @@ def seed(service, eid, n=6):
 @pytest.fixture
 def make_page(qtbot, service, eid):
     def make() -> InventoryPage:
-        page = InventoryPage(PageContext(service, eid, QUndoStack()))
-        qtbot.addWidget(page)
-        page.resize(1100, 700)
-        page.load()
-        with qtbot.waitExposed(page):
-            page.show()
-        with qtbot.waitActive(page):
-            page.activateWindow()
-        return page
+        return show_page(qtbot, InventoryPage(PageContext(service, eid, QUndoStack())), (1100, 700), activate=True)
 
     return make
 

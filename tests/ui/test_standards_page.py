@@ -7,6 +7,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from ui_helpers import show_page
 
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.standards_model import SCol
@@ -23,15 +24,7 @@ def eid(service):
 
 @pytest.fixture
 def page(qtbot, service, eid):
-    page = StandardsPage(PageContext(service, eid, QUndoStack()))
-    qtbot.addWidget(page)
-    page.resize(1100, 600)
-    page.load()
-    with qtbot.waitExposed(page):
-        page.show()
-    with qtbot.waitActive(page):
-        page.activateWindow()
-    return page
+    return show_page(qtbot, StandardsPage(PageContext(service, eid, QUndoStack())), (1100, 600), activate=True)
 
 
 def cell(page: StandardsPage, row: int, col: int) -> str:

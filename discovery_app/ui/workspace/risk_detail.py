@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...domain import risks as rk
 from ...domain.engagement import Attachment, Risk
 from ...domain.forms import RiskCategory, StandardCategory
-from ..widgets import muted, scaled_font
+from ..widgets import labelled, muted, scaled_font
 from .risk_library_dialog import level_combo
 from .risk_model import category_label
 
@@ -74,17 +74,6 @@ class NotesEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.commit()
         super().focusOutEvent(event)
-
-
-def _labelled(layout: QVBoxLayout, text: str, widget: QWidget, help_text: str = "") -> None:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-    if help_text:
-        h = muted(QLabel(help_text))
-        h.setWordWrap(True)
-        layout.addWidget(h)
 
 
 class RiskDetail(QWidget):
@@ -143,13 +132,13 @@ class RiskDetail(QWidget):
 
         col1 = QVBoxLayout()
         col1.addWidget(self.heading)
-        _labelled(col1, "Title", self.title)
+        labelled(col1, "Title", self.title)
         for pair in ((("Category", self.category), ("Standards category", self.standard)),
                      (("Likelihood", self.likelihood), ("Impact", self.impact))):
             row = QHBoxLayout()
             for text, w in pair:
                 box = QVBoxLayout()
-                _labelled(box, text, w)
+                labelled(box, text, w)
                 row.addLayout(box, 1)
             col1.addLayout(row)
         col1.addWidget(self.score)
@@ -160,9 +149,9 @@ class RiskDetail(QWidget):
         col1.addStretch(1)
 
         col2 = QVBoxLayout()
-        _labelled(col2, "Description", self.description)
-        _labelled(col2, "Why it matters", self.why)
-        _labelled(col2, "Evidence notes", self.evidence, "What you saw, where and when.")
+        labelled(col2, "Description", self.description)
+        labelled(col2, "Why it matters", self.why)
+        labelled(col2, "Evidence notes", self.evidence, "What you saw, where and when.")
 
         col3 = QVBoxLayout()
         files_label = QLabel("Evidence files")
