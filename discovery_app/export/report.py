@@ -33,6 +33,7 @@ from ..domain import pricing as pricing_mod
 from ..domain import risks as risks_mod
 from ..domain.engagement import (
     Engagement,
+    EngagementHeader,
     ExceptionDecision,
     Priority,
     RemediationItem,
@@ -482,7 +483,7 @@ def band_of(score: int) -> str:
     return risks_mod.BAND_LABELS[risks_mod.band_of_score(score)]
 
 
-def proposal_number(eng: Engagement, issued_on: date) -> str:
+def proposal_number(eng: EngagementHeader, issued_on: date) -> str:
     return f"P-{issued_on.year}-{eng.id or 0:04d}"
 
 

@@ -105,7 +105,7 @@ class ExportsMixin(ServiceBase):
         from ..domain.filenames import safe_file_name
         from ..export import report as report_mod
 
-        eng = self.engagement_for_documents(eid)
+        eng = self._header(eid)  # the name and id are all a file name needs
         number = report_mod.proposal_number(eng, date.today())
         label = {"proposal": "Proposal", "plan": "Stabilization plan"}.get(document, document.capitalize())
         return safe_file_name(f"{eng.client_name} - {label} {number}.pdf", fallback=f"{label}.pdf")
