@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .domain import plan as plan_mod
 from .domain.answers import normalise
 from .domain.engagement import (
     Answer,
@@ -31,7 +32,7 @@ from .domain.engagement import (
     StandardStatus,
     TimeEntry,
 )
-from .domain.forms import FormPackage, Lane, Party
+from .domain.forms import FormPackage, Lane, Party, Phase
 
 if TYPE_CHECKING:
     from .services import DiscoveryService
@@ -48,7 +49,7 @@ ANSWERS: dict[str, Any] = {
     "Salem (13 staff, cable broadband, site-to-site VPN to Portland).",
     "business_hours": "Mon-Fri 7:30-18:00 Pacific; Saturdays 9:00-14:00 from February to April 15",
     "has_internal_it": True,
-    "internal_it_owner": "Marcus Lee, Office Manager (about 40% of his week is IT)",
+    "internal_it_owner": "Marcus Lee",
     "internal_it_headcount": 1,
     "monthly_ticket_volume": 60,
     "user_satisfaction": 2,
@@ -100,6 +101,7 @@ ANSWERS: dict[str, Any] = {
 }
 
 NOTES = {
+    "internal_it_owner": "Office Manager; about 40% of his week is IT.",
     "user_satisfaction": "Staff say tickets 'disappear' with the current provider.",
     "backup_offsite": "Seen: one USB disk in the server closet, labelled 'Week B'.",
     "mfa_coverage": "MFA on Microsoft 365 mailboxes only; VPN and CCH logins are password only.",
@@ -279,16 +281,29 @@ def _risks_and_remediation(pkg: FormPackage, inventory: list[InventoryItem]) -> 
         ))
     # The onboarding work everything else depends on: agents and documentation first.
     onboarding = RemediationItem(
-        title="Onboard every device to the standard RMM and document the baseline",
+        title="Onboard every device to the standard RMM and document the baseline", standard_category="rmm",
         hours={role: Decimal(h) for role, h in ONBOARDING_HOURS.items() if pkg.pricing.role(role)},
         priority=Priority.CRITICAL, owner=Party.PROVIDER,
         definition_of_done="All 58 devices report to the RMM; network diagram, admin accounts and "
         "vendor contacts are in the documentation platform and reviewed with Marcus.",
     )
+    # Every standards gap the risks do not cover gets its own item: the proposal says each is
+    # replaced, so the plan must carry the work. Nice-to-have areas go to the roadmap.
+    covered = {i.standard_category for i in [onboarding, *items] if i.standard_category}
+    assessments = _standard_plan(pkg)
+    for s in plan_mod.suggest([], [], pkg.standards, assessments, [onboarding, *items]):
+        if s.standard_category in covered:
+            continue
+        phase = Phase.ROADMAP if s.standard_category in ROADMAP_GAPS else Phase.STABILIZATION
+        items.append(s.to_item(phase=phase))
     for item in items:
         if item.phase.value == "stabilization":
             item.depends_on = [onboarding.uid]
     return risks, [onboarding, *items]
+
+
+# Standards gaps the demo client takes as roadmap projects rather than in the fixed fee.
+ROADMAP_GAPS = frozenset({"wifi", "dns_filtering", "password_manager"})
 
 
 def _responsibilities(pkg: FormPackage) -> list[ResponsibilityAssignment]:
@@ -351,7 +366,7 @@ def build_demo(pkg: FormPackage) -> tuple[Engagement, dict[str, bytes]]:
         risks=risks,
         remediation=remediation,
         responsibilities=_responsibilities(pkg),
-        pricing=PricingInputs(coverage="extended", discount_percent=Decimal("5"),
+        pricing=PricingInputs(discount_percent=Decimal("5"),
                               discount_reason="Signed before December 15", credit_discovery_fee=True),
         attachments=attachments,
         time_log=[

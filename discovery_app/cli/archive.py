@@ -103,6 +103,8 @@ def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(eid)
+    for note in service.repairs:
+        print(f"repaired: {note}", file=sys.stderr)
     return 0
 
 

@@ -74,6 +74,8 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
         print("Nothing was imported.", file=sys.stderr)
         return 1
     print(eid)
+    for note in service.repairs:
+        print(f"repaired: {note}", file=sys.stderr)
     return 0
 
 

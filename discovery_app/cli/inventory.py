@@ -1,4 +1,4 @@
-"""Inventory commands: inventory import."""
+"""Inventory commands: inventory import, inventory remove."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--skip-bad", action="store_true", help="import the good rows and list the rejected ones")
     c.set_defaults(handler=run_import)
+    r = isub.add_parser(
+        "remove", help="remove inventory items and every link to them",
+        description="Remove inventory items by uid (as 'show ID --json' lists them) and, in the same "
+        "transaction, every risk's link to them. An unknown uid removes nothing. Prints what was removed.",
+    )
+    r.add_argument("id", type=int, metavar="ID")
+    r.add_argument("uids", nargs="+", metavar="UID")
+    r.set_defaults(handler=run_remove)
 
 
 def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
@@ -47,3 +55,17 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
     print(f"Imported {report.imported} of {report.total_rows} rows into engagement {args.id}"
           + (f"; {report.rejected} rejected" if report.rejected else "") + ".")
     return 0 if report.imported else 1
+
+
+def run_remove(args: argparse.Namespace, service: DiscoveryService) -> int:
+    from ..services import ServiceError
+
+    try:
+        removed = service.remove_inventory(args.id, list(dict.fromkeys(args.uids)))
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    n, risks = len(removed.items), removed.unlinked_risks
+    links = f"; {risks} risk{'s' if risks != 1 else ''} no longer link{'s' if risks == 1 else ''} to them" if risks else ""
+    print(f"Removed {n} inventory item{'s' if n != 1 else ''} from engagement {args.id}{links}.")
+    return 0

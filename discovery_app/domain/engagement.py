@@ -135,6 +135,13 @@ class StandardAssessment(Record):
     notes: Text = ""
 
 
+class RiskTreatment(StrEnum):
+    """How a risk that no remediation item fixes is treated (a linked item says it for itself)."""
+
+    ACCEPTED = "accepted"  # the client accepts it as it is
+    TRACKED = "tracked"  # watched in the risk register; no work is promised
+
+
 class Risk(Record):
     uid: str = Field(default_factory=new_uid)
     template_id: str | None = None
@@ -147,6 +154,7 @@ class Risk(Record):
     evidence: Text = ""
     standard_category: str | None = None
     linked_inventory: list[str] = []
+    treatment: RiskTreatment | None = None
 
     @property
     def score(self) -> int:
@@ -187,7 +195,8 @@ class ResponsibilityAssignment(Record):
 
 
 class PricingInputs(Record):
-    coverage: str = "business_hours"
+    # None: price the coverage the client answered; an id: the consultant overrides that answer.
+    coverage: str | None = None
     lanes_run_by_provider: list[Lane] = [Lane.RUN, Lane.CHANGE, Lane.GOVERN]
     user_count_override: int | None = Field(default=None, ge=0, le=1_000_000)
     device_count_overrides: dict[str, int] = {}

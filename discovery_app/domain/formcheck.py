@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .expressions import ExpressionError, parse
+from .facts import FACT_TYPES
 from .forms import CHOICE_TYPES, NUMERIC_TYPES, FormPackage, QuestionType
 
 Loc = tuple[str | int, ...]
@@ -92,6 +93,22 @@ def check_package(pkg: FormPackage) -> list[Problem]:
                             Problem((*loc, "show_if"), f"condition names {name!r}, which is {why}; conditions may only name earlier questions")
                         )
         earlier.add(question.id)
+
+    # Facts: each bound by at most one question of a fitting type; coverage choices are levels.
+    problems += _duplicates(((qq.binds.value, (*loc, "binds")) for qq, loc in all_q if qq.binds), "binding of fact")
+    coverage_ids = {lv.id for lv in pkg.pricing.coverage}
+    for question, loc in all_q:
+        fact = question.binds
+        if fact is None:
+            continue
+        if question.type not in FACT_TYPES[fact]:
+            allowed = " or ".join(sorted(t.value for t in FACT_TYPES[fact]))
+            problems.append(Problem((*loc, "binds"), f"fact {fact.value!r} needs a {allowed} question, not {question.type.value}"))
+        elif fact.value == "coverage" and question.choices:
+            cl = q.choice_list(question.choices)
+            for c in cl.choices if cl else ():
+                if c.value not in coverage_ids:
+                    problems.append(Problem((*loc, "binds"), f"choice {c.value!r} of {question.choices!r} is not a coverage level in pricing.coverage"))
 
     # Fit criteria
     by_id = {qq.id: qq for qq, _ in all_q}

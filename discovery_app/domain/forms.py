@@ -11,9 +11,16 @@ import hashlib
 import json
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -21,6 +28,36 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Additions(Strict):
+    """A model that gained optional fields after forms were first stored.
+
+    Engagements keep a copy of their form and check it by the hash of its canonical JSON. A
+    field added later is left out of that JSON while it is unset, so every stored copy keeps its
+    hash; the names are listed in ``_added``.
+    """
+
+    _added: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        for name in self._added:
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        return data
+
+
+class Fact(StrEnum):
+    """An engagement fact a question can be bound to: the answer is then its one value, read by
+    the client page, the new-engagement dialog, pricing and the documents."""
+
+    USERS = "users"
+    COVERAGE = "coverage"
+    INDUSTRY = "industry"
+    INTERNAL_IT_OWNER = "internal_it_owner"
+    SITES = "sites"
 
 
 class QuestionType(StrEnum):
@@ -78,7 +115,9 @@ class ChoiceList(Strict):
     choices: list[Choice] = Field(min_length=1)
 
 
-class Question(Strict):
+class Question(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("binds",)
+
     id: Id
     type: QuestionType
     label: str = Field(min_length=1)
@@ -89,6 +128,7 @@ class Question(Strict):
     min: Decimal | None = None
     max: Decimal | None = None
     placeholder: str = ""
+    binds: Fact | None = None
 
     @model_validator(mode="after")
     def _type_rules(self) -> Question:
@@ -271,7 +311,18 @@ class ApprovalLevel(Strict):
     role: str | None = None
 
 
-class PricingDefaults(Strict):
+class CommercialTerms(Strict):
+    """The commercial terms a proposal states; each one missing blocks the client-facing export."""
+
+    payment_schedule: str = ""  # e.g. "50 % of the fixed fee on signing, 50 % on completion"
+    minimum_term_months: int | None = Field(default=None, ge=1, le=120)
+    notice_days: int | None = Field(default=None, ge=1, le=730)
+    payment_days: int | None = Field(default=None, ge=0, le=180)  # invoices payable within
+
+
+class PricingDefaults(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("terms",)
+
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     roles: list[Role] = Field(min_length=1)
     lanes: dict[Lane, LaneRates]
@@ -281,6 +332,7 @@ class PricingDefaults(Strict):
     target_margin: Decimal = Field(ge=0, lt=1)
     discovery_fee: Money
     discount_approvals: list[ApprovalLevel] = Field(min_length=1)
+    terms: CommercialTerms | None = None
 
     def role(self, rid: str) -> Role | None:
         return next((r for r in self.roles if r.id == rid), None)

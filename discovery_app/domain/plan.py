@@ -16,11 +16,24 @@
   loop of items ``[a, b, c]`` meaning a waits for b, b for c and c for a. Items in a cycle are
   placed after every orderable item, marked ``in_cycle``.
 - **Waves**: wave 1 is what can start at once, wave n+1 waits only for waves up to n.
+- **Phases**: 1 (onboarding and baseline) for work others depend on that depends on nothing,
+  2 (urgent risk reduction) for critical and high items, 3 (standardization and handover) for
+  the rest; never earlier than a dependency's phase. Tasks are **numbered** by phase, then in
+  dependency order, so task 1 is the first task of the first phase.
+- **Weeks**: each task takes ``ceil(hours / HOURS_PER_TASK_WEEK)`` weeks (at least one), starts
+  the week after its last dependency ends, and at most ``PARALLEL_TASKS`` run in any week. Tasks
+  are placed by priority (critical first), then number, each in the earliest weeks with room, so
+  a critical task never waits behind lower-priority work for capacity (a task takes the
+  priority of the most urgent task that waits for it).
+
+This is the one schedule: the remediation page, the plan PDF, the proposal and the workbook all
+read these numbers, phases and weeks.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +54,17 @@ PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Pri
 PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
 PHASE_LABELS = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
 OWNER_LABELS = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
+#: Scheduling assumptions: one task gets about this many hours a week; at most this many run at once.
+HOURS_PER_TASK_WEEK = Decimal(16)
+PARALLEL_TASKS = 3
+#: The plan's phases: (name, purpose), numbered from 1.
+PHASES: tuple[tuple[str, str], ...] = (
+    ("Onboarding and baseline", "Bring every device under management and write down what exists, so the "
+     "rest of the work is done on known ground."),
+    ("Urgent risk reduction", "Close the critical and high risks found in discovery."),
+    ("Standardization and handover", "Finish the remaining standards work and hand over to steady-state "
+     "co-managed operations."),
+)
 BAND_PRIORITY = {Band.CRITICAL: Priority.CRITICAL, Band.HIGH: Priority.HIGH, Band.MEDIUM: Priority.MEDIUM, Band.LOW: Priority.LOW}
 
 
@@ -118,7 +142,8 @@ def suggest(
     templates = {t.id: t for t in library}
     existing = list(existing)
     covered_risks = {i.risk_uid for i in existing if i.risk_uid}
-    covered_cats = {i.standard_category for i in existing if i.standard_category}
+    # Only accepted items cover a gap: a declined item leaves the category to be suggested again.
+    covered_cats = {i.standard_category for i in existing if i.standard_category and i.accepted}
     out: list[Suggestion] = []
     for risk in risks:
         tpl = templates.get(risk.template_id or "")
@@ -261,14 +286,25 @@ def describe_cycle(cycle: Sequence[str], titles: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True)
 class PlanStep:
-    number: int
+    number: int  # the task number every surface shows
     item: RemediationItem
     wave: int | None  # None for an item caught in a dependency loop
     waits_for: tuple[str, ...] = ()  # uids of the plan items it waits for
+    phase: int = 1  # 1-based index into PHASES
+    start_week: int = 1
+    end_week: int = 1
 
     @property
     def in_cycle(self) -> bool:
         return self.wave is None
+
+    @property
+    def phase_name(self) -> str:
+        return PHASES[self.phase - 1][0]
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum(self.item.hours.values(), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -284,6 +320,79 @@ class Plan:
     @property
     def total_hours(self) -> Decimal:
         return sum(self.hours.values(), Decimal(0))
+
+    @property
+    def weeks(self) -> int:
+        return max((s.end_week for s in self.steps), default=0)
+
+    def step(self, uid: str) -> PlanStep | None:
+        return next((s for s in self.steps if s.item.uid == uid), None)
+
+    def numbers(self) -> dict[str, int]:
+        return {s.item.uid: s.number for s in self.steps}
+
+
+def task_weeks(item: RemediationItem) -> int:
+    return max(1, math.ceil(sum(item.hours.values(), Decimal(0)) / HOURS_PER_TASK_WEEK))
+
+
+def _phases(order: Sequence[str], by_uid: Mapping[str, RemediationItem],
+            deps: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    depended = {d for ds in deps.values() for d in ds}
+    phase: dict[str, int] = {}
+    for u in order:
+        item = by_uid[u]
+        if u in depended and not deps[u]:
+            p = 1
+        elif item.priority in (Priority.CRITICAL, Priority.HIGH):
+            p = 2
+        else:
+            p = 3
+        phase[u] = max([p, *(phase[d] for d in deps[u] if d in phase)])
+    return phase
+
+
+def _weeks(numbered: Sequence[str], by_uid: Mapping[str, RemediationItem],
+           deps: Mapping[str, Sequence[str]], in_cycle: set[str]) -> dict[str, tuple[int, int]]:
+    """(start, end) week of each task: dependencies first, then by priority and number, each in
+    the earliest weeks where fewer than PARALLEL_TASKS already run."""
+    number = {u: n for n, u in enumerate(numbered)}
+    # Inside a loop no order is right: those tasks wait only for tasks outside it.
+    hard = {u: [d for d in deps[u] if not (u in in_cycle and d in in_cycle)] for u in numbered}
+    waiting = {u: len(hard[u]) for u in numbered}
+    dependants: dict[str, list[str]] = {u: [] for u in numbered}
+    for u, ds in hard.items():
+        for d in ds:
+            dependants[d].append(u)
+
+    # A task inherits the priority of the most urgent task waiting for it, so a critical task is
+    # not held up by the low-priority groundwork it needs.
+    rank = {u: PRIORITY_RANK[by_uid[u].priority] for u in numbered}
+    for u in reversed(numbered):
+        for v in dependants[u]:
+            rank[u] = min(rank[u], rank[v])
+
+    def key(u: str) -> tuple[int, int]:
+        return (rank[u], number[u])
+
+    ready = [(key(u), u) for u in numbered if waiting[u] == 0]
+    heapq.heapify(ready)
+    load: dict[int, int] = {}
+    out: dict[str, tuple[int, int]] = {}
+    while ready:
+        _, u = heapq.heappop(ready)
+        length = task_weeks(by_uid[u])
+        start = max([1, *(out[d][1] + 1 for d in hard[u])])
+        while any(load.get(w, 0) >= PARALLEL_TASKS for w in range(start, start + length)):
+            start += 1
+        for w in range(start, start + length):
+            load[w] = load.get(w, 0) + 1
+        out[u] = (start, start + length - 1)
+        for nxt in dependants[u]:
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(ready, (key(nxt), nxt))
+    return out
 
 
 def hours_per_role(items: Iterable[RemediationItem], role_order: Sequence[str] = ()) -> dict[str, Decimal]:
@@ -322,7 +431,13 @@ def build_plan(items: Sequence[RemediationItem], role_order: Sequence[str] = ())
             if waiting[nxt] == 0:
                 heapq.heappush(ready, (_sort_key(by_uid[nxt]), nxt))
     stuck = sorted((u for u in by_uid if u not in wave), key=lambda u: _sort_key(by_uid[u]))
-    steps = [PlanStep(n, by_uid[u], wave.get(u), tuple(deps[u])) for n, u in enumerate([*order, *stuck], 1)]
+    topo = [*order, *stuck]
+    phase = _phases(topo, by_uid, deps)
+    position = {u: n for n, u in enumerate(topo)}
+    numbered = sorted(topo, key=lambda u: (phase[u], position[u]))
+    weeks = _weeks(numbered, by_uid, deps, set(stuck))
+    steps = [PlanStep(n, by_uid[u], wave.get(u), tuple(deps[u]), phase[u], *weeks[u])
+             for n, u in enumerate(numbered, 1)]
     cycles = tuple(tuple(c) for c in find_cycles(stab)) if stuck else ()
     return Plan(
         steps=tuple(steps), roadmap=tuple(roadmap),

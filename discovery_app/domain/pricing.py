@@ -28,17 +28,19 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcon
 from enum import StrEnum
 from typing import Any
 
+from . import facts as facts_mod
+from .basis import Basis
 from .engagement import (
     DiscountApproval,
     Engagement,
     ExceptionDecision,
-    InventoryCategory,
     RemediationItem,
     StandardStatus,
 )
 from .forms import (
     ApprovalLevel,
     CoverageLevel,
+    Fact,
     FormPackage,
     Lane,
     Phase,
@@ -51,7 +53,6 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 MONTHS_IN_YEAR = 12
-USER_COUNT_QUESTION = "it_user_count"
 
 _LANE_ORDER = (Lane.RUN, Lane.CHANGE, Lane.GOVERN)
 
@@ -151,37 +152,34 @@ def _answered_int(value: Any) -> int | None:
     return int(number)
 
 
-def count_units(eng: Engagement, pkg: FormPackage) -> Counts:
-    """Users and devices by kind, each derived from the engagement or overridden in its pricing."""
+def count_units(basis: Basis, pkg: FormPackage) -> Counts:
+    """Users and devices by kind, each derived from the engagement or overridden in its pricing.
+
+    Users come from the question bound to the ``users`` fact, else the sites' user counts;
+    devices from the inventory's counts per kind."""
+    eng = basis.engagement
     inputs = eng.pricing
     warnings: list[str] = []
 
-    answered = _answered_int(eng.answer_values().get(USER_COUNT_QUESTION))
+    question = facts_mod.question_for(pkg, Fact.USERS)
+    answered = _answered_int(eng.answer_values().get(question.id)) if question else None
     site_counts = [s.user_count for s in eng.sites if s.user_count is not None]
-    if answered is not None:
-        derived_users, basis = answered, f"answer to '{USER_COUNT_QUESTION}'"
+    if answered is not None and question is not None:
+        derived_users, basis_text = answered, f"answer to “{question.label}”"
     elif site_counts:
         derived_users = sum(site_counts)
-        basis = f"sum of user counts of {len(site_counts)} site{'s' if len(site_counts) != 1 else ''}"
+        basis_text = f"sum of user counts of {len(site_counts)} site{'s' if len(site_counts) != 1 else ''}"
     else:
-        derived_users, basis = 0, "no user count recorded"
+        derived_users, basis_text = 0, "no user count recorded"
     if inputs.user_count_override is not None:
-        users = Count(inputs.user_count_override, CountSource.OVERRIDE, derived_users, basis)
+        users = Count(inputs.user_count_override, CountSource.OVERRIDE, derived_users, basis_text)
     else:
-        users = Count(derived_users, CountSource.DERIVED, derived_users, basis)
+        users = Count(derived_users, CountSource.DERIVED, derived_users, basis_text)
         if answered is None and not site_counts:
             warnings.append("No user count is recorded (question, sites or override): per-user rates price 0 users.")
 
-    by_kind: dict[str, int] = {}
-    unkinded = 0
-    for item in eng.inventory:
-        if item.category is not InventoryCategory.DEVICE:
-            continue
-        kind = item.kind.strip()
-        if not kind:
-            unkinded += 1
-            continue
-        by_kind[kind] = by_kind.get(kind, 0) + 1
+    by_kind = basis.devices_by_kind()
+    unkinded = basis.devices_without_kind()
     if unkinded:
         warnings.append(f"{unkinded} device{'s have' if unkinded != 1 else ' has'} no kind and "
                         f"{'are' if unkinded != 1 else 'is'} not priced; give each a kind.")
@@ -204,6 +202,38 @@ def count_units(eng: Engagement, pkg: FormPackage) -> Counts:
             warnings.append(f"{devices[kind].value} device(s) of kind '{kind}', which the form does not price; "
                             f"map them to one of its kinds.")
     return Counts(users, devices, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class CoverageChoice:
+    """The coverage priced, and where it came from: the bound answer, or an override of it."""
+
+    level: CoverageLevel
+    source: CountSource
+    answered: CoverageLevel | None  # what the questionnaire says, None when unanswered
+
+    @property
+    def overridden(self) -> bool:
+        return self.source is CountSource.OVERRIDE
+
+    @property
+    def differs_from_answer(self) -> bool:
+        return self.answered is not None and self.answered.id != self.level.id
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"id": self.level.id, "source": self.source.value,
+                "answered": self.answered.id if self.answered else None}
+
+
+def resolve_coverage(eng: Engagement, pkg: FormPackage) -> CoverageChoice:
+    """The pricing page's choice when it overrides, else the answer to the coverage question,
+    else the form's first level (and a warning says the answer is missing)."""
+    question = facts_mod.question_for(pkg, Fact.COVERAGE)
+    value = eng.answer_values().get(question.id) if question else None
+    answered = next((lv for lv in pkg.pricing.coverage if lv.id == value), None)
+    if eng.pricing.coverage is not None:
+        return CoverageChoice(coverage_level(pkg.pricing, eng.pricing.coverage), CountSource.OVERRIDE, answered)
+    return CoverageChoice(answered or pkg.pricing.coverage[0], CountSource.DERIVED, answered)
 
 
 # ---- margins ----------------------------------------------------------------------------------
@@ -571,10 +601,11 @@ def lane_fee(lane: Lane, pkg: FormPackage, counts: Counts, coverage: CoverageLev
 def monthly_fee(
     eng: Engagement, pkg: FormPackage, counts: Counts | None = None, discount_percent: Decimal | None = None
 ) -> MonthlyFee:
-    """The co-managed operations fee per month, with the engagement's discount (or ``discount_percent``)."""
-    counts = counts or count_units(eng, pkg)
+    """The co-managed operations fee per month, with the engagement's discount (or ``discount_percent``).
+    ``counts`` default to counting the engagement's own inventory records."""
+    counts = counts or count_units(Basis.of(eng), pkg)
     pct = eng.pricing.discount_percent if discount_percent is None else discount_percent
-    coverage = coverage_level(pkg.pricing, eng.pricing.coverage)
+    coverage = resolve_coverage(eng, pkg).level
     run_by_provider = set(eng.pricing.lanes_run_by_provider)
     lanes = tuple(lane_fee(lane, pkg, counts, coverage)
                   for lane in _LANE_ORDER if lane in run_by_provider and lane in pkg.pricing.lanes)
@@ -732,6 +763,7 @@ class QuoteLine:
 class Quote:
     currency: str
     counts: Counts
+    coverage: CoverageChoice
     stabilization: StabilizationFee
     monthly: MonthlyFee
     roadmap: tuple[ProjectPrice, ...]
@@ -797,6 +829,7 @@ class Quote:
             "gross_margin": self.margins.to_json_dict(),
             "target_margin_percent": str(self.target_margin_percent),
             "counts": self.counts.to_json_dict(),
+            "coverage": self.coverage.to_json_dict(),
             "stabilization": self.stabilization.to_json_dict(),
             "monthly": self.monthly.to_json_dict(),
             "lines": [ln.to_json_dict() for ln in self.lines()],
@@ -828,15 +861,24 @@ def _margins(stab_price: Decimal, stab_cost: Decimal, monthly_price: Decimal, mo
 _SCOPE_NAMES = {"stabilization": "launch & stabilization fee", "monthly": "monthly fee", "first_year": "first-year total"}
 
 
-def build_quote(eng: Engagement, pkg: FormPackage) -> Quote:
-    """Price the engagement with its form. Raises :class:`PricingError` for data that cannot be priced."""
+def build_quote(basis: Basis, pkg: FormPackage) -> Quote:
+    """Price an engagement's basis with its form. Raises :class:`PricingError` for data that
+    cannot be priced."""
+    eng = basis.engagement
     pricing = pkg.pricing
-    counts = count_units(eng, pkg)
+    counts = count_units(basis, pkg)
+    coverage = resolve_coverage(eng, pkg)
     stab = stabilization_fee(eng, pkg)
     monthly = monthly_fee(eng, pkg, counts)
     projects = roadmap_projects(eng, pkg)
     warnings = list(counts.warnings)
     blocking: list[str] = []
+    if coverage.differs_from_answer:
+        assert coverage.answered is not None
+        warnings.append(f"Pricing overrides the coverage answer: it prices {coverage.level.label}, the client "
+                        f"answered {coverage.answered.label}.")
+    elif coverage.answered is None and not coverage.overridden:
+        warnings.append(f"The coverage the client needs is not answered yet: priced at {coverage.level.label}.")
 
     pct = eng.pricing.discount_percent
     stab0 = stabilization_fee(eng, pkg, Decimal(0))
@@ -881,14 +923,10 @@ def build_quote(eng: Engagement, pkg: FormPackage) -> Quote:
                         f"can be credited: the stabilization fee is smaller.")
     for lane in monthly.unpriced_lanes:
         warnings.append(f"The provider runs the {lane.value} lane, but the form has no rates for it; it is not priced.")
-    for a in eng.standards:
-        if a.status is StandardStatus.EXCEPTION and a.decision is None:
-            warnings.append(f"The standards exception for {a.category_id!r} has no decision: price it in the "
-                            f"exception lane or schedule its remediation.")
 
     first_year = stab.net + MONTHS_IN_YEAR * monthly.net
     return Quote(
-        currency=pricing.currency, counts=counts, stabilization=stab, monthly=monthly, roadmap=projects,
+        currency=pricing.currency, counts=counts, coverage=coverage, stabilization=stab, monthly=monthly, roadmap=projects,
         roadmap_total=sum((p.price for p in projects), ZERO), first_year_total=first_year,
         first_year_cost=stab.cost + MONTHS_IN_YEAR * monthly.cost, margins=after, target_margin_percent=target,
         discount=discount, warnings=warnings, blocking=blocking,

@@ -280,4 +280,4 @@ def _engagement(parts: dict[str, bytes], manifest: dict[str, Any], source: str, 
         attachments[rec.uid] = data
     if problems:
         raise ArchiveError(source, problems)
-    return interchange.EngagementFile(parsed.engagement, parsed.form, parsed.form_json, attachments)
+    return interchange.EngagementFile(parsed.engagement, parsed.form, parsed.form_json, attachments, parsed.repairs)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
+from ..domain import links
 from ..domain.answers import AnswerError, normalise
 from ..domain.engagement import Engagement
 from ..domain.forms import FormPackage
@@ -53,6 +54,7 @@ class EngagementFile:
     form: FormPackage
     form_json: str
     attachments: dict[str, bytes]
+    repairs: tuple[str, ...] = ()  # dangling links dropped on reading (an older version left them)
 
 
 def json_path(loc: tuple[Any, ...], root: str = "$") -> str:
@@ -109,6 +111,8 @@ def loads(text: str, source: str) -> EngagementFile:
     if problems:
         raise InterchangeError(source, problems)
     assert form is not None and eng is not None
+    # Links an older version left dangling are dropped and reported, never a reason to refuse.
+    eng, repairs = links.repair(eng)
     problems += _cross_check(eng, form)
     attachments: dict[str, bytes] = {}
     by_uid = {a.uid: (i, a) for i, a in enumerate(eng.attachments)}
@@ -131,7 +135,7 @@ def loads(text: str, source: str) -> EngagementFile:
         attachments[uid] = data
     if problems:
         raise InterchangeError(source, problems)
-    return EngagementFile(eng, form, form.canonical_json(), attachments)
+    return EngagementFile(eng, form, form.canonical_json(), attachments, tuple(repairs))
 
 
 def _problems(exc: ValidationError, root: str) -> list[str]:
@@ -171,22 +175,10 @@ def _cross_check(eng: Engagement, form: FormPackage) -> list[str]:
             if rec.uid in uids:
                 p.append(f"{root}.{attr}[{i}].uid: duplicate uid {rec.uid}")
             uids.add(rec.uid)
-    inventory = {r.uid for r in eng.inventory}
-    risks = {r.uid for r in eng.risks}
-    items = {r.uid for r in eng.remediation}
     categories = {c.id for c in form.standards}
     for i, r in enumerate(eng.risks):
-        for j, uid in enumerate(r.linked_inventory):
-            if uid not in inventory:
-                p.append(f"{root}.risks[{i}].linked_inventory[{j}]: no inventory item {uid}")
         if r.standard_category and r.standard_category not in categories:
             p.append(f"{root}.risks[{i}].standard_category: {r.standard_category!r} is not a category of the form")
-    for i, item in enumerate(eng.remediation):
-        if item.risk_uid and item.risk_uid not in risks:
-            p.append(f"{root}.remediation[{i}].risk_uid: no risk {item.risk_uid}")
-        for j, dep in enumerate(item.depends_on):
-            if dep not in items:
-                p.append(f"{root}.remediation[{i}].depends_on[{j}]: no remediation item {dep}")
     seen_cat: set[str] = set()
     for i, s in enumerate(eng.standards):
         if s.category_id not in categories:
@@ -194,7 +186,4 @@ def _cross_check(eng: Engagement, form: FormPackage) -> list[str]:
         if s.category_id in seen_cat:
             p.append(f"{root}.standards[{i}].category_id: {s.category_id!r} is assessed twice")
         seen_cat.add(s.category_id)
-    for i, a in enumerate(eng.attachments):
-        if a.risk_uid and a.risk_uid not in risks:
-            p.append(f"{root}.attachments[{i}].risk_uid: no risk {a.risk_uid}")
     return p

@@ -165,7 +165,9 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         if row.status_id == "aligned":
             continue
         today = row.current_tool or "Nothing in place"
-        decision = row.decision or ("Put in place during stabilization" if row.status_id == "missing" else "")
+        decision = row.decision or ("Put in place" if row.status_id == "missing" else "")
+        if row.plan_text:
+            decision = f"{decision} ({row.plan_text})" if decision else row.plan_text
         rows.append([pc.Para(f"<b>{esc(row.name)}</b>" + (f"<br/><font size='8' color='#5F6B7A'>{esc(row.notes)}</font>" if row.notes else ""), t["cell"]),
                      today, row.standard, row.status, decision])
     if rows:
@@ -215,7 +217,7 @@ def _labelled(t: pc.Theme, label: str, text: str, italic: bool = False) -> Parag
 
 def _proposal_text(r: Report, row: Any, short: bool = False) -> str:
     if not row.proposals:
-        return "We track it in the risk register and review it with you each quarter."
+        return row.treatment
     parts = []
     for a in row.proposals:
         if a.phase == "stabilization":
@@ -303,6 +305,9 @@ def _terms(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out += pc.bullets(t, r.assumptions)
     out.append(pc.Para("Not included", t["h2"]))
     out += pc.bullets(t, r.exclusions)
+    if r.terms:
+        out.append(pc.Para("Commercial terms", t["h2"]))
+        out += [pc.Para(f"<b>{esc(label)}:</b> {esc(text)}", t["bullet"], bulletText="•") for label, text in r.terms]
     out.append(CondPageBreak(40 * mm))
     out.append(doc.heading("8. Changes to the scope"))
     out.append(_p(t, r.change_order_rule))

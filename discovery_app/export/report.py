@@ -16,8 +16,6 @@ Stable contract (the workbook builds on it): fields are only ever added, never r
 
 from __future__ import annotations
 
-import bisect
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +23,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..domain import answers as answers_mod
+from ..domain import assessment as assessment_mod
+from ..domain import facts as facts_mod
 from ..domain import fit as fit_mod
 from ..domain import matrix as matrix_mod
 from ..domain import plan as plan_mod
@@ -36,11 +35,10 @@ from ..domain.engagement import (
     EngagementHeader,
     ExceptionDecision,
     Priority,
-    RemediationItem,
     Risk,
     StandardStatus,
 )
-from ..domain.forms import FormPackage, Lane, Party, Phase
+from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
 
 CLIENT = "client"
 INTERNAL = "internal"
@@ -73,9 +71,9 @@ IMPACT_WORDS = risks_mod.IMPACT_WORDS
 
 TOP_RISKS = 5
 EVIDENCE_EXCERPT = 320
-# Timeline planning: one task gets about this many hours a week, at most this many run at once.
-HOURS_PER_TASK_WEEK = Decimal(16)
-PARALLEL_TASKS = 3
+# Timeline planning lives in domain/plan.py; these names are kept for the renderers.
+HOURS_PER_TASK_WEEK = plan_mod.HOURS_PER_TASK_WEEK
+PARALLEL_TASKS = plan_mod.PARALLEL_TASKS
 
 
 # ---- formatting (shared by every renderer and by the tests) --------------------------------
@@ -263,6 +261,7 @@ class StandardRow:
     decision_id: str
     surcharge: Decimal | None  # monthly exception-lane surcharge when kept as priced exception
     notes: str
+    plan_text: str = ""  # where the work to reach the standard is: "Stabilization plan, task 4"
 
 
 @dataclass(frozen=True)
@@ -303,6 +302,8 @@ class RiskRow:
     evidence: str  # evidence excerpt (shortened), with attachment notes
     why_it_matters: str
     proposals: tuple[ProposedAction, ...]
+    treatment: str = ""  # how it is treated, from the links (domain/assessment.py), for the client
+    treatment_kind: str = ""  # plan, roadmap, accepted, tracked, none
 
 
 @dataclass(frozen=True)
@@ -459,6 +460,7 @@ class Report:
     next_steps: tuple[str, ...]
     blockers: tuple[str, ...]  # what stops the client-facing export
     internal: InternalFigures | None = None
+    terms: tuple[tuple[str, str], ...] = ()  # (label, text): payment schedule, term, notice
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -485,19 +487,6 @@ def band_of(score: int) -> str:
 
 def proposal_number(eng: EngagementHeader, issued_on: date) -> str:
     return f"P-{issued_on.year}-{eng.id or 0:04d}"
-
-
-def export_blockers(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote,
-                    matrix: matrix_mod.MatrixReport) -> list[str]:
-    """Plain sentences: missing required answers, flagged matrix rows, discount problems."""
-    out: list[str] = []
-    prog = answers_mod.progress(pkg.questionnaire, eng.answer_values())
-    for qid in prog.missing:
-        q = pkg.questionnaire.question(qid)
-        out.append(f"Required question not answered: {q.label if q else qid}")
-    out += [f"Responsibility matrix: {m}" for m in matrix.issues]
-    out += list(quote.blocking)
-    return out
 
 
 _VERDICT_PLAIN = {
@@ -560,20 +549,35 @@ def _matrix(report: matrix_mod.MatrixReport) -> MatrixTable:
     return MatrixTable(tuple(matrix_mod.party_label(p) for p in report.parties), rows, tuple(report.issues))
 
 
-def _standards(eng: Engagement, pkg: FormPackage) -> StandardsSummary:
+def _standards(eng: Engagement, pkg: FormPackage, plan: plan_mod.Plan) -> StandardsSummary:
     cats = {c.id: c for c in pkg.standards}
     order = {c.id: n for n, c in enumerate(pkg.standards)}
+    numbers = plan.numbers()
+    work: dict[str, list[str]] = {}
+    for item in eng.remediation:
+        if item.accepted and item.standard_category:
+            if item.uid in numbers:
+                work.setdefault(item.standard_category, []).append(f"task {numbers[item.uid]}")
+            elif item.phase is Phase.ROADMAP:
+                work.setdefault(item.standard_category, []).append("roadmap")
     rows = []
     for a in sorted(eng.standards, key=lambda a: order.get(a.category_id, len(order))):
         cat = cats.get(a.category_id)
         decision = a.decision if a.status is StandardStatus.EXCEPTION else None
         surcharge = (cat.exception_surcharge if cat and decision is ExceptionDecision.EXCEPTION_LANE else None)
+        plan_text = ""
+        if plan_mod.is_gap(a):
+            tasks = [w for w in work.get(a.category_id, []) if w != "roadmap"]
+            if tasks:
+                plan_text = "Stabilization plan, " + ", ".join(tasks)
+            elif "roadmap" in work.get(a.category_id, []):
+                plan_text = "Roadmap project, priced separately"
         rows.append(StandardRow(
             category_id=a.category_id, name=cat.name if cat else a.category_id,
             standard="; ".join(cat.standard_products) if cat else "", current_tool=a.current_tool,
             status=STATUS_LABELS[a.status], status_id=a.status.value,
             decision=DECISION_LABELS[decision] if decision else ("Decision pending" if a.status is StandardStatus.EXCEPTION else ""),
-            decision_id=decision.value if decision else "", surcharge=surcharge, notes=a.notes,
+            decision_id=decision.value if decision else "", surcharge=surcharge, notes=a.notes, plan_text=plan_text,
         ))
     applicable = sum(1 for a in eng.standards if a.status is not StandardStatus.NOT_APPLICABLE)
     aligned = sum(1 for a in eng.standards if a.status is StandardStatus.ALIGNED)
@@ -588,74 +592,27 @@ def _excerpt(text: str, limit: int = EVIDENCE_EXCERPT) -> str:
     return cut + " …"
 
 
-# -- the plan: dependency order from domain/plan.py; phases and weeks added here ---------------
-
-_PHASES = (
-    ("Onboarding and baseline", "Bring every device under management and write down what exists, so the "
-     "rest of the work is done on known ground."),
-    ("Urgent risk reduction", "Close the critical and high risks found in discovery."),
-    ("Standardization and handover", "Finish the remaining standards work and hand over to steady-state "
-     "co-managed operations."),
-)
+# -- the plan: numbers, phases and weeks all come from domain/plan.py ------------------------------
 
 
-def _order(items: Sequence[RemediationItem], role_order: Sequence[str]) -> tuple[list[RemediationItem], list[str]]:
-    """Dependencies first (domain/plan.py); items caught in a loop come last and are reported."""
-    built = plan_mod.build_plan(items, role_order)
-    titles = {i.uid: i.title for i in items}
-    warnings = [f"Circular dependency: {plan_mod.describe_cycle(c, titles)}; these tasks are listed last."
-                for c in built.cycles]
-    return [step.item for step in built.steps], warnings
-
-
-def _plan(eng: Engagement, pkg: FormPackage, risk_titles: Mapping[str, str]) -> Plan:
-    items = [r for r in eng.remediation if r.accepted and r.phase is Phase.STABILIZATION]
+def _plan(eng: Engagement, pkg: FormPackage, built: plan_mod.Plan, risk_titles: Mapping[str, str]) -> Plan:
     roles = {r.id: r.name for r in pkg.pricing.roles}
     role_order = [r.id for r in pkg.pricing.roles]
-    ordered, warnings = _order(items, role_order)
-    all_titles = {r.uid: r.title for r in eng.remediation}
-    number = {it.uid: n for n, it in enumerate(ordered, 1)}
-    deps = {it.uid: [d for d in it.depends_on if d in number] for it in ordered}
-    # Phase: 1 for work others depend on and that depends on nothing, 2 for critical/high, 3 for the
-    # rest; never earlier than a dependency's phase.
-    depended = {d for ds in deps.values() for d in ds}
-    phase_of: dict[str, int] = {}
-    for it in ordered:
-        if it.uid in depended and not deps[it.uid]:
-            p = 1
-        elif it.priority in (Priority.CRITICAL, Priority.HIGH):
-            p = 2
-        else:
-            p = 3
-        phase_of[it.uid] = max([p, *(phase_of.get(d, 1) for d in deps[it.uid])])
-    ordered.sort(key=lambda it: (phase_of[it.uid], number[it.uid]))
-    number = {it.uid: n for n, it in enumerate(ordered, 1)}
-
-    # Weeks: list scheduling, at most PARALLEL_TASKS at a time, after dependencies finish.
-    finish: dict[str, int] = {}
-    running: list[int] = []  # end weeks of the tasks scheduled so far, sorted
+    titles = {r.uid: r.title for r in eng.remediation}
+    number = built.numbers()
+    warnings = [f"Circular dependency: {plan_mod.describe_cycle(c, titles)}; these tasks are listed last."
+                for c in built.cycles]
     tasks: list[PlanTask] = []
-    for it in ordered:
-        total = sum(it.hours.values(), Decimal(0))
-        weeks = max(1, math.ceil(total / HOURS_PER_TASK_WEEK))
-        start = max([1, *(finish[d] + 1 for d in deps[it.uid])])
-        # Tasks still running in week ``start`` are those ending at or after it: a sorted list
-        # finds them by bisection (the plain scan was quadratic: 0.25 s at 500 tasks).
-        i = bisect.bisect_left(running, start)
-        while len(running) - i >= PARALLEL_TASKS:
-            start = running[i] + 1
-            i = bisect.bisect_left(running, start)
-        end = start + weeks - 1
-        bisect.insort(running, end)
-        finish[it.uid] = end
+    for step in built.steps:
+        it = step.item
         tasks.append(PlanTask(
-            number=number[it.uid], uid=it.uid, title=it.title, phase=_PHASES[phase_of[it.uid] - 1][0],
+            number=step.number, uid=it.uid, title=it.title, phase=step.phase_name,
             priority=PRIORITY_LABELS[it.priority], owner=PARTY_LABELS[it.owner],
             hours=tuple((roles.get(r, r), it.hours[r]) for r in sorted(it.hours, key=lambda r: role_order.index(r) if r in role_order else 99) if it.hours[r]),
-            total_hours=total, depends_on=tuple(sorted(number[d] for d in deps[it.uid])),
-            depends_on_other=tuple(all_titles[d] for d in it.depends_on if d not in number and d in all_titles),
+            total_hours=step.total_hours, depends_on=tuple(sorted(number[d] for d in step.waits_for)),
+            depends_on_other=tuple(titles[d] for d in it.depends_on if d not in number and d in titles),
             definition_of_done=it.definition_of_done, risk_title=risk_titles.get(it.risk_uid or "", ""),
-            start_week=start, end_week=end,
+            start_week=step.start_week, end_week=step.end_week,
         ))
 
     def role_sums(ts: Sequence[PlanTask]) -> tuple[tuple[str, Decimal], ...]:
@@ -667,7 +624,7 @@ def _plan(eng: Engagement, pkg: FormPackage, risk_titles: Mapping[str, str]) -> 
             (n, h) for n, h in sums.items() if n not in roles.values())
 
     phases = []
-    for name, purpose in _PHASES:
+    for name, purpose in plan_mod.PHASES:
         ts = tuple(t for t in tasks if t.phase == name)
         if not ts:
             continue
@@ -679,15 +636,17 @@ def _plan(eng: Engagement, pkg: FormPackage, risk_titles: Mapping[str, str]) -> 
         owners[t.owner] = owners.get(t.owner, 0) + 1
     return Plan(
         phases=tuple(phases), roles=tuple(n for n, _ in by_role), hours_by_role=by_role,
-        total_hours=sum((t.total_hours for t in tasks), Decimal(0)), weeks=max((t.end_week for t in tasks), default=0),
+        total_hours=sum((t.total_hours for t in tasks), Decimal(0)), weeks=built.weeks,
         owners=tuple(sorted(owners.items(), key=lambda kv: -kv[1])),
-        scheduling_note=f"Weeks assume about {HOURS_PER_TASK_WEEK} hours of work a week on each task, at most "
-        f"{PARALLEL_TASKS} tasks at a time, and that a task starts only when the tasks it depends on are done.",
+        scheduling_note=f"Weeks assume about {plan_mod.HOURS_PER_TASK_WEEK} hours of work a week on each task, at "
+        f"most {plan_mod.PARALLEL_TASKS} tasks at a time, and that a task starts only when the tasks it depends on "
+        "are done; more urgent tasks are scheduled first.",
         warnings=tuple(warnings),
     )
 
 
-def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan) -> RiskSummary:
+def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
+           treated: Mapping[str, assessment_mod.Treatment]) -> RiskSummary:
     heat = [[0] * 5 for _ in range(5)]
     for r in eng.risks:
         heat[r.likelihood - 1][r.impact - 1] += 1
@@ -712,6 +671,8 @@ def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan) -> RiskSummary
             uid=r.uid, rank=rank, title=r.title, category=r.category.value.capitalize(), likelihood=r.likelihood,
             impact=r.impact, score=r.score, band=band_of(r.score), seen=" ".join(r.description.split()),
             evidence=_excerpt(evidence), why_it_matters=" ".join(r.why_it_matters.split()), proposals=acts,
+            treatment=treated[r.uid].text if r.uid in treated else "",
+            treatment_kind=treated[r.uid].kind.value if r.uid in treated else "",
         ))
     bands = {name: 0 for _, name in RISK_BANDS}
     for row in rows:
@@ -759,6 +720,24 @@ def _prices(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote) -> Pric
     )
 
 
+def _terms(terms: CommercialTerms) -> tuple[tuple[str, str], ...]:
+    out = []
+    if terms.payment_schedule.strip():
+        pay = terms.payment_schedule.strip()
+        if terms.payment_days is not None:
+            pay += f" Invoices are payable within {terms.payment_days} days."
+        out.append(("Payment", pay))
+    if terms.minimum_term_months is not None:
+        n = terms.minimum_term_months
+        out.append(("Contract term", f"Co-managed operations run for a minimum of {n} month{'s' if n != 1 else ''} "
+                                     "from the end of stabilization, then continue month to month."))
+    if terms.notice_days is not None:
+        n = terms.notice_days
+        out.append(("Notice", f"Either party may end co-managed operations with {n} day{'s' if n != 1 else ''}' "
+                              "written notice, effective at the end of the minimum term at the earliest."))
+    return tuple(out)
+
+
 def _internal(quote: pricing_mod.Quote) -> InternalFigures:
     mg = quote.margins
     return InternalFigures(
@@ -774,30 +753,40 @@ def _internal(quote: pricing_mod.Quote) -> InternalFigures:
 def build_report(
     eng: Engagement,
     pkg: FormPackage,
-    quote: pricing_mod.Quote,
-    matrix: matrix_mod.MatrixReport,
+    assessment: assessment_mod.Assessment,
     provider: ProviderProfile | None = None,
     *,
     client: bool = True,
     issued_on: date | None = None,
 ) -> Report:
-    """The one report model of an engagement. ``client=False`` adds :class:`InternalFigures`."""
+    """The one report model of an engagement, laid out from its assessment (which it never
+    recomputes). ``client=False`` adds :class:`InternalFigures`. Raises
+    :class:`~discovery_app.domain.pricing.PricingError` when the engagement cannot be priced."""
+    if assessment.quote is None:
+        raise pricing_mod.PricingError(assessment.pricing_error)
+    quote, matrix = assessment.quote, assessment.matrix
     provider = provider or ProviderProfile()
     issued_on = issued_on or date.today()
     loc = provider.locale
     money = lambda a: format_money(a, quote.currency, loc)  # noqa: E731
 
     contacts = tuple(ContactRow(c.name, c.role, c.email, c.phone, c.decision_maker) for c in eng.contacts)
+    known = facts_mod.fact_values(pkg, eng.answer_values())
+
+    def fact_text(fact: Fact, fallback: str) -> str:
+        v = known[fact]
+        return facts_mod.display_text(pkg.questionnaire, v.question, v.value) if v.question and v.answered else fallback
+
     info = ClientInfo(
-        name=eng.client_name, industry=eng.industry, consultant=eng.consultant,
-        internal_it_owner=eng.internal_it_owner, discovery_date=eng.discovery_date,
+        name=eng.client_name, industry=fact_text(Fact.INDUSTRY, eng.industry), consultant=eng.consultant,
+        internal_it_owner=fact_text(Fact.INTERNAL_IT_OWNER, eng.internal_it_owner), discovery_date=eng.discovery_date,
         decision_maker=next((c for c in contacts if c.decision_maker), None), contacts=contacts,
         sites=tuple((s.name, s.user_count) for s in eng.sites),
     )
     risk_titles = {r.uid: r.title for r in eng.risks}
-    plan = _plan(eng, pkg, risk_titles)
-    risks = _risks(eng, quote, plan)
-    standards = _standards(eng, pkg)
+    plan = _plan(eng, pkg, assessment.plan, risk_titles)
+    risks = _risks(eng, quote, plan, assessment.treatments)
+    standards = _standards(eng, pkg, assessment.plan)
     prices = _prices(eng, pkg, quote)
     counts = _counts(quote)
     fit = _fit(pkg, eng)
@@ -880,7 +869,8 @@ def build_report(
         f"{signer} signs the acceptance at the end of this proposal by {format_day(valid_until, loc)}.",
         "We agree a kick-off date with you and " + (f"{info.internal_it_owner}" if info.internal_it_owner
                                                     else "your internal IT owner") + " within five working days.",
-        "Week 1: we collect access and start onboarding every device (task 1 of the stabilization plan).",
+        (f"Week 1: we collect access and start task 1 of the stabilization plan, “{plan.tasks[0].title}”."
+         if plan.tasks else "Week 1: we collect access and agree the first tasks with you."),
         f"We report progress every week; the stabilization project is planned for about {plan.weeks} weeks, "
         "then co-managed operations start at the monthly fee.",
     )
@@ -891,8 +881,8 @@ def build_report(
         top_findings=tuple(top_findings), offer_summary=offer, scope=_scope(eng, pkg),
         matrix=_matrix(matrix), standards=standards, risks=risks, plan=plan, roadmap=roadmap, prices=prices,
         assumptions=tuple(assumptions), exclusions=tuple(exclusions), change_order_rule=change_order,
-        next_steps=next_steps, blockers=tuple(export_blockers(eng, pkg, quote, matrix)),
-        internal=None if client else _internal(quote),
+        next_steps=next_steps, blockers=tuple(assessment.readiness.blocker_messages()),
+        internal=None if client else _internal(quote), terms=_terms(assessment.terms),
     )
     return report
 
@@ -901,6 +891,6 @@ __all__ = [
     "CLIENT", "INTERNAL", "ClientInfo", "ContactRow", "DiscountSummary", "FitSummary", "InternalFigures",
     "MatrixRow", "MatrixTable", "Plan", "PlanPhase", "PlanTask", "PriceLine", "Prices", "ProposedAction",
     "ProviderProfile", "Report", "RiskRow", "RiskSummary", "RoadmapOption", "ScopeFunction", "ScopeLane",
-    "StandardRow", "StandardsSummary", "UnitCounts", "band_of", "build_report", "export_blockers", "format_amount",
+    "StandardRow", "StandardsSummary", "UnitCounts", "band_of", "build_report", "format_amount",
     "format_day", "format_hours", "format_money",
 ]

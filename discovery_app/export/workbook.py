@@ -170,7 +170,8 @@ def task_columns(data: hm.HandoffData, client: bool) -> list[Col]:
     cols += [
         Col(OWNER, 12, choices=hm.PARTY_LABELS), Col(PRIORITY, 10, choices=hm.PRIORITY_LABELS),
         Col(PHASE, 14, choices=hm.PHASE_LABELS), Col(STATUS, 12, choices=TASK_STATUSES),
-        Col(PREDECESSOR, 14), Col(DOD, 44, Fmt.WRAP), Col("Risk", 30, Fmt.WRAP), Col("Plan Phase", 24), Col(ID, 38),
+        Col(PREDECESSOR, 14), Col(DOD, 44, Fmt.WRAP), Col("Risk", 30, Fmt.WRAP), Col("Plan Phase", 24),
+        Col("Start Week", 8, Fmt.INT), Col("End Week", 8, Fmt.INT), Col(ID, 38),
     ]
     return cols
 
@@ -185,7 +186,7 @@ def _tasks(wb: Workbook, data: hm.HandoffData, tasks: Sequence[hm.Task], title: 
         if not client:
             values += [line.cost_rate, Formula(f"=ROUND({{{HOURS}}}*{{{COST_RATE}}},2)")]
         values += [task.owner, task.priority, task.phase, TASK_STATUSES[0], task.predecessors,
-                   task.definition_of_done, task.risk, task.plan_phase, task.uid]
+                   task.definition_of_done, task.risk, task.plan_phase, task.start_week, task.end_week, task.uid]
         t.append(values)
     t.finish()
     return t
@@ -340,6 +341,11 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
 
     if client:
         return
+    blockers = [r for r in data.readiness if r[0] == "blocker"]
+    s.heading("Internal: ready to send?")
+    s.value("Proposal can be sent", "No: see below" if blockers else "Yes")
+    for severity, message, where in data.readiness:
+        s.value("Blocks the proposal" if severity == "blocker" else "Warning", f"{message} ({where})")
     s.heading("Internal: cost and margin")
     s.value("Stabilization cost", Formula(f"=SUM({stab.column_ref(COST)})"), money, key="stab_cost")
     s.value("Stabilization gross margin", Formula("=IF({stab}=0,0,({stab}-{stab_cost})/{stab})"), "0.00%")
@@ -353,8 +359,6 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
     s.heading("Internal: discount approval")
     s.value("Discount reason", p.discount_reason or "None given")
     s.value("Approval", p.approval)
-    for w in p.warnings:
-        s.value("Warning", w)
 
 
 # Re-exported for callers that build from an engagement.

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from ..domain import pricing as pricing_mod
+from ..domain.assessment import Assessment
 from ..domain.engagement import (
     Engagement,
     ExceptionDecision,
@@ -143,6 +144,8 @@ class Task:
     definition_of_done: str
     risk: str
     plan_phase: str  # the plan's phase name (stabilization) or "Roadmap"
+    start_week: int | None = None  # the plan's weeks (domain/plan.py); None for roadmap projects
+    end_week: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,8 @@ class HandoffData:
     plan_phases: tuple[str, ...] = ()
     bands: tuple[tuple[int, str], ...] = RISK_BANDS
     quote: pricing_mod.Quote | None = field(default=None, compare=False)
+    # What the readiness check says (domain/assessment.py): (severity, message, where to fix it).
+    readiness: tuple[tuple[str, str, str], ...] = ()
 
 
 # ---- building ------------------------------------------------------------------------------
@@ -240,13 +245,15 @@ _ROUNDING = {RoundingMode.UP: ("CEILING", "up"), RoundingMode.DOWN: ("FLOOR", "d
              RoundingMode.NEAREST: ("MROUND", "nearest")}
 
 
-def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote,
+def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, assessment: Assessment,
                 today: date) -> HandoffData:
     """The workbook's rows from the report model, plus what the report does not carry (the
     adapter, kept here rather than in report.py): the inventory, the full text of risks and
     tasks (the report shortens evidence; a sheet that is re-imported must hold the real text),
     each task's hours per role with bill and cost rates, every pricing line for the client
     variant too, the rounding rule and the discovery-fee credit for the live fee formulas."""
+    quote = assessment.quote
+    assert quote is not None  # build_report refused an engagement that cannot be priced
     roles = {r.id: r for r in pkg.pricing.roles}
     role_ids = {r.name: r.id for r in pkg.pricing.roles}
     role_order = [r.id for r in pkg.pricing.roles]
@@ -282,7 +289,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, quote
     stab = tuple(Task(
         t.uid, t.number, t.title, lines_of(items[t.uid]), t.owner, t.priority, PHASE[Phase.STABILIZATION],
         ", ".join([*(str(n) for n in t.depends_on), *t.depends_on_other]), items[t.uid].definition_of_done,
-        t.risk_title, t.phase) for t in rep.plan.tasks)
+        t.risk_title, t.phase, t.start_week, t.end_week) for t in rep.plan.tasks)
     road_numbers = {o.uid: n for n, o in enumerate(rep.roadmap, 1)}
     road = []
     for n, o in enumerate(rep.roadmap, 1):
@@ -373,6 +380,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, quote
         role_names=tuple(role_ids), matrix_parties=m.parties, matrix=matrix_rows,
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
         bands=report_mod.RISK_BANDS, quote=quote,
+        readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
     )
 
 

@@ -30,6 +30,8 @@ class ServiceBase:
         self.store = store
         self._forms_root = forms_root
         self._snapshots: dict[str, FormPackage] = {}
+        #: What the last import or archive opening repaired (dangling links an older version left).
+        self.repairs: list[str] = []
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None) -> ServiceBase:

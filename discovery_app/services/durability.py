@@ -189,5 +189,7 @@ class DurabilityMixin(ServiceBase):
             data_["uid"] = new_uid()
             eng = Engagement.model_validate(data_)
         eid = self.save_new(eng.model_copy(update={"id": None}), parsed.form, parsed.attachments)
-        log.info("engagement %s opened from an archive (%d attachments)", eid, len(parsed.attachments))
+        self.repairs = list(parsed.repairs)
+        log.info("engagement %s opened from an archive (%d attachments, %d links repaired)", eid,
+                 len(parsed.attachments), len(parsed.repairs))
         return eid

@@ -9,14 +9,17 @@ from typing import Any
 
 from .. import __version__
 from ..domain import answers as answers_mod
+from ..domain import facts as facts_mod
 from ..domain import fit as fit_mod
 from ..domain.engagement import (
     STATUS_FLOW,
+    Answer,
     Engagement,
     EngagementHeader,
     Status,
     new_uid,
 )
+from ..domain.forms import Fact, FormPackage, Question
 from ..export import interchange
 from ..export.atomic import write_atomic
 from ..storage import repository as repo
@@ -63,11 +66,24 @@ class EngagementsMixin(ServiceBase):
             raise ServiceError("The client name cannot be empty.")
         pkg = self.form(form_key)
         now = repo.now()
+        # Facts typed in the new-engagement dialog are stored as their answers, the one value.
+        answers = []
+        for fact, text in ((Fact.INDUSTRY, industry), (Fact.INTERNAL_IT_OWNER, internal_it_owner)):
+            q = facts_mod.question_for(pkg, fact)
+            if q is not None and text.strip():
+                value = self._fact_answer(pkg, q, text)
+                answers.append(Answer(question_id=q.id, value=value))
+                text = facts_mod.display_text(pkg.questionnaire, q, value)
+            if fact is Fact.INDUSTRY:
+                industry = text
+            else:
+                internal_it_owner = text
         eng = Engagement(
             client_name=client_name.strip(),
             consultant=consultant,
             internal_it_owner=internal_it_owner,
             industry=industry,
+            answers=answers,
             discovery_date=discovery_date,
             created_at=now,
             updated_at=now,
@@ -100,18 +116,47 @@ class EngagementsMixin(ServiceBase):
             stored = answers_mod.normalise(q, value, pkg.questionnaire)
         except answers_mod.AnswerError as exc:
             raise ServiceError(f"{q.label}: {exc}.") from exc
-        repo.set_answer(self.store, eid, question_id, stored, note)
+        # An answer bound to a fact the header mirrors (industry, internal IT owner) updates the
+        # mirror in the same transaction: the answer is the one value.
+        fact = facts_mod.fact_of(pkg.questionnaire, question_id)
+        mirror = ({fact.value: facts_mod.display_text(pkg.questionnaire, q, stored)}
+                  if fact in facts_mod.HEADER_FACTS else None)
+        repo.set_answer(self.store, eid, question_id, stored, note, header=mirror)
         return stored
 
     def update_engagement(self, eid: int, **fields: Any) -> None:
+        """Change header fields. The industry and the internal IT owner are facts whose one value
+        is an answer: changing them here writes that answer too."""
         if "status" in fields:
             raise ServiceError("Use set_status to change the status.")
         if "client_name" in fields and not str(fields["client_name"]).strip():
             raise ServiceError("The client name cannot be empty.")
+        header = self._header(eid)
+        pkg = self.form_of(header)
+        for fact in facts_mod.HEADER_FACTS:
+            if fact.value not in fields:
+                continue
+            q = facts_mod.question_for(pkg, fact)
+            if q is None:
+                continue
+            text = str(fields.pop(fact.value) or "")
+            answer = self._fact_answer(pkg, q, text)
+            self.set_answer(eid, q.id, answer)
+        if not fields:
+            return
         try:
             repo.update_header(self.store, eid, **fields)
         except repo.NotFound as exc:
             raise ServiceError(f"There is no engagement {eid}.") from exc
+
+    @staticmethod
+    def _fact_answer(pkg: FormPackage, q: Question, text: str) -> Any:
+        answer = facts_mod.answer_from_text(pkg.questionnaire, q, text)
+        if answer is None and text.strip():
+            lst = pkg.questionnaire.choice_list(q.choices or "")
+            known = "; ".join(c.label for c in lst.choices) if lst else ""
+            raise ServiceError(f"{q.label}: “{text.strip()}” is not one of the form's choices ({known}).")
+        return answer
 
     def set_status(self, eid: int, status: Status) -> None:
         current = self._header(eid).status
@@ -221,5 +266,7 @@ class EngagementsMixin(ServiceBase):
             data = eng.model_dump(mode="python")
             data["uid"] = new_uid()
             eng = Engagement.model_validate(data)
-        return self.save_new(eng.model_copy(update={"id": None}), parsed.form, attachments)
+        eid = self.save_new(eng.model_copy(update={"id": None}), parsed.form, attachments)
+        self.repairs = list(parsed.repairs)
+        return eid
 

@@ -12,13 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain import matrix as matrix_mod
+from ..domain import assessment as assessment_mod
 from ..domain import pricing as pricing_mod
-from ..domain.engagement import Engagement
+from ..domain.basis import Basis
 from ..export.atomic import ExportError, write_atomic
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
-from .pricing import stand_ins
 
 if TYPE_CHECKING:
     from ..export import report as report_mod
@@ -27,18 +26,34 @@ if TYPE_CHECKING:
 # first built, not at start-up: the engagement list needs neither.
 
 PROFILE_KEY = "provider_profile"
+TERMS_KEY = "commercial_terms"
 
 
 class ExportsMixin(ServiceBase):
-    def engagement_for_documents(self, eid: int) -> Engagement:
-        """The engagement with every record the proposal and plan show; its inventory (which no
-        document lists) stands in by count per kind, which is all pricing reads of it. At a large
-        client this skips reading and checking 20,000 records per export."""
+    def basis(self, eid: int) -> Basis:
+        """Every record of the engagement except the inventory, which comes as counts per kind (all
+        an assessment reads of it). At a large client this skips reading 20,000 records."""
         try:
             eng = repo.load_engagement(self.store, eid, skip=("inventory",))
         except repo.NotFound as exc:
             raise ServiceError(f"There is no engagement {eid}.") from exc
-        return eng.model_copy(update={"inventory": stand_ins(repo.inventory_kind_counts(self.store, eid))})
+        return Basis(eng, repo.inventory_kind_counts(self.store, eid))
+
+    def commercial_terms(self) -> dict:
+        """The provider's own commercial terms (Settings › Terms), laid over the form's."""
+        value = self.setting(TERMS_KEY, {})
+        return value if isinstance(value, dict) else {}
+
+    def assess_basis(self, basis: Basis) -> assessment_mod.Assessment:
+        return assessment_mod.assess(basis, self.form_of(basis.engagement), self.commercial_terms())
+
+    def assessment(self, eid: int) -> assessment_mod.Assessment:
+        """The one assessment of ``eid``: quote, schedule, matrix, risk treatments, readiness."""
+        return self.assess_basis(self.basis(eid))
+
+    def check(self, eid: int) -> assessment_mod.Readiness:
+        """What blocks the client-facing proposal and what only warns, with where to fix each."""
+        return self.assessment(eid).readiness
 
     def document_provider(self) -> report_mod.ProviderProfile:
         """The provider profile from the settings, with defaults for whatever is not set."""
@@ -46,31 +61,27 @@ class ExportsMixin(ServiceBase):
 
         return report_mod.ProviderProfile.from_setting(self.setting(PROFILE_KEY, {}))
 
+    def report_of(self, basis: Basis, client: bool = True, *,
+                  issued_on: date | None = None) -> tuple[report_mod.Report, assessment_mod.Assessment]:
+        """The report model of a basis and the assessment it was laid out from."""
+        from ..export import report as report_mod
+
+        eng = basis.engagement
+        assessed = self.assess_basis(basis)
+        try:
+            report = report_mod.build_report(eng, self.form_of(eng), assessed, self.document_provider(),
+                                             client=client, issued_on=issued_on)
+        except pricing_mod.PricingError as exc:
+            raise ServiceError(f"Cannot price engagement {eng.id}: {exc}") from exc
+        return report, assessed
+
     def build_report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
         """The one report model of engagement ``eid``; ``client=False`` adds costs and margins."""
-        from ..export import report as report_mod
-
-        eng = self.engagement_for_documents(eid)
-        pkg = self.form_of(eng)
-        try:
-            quote = pricing_mod.build_quote(eng, pkg)
-        except pricing_mod.PricingError as exc:
-            raise ServiceError(f"Cannot price engagement {eid}: {exc}") from exc
-        return report_mod.build_report(eng, pkg, quote, matrix_mod.build_matrix(eng.responsibilities),
-                                       self.document_provider(), client=client, issued_on=issued_on)
+        return self.report_of(self.basis(eid), client, issued_on=issued_on)[0]
 
     def export_blockers(self, eid: int) -> list[str]:
-        """Sentences saying what stops the proposal going to the client: missing required answers,
-        responsibility-matrix rows without exactly one Accountable party, a discount not approved."""
-        from ..export import report as report_mod
-
-        eng = self.engagement_for_documents(eid)
-        pkg = self.form_of(eng)
-        try:
-            quote = pricing_mod.build_quote(eng, pkg)
-        except pricing_mod.PricingError as exc:
-            return [f"The engagement cannot be priced: {exc}"]
-        return report_mod.export_blockers(eng, pkg, quote, matrix_mod.build_matrix(eng.responsibilities))
+        """The readiness blockers as sentences (see :meth:`check` for severity and where)."""
+        return self.check(eid).blocker_messages()
 
     def export_proposal(self, eid: int, path: Path, password: str | None = None, *, draft: bool = False,
                         issued_on: date | None = None) -> Path:
@@ -80,7 +91,8 @@ class ExportsMixin(ServiceBase):
 
         report = self.build_report(eid, client=True, issued_on=issued_on)
         if report.blockers and not draft:
-            raise ServiceError("The proposal cannot be exported yet:\n- " + "\n- ".join(report.blockers))
+            raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
+                               + "\n- ".join(report.blockers))
         data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
         return self._write_export(Path(path), data)
 

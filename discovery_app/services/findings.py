@@ -179,11 +179,12 @@ class FindingsMixin(ServiceBase):
         if pos is None:
             raise ServiceError("That risk is no longer in the register.")
         risk = risks.pop(pos)
+        # Its evidence goes first: once the risk is gone, a link to it would be pruned, not removed.
+        removed = tuple(self.remove_attachment(eid, a.uid) for a in self.attachments(eid, uid))
         items = self.remediation_items(eid)
         unlinked = tuple(i.uid for i in items if i.risk_uid == uid)
         items = [i.model_copy(update={"risk_uid": None}) if i.risk_uid == uid else i for i in items]
         repo.replace_children_many(self.store, eid, {"risks": risks, "remediation": items})
-        removed = tuple(self.remove_attachment(eid, a.uid) for a in self.attachments(eid, uid))
         return DeletedRisk(pos, risk, removed, unlinked)
 
     def restore_risk(self, eid: int, deleted: DeletedRisk) -> None:

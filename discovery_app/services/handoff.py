@@ -8,8 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain import matrix as matrix_mod
-from ..domain import pricing as pricing_mod
+from ..domain.basis import Basis
 from ..export.atomic import ExportError
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
@@ -27,19 +26,11 @@ log = logging.getLogger("discovery_app.services.handoff")
 class HandoffMixin(ServiceBase):
     def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None) -> workbook_data.HandoffData:
         """The workbook's rows, from the report model (client or internal audience)."""
-        from ..export import report as report_mod
         from ..export import workbook_data
         eng = self.get(eid)
-        pkg = self.form_of(eng)
-        try:
-            quote = pricing_mod.build_quote(eng, pkg)
-        except pricing_mod.PricingError as exc:
-            raise ServiceError(f"Cannot price engagement {eid} for the workbook: {exc}") from exc
         today = today or date.today()
-        provider = report_mod.ProviderProfile.from_setting(self.setting("provider_profile"))
-        rep = report_mod.build_report(eng, pkg, quote, matrix_mod.build_matrix(eng.responsibilities), provider,
-                                      client=client, issued_on=today)
-        return workbook_data.from_report(rep, eng, pkg, quote, today)
+        rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]
+        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today)
 
     def export_workbook(self, eid: int, path: Path, client: bool = False) -> workbook_mod.WorkbookResult:
         """Write the delivery workbook to ``path`` (internal variant unless ``client``)."""

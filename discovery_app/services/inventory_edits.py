@@ -7,6 +7,7 @@ single-cell edit must not, so these go to the store by uid.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.engagement import InventoryItem
@@ -14,6 +15,18 @@ from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
 
 BULK_FIELDS = frozenset({"site", "owner", "kind", "category"})
+
+
+@dataclass(frozen=True)
+class RemovedInventory:
+    """Deleted items with their positions, and the inventory links each affected risk had."""
+
+    items: list[tuple[int, InventoryItem]]
+    risk_links: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def unlinked_risks(self) -> int:
+        return len(self.risk_links)
 
 
 class InventoryEditsMixin(ServiceBase):
@@ -46,13 +59,28 @@ class InventoryEditsMixin(ServiceBase):
         self._header(eid)
         repo.add_inventory(self.store, eid, list(items))
 
-    def delete_inventory_items(self, eid: int, uids: Sequence[str]) -> list[tuple[int, InventoryItem]]:
-        """Delete items; returns them with their positions so :meth:`restore_inventory_items` can undo."""
+    def delete_inventory_items(self, eid: int, uids: Sequence[str]) -> RemovedInventory:
+        """Delete items and every risk's link to them in one transaction; returns what
+        :meth:`restore_inventory_items` needs to undo the whole (items, positions and links)."""
         self._header(eid)
         removed = [(pos, InventoryItem.model_validate(values)) for pos, values in repo.inventory_items_at(self.store, eid, uids)]
-        repo.delete_inventory_items(self.store, eid, uids)
-        return removed
+        links = repo.delete_inventory_items(self.store, eid, uids)
+        return RemovedInventory(removed, links)
 
-    def restore_inventory_items(self, eid: int, positioned: Sequence[tuple[int, InventoryItem]]) -> None:
+    def restore_inventory_items(self, eid: int, removed: RemovedInventory | Sequence[tuple[int, InventoryItem]]) -> None:
+        """Put deleted items back where they were, with the risks' links to them."""
         self._header(eid)
-        repo.insert_inventory_at(self.store, eid, list(positioned))
+        if isinstance(removed, RemovedInventory):
+            repo.insert_inventory_at(self.store, eid, list(removed.items))
+            if removed.risk_links:
+                repo.set_risk_links(self.store, eid, removed.risk_links)
+        else:
+            repo.insert_inventory_at(self.store, eid, list(removed))
+
+    def remove_inventory(self, eid: int, uids: Sequence[str]) -> RemovedInventory:
+        """Remove items by uid, refusing uids the engagement does not have (nothing is removed)."""
+        known = {pos_values[1]["uid"] for pos_values in repo.inventory_items_at(self.store, eid, list(uids))}
+        missing = [u for u in uids if u not in known]
+        if missing:
+            raise ServiceError(f"Engagement {eid} has no inventory item {', '.join(missing)}; nothing was removed.")
+        return self.delete_inventory_items(eid, uids)

@@ -229,7 +229,8 @@ class OfferMixin(ServiceBase):
 
     def set_pricing_inputs(self, eid: int, inputs: PricingInputs) -> None:
         """Replace every pricing input at once (used to undo and redo edits)."""
-        self._check_coverage(self._header(eid), inputs.coverage)
+        if inputs.coverage is not None:
+            self._check_coverage(self._header(eid), inputs.coverage)
         repo.set_pricing(self.store, eid, PricingInputs.model_validate(inputs.model_dump()))
 
     def _update_pricing(self, eid: int, **changes: object) -> PricingInputs:
@@ -247,8 +248,10 @@ class OfferMixin(ServiceBase):
             known = ", ".join(lv.id for lv in levels)
             raise ServiceError(f"Coverage {coverage!r} is not one of the form's coverage levels ({known}).")
 
-    def set_coverage(self, eid: int, coverage: str) -> None:
-        self._check_coverage(self._header(eid), coverage)
+    def set_coverage(self, eid: int, coverage: str | None) -> None:
+        """Override the coverage answer with ``coverage``, or follow the answer again (None)."""
+        if coverage is not None:
+            self._check_coverage(self._header(eid), coverage)
         self._update_pricing(eid, coverage=coverage)
 
     def set_lanes_run(self, eid: int, lanes: Iterable[Lane | str]) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..domain import answers as answers_mod
-from ..domain.engagement import Contact, EngagementHeader, Site, TimeEntry
+from ..domain.engagement import Contact, Site, TimeEntry
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
 
@@ -101,9 +101,6 @@ def _now() -> datetime:
 
 class WorkspaceMixin(ServiceBase):
     # ---- client, sites and contacts --------------------------------------------------------
-
-    def header(self, eid: int) -> EngagementHeader:
-        return self._header(eid)
 
     def client_details(self, eid: int) -> dict[str, Any]:
         h = self._header(eid)

@@ -7,7 +7,7 @@ Each public function is one transaction: it either happens entirely or not at al
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -236,11 +236,19 @@ def _touch(conn: sa.Connection, eid: int) -> None:
         raise NotFound(f"there is no engagement {eid}")
 
 
-def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str | None = None) -> None:
-    """Store one answer (value already normalised to its JSON form); ``None`` with no note clears it."""
+def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str | None = None,
+               header: Mapping[str, Any] | None = None) -> None:
+    """Store one answer (value already normalised to its JSON form); ``None`` with no note clears it.
+
+    ``header``: engagement fields that mirror the answer, written in the same transaction."""
     t = _t(AnswerRow)
     with store.engine.begin() as conn:
         _touch(conn, eid)
+        if header:
+            unknown = set(header) - set(HEADER_FIELDS)
+            if unknown:
+                raise ValueError(f"cannot update {sorted(unknown)}")
+            conn.execute(_t(EngagementRow).update().where(_t(EngagementRow).c.id == eid).values(**header))
         existing = conn.execute(
             sa.select(t.c.id, t.c.note).where(t.c.engagement_id == eid, t.c.question_id == question_id)
         ).first()
@@ -256,8 +264,56 @@ def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str |
             conn.execute(t.update().where(t.c.id == existing.id).values(value=value, note=keep_note))
 
 
+#: The collections other records link to; replacing or deleting from one prunes the links.
+LINKED = frozenset({"inventory", "risks", "remediation"})
+
+
+def prune_links(conn: sa.Connection, eid: int) -> dict[str, list[str]]:
+    """Drop every link of engagement ``eid`` that points at a record no longer there, in the
+    caller's transaction: risks' inventory links, items' risk and dependencies, attachments' risk.
+    Returns the inventory links each risk had before, by risk uid, for those that changed."""
+    rt, it, mt, at = _t(RiskRow), _t(InventoryRow), _t(RemediationRow), _t(AttachmentRow)
+    risks = conn.execute(sa.select(rt.c.id, rt.c.uid, rt.c.linked_inventory).where(rt.c.engagement_id == eid)).all()
+    linked = sorted({u for r in risks for u in (r.linked_inventory or [])})
+    present: set[str] = set()
+    for chunk in _chunks(linked):
+        present.update(conn.execute(sa.select(it.c.uid).where(it.c.engagement_id == eid, it.c.uid.in_(chunk))).scalars())
+    before: dict[str, list[str]] = {}
+    for r in risks:
+        old = list(r.linked_inventory or [])
+        kept = [u for u in old if u in present]
+        if kept != old:
+            before[r.uid] = old
+            conn.execute(rt.update().where(rt.c.id == r.id).values(linked_inventory=kept))
+    risk_uids = {r.uid for r in risks}
+    items = conn.execute(sa.select(mt.c.id, mt.c.uid, mt.c.risk_uid, mt.c.depends_on).where(mt.c.engagement_id == eid)).all()
+    item_uids = {i.uid for i in items}
+    for i in items:
+        values: dict[str, Any] = {}
+        if i.risk_uid and i.risk_uid not in risk_uids:
+            values["risk_uid"] = None
+        deps = list(i.depends_on or [])
+        if any(d not in item_uids for d in deps):
+            values["depends_on"] = [d for d in deps if d in item_uids]
+        if values:
+            conn.execute(mt.update().where(mt.c.id == i.id).values(**values))
+    conn.execute(at.update().where(at.c.engagement_id == eid, at.c.risk_uid.is_not(None),
+                                   at.c.risk_uid.not_in(risk_uids) if risk_uids else sa.true()).values(risk_uid=None))
+    return before
+
+
+def set_risk_links(store: Store, eid: int, links: Mapping[str, Sequence[str]]) -> None:
+    """Give risks (by uid) these inventory links again (undo of a delete that pruned them)."""
+    rt = _t(RiskRow)
+    with store.engine.begin() as conn:
+        _touch(conn, eid)
+        for uid, linked in links.items():
+            conn.execute(rt.update().where(rt.c.engagement_id == eid, rt.c.uid == uid).values(linked_inventory=list(linked)))
+
+
 def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseModel]) -> None:
-    """Replace one child collection (e.g. ``"risks"``) of an engagement in one transaction."""
+    """Replace one child collection (e.g. ``"risks"``) of an engagement in one transaction; links
+    to records that are gone are removed in the same transaction."""
     model = CHILD_TABLES[attr]
     ct = _t(model)
     with store.engine.begin() as conn:
@@ -266,6 +322,8 @@ def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseMo
         if records:
             rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
             conn.execute(ct.insert(), rows)
+        if attr in LINKED:
+            prune_links(conn, eid)
 
 
 def update_child(store: Store, eid: int, attr: str, record: BaseModel) -> bool:
@@ -360,6 +418,8 @@ def replace_children_many(store: Store, eid: int, collections: dict[str, Sequenc
             if records:
                 rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
                 conn.execute(ct.insert(), rows)
+        if LINKED & set(collections):
+            prune_links(conn, eid)
 
 
 # ---- inventory: single-item and bulk edits (no rewrite of the whole inventory) ---------------
@@ -408,14 +468,15 @@ def inventory_items_at(store: Store, eid: int, uids: Sequence[str]) -> list[tupl
     return sorted(out, key=lambda p: p[0])
 
 
-def delete_inventory_items(store: Store, eid: int, uids: Sequence[str]) -> int:
+def delete_inventory_items(store: Store, eid: int, uids: Sequence[str]) -> dict[str, list[str]]:
+    """Delete items and, in the same transaction, every risk's link to them; returns the links
+    each changed risk had before (by risk uid) so an undo can put them back."""
     t = _t(InventoryRow)
-    n = 0
     with store.engine.begin() as conn:
         _touch(conn, eid)
         for chunk in _chunks(uids):
-            n += conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.uid.in_(chunk))).rowcount
-    return n
+            conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.uid.in_(chunk)))
+        return prune_links(conn, eid)
 
 
 def insert_inventory_at(store: Store, eid: int, positioned: Sequence[tuple[int, BaseModel]]) -> None:

@@ -184,6 +184,7 @@ class RiskRow(SQLModel, table=True):
     evidence: str = ""
     standard_category: str | None = None
     linked_inventory: Any = _json()
+    treatment: str | None = Field(default=None, max_length=20)
 
 
 class RemediationRow(SQLModel, table=True):
@@ -224,7 +225,7 @@ class PricingRow(SQLModel, table=True):
     engagement_id: int = Field(
         sa_column=sa.Column(sa.Integer, sa.ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
-    coverage: str = Field(max_length=64)
+    coverage: str | None = Field(default=None, max_length=64)  # None: the coverage answer is priced
     lanes_run_by_provider: Any = _json()
     user_count_override: int | None = None
     device_count_overrides: Any = _json()

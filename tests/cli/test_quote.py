@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from discovery_app.demo import build_demo
+from discovery_app.domain.basis import Basis
 from discovery_app.domain.pricing import build_quote
 from discovery_app.formsio import load_package
 
@@ -69,7 +70,7 @@ def test_quote_json_has_the_promised_fields_as_decimal_strings(demo_db):
 
 def test_quote_json_matches_the_domain_engine(demo_db):
     pkg = load_package(ROOT / "forms" / "co-managed-discovery").package
-    expected = build_quote(build_demo(pkg)[0], pkg).to_json_dict()
+    expected = build_quote(Basis.of(build_demo(pkg)[0]), pkg).to_json_dict()
     doc = json.loads(run("quote", "1", "--json", db=demo_db).stdout)
     for key in ("stabilization_fee", "monthly_fee", "first_year_total", "gross_margin", "counts", "warnings"):
         assert doc[key] == expected[key], key

@@ -46,10 +46,11 @@ def test_dependencies_come_first_then_priority_then_title():
         item("High", Priority.HIGH),
     ]
     p = plan.build_plan(items)
-    # Ready at the start: High, Alpha, beta, Onboard(low), Zeta(low). Once Onboard is done the
-    # critical item is ready and beats everything still waiting.
-    assert titles(p) == ["High", "Alpha medium", "beta medium", "Onboard", "Critical but waits", "Zeta low"]
+    # Numbered by phase: Onboard (others depend on it) opens phase 1; the critical and high items
+    # make phase 2 in dependency order (High is ready first); the rest is phase 3.
+    assert titles(p) == ["Onboard", "High", "Critical but waits", "Alpha medium", "beta medium", "Zeta low"]
     assert [s.number for s in p.steps] == [1, 2, 3, 4, 5, 6]
+    assert [s.phase for s in p.steps] == [1, 2, 2, 3, 3, 3]
     waits = {s.item.title: s.wave for s in p.steps}
     assert waits["Critical but waits"] == 2 and waits["Onboard"] == 1
     assert p.cycles == ()
@@ -172,3 +173,33 @@ def test_covered_risks_and_categories_are_not_suggested_again():
     assessments = [StandardAssessment(category_id="psa", status=StandardStatus.MISSING)]
     existing = [item("Enforce MFA", risk_uid=risk.uid), item("Halo", standard_category="psa")]
     assert plan.suggest([risk], [TEMPLATE], CATS, assessments, existing) == []
+
+
+# ---- the schedule: weeks ----------------------------------------------------------------------
+
+def test_a_critical_task_starts_the_week_after_its_dependency_even_when_the_plan_is_full():
+    h = {"engineer": D(16)}  # one week each
+    items = [item(f"Medium {n}", Priority.MEDIUM, hours={"engineer": D(48)}) for n in range(6)]
+    items += [item("Base", Priority.LOW, hours=h), item("Critical fix", Priority.CRITICAL, deps=["Base"], hours=h)]
+    p = plan.build_plan(items)
+    base, crit = p.step("Base"), p.step("Critical fix")
+    assert (base.start_week, base.end_week) == (1, 1)
+    # Week 2 is not taken by the medium tasks that were ready earlier: critical work goes first.
+    assert crit.start_week == base.end_week + 1 == 2
+    for w in range(1, p.weeks + 1):
+        assert sum(1 for s in p.steps if s.start_week <= w <= s.end_week) <= plan.PARALLEL_TASKS
+
+
+def test_weeks_follow_hours_and_dependencies():
+    items = [item("A", hours={"engineer": D(40)}), item("B", deps=["A"], hours={"engineer": D(1)})]
+    p = plan.build_plan(items)
+    a, b = p.step("A"), p.step("B")
+    assert (a.start_week, a.end_week) == (1, 3)  # 40 h at 16 h a week
+    assert (b.start_week, b.end_week) == (4, 4)
+    assert p.weeks == 4
+
+
+def test_items_in_a_loop_still_get_weeks():
+    items = [item("A", deps=["B"], hours={"e": D(8)}), item("B", deps=["A"], hours={"e": D(8)})]
+    p = plan.build_plan(items)
+    assert all(s.in_cycle and s.start_week >= 1 for s in p.steps)

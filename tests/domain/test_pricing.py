@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from discovery_app.demo import build_demo
+from discovery_app.domain.basis import Basis
 from discovery_app.domain.engagement import (
     Answer,
     DiscountApproval,
@@ -145,7 +146,7 @@ def test_the_seeds_rule_through_a_whole_quote():
         discount_approvals=[DiscountApproval(percent=D("10"), approver="Pat Lead", role="service leader",
                                              approved_on=date(2026, 11, 20))],
     )
-    q = build_quote(eng, form(p))
+    q = build_quote(Basis.of(eng), form(p))
     for scope in ("stabilization", "monthly", "first_year"):
         impact = q.discount.impact(scope)
         assert impact.before.percent == D("40.00"), scope
@@ -212,7 +213,7 @@ def test_discount_then_discovery_fee_credit():
 def test_credit_never_takes_the_fee_below_zero():
     eng = engagement(remediation=[item("Small job", pm="1")],  # 100 + 10 -> 150.00
                      pricing=PricingInputs(credit_discovery_fee=True))
-    q = build_quote(eng, form())
+    q = build_quote(Basis.of(eng), form())
     assert q.stabilization.gross == D("150.00")
     assert q.stabilization.credit == D("150.00") and q.stabilization_fee == D("0.00")
     assert any("Only 150.00 of the 1000.00 discovery fee" in w for w in q.warnings)
@@ -226,7 +227,7 @@ def test_no_credit_unless_chosen():
 def test_unknown_role_names_the_item_and_the_role():
     eng = engagement(remediation=[item("Rebuild the firewall", wizard="3")])
     with pytest.raises(PricingError, match=r"'Rebuild the firewall'.*'wizard'"):
-        build_quote(eng, form())
+        build_quote(Basis.of(eng), form())
 
 
 # ---- counts and the monthly fee ---------------------------------------------------------------
@@ -248,7 +249,7 @@ def monthly_engagement(**pricing_inputs: Any) -> Engagement:
 
 
 def test_counts_come_from_sites_and_inventory():
-    c = count_units(monthly_engagement(), form())
+    c = count_units(Basis.of(monthly_engagement()), form())
     assert (c.users.value, c.users.source) == (20, CountSource.DERIVED)
     assert "2 sites" in c.users.basis
     assert c.device("workstation") == 10 and c.device("server") == 2 and c.device("printer") == 1
@@ -258,9 +259,9 @@ def test_counts_come_from_sites_and_inventory():
 
 def test_the_user_count_answer_wins_over_sites_and_the_override_over_both():
     eng = monthly_engagement().model_copy(update={"answers": [Answer(question_id="it_user_count", value=25)]})
-    assert count_units(eng, form()).users.value == 25
+    assert count_units(Basis.of(eng), form()).users.value == 25
     eng = monthly_engagement(user_count_override=30, device_count_overrides={"server": 5})
-    c = count_units(eng, form())
+    c = count_units(Basis.of(eng), form())
     assert (c.users.value, c.users.source, c.users.derived) == (30, CountSource.OVERRIDE, 20)
     assert (c.devices["server"].value, c.devices["server"].source, c.devices["server"].derived) == (5, CountSource.OVERRIDE, 2)
     assert c.devices["workstation"].source is CountSource.DERIVED
@@ -279,7 +280,7 @@ def test_monthly_fee_with_coverage_surcharges_and_unpriced_lanes():
     assert [(s.category_id, s.amount, s.cost) for s in m.surcharges] == [("rmm", D("100.00"), D("60.00"))]
     assert (m.gross, m.net, m.cost) == (D("1480.00"), D("1480.00"), D("876.50"))
     assert m.unpriced_lanes == (Lane.CHANGE,)
-    q = build_quote(monthly_engagement(), form())
+    q = build_quote(Basis.of(monthly_engagement()), form())
     assert q.margins.monthly.percent == D("40.78")
     assert any("change lane" in w for w in q.warnings)
 
@@ -300,7 +301,7 @@ def test_monthly_amounts_are_cents_rounded_half_up():
 def test_unknown_coverage_is_a_clear_error():
     eng = engagement(pricing=PricingInputs(coverage="whenever"))
     with pytest.raises(PricingError, match=r"'whenever'.*business_hours, extended"):
-        build_quote(eng, form())
+        build_quote(Basis.of(eng), form())
 
 
 def test_surcharge_cost_uses_the_average_ratio_without_a_run_lane():
@@ -312,11 +313,13 @@ def test_surcharge_cost_uses_the_average_ratio_without_a_run_lane():
     assert (s.amount, s.cost_ratio, s.cost) == (D("150.00"), D("0.60"), D("90.00"))
 
 
-def test_an_exception_without_a_decision_is_warned_about():
+def test_an_exception_without_a_decision_is_not_priced_and_blocks_the_proposal():
+    from discovery_app.domain.assessment import assess
+
     eng = engagement(standards=[StandardAssessment(category_id="backup", status=StandardStatus.EXCEPTION)])
-    q = build_quote(eng, form())
-    assert q.monthly.surcharges == ()
-    assert any("'backup' has no decision" in w for w in q.warnings)
+    assert build_quote(Basis.of(eng), form()).monthly.surcharges == ()
+    (item,) = [i for i in assess(Basis.of(eng), form()).readiness.blockers if i.code == "standards.undecided"]
+    assert item.where.page == "standards" and item.where.record == "backup"
 
 
 # ---- roadmap ----------------------------------------------------------------------------------
@@ -334,7 +337,7 @@ def test_roadmap_items_are_priced_one_by_one_and_not_in_the_fee():
         ("Migrate file server", D("600.00"), D("60.00"), D("700.00"), D("240.00")),
         ("Budget workshop", D("100.00"), D("10.00"), D("150.00"), D("40.00")),
     ]
-    q = build_quote(eng, form())
+    q = build_quote(Basis.of(eng), form())
     assert q.stabilization.gross == D("150.00")
     assert q.roadmap_total == D("850.00")
     assert q.to_json_dict()["roadmap"][0]["price"] == "700.00"
@@ -359,7 +362,7 @@ def test_approval_levels(percent, allowed, role):
 def approved_quote(percent: str, *approvals: DiscountApproval) -> Quote:
     eng = engagement(remediation=[item("Deploy EDR", engineer="12", pm="2.5")],
                      pricing=PricingInputs(discount_percent=D(percent)), discount_approvals=list(approvals))
-    return build_quote(eng, form())
+    return build_quote(Basis.of(eng), form())
 
 
 def approval(percent: str, role: str, who: str = "Jane Roe", on: date = date(2026, 11, 21)) -> DiscountApproval:
@@ -421,7 +424,7 @@ def test_first_year_and_margin_warnings():
     p = pricing(target_margin=D("0.65"))
     eng = monthly_engagement(discount_percent=D("5")).model_copy(
         update={"remediation": [item("Deploy EDR", engineer="12", pm="2.5")]})
-    q = build_quote(eng, form(p))
+    q = build_quote(Basis.of(eng), form(p))
     # fee 2300.00 - 5 % = 2185.00; monthly 1480.00 - 74.00 = 1406.00
     assert q.stabilization_fee == D("2185.00") and q.monthly_fee == D("1406.00")
     assert q.first_year_total == D("2185.00") + 12 * D("1406.00")
@@ -435,7 +438,7 @@ def test_first_year_and_margin_warnings():
 def test_json_has_the_promised_keys_and_money_strings():
     eng = monthly_engagement(discount_percent=D("8")).model_copy(
         update={"remediation": [item("Deploy EDR", engineer="12", pm="2.5")]})
-    doc = build_quote(eng, form()).to_json_dict()
+    doc = build_quote(Basis.of(eng), form()).to_json_dict()
     for key in ("stabilization_fee", "monthly_fee", "first_year_total", "discount", "gross_margin", "currency",
                 "counts", "lines", "roadmap", "warnings", "blocking"):
         assert key in doc
@@ -455,7 +458,7 @@ def test_json_has_the_promised_keys_and_money_strings():
 
 def test_the_demo_engagement_has_a_sensible_quote():
     eng, _ = build_demo(SHIPPED)
-    q = build_quote(eng, SHIPPED)
+    q = build_quote(Basis.of(eng), SHIPPED)
     assert q.currency == "USD"
     assert q.stabilization_fee > 0 and q.monthly_fee > 0 and q.first_year_total > q.stabilization_fee
     for m in (q.margins.stabilization, q.margins.monthly, q.margins.first_year):
@@ -611,7 +614,7 @@ def assert_no_float_and_money_strings(value: Any, key: str = "") -> None:
 @given(priced_engagements())
 def test_totals_are_the_sums_of_their_lines_and_money_stays_decimal(case):
     eng, pkg = case
-    q = build_quote(eng, pkg)
+    q = build_quote(Basis.of(eng), pkg)
     assert_sections_add_up(q)
     assert_money_is_decimal(q)
     assert_no_float_and_money_strings(q.to_json_dict())

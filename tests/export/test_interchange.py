@@ -237,10 +237,20 @@ def test_changed_form_copy_is_detected(exported):
     import_fails(service, path, "$.engagement.form_hash", "form copy was changed")
 
 
-def test_dangling_reference_is_refused(exported):
+def test_a_dangling_link_an_older_version_left_is_dropped_and_reported_not_refused(exported):
     service, path = exported
-    rewrite(path, lambda d: d["engagement"]["remediation"][0].update(risk_uid="nope"))
-    import_fails(service, path, "$.engagement.remediation[0].risk_uid: no risk nope")
+
+    def damage(d):
+        d["engagement"]["remediation"][0].update(risk_uid="nope")
+        d["engagement"]["risks"][0]["linked_inventory"] = ["no-such-device"]
+
+    rewrite(path, damage)
+    eid = service.import_json(path)
+    eng = service.get(eid)
+    assert eng.remediation[0].risk_uid is None
+    assert eng.risks[0].linked_inventory == []
+    assert len(service.repairs) == 2
+    assert any("dropped 1 link to inventory items" in note for note in service.repairs)
 
 
 def test_tampered_attachment_is_refused(exported):

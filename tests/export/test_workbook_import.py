@@ -120,9 +120,10 @@ def test_edited_hours_owners_and_new_rows_preview_exactly_then_apply(demo):
 
 
 def before_hours(service, eng):
+    from discovery_app.domain.basis import Basis
     from discovery_app.domain.pricing import build_quote
 
-    return build_quote(eng, service.form_of(eng)).stabilization.work.hours
+    return build_quote(Basis.of(eng), service.form_of(eng)).stabilization.work.hours
 
 
 def test_a_diff_is_refused_once_the_engagement_changed_after_the_preview(demo):

@@ -10,6 +10,7 @@ import pytest
 
 from discovery_app.demo import create_demo
 from discovery_app.domain import pricing as pricing_mod
+from discovery_app.domain.basis import Basis
 from discovery_app.domain.engagement import InventoryCategory, InventoryItem
 from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
@@ -26,7 +27,7 @@ def service(tmp_path):
 
 def full_quote(service, eid):
     eng = service.get(eid)
-    return pricing_mod.build_quote(eng, service.form_of(eng))
+    return pricing_mod.build_quote(Basis.of(eng), service.form_of(eng))
 
 
 def test_the_quote_from_counts_equals_the_quote_from_every_record(service):
@@ -70,7 +71,7 @@ def test_one_risk_edited_leaves_the_others_and_the_order_alone(service):
 def test_documents_read_without_the_inventory_records_say_exactly_the_same(service):
     from datetime import date
 
-    from discovery_app.domain import matrix as matrix_mod
+    from discovery_app.domain.assessment import assess
     from discovery_app.export import report as report_mod
 
     eid = create_demo(service)
@@ -79,8 +80,7 @@ def test_documents_read_without_the_inventory_records_say_exactly_the_same(servi
     issued = date(2026, 11, 23)
     for client in (True, False):
         expected = report_mod.build_report(
-            eng, pkg, pricing_mod.build_quote(eng, pkg), matrix_mod.build_matrix(eng.responsibilities),
+            eng, pkg, assess(Basis.of(eng), pkg, service.commercial_terms()),
             service.document_provider(), client=client, issued_on=issued)
         assert service.build_report(eid, client=client, issued_on=issued) == expected
-    assert service.export_blockers(eid) == report_mod.export_blockers(
-        eng, pkg, pricing_mod.build_quote(eng, pkg), matrix_mod.build_matrix(eng.responsibilities))
+    assert service.check(eid) == assess(Basis.of(eng), pkg, service.commercial_terms()).readiness

@@ -38,3 +38,29 @@ def test_released_store_opens_with_everything_intact(fixture, tmp_path):
 
 def test_there_is_a_fixture_for_the_current_schema():
     assert any(f.stem == f"schema-{HEAD_REVISION.split('_')[0]}" for f in FIXTURES)
+
+
+def test_the_upgrade_repairs_links_an_older_version_left_dangling(tmp_path):
+    """Before 0003, deleting a device a risk linked to left the link behind, and the engagement
+    then could not be opened from its own archive. The migration drops such links."""
+    import json
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db" / "schema-0002.db", db)
+    with sqlite3.connect(db) as conn:
+        rid, linked = conn.execute("SELECT id, linked_inventory FROM risk WHERE linked_inventory != '[]'").fetchone()
+        linked = json.loads(linked)
+        conn.execute("DELETE FROM inventory_item WHERE uid = ?", (linked[0],))
+        iid = conn.execute("SELECT id FROM remediation_item LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE remediation_item SET risk_uid = 'gone', depends_on = '[\"gone\"]' WHERE id = ?", (iid,))
+    service = DiscoveryService.open(AppPaths.resolve(db))
+    (row,) = service.list_engagements()
+    eng = service.get(row.header.id)
+    risk = next(r for r in eng.risks if set(linked[1:]) <= set(r.linked_inventory) and len(r.linked_inventory) == len(linked) - 1)
+    assert linked[0] not in risk.linked_inventory
+    assert all(i.risk_uid != "gone" and "gone" not in i.depends_on for i in eng.remediation)
+    archive = service.archive_engagement(row.header.id, tmp_path / "eng.discovery")
+    assert service.open_archive(archive) != row.header.id
+    assert service.repairs == []
+    service.close()

@@ -77,13 +77,19 @@ def test_a_bad_discount_is_shown_in_place_and_not_saved(qtbot, page):
     assert page.service.pricing_inputs(page.engagement_id).discount_percent == Decimal("15")  # "15" was valid on the way
 
 
-def test_changing_coverage_changes_the_monthly_fee_to_what_the_service_quotes(qtbot, page):
+def test_coverage_follows_the_answer_until_the_consultant_overrides_it(qtbot, page):
+    # The demo client answered "Extended": pricing follows the answer, and says so.
+    assert page.coverage.currentIndex() == 0
+    assert page.coverage.currentText().startswith("As answered: Extended")
+    assert page.service.quote(page.engagement_id).coverage.level.id == "extended"
     before = page.monthly_net.text()
     page.coverage.setFocus()
-    qtbot.keyClick(page.coverage, Qt.Key.Key_Down)  # extended -> 24x7
+    page.coverage.setCurrentIndex(page.coverage.findData("round_the_clock"))  # an override
 
     quote = page.service.quote(page.engagement_id)
-    assert quote.monthly.coverage.id == "round_the_clock"
+    assert quote.monthly.coverage.id == "round_the_clock" and quote.coverage.overridden
+    assert "override" in page.coverage.currentText()
+    assert any("overrides the coverage answer" in i.message for i in page.service.check(page.engagement_id).warnings)
     assert page.monthly_net.text() == fmt.money_cur(quote.monthly_fee, "USD") != before
     assert page.first_year.text() == fmt.money_cur(quote.first_year_total, "USD")
     # The breakdown's net monthly line is the same amount.

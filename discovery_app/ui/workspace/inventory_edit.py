@@ -32,6 +32,7 @@ from .inventory_model import CATEGORY_LABELS, Col, InventoryTableModel, kind_lab
 from .standards_model import PickCombo, commit_on_pick
 
 if TYPE_CHECKING:
+    from ...services.inventory_edits import RemovedInventory
     from .inventory_page import InventoryPage
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -257,7 +258,7 @@ class DeleteItemsCommand(_Command):
         super().__init__(page, f"Delete {n:,} item{'s' if n != 1 else ''}")
         self.uids = list(uids)
         self._first = False  # deleting happens in redo
-        self.stored: list[tuple[int, InventoryItem]] = []
+        self.stored: RemovedInventory | None = None
         self.rows: list[tuple[int, InventoryItem]] = []
 
     def _redo(self) -> None:
@@ -265,7 +266,8 @@ class DeleteItemsCommand(_Command):
         self.rows = self.page.model.remove_uids(self.uids)
 
     def _undo(self) -> None:
-        self.page.service.restore_inventory_items(self.page.engagement_id, self.stored)
+        if self.stored is not None:
+            self.page.service.restore_inventory_items(self.page.engagement_id, self.stored)
         self.page.model.insert_items(self.rows)
 
 

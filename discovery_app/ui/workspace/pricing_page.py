@@ -57,6 +57,10 @@ Snapshot = tuple[PricingInputs, list[DiscountApproval]]
 _HOURS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+#: The coverage entry that prices whatever the questionnaire's coverage answer says.
+_FOLLOW_ANSWER = ""
+
+
 def _split_coverage(label: str) -> tuple[str, str]:
     """A coverage label split into its name and the hours in brackets ('' when there are none)."""
     name, sep, rest = label.partition(" (")
@@ -423,14 +427,29 @@ class PricingPage(WorkspacePage):
         p = self.package.pricing
         inputs = self.inputs
         self.coverage.clear()
+        # The coverage is a fact the questionnaire answers; the first entry follows that answer,
+        # the others override it (and the readiness check says so).
+        assert self.basis is not None
+        answered = pricing_mod.resolve_coverage(
+            self.basis.engagement.model_copy(update={"pricing": inputs.model_copy(update={"coverage": None})}),
+            self.package).answered
+        if answered is not None:
+            name, hours = _split_coverage(answered.label)
+            factor = pricing_mod.percent_text(answered.factor)
+            self.coverage.addItem(f"As answered: {name} (x {factor})", _FOLLOW_ANSWER)
+            self.coverage.setItemData(0, f"The client's answer in the questionnaire: {answered.label}",
+                                      Qt.ItemDataRole.ToolTipRole)
+            self.coverage.setItemData(0, hours, _HOURS_ROLE)
         for level in p.coverage:
             name, hours = _split_coverage(level.label)
             factor = pricing_mod.percent_text(level.factor)
-            self.coverage.addItem(f"{name} (x {factor})", level.id)
+            label = f"{name} (x {factor})" + (" · override" if answered is not None else "")
+            self.coverage.addItem(label, level.id)
             self.coverage.setItemData(self.coverage.count() - 1, f"{level.label} (x {factor})",
                                       Qt.ItemDataRole.ToolTipRole)
             self.coverage.setItemData(self.coverage.count() - 1, hours, _HOURS_ROLE)
-        self.coverage.setCurrentIndex(max(0, self.coverage.findData(inputs.coverage)))
+        wanted = inputs.coverage if inputs.coverage is not None else _FOLLOW_ANSWER
+        self.coverage.setCurrentIndex(max(0, self.coverage.findData(wanted)))
         self._show_coverage_hours()
         for lane, cb in self.lane_boxes.items():
             cb.setChecked(lane in inputs.lanes_run_by_provider)
@@ -664,7 +683,10 @@ class PricingPage(WorkspacePage):
 
     def _coverage_changed(self, _index: int) -> None:
         cov = self.coverage.currentData()
-        if cov is not None:
+        if cov == _FOLLOW_ANSWER:
+            self._apply("Price the coverage the client answered",
+                        lambda: self.service.set_coverage(self.engagement_id, None))
+        elif cov is not None:
             self._apply(f"Set coverage to {self.coverage.currentText()}",
                         lambda: self.service.set_coverage(self.engagement_id, cov))
 
