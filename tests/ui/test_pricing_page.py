@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from ui_helpers import show_page
+from ui_helpers import blockers_on, show_page
 
 from discovery_app.domain.forms import Lane
 from discovery_app.ui.workspace import offer_format as fmt
@@ -32,7 +32,7 @@ def click_ok(qtbot, dialog):
 
 
 def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot, page):
-    assert page.export_blockers() == []  # the demo's 5 % needs no approval
+    assert blockers_on(page) == []  # the demo's 5 % needs no approval
     assert "Needs no approval" in page.approval_need.text()
 
     retype(qtbot, page.discount, "15")
@@ -41,7 +41,7 @@ def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot
     assert "Needs approval by the CEO" in page.approval_need.text()
     assert "Required approval: <b>CEO</b>" in page.discount_summary.text()
     assert page.blockers_box.isVisible() and "needs approval by the CEO" in page.blockers.text()
-    (blocker,) = page.export_blockers()
+    (blocker,) = blockers_on(page)
     assert "15% discount needs approval" in blocker
     quote = page.service.quote(page.engagement_id)
     assert page.fixed_net.text() == fmt.money_cur(quote.stabilization_fee, "USD")
@@ -54,12 +54,12 @@ def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot
     click_ok(qtbot, dialog)
 
     assert not dialog.isVisible()
-    assert page.export_blockers() == [] and not page.blockers_box.isVisible()
+    assert blockers_on(page) == [] and not page.blockers_box.isVisible()
     assert "Approved by <b>Elena Finch</b>" in page.approval_need.text()
     assert page.approvals_model.index(0, 0).data() == "Elena Finch"
 
     page.context.undo_stack.undo()  # the approval goes: blocked again
-    assert page.export_blockers() and page.approvals_model.rowCount() == 0
+    assert blockers_on(page) and page.approvals_model.rowCount() == 0
 
 
 def test_typing_a_discount_is_one_undo_step(qtbot, page):

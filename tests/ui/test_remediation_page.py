@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from findings_helpers import check_modal, run_modal
 from PySide6.QtCore import Qt
-from ui_helpers import show_page
+from ui_helpers import blockers_on, show_page
 
 from discovery_app.ui.workspace.remediation_page import RemediationPage
 from discovery_app.ui.workspace.remediation_suggest_dialog import SuggestionsDialog
@@ -129,8 +129,8 @@ def test_hours_cells_are_right_aligned_and_editable(qtbot, page):
 
 
 def test_export_blockers_name_items_without_definition_of_done(qtbot, page):
-    assert page.export_blockers() == []
+    assert blockers_on(page) == []
     click_row(qtbot, page, ONBOARD)
     idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("definition_of_done"))
     page.proxy.setData(idx, "")
-    assert page.export_blockers() == [f"Stabilization item “{ONBOARD}” has no definition of done."]
+    assert blockers_on(page) == [f"Task 1 “{ONBOARD}” has no definition of done."]

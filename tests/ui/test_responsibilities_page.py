@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QLineEdit, QMenu
-from ui_helpers import SHIPPED_FORMS, show_page
+from ui_helpers import SHIPPED_FORMS, blockers_on, show_page
 
 from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
@@ -50,7 +50,7 @@ def _processed() -> bool:
 
 
 def test_typing_a_second_accountable_flags_the_row_and_blocks_export_and_undo_clears_it(qtbot, page):
-    assert page.export_blockers() == []
+    assert blockers_on(page) == []
     assert not page.banner_box.isVisible()
 
     type_into_cell(qtbot, page, "internal", "ra")
@@ -60,7 +60,7 @@ def test_typing_a_second_accountable_flags_the_row_and_blocks_export_and_undo_cl
     row = page.model.index(page.model.row_of(FN), 0)
     assert row.data(Qt.ItemDataRole.DecorationRole) is not None  # an icon, not colour alone
     assert page.banner_box.isVisible() and "Help-desk intake" in page.banner.text()
-    (blocker,) = page.export_blockers()
+    (blocker,) = blockers_on(page)
     assert "Help-desk intake and first response" in blocker and "exactly one party must be Accountable" in blocker
 
     # Delete clears the provider's letters: one Accountable left, the flag goes.
@@ -68,16 +68,16 @@ def test_typing_a_second_accountable_flags_the_row_and_blocks_export_and_undo_cl
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert letters(page, party="provider") == ""
     assert check_text(page) == "OK: one Accountable"
-    assert page.export_blockers() == []
+    assert blockers_on(page) == []
 
     page.context.undo_stack.undo()  # the provider's RA is back: flagged again
     assert letters(page, party="provider") == "RA"
-    assert page.export_blockers() and page.banner_box.isVisible()
+    assert blockers_on(page) and page.banner_box.isVisible()
     page.context.undo_stack.undo()  # the internal cell is back to I
     assert letters(page) == "I"
-    assert page.export_blockers() == [] and not page.banner_box.isVisible()
+    assert blockers_on(page) == [] and not page.banner_box.isVisible()
     page.context.undo_stack.redo()
-    assert letters(page) == "RA" and page.export_blockers()
+    assert letters(page) == "RA" and blockers_on(page)
 
 
 def test_bad_letters_cannot_be_typed(qtbot, page):
@@ -130,7 +130,7 @@ def test_add_a_custom_function_then_accept_it_as_is(qtbot, page):
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     fid = next(r.function_id for r in page.service.responsibilities(page.engagement_id) if r.name == "Door access badges")
     assert check_text(page, fid) == "Fix: no party is Accountable"
-    assert any("Door access badges" in b for b in page.export_blockers())
+    assert any("Door access badges" in b for b in blockers_on(page))
 
     page.select_cell(fid, "provider")
     assert page.accept_button.isEnabled()
@@ -140,7 +140,7 @@ def test_add_a_custom_function_then_accept_it_as_is(qtbot, page):
     qtbot.keyClicks(accept.note, "The landlord runs the badge system")
     qtbot.mouseClick(accept.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert check_text(page, fid).startswith("Accepted as is")
-    assert page.export_blockers() == []
+    assert blockers_on(page) == []
 
 
 def test_lane_summary_shows_who_owns_each_lane(qtbot, page):
@@ -163,7 +163,7 @@ def test_an_engagement_without_rows_offers_the_template(qtbot, tmp_path):
     p.load()
     assert p.stack.currentWidget() is p.empty
     qtbot.mouseClick(p.start_button, Qt.MouseButton.LeftButton)
-    assert p.model.rowCount() > 20 and p.export_blockers() == []
+    assert p.model.rowCount() > 20 and blockers_on(p) == []
     p.context.undo_stack.undo()
     assert p.stack.currentWidget() is p.empty
     service.close()

@@ -83,9 +83,12 @@ def test_blockers_are_listed_and_stop_only_the_proposal(qtbot, demo_service, tmp
     page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
 
     assert page.check_title.text() == "1 item to resolve before the proposal can be exported"
-    assert checklist(page) == service.export_blockers(eid)
-    assert "no party is Accountable" in checklist(page)[0]
-    assert page.has_problem() and page.export_blockers() == checklist(page)
+    readiness = service.check(eid)
+    # The checklist is the readiness check: blockers first, then warnings, each with where to fix it.
+    assert checklist(page) == [f"{'' if i.blocks else 'Warning: '}{i.message} ({i.where})"
+                               for i in (*readiness.blockers, *readiness.warnings)]
+    assert "no party is Accountable" in checklist(page)[0] and checklist(page)[0].endswith("(Responsibilities › "
+                                                                                        f"{rows[0].name})")
     assert not page.proposal_button.isEnabled()
     assert page.plan_button.isEnabled()
 

@@ -7,7 +7,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
-from ui_helpers import show_page
+from ui_helpers import blockers_on, show_page
 
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.standards_model import SCol
@@ -72,9 +72,8 @@ def test_exception_in_the_lane_shows_surcharge_and_alignment(page, service, eid,
     assert page.table.model().index(RMM, SCol.DECISION).data(Qt.ItemDataRole.DecorationRole) is not None
     assert page.flag_row.isVisible()
     assert "1 exception needs a decision" in page.blocker_label.text()
-    assert page.export_blockers() == [
-        "Standards: the exception for RMM has no decision; price it in the exception lane or remediate it."]
-    assert page.has_problem()
+    assert blockers_on(page) == [
+        "The standards exception for RMM has no decision: keep it in the exception lane (priced) or replace it."]
 
     # The cursor moved to the decision; pick "Price in exception lane".
     assert page.table.currentIndex().column() == SCol.DECISION
@@ -82,7 +81,7 @@ def test_exception_in_the_lane_shows_surcharge_and_alignment(page, service, eid,
     assert cell(page, RMM, SCol.DECISION) == "Price in exception lane"
     assert cell(page, RMM, SCol.SURCHARGE) == "USD 100.00"
     assert "Exception lane: USD 100.00 a month (RMM)" in page.surcharge_label.text()
-    assert not page.flag_row.isVisible() and page.export_blockers() == []
+    assert not page.flag_row.isVisible() and blockers_on(page) == []
 
     page.table.setCurrentIndex(page.table.model().index(BACKUP, SCol.STATUS))
     qtbot.keyClick(page.table, Qt.Key.Key_F2)

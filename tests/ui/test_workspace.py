@@ -130,7 +130,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     # The summary follows: completion, fit verdict, nothing left before export on this form.
     qtbot.waitUntil(lambda: view.summary.completion_bar.value() == 100, timeout=3000)
     assert "Good fit" in view.summary.fit_label.text()
-    assert "every required answer is in" in view.summary.blockers.text()
+    assert "Nothing blocks the proposal" in view.summary.blockers.text()
 
     # Undo takes back an answer (the note first, then the choice), redo puts it back.
     owner.editor.setFocus()
@@ -354,7 +354,8 @@ def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):
     qtbot.keyClick(focused(), Qt.Key.Key_F9)
     assert view.summary.isVisible()
     # What still blocks export names the missing required answers.
-    assert "Profile: “Employees” is not answered" in view.summary.blockers.text().replace("&quot;", '"')
+    assert "Required question not answered: “Employees”. <i>(Profile › Employees)</i>" in \
+        view.summary.blockers.text().replace("&quot;", '"')
 
 
 def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mini_eid):

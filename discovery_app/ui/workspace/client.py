@@ -292,9 +292,6 @@ class ClientPage(WorkspacePage):
     def has_problem(self) -> bool:
         return any(not e.isHidden() for e in self.errors.values())
 
-    def export_blockers(self) -> list[str]:
-        return [] if self._details.get("client_name") else ["Client & sites: the client has no name"]
-
     def focus_first(self) -> None:
         self.edits["client_name"].setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -548,8 +548,5 @@ class InventoryPage(WorkspacePage):
     def has_problem(self) -> bool:
         return bool(self.counts is not None and any("no kind" in w for w in self.counts.warnings))
 
-    def export_blockers(self) -> list[str]:
-        return []
-
     def current_source_index(self) -> QModelIndex:
         return self.proxy.mapToSource(self.table.currentIndex())

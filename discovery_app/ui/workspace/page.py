@@ -107,10 +107,6 @@ class WorkspacePage(QWidget):
         """True when something on the page is invalid (the navigator shows a warning mark)."""
         return False
 
-    def export_blockers(self) -> list[str]:
-        """Plain sentences saying what on this page blocks the client-facing export."""
-        return []
-
     # ---- optional: the workspace calls these; the defaults suit most pages ------------------
 
     def focus_first(self) -> None:

@@ -412,14 +412,6 @@ class PricingPage(WorkspacePage):
             self._loading = False
         self._refresh_results()
 
-    def has_problem(self) -> bool:
-        return bool(self.export_blockers())
-
-    def export_blockers(self) -> list[str]:
-        if self.quote_error:
-            return [self.quote_error]
-        return list(self.quote.blocking) if self.quote else []
-
     # ---- showing ------------------------------------------------------------------------------
 
     def _fill_inputs(self) -> None:

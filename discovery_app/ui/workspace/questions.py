@@ -147,16 +147,6 @@ class QuestionPage(WorkspacePage):
     def has_problem(self) -> bool:
         return any(f.has_error and not f.isHidden() for f in self.fields.values())
 
-    def export_blockers(self) -> list[str]:
-        shown = self.book.shown()
-        out = []
-        for qid in answers_mod.section_progress(self.section, shown).missing:
-            out.append(f"{self.section.title}: “{self.fields[qid].question.label}” is not answered")
-        for qid, f in self.fields.items():
-            if f.has_error and qid in shown:
-                out.append(f"{self.section.title}: “{f.question.label}” {f.error_label.text()}")
-        return out
-
     def focus_first(self) -> None:
         visible = [f for f in self.fields.values() if not f.isHidden()]
         if visible:

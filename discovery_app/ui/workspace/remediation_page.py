@@ -387,21 +387,6 @@ class RemediationPage(WorkspacePage):
             return None
         return (sum(1 for i in stab if i.definition_of_done.strip()), len(stab))
 
-    def has_problem(self) -> bool:
-        return bool(self._view and self._view.plan.cycles)
-
-    def export_blockers(self) -> list[str]:
-        out = []
-        for i in self._items:
-            if i.accepted and i.phase is Phase.STABILIZATION and not i.definition_of_done.strip():
-                out.append(f"Stabilization item “{i.title}” has no definition of done.")
-            if i.accepted and i.phase is Phase.STABILIZATION and not any(i.hours.values()):
-                out.append(f"Stabilization item “{i.title}” has no hours, so the fixed fee leaves it out.")
-        if self._view:
-            for c in self._view.plan.cycles:
-                out.append(f"The plan has a dependency loop: {self._view.cycle_text(c)}.")
-        return out
-
     def focus_first(self) -> None:
         (self.table if self._items else self.empty_suggest).setFocus()
 

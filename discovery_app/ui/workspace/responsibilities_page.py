@@ -223,12 +223,6 @@ class ResponsibilitiesPage(WorkspacePage):
             return None
         return sum(1 for r in self.report.rows if not r.flagged), len(self.report.rows)
 
-    def has_problem(self) -> bool:
-        return bool(self.report and self.report.blocking)
-
-    def export_blockers(self) -> list[str]:
-        return list(self.report.issues) if self.report else []
-
     # ---- layout helpers ----------------------------------------------------------------------
 
     def _update_spans(self) -> None:

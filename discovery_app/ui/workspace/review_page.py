@@ -1,6 +1,6 @@
 """Review & export: what still blocks the proposal, then the two client PDFs.
 
-The checklist comes from ``service.export_blockers``; the proposal button stays disabled while it
+The checklist is the readiness check (``service.check``, domain/assessment.py); the proposal button stays disabled while it
 has entries (the plan carries no prices and can always be written). Exports run on Qt's thread
 pool with a busy progress bar; when a file is written, "Open file" and "Show in folder" appear.
 """
@@ -11,7 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,9 +67,15 @@ class _ExportJob(QRunnable):
             self.signals.done.emit(result, None)
 
 
+_PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+_RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
 class ReviewPage(WorkspacePage):
     section_id = "review"
     title = "Review & export"
+    #: The consultant asked to fix a readiness item: (page id, record or "").
+    fix_requested = Signal(str, str)
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -91,6 +106,8 @@ class ReviewPage(WorkspacePage):
         self.checklist.setUniformItemSizes(False)
         self.checklist.setMinimumHeight(90)
         self.checklist.setAccessibleName("What blocks the proposal")
+        self.checklist.setToolTip("Double-click or press Enter on an item to go where it is fixed.")
+        self.checklist.activated.connect(self._fix)
         self.recheck_button = QPushButton("Check again")
         self.recheck_button.setToolTip("Read the engagement again and list what blocks the proposal (F5)")
         self.recheck_button.setShortcut("F5")
@@ -236,33 +253,44 @@ class ReviewPage(WorkspacePage):
     # ---- WorkspacePage --------------------------------------------------------------------
 
     def load(self) -> None:
-        try:
-            self._blockers = list(self.service.export_blockers(self.engagement_id))
-        except Exception as exc:
-            self._blockers = [f"The engagement could not be checked: {exc}"]
+        """The checklist is the readiness check's one list (``service.check``): blockers first,
+        then warnings, each saying where to fix it."""
         self.checklist_model.clear()
         style = self.style()
-        if self._blockers:
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            n = len(self._blockers)
+        try:
+            readiness = self.service.check(self.engagement_id)
+        except Exception as exc:
+            self._blockers = [f"The engagement could not be checked: {exc}"]
+            self.check_title.setText("The engagement could not be checked")
+            self.checklist_model.appendRow(QStandardItem(
+                style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical), self._blockers[0]))
+            self._update_buttons()
+            return
+        self._blockers = readiness.blocker_messages()
+        n = len(self._blockers)
+        if n:
             self.check_title.setText(f"{n} item{'s' if n != 1 else ''} to resolve before the proposal can be exported")
-            for text in self._blockers:
-                item = QStandardItem(icon, text)
-                item.setToolTip(text)
-                self.checklist_model.appendRow(item)
         else:
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
             self.check_title.setText("Ready: nothing blocks the proposal")
             self.checklist_model.appendRow(QStandardItem(
-                icon, "Required answers are complete, every responsibility has exactly one Accountable party, "
-                "and any discount is approved."))
+                style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
+                "Required answers are complete, every responsibility has exactly one Accountable party, every "
+                "risk and standards gap has its treatment, and any discount is approved."))
+        icons = {True: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+                 False: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)}
+        for i in (*readiness.blockers, *readiness.warnings):
+            label = "" if i.blocks else "Warning: "
+            item = QStandardItem(icons[i.blocks], f"{label}{i.message} ({i.where})")
+            item.setToolTip(f"{i.message}\nFix it on: {i.where}")
+            item.setData(i.where.page, _PAGE_ROLE)
+            item.setData(i.where.record or "", _RECORD_ROLE)
+            self.checklist_model.appendRow(item)
         self._update_buttons()
 
-    def export_blockers(self) -> list[str]:
-        return list(self._blockers)
-
-    def has_problem(self) -> bool:
-        return bool(self._blockers)
+    def _fix(self, index: QModelIndex) -> None:
+        page = index.data(_PAGE_ROLE)
+        if page:
+            self.fix_requested.emit(page, index.data(_RECORD_ROLE) or "")
 
     # ---- exporting ------------------------------------------------------------------------
 

@@ -472,13 +472,6 @@ class RisksPage(WorkspacePage):
     def focus_first(self) -> None:
         (self.table if self._risks else self.empty_add).setFocus()
 
-    def export_blockers(self) -> list[str]:
-        out = []
-        for r in self._risks:
-            if rk.BAND_RANK[rk.band(r.likelihood, r.impact)] >= rk.BAND_RANK[rk.Band.HIGH] and not r.why_it_matters.strip():
-                out.append(f"Risk “{r.title}” is {rk.band(r.likelihood, r.impact).value} but does not say why it matters.")
-        return out
-
     def find_targets(self) -> list[tuple[str, str]]:
         return [(r.uid, r.title) for r in self._risks]
 

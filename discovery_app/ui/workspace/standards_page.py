@@ -230,13 +230,3 @@ class StandardsPage(WorkspacePage):
             return None
         al = self.view_data.alignment
         return (al.assessed, al.total)
-
-    def has_problem(self) -> bool:
-        return bool(self.view_data and self.view_data.alignment.undecided)
-
-    def export_blockers(self) -> list[str]:
-        if self.view_data is None:
-            return []
-        names = {c.id: c.name for c in self.view_data.categories}
-        return [f"Standards: the exception for {names[c]} has no decision; price it in the exception lane "
-                f"or remediate it." for c in self.view_data.alignment.undecided]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.assessment import Readiness
 from ..widgets import muted, scaled_font
 
 MAX_REASONS = 6
@@ -103,8 +103,9 @@ class SummaryPanel(QScrollArea):
         label.setFont(scaled_font(self, 1.0, bold=True))
         return label
 
-    def show_summary(self, summary: dict[str, Any], blockers: Sequence[str]) -> None:
-        """``summary``: what ``service.summary`` returns; ``blockers``: plain sentences."""
+    def show_summary(self, summary: dict[str, Any], readiness: Readiness | None) -> None:
+        """``summary``: what ``service.summary`` returns; ``readiness``: the one check
+        (None when the engagement could not be checked)."""
         fit, prog = summary["fit"], summary["progress"]
         self.fit_label.setText(f"{fit.label}: {fit.score} of 100")
         lines = short_reasons(fit)
@@ -119,14 +120,20 @@ class SummaryPanel(QScrollArea):
         self.counts["users"].setText("Not answered yet" if users is None else str(users))
         self.counts["devices"].setText(str(summary.get("devices", 0)))
         self.counts["risks"].setText(str(summary.get("risks", 0)))
+        if readiness is None:
+            self.blockers.setText("The engagement could not be checked; the log says why.")
+            return
+        blockers = readiness.blockers
+        n_warn = len(readiness.warnings)
+        warn = (f"<p>{n_warn} warning{'s' if n_warn != 1 else ''} on the Review page.</p>" if n_warn else "")
         if blockers:
             shown = list(blockers[:MAX_BLOCKERS])
-            items = "".join(f"<li>{html.escape(b)}</li>" for b in shown)
+            items = "".join(f"<li>{html.escape(b.message)} <i>({html.escape(str(b.where))})</i></li>" for b in shown)
             more_b = len(blockers) - len(shown)
-            tail = f"<p>… and {more_b} more</p>" if more_b > 0 else ""
-            self.blockers.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{tail}")
+            tail = f"<p>… and {more_b} more on the Review page</p>" if more_b > 0 else ""
+            self.blockers.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{tail}{warn}")
         else:
-            self.blockers.setText("Nothing: every required answer is in.")
+            self.blockers.setText(f"<p>Nothing blocks the proposal.</p>{warn}")
 
     def show_time(self, spent: timedelta, running: bool, fee: Decimal, currency: str, rate: Decimal | None) -> None:
         self.counts["time"].setText(duration_text(spent) + (" (timer running)" if running else ""))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.assessment import Readiness
 from ...domain.engagement import STATUS_LABELS
 from ..save_queue import QueuedService, SaveQueue
 from ..widgets import MessagePage, muted, scaled_font
@@ -160,6 +161,7 @@ class WorkspaceView(QWidget):
 
         self.pages: list[WorkspacePage] = []
         self._stale: set[int] = set()
+        self._last_readiness: Readiness | None = None
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(150)
@@ -224,6 +226,9 @@ class WorkspaceView(QWidget):
         page.changed.connect(lambda i=index: self._page_changed(i))
         page.status.connect(self.status_message)
         page.show_requested.connect(lambda i=index: self.go(i))
+        fix_requested = getattr(page, "fix_requested", None)
+        if fix_requested is not None:
+            fix_requested.connect(self.fix)
 
     def load(self) -> None:
         """Read the engagement into every page (after :meth:`build`)."""
@@ -233,8 +238,7 @@ class WorkspaceView(QWidget):
         self._stale.clear()
         self.timer.load()
         self.refresh_header()
-        self.refresh_marks()
-        self.refresh_summary()
+        self.refresh_summary()  # and the navigator's marks, from the same readiness check
         if self.pages and self.navigator.currentIndex().row() < 0:
             self.go(0)
 
@@ -340,7 +344,8 @@ class WorkspaceView(QWidget):
     def _page_changed(self, index: int) -> None:
         # Other pages may show what changed (conditions, fit, counts): reload them when shown.
         self._stale.update(i for i in range(len(self.pages)) if i != index)
-        self.refresh_marks()
+        # The page's own marks at once (with the last check); the check itself follows shortly.
+        self.refresh_marks(self._last_readiness)
         self._schedule_summary()
         if self.pages[index].section_id == "client":
             self.refresh_header()
@@ -356,29 +361,43 @@ class WorkspaceView(QWidget):
         self.subtitle_label.setText(f"{STATUS_LABELS[h.status]} · {self.form.title} v{self.form.version}{who}")
         self.title_changed.emit(h.client_name)
 
-    def refresh_marks(self) -> None:
+    def refresh_marks(self, readiness: Readiness | None = None) -> None:
+        """The navigator's marks: each page's progress, and a warning mark where the readiness
+        check (the one list, domain/assessment.py) has a blocker on that page or the page holds
+        an input it could not save. Missing answers show as progress, not as a problem."""
+        flagged = {i.where.page for i in readiness.blockers if i.code != "answer.required"} if readiness else set()
+        if readiness is not None and not readiness.ready:
+            flagged.add("review")
         for i, p in enumerate(self.pages):
             try:
-                self.navigator.set_marks(i, p.progress(), p.has_problem())
+                self.navigator.set_marks(i, p.progress(), p.has_problem() or p.section_id in flagged)
             except Exception:
                 log.exception("page %s could not report its progress", p.section_id)
 
-    def export_blockers(self) -> list[str]:
-        """What every page says blocks the proposal; the Review page is left out because it
-        gathers the others' (it would repeat them)."""
-        out: list[str] = []
-        for p in self.pages:
-            if p.section_id == "review":
-                continue
-            try:
-                out.extend(p.export_blockers())
-            except Exception:
-                log.exception("page %s could not report what blocks export", p.section_id)
-        return out
+    def _readiness(self) -> Readiness | None:
+        try:
+            self._last_readiness = self.service.check(self.eid)
+        except Exception:
+            log.exception("engagement %s could not be checked", self.eid)
+            self._last_readiness = None
+        return self._last_readiness
+
+    def fix(self, page: str, record: str | None) -> None:
+        """Go to where a readiness item says to fix it (the Review page and summary link here)."""
+        target = self.page(page)
+        if target is None:
+            return
+        self.go(self.pages.index(target))
+        if record:
+            target.reveal(record)
+        else:
+            target.focus_first()
 
     def refresh_summary(self) -> None:
         self._summary_timer.stop()
-        self.summary.show_summary(self.service.summary(self.eid), self.export_blockers())
+        readiness = self._readiness()
+        self.summary.show_summary(self.service.summary(self.eid), readiness)
+        self.refresh_marks(readiness)
         t = self.service.time_summary(self.eid)
         self.summary.show_time(t.spent, t.running_since is not None, t.discovery_fee, t.currency, t.effective_rate)
 
