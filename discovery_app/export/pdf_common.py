@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import resources
+from ..domain.wording import count
 from .report import IMPACT_WORDS, LIKELIHOOD_WORDS, RISK_BANDS, Plan, Report
 
 FONT = "DejaVuSans"
@@ -610,7 +611,7 @@ def timeline(theme: Theme, plan: Plan, width: float | None = None, max_height: f
     rows: list[tuple[str, int, int, int]] = []  # label, start, end, phase index
     if by_phase:
         for i, p in enumerate(plan.phases):
-            rows.append((f"{p.name} ({len(p.tasks)} tasks)", p.start_week, p.end_week, i))
+            rows.append((f"{p.name} ({count(len(p.tasks), 'task')})", p.start_week, p.end_week, i))
     else:
         for i, p in enumerate(plan.phases):
             for t in p.tasks:

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..domain.wording import count
 from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import Report, format_hours
@@ -38,7 +39,7 @@ def render_plan(report: Report, *, password: str | None = None) -> bytes:
     facts = [
         ("Reference", report.proposal_number),
         ("Date", report.day(report.issued_on)),
-        ("Tasks and effort", f"{len(plan.tasks)} tasks, {format_hours(plan.total_hours, report.locale)} hours"),
+        ("Tasks and effort", f"{count(len(plan.tasks), 'task')}, {format_hours(plan.total_hours, report.locale)} hours"),
         ("Duration", f"about {plan.weeks} weeks"),
         ("Internal IT owner", report.client.internal_it_owner or "To be named"),
         ("Prepared by", report.client.consultant + (f", {report.provider.name}" if report.client.consultant else report.provider.name)),
@@ -58,7 +59,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(doc.heading("1. Overview"))
     s.append(pc.Para(esc(
         f"This plan brings your environment to the baseline that co-managed operations start from. It has "
-        f"{len(plan.tasks)} tasks in {len(plan.phases)} phases, {format_hours(plan.total_hours, r.locale)} hours "
+        f"{count(len(plan.tasks), 'task')} in {count(len(plan.phases), 'phase')}, {format_hours(plan.total_hours, r.locale)} hours "
         f"of work and about {plan.weeks} weeks. Tasks are numbered in the order they can be done: a task starts "
         "only when the tasks it depends on are finished. Each task has an owner and a definition of done; "
         "we close a task only when its definition of done is met and you have seen it."), t["lead"]))
@@ -99,7 +100,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         s.append(CondPageBreak(45 * mm))
         s.append(doc.heading(f"Phase {p.number}: {p.name}", 1))
         s.append(pc.Para(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
-                               f"{len(p.tasks)} tasks, {format_hours(p.hours, r.locale)} hours."), t["body"]))
+                               f"{count(len(p.tasks), 'task')}, {format_hours(p.hours, r.locale)} hours."), t["body"]))
         s += _task_tables(r, t, p)
     return s
 
@@ -182,6 +183,7 @@ def _task_tables(r: Report, t: pc.Theme, phase: Any) -> list[Flowable]:
             body += f"<br/>{muted}Done when: {esc(task.definition_of_done)}</font>"
         if task.risk_title:
             body += f"<br/>{muted}Addresses: {esc(task.risk_title)}</font>"
+        body += f"<br/>{muted}{pc.weeks_text(task.start_week, task.end_week)}</font>"
         after = ", ".join(str(n) for n in task.depends_on) or "–"
         if task.depends_on_other:
             after += "".join(f"; {x}" for x in task.depends_on_other)

@@ -22,6 +22,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.pricing import percent_text
+from ..domain.wording import count
 from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import CLIENT, Report, format_hours
@@ -182,7 +183,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(CondPageBreak(95 * mm))
     out.append(doc.heading("4.2 Risk heat map", 1))
     bands = ", ".join(f"{n} {b.lower()}" for b, n in rk.band_counts if n)
-    out.append(_p(t, f"We recorded {rk.total} risks ({bands}). Each is placed by how likely it is to happen "
+    out.append(_p(t, f"We recorded {count(rk.total, 'risk')} ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
     out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
@@ -232,7 +233,7 @@ def _plan(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     plan = r.plan
     out: list[Flowable] = [PageBreak(), doc.heading("5. Stabilization plan summary")]
     out.append(_p(t, f"Before steady-state operations begin, we bring your environment to a known, documented "
-                     f"baseline: {len(plan.tasks)} tasks, {format_hours(plan.total_hours, r.locale)} hours, about "
+                     f"baseline: {count(len(plan.tasks), 'task')}, {format_hours(plan.total_hours, r.locale)} hours, about "
                      f"{plan.weeks} weeks, in {len(plan.phases)} phases. The separate stabilization plan lists "
                      "every task with its effort by role, owner, dependencies and definition of done."))
     for ph in plan.phases:
@@ -252,7 +253,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), doc.heading("6. Prices")]
     out.append(_p(t, f"All prices are in {p.currency} and exclude applicable taxes."))
     out.append(doc.heading("Launch and stabilization: fixed fee", 1))
-    rows: list[list[Any]] = [[f"Stabilization plan: {p.stabilization_tasks} tasks, "
+    rows: list[list[Any]] = [[f"Stabilization plan: {count(p.stabilization_tasks, 'task')}, "
                               f"{format_hours(p.stabilization_hours, r.locale)} hours, contingency included",
                               r.amount(p.stabilization_gross)]]
     if p.stabilization_discount:

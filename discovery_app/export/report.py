@@ -39,6 +39,7 @@ from ..domain.engagement import (
     StandardStatus,
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
+from ..domain.wording import count
 
 CLIENT = "client"
 INTERNAL = "internal"
@@ -802,7 +803,7 @@ def build_report(
     high = [r for r in risks.all if r.band in ("Critical", "High")]
     top_findings = []
     if risks.total:
-        top_findings.append(f"We recorded {risks.total} risks; {len(high)} of them are high or critical. "
+        top_findings.append(f"We recorded {count(risks.total, 'risk')}; {len(high)} of them are high or critical. "
                             f"The most serious: {'; '.join(r.title for r in risks.top[:3])}.")
     if standards.applicable:
         top_findings.append(
@@ -815,7 +816,7 @@ def build_report(
     weeks = f" over about {plan.weeks} weeks" if plan.weeks else ""
     offer = (
         f"We propose to bring your environment to a stable, documented baseline in a fixed-fee launch and "
-        f"stabilization project of {len(plan.tasks)} tasks{weeks}, for {money(prices.stabilization_net)}, "
+        f"stabilization project of {count(len(plan.tasks), 'task')}{weeks}, for {money(prices.stabilization_net)}, "
         f"and then to run the agreed lanes with your internal IT team for {money(prices.monthly_net)} a month "
         f"({prices.coverage.split(' (')[0].lower()} coverage). Further improvements are offered as separate "
         f"roadmap projects, each priced before it starts."

@@ -22,7 +22,7 @@ from .base import ServiceBase, ServiceError
 from .findings_files import MAX_ATTACHMENT_BYTES, detect_kind, stored_name
 
 RISK_FIELDS = frozenset({"title", "category", "likelihood", "impact", "description", "why_it_matters", "evidence",
-                         "standard_category", "linked_inventory"})
+                         "standard_category", "linked_inventory", "treatment"})
 ITEM_FIELDS = frozenset({"title", "hours", "priority", "owner", "phase", "definition_of_done", "accepted",
                          "risk_uid", "standard_category"})
 
@@ -83,6 +83,11 @@ class FindingsMixin(ServiceBase):
     def risks(self, eid: int) -> list[Risk]:
         self._header(eid)
         return [Risk.model_validate(r) for r in repo.children(self.store, eid, "risks")]
+
+    def risk_treatments(self, eid: int) -> dict[str, str]:
+        """How each risk is treated, in the words the proposal uses (from its links, see
+        domain/assessment.py), by risk uid."""
+        return {uid: t.text for uid, t in self.assessment(eid).treatments.items()}  # type: ignore[attr-defined]
 
     def risk(self, eid: int, uid: str) -> Risk:
         self._header(eid)

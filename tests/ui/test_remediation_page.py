@@ -7,6 +7,7 @@ from findings_helpers import check_modal, run_modal
 from PySide6.QtCore import Qt
 from ui_helpers import blockers_on, show_page
 
+from discovery_app.ui.workspace.remediation_model import CHOICES_ROLE
 from discovery_app.ui.workspace.remediation_page import RemediationPage
 from discovery_app.ui.workspace.remediation_suggest_dialog import SuggestionsDialog
 from discovery_app.ui.workspace.risk_checklist import ChecklistDialog
@@ -94,9 +95,16 @@ def test_plan_order_follows_dependencies_then_priority(qtbot, page):
     order = page.plan_titles()
     assert order[0] == ONBOARD
     ranks = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
-    prio_col = 3
+    headers = [page.plan_model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.plan_model.columnCount())]
+    prio_col, weeks_col = headers.index("Priority"), headers.index("Weeks")
     shown = [ranks[page.plan_model.index(r, prio_col).data()] for r in range(1, len(order))]
     assert shown == sorted(shown)
+    # The page shows the plan's own numbers and weeks: what the PDF and the workbook show.
+    steps = page.service.stabilization_plan(page.engagement_id).plan.steps
+    assert [page.plan_model.index(r, 0).data() for r in range(len(steps))] == [str(s.number) for s in steps]
+    assert page.plan_model.index(0, weeks_col).data() == (
+        str(steps[0].start_week) if steps[0].start_week == steps[0].end_week
+        else f"{steps[0].start_week}–{steps[0].end_week}")
     total_row = page.plan_model.rowCount() - 1
     assert page.plan_model.index(total_row, 1).data() == "Total"
     # Make the onboarding item low priority and let a critical item stop waiting for it:
@@ -134,3 +142,26 @@ def test_export_blockers_name_items_without_definition_of_done(qtbot, page):
     idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("definition_of_done"))
     page.proxy.setData(idx, "")
     assert blockers_on(page) == [f"Task 1 “{ONBOARD}” has no definition of done."]
+
+
+def test_an_item_is_linked_to_a_risk_and_a_standard_in_the_table(qtbot, page):
+    svc, eid = page.service, page.engagement_id
+    risk = svc.risks(eid)[-1]
+    click_row(qtbot, page, ONBOARD)
+    row = titles(page).index(ONBOARD)
+    risk_idx = page.proxy.index(row, page.model.column_of("risk_uid"))
+    assert risk_idx.data() == ""  # the onboarding item fixes no particular risk
+    assert (risk.uid, risk.title) in risk_idx.data(CHOICES_ROLE)
+    page.proxy.setData(risk_idx, risk.uid)  # what the combo in the cell commits
+    item = next(i for i in svc.remediation_items(eid) if i.title == ONBOARD)
+    assert item.risk_uid == risk.uid
+    assert page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("risk_uid")).data() == risk.title
+    number = next(s.number for s in svc.stabilization_plan(eid).plan.steps if s.item.uid == item.uid)
+    assert str(number) in svc.risk_treatments(eid)[risk.uid]
+
+    std_idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("standard_category"))
+    page.proxy.setData(std_idx, "")  # unlink the standard
+    assert next(i for i in svc.remediation_items(eid) if i.title == ONBOARD).standard_category is None
+    assert any(i.code == "standards.no_task" and i.where.record == "rmm" for i in svc.check(eid).blockers)
+    page.context.undo_stack.undo()
+    assert next(i for i in svc.remediation_items(eid) if i.title == ONBOARD).standard_category == "rmm"

@@ -123,3 +123,26 @@ def test_evidence_notes_are_saved_after_typing_and_photos_show_as_thumbnails(qtb
     assert pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2).green() > 50  # the photo itself
     page.context.undo_stack.undo()
     assert page.detail.file_names() == []
+
+
+def test_a_risk_no_item_fixes_gets_its_treatment_recorded_in_the_detail(qtbot, page):
+    svc, eid = page.service, page.engagement_id
+    risk = svc.risks(eid)[0]
+    for item in svc.remediation_items(eid):
+        if item.risk_uid == risk.uid:
+            svc.update_remediation_item(eid, item.uid, risk_uid=None)
+    page.load()
+    select(qtbot, page, risk.title)
+    assert page.detail.treatment_now.text() == "Now: Treatment not decided yet."
+    assert any(i.code == "risk.treatment" and i.where.record == risk.uid for i in svc.check(eid).blockers)
+
+    combo = page.detail.treatment
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # "Accepted by the client", chosen by keys
+    page.flush()
+    qtbot.waitUntil(lambda: svc.risk(eid, risk.uid).treatment is not None)
+    assert svc.risk(eid, risk.uid).treatment.value == "accepted"
+    qtbot.waitUntil(lambda: page.detail.treatment_now.text().startswith("Now: Accepted by you"))
+    assert not any(i.code == "risk.treatment" for i in svc.check(eid).items)
+    page.context.undo_stack.undo()
+    assert svc.risk(eid, risk.uid).treatment is None

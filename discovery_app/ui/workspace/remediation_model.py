@@ -74,13 +74,21 @@ class RemediationTableModel(QAbstractTableModel):
         self._roles: list[Role] = []
         self._titles: dict[str, str] = {}
         self._columns: list[tuple[str, str]] = []
+        # What an item can address: (value, label) with "" for none, per link column.
+        self._links: dict[str, list[tuple[str, str]]] = {"risk_uid": [("", "(none)")],
+                                                          "standard_category": [("", "(none)")]}
 
-    def set_items(self, items: list[RemediationItem], roles: list[Role]) -> None:
+    def set_items(self, items: list[RemediationItem], roles: list[Role],
+                  risks: list[tuple[str, str]] | None = None, standards: list[tuple[str, str]] | None = None) -> None:
+        """``risks`` and ``standards``: (uid or id, name) an item can be linked to."""
         self.beginResetModel()
         self._items = list(items)
         self._roles = list(roles)
         self._titles = {i.uid: i.title for i in items}
-        self._columns = [("title", "Title"), ("phase", "Phase"), ("priority", "Priority"), ("owner", "Owner")]
+        self._links = {"risk_uid": [("", "(none)"), *(risks or [])],
+                       "standard_category": [("", "(none)"), *(standards or [])]}
+        self._columns = [("title", "Title"), ("phase", "Phase"), ("priority", "Priority"), ("owner", "Owner"),
+                         ("risk_uid", "Risk"), ("standard_category", "Standard")]
         self._columns += [(f"hours:{r.id}", short_role(r)) for r in roles]
         self._columns += [("total", "Total\nhours"), ("depends_on", "Depends on"), ("definition_of_done", "Definition of done")]
         self.endResetModel()
@@ -146,6 +154,11 @@ class RemediationTableModel(QAbstractTableModel):
                 return total if role == SORT_ROLE else hours_text(total)
             if key == "depends_on":
                 return ", ".join(self._titles.get(u, "(removed item)") for u in item.depends_on)
+            if key in self._links:
+                value = getattr(item, key) or ""
+                if role == Qt.ItemDataRole.EditRole:
+                    return value
+                return dict(self._links[key]).get(value, "") if value else ""
             if key == "definition_of_done":
                 return item.definition_of_done
         if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
@@ -154,6 +167,8 @@ class RemediationTableModel(QAbstractTableModel):
             return item.uid
         if role == CHOICES_ROLE and key in CHOICES:
             return CHOICES[key]
+        if role == CHOICES_ROLE and key in self._links:
+            return self._links[key]
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "title":
                 return item.title
@@ -161,6 +176,10 @@ class RemediationTableModel(QAbstractTableModel):
                 return item.definition_of_done or "No definition of done yet: say how everyone will know it is finished."
             if key == "depends_on":
                 return "Double-click to choose what this item waits for"
+            if key == "risk_uid":
+                return "The risk this item fixes: the proposal says the risk is treated by this task"
+            if key == "standard_category":
+                return "The standards area this item brings to the standard"
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -181,6 +200,11 @@ class RemediationTableModel(QAbstractTableModel):
             return True
         if key in ("title", "definition_of_done"):
             value = str(value)
+        if key in self._links:
+            value = value or None
+            if value != getattr(item, key):
+                self.edit_requested.emit(item.uid, key, value)
+            return True
         current = getattr(item, key)
         if value != getattr(current, "value", current):
             self.edit_requested.emit(item.uid, key, value)
@@ -221,13 +245,19 @@ class ItemFilterProxy(QSortFilterProxyModel):
         self.setFilterRole(Qt.ItemDataRole.DisplayRole)
 
 
+def weeks_text(start: int, end: int) -> str:
+    """'3' or '3–5': the weeks a task runs, as the plan PDF prints them."""
+    return str(start) if start == end else f"{start}–{end}"
+
+
 class PlanModel(QAbstractTableModel):
     """The stabilization plan in order (with a totals row), or the roadmap list."""
 
     def __init__(self, roadmap: bool = False, parent: Any = None) -> None:
         super().__init__(parent)
         self.roadmap = roadmap
-        self._rows: list[tuple[int | None, RemediationItem, tuple[str, ...], bool]] = []
+        self._rows: list[tuple[int | None, RemediationItem, tuple[str, ...], bool, str]] = []
+        self._numbers: dict[str, int] = {}
         self._roles: list[Role] = []
         self._titles: dict[str, str] = {}
         self._totals: dict[str, Decimal] = {}
@@ -237,16 +267,19 @@ class PlanModel(QAbstractTableModel):
         p: plan_mod.Plan = view.plan
         self._roles = list(view.roles)
         self._titles = dict(view.titles)
+        self._numbers = p.numbers()
         if self.roadmap:
-            self._rows = [(None, i, tuple(i.depends_on), False) for i in p.roadmap]
+            self._rows = [(None, i, tuple(i.depends_on), False, "") for i in p.roadmap]
             self._totals = p.roadmap_hours
         else:
-            self._rows = [(s.number, s.item, s.waits_for, s.in_cycle) for s in p.steps]
+            # The plan's own numbers and weeks (domain/plan.py): what the PDFs and the workbook show.
+            self._rows = [(s.number, s.item, s.waits_for, s.in_cycle, weeks_text(s.start_week, s.end_week))
+                          for s in p.steps]
             self._totals = p.hours
         self.endResetModel()
 
     def _headers(self) -> list[str]:
-        first = ["Title"] if self.roadmap else ["Step", "Title", "Waits for"]
+        first = ["Title"] if self.roadmap else ["Task", "Title", "Waits for\ntask", "Weeks"]
         return [*first, "Priority", "Owner", *[short_role(r) for r in self._roles], "Total\nhours"]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -258,7 +291,7 @@ class PlanModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
-        fixed = 3 if self.roadmap else 5
+        fixed = 3 if self.roadmap else 6
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and (section >= fixed or (section == 0 and not self.roadmap)):
@@ -272,7 +305,7 @@ class PlanModel(QAbstractTableModel):
         if not index.isValid():
             return None
         col = index.column()
-        fixed = 3 if self.roadmap else 5
+        fixed = 3 if self.roadmap else 6
         offset = 0 if self.roadmap else 1
         is_total = index.row() == len(self._rows)
         if role == Qt.ItemDataRole.TextAlignmentRole and (col >= fixed or (col == 0 and not self.roadmap)):
@@ -291,13 +324,17 @@ class PlanModel(QAbstractTableModel):
                 values = [*hrs, sum(self._totals.values(), Decimal(0))]
                 return hours_text(values[col - fixed]) or "0"
             return ""
-        number, item, waits, in_cycle = self._rows[index.row()]
+        number, item, waits, in_cycle, weeks = self._rows[index.row()]
         if not self.roadmap and col == 0:
-            return "loop" if in_cycle else str(number)
+            return f"{number} (loop)" if in_cycle else str(number)
         if col == offset:
             return item.title
         if not self.roadmap and col == 2:
-            return ", ".join(self._titles.get(u, "?") for u in waits)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(f"{self._numbers.get(u, '?')}. {self._titles.get(u, '?')}" for u in waits) or None
+            return ", ".join(str(n) for n in sorted(self._numbers[u] for u in waits if u in self._numbers))
+        if not self.roadmap and col == 3:
+            return weeks
         if col == fixed - 2:
             return plan_mod.PRIORITY_LABELS[item.priority]
         if col == fixed - 1:

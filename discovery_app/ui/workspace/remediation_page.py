@@ -176,7 +176,9 @@ class RemediationPage(WorkspacePage):
         self._items = svc.remediation_items(eid)
         self._view = svc.stabilization_plan(eid)
         self._suggestions = svc.remediation_suggestions(eid)
-        self.model.set_items(self._items, roles)
+        risks = [(r.uid, r.title) for r in svc.risks(eid)]
+        standards = [(c.id, c.name) for c in svc.standard_categories(eid)]
+        self.model.set_items(self._items, roles, risks, standards)
         self.plan_model.set_plan(self._view)
         self.roadmap_model.set_plan(self._view)
         self._size_columns()
@@ -207,7 +209,7 @@ class RemediationPage(WorkspacePage):
     def _size_columns(self) -> None:
         # The text columns share the width the short ones leave (and wrap); the short ones fit
         # their contents.
-        text_cols = {"title", "depends_on", "definition_of_done"}
+        text_cols = {"title", "depends_on", "definition_of_done", "risk_uid", "standard_category"}
         h = self.table.horizontalHeader()
         fm = h.fontMetrics()
         for c in range(self.model.columnCount()):
@@ -230,7 +232,7 @@ class RemediationPage(WorkspacePage):
             ph = t.horizontalHeader()
             title_col = 0 if t is self.roadmap_table else 1
             for c in range(t.model().columnCount()):
-                wide = c == title_col or (t is self.plan_table and c == 2)
+                wide = c == title_col
                 ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
                                         else QHeaderView.ResizeMode.ResizeToContents)
 
@@ -284,7 +286,7 @@ class RemediationPage(WorkspacePage):
             else:
                 holder["after"] = svc.update_remediation_item(eid, uid, **{field: value})
 
-        label = field.replace("_", " ")
+        label = {"risk_uid": "risk", "standard_category": "standard"}.get(field, field.replace("_", " "))
         self._run(f"Change {label} of “{before.title}”", do, lambda: svc.put_remediation_item(eid, before), select=uid)
 
     def suggest(self) -> None:

@@ -34,6 +34,12 @@ from .risk_library_dialog import level_combo
 from .risk_model import category_label
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The treatment choices: None lets a linked remediation item decide.
+TREATMENTS = (
+    ("By its remediation items", None),
+    ("Accepted by the client", "accepted"),
+    ("Tracked, no work promised", "tracked"),
+)
 THUMB = 88
 
 
@@ -103,6 +109,14 @@ class RiskDetail(QWidget):
         self.score.setObjectName("riskScore")
         self.standard = QComboBox()
         self.standard.setAccessibleName("Standards category")
+        self.treatment = QComboBox()
+        self.treatment.setObjectName("riskTreatment")
+        self.treatment.setAccessibleName("Treatment")
+        for text, value in TREATMENTS:
+            self.treatment.addItem(text, value)
+        self.treatment_now = muted(QLabel())
+        self.treatment_now.setObjectName("riskTreatmentNow")
+        self.treatment_now.setWordWrap(True)
         self.inventory = QLabel()
         self.inventory.setWordWrap(True)
         self.link_button = QPushButton("Link inventory items…")
@@ -142,6 +156,8 @@ class RiskDetail(QWidget):
                 row.addLayout(box, 1)
             col1.addLayout(row)
         col1.addWidget(self.score)
+        labelled(col1, "Treatment", self.treatment)
+        col1.addWidget(self.treatment_now)
         links = QLabel("Linked inventory")
         col1.addWidget(links)
         col1.addWidget(self.inventory)
@@ -182,6 +198,7 @@ class RiskDetail(QWidget):
         self.likelihood.activated.connect(lambda _i: self._emit("likelihood", self.likelihood.currentData()))
         self.impact.activated.connect(lambda _i: self._emit("impact", self.impact.currentData()))
         self.standard.activated.connect(lambda _i: self._emit("standard_category", self.standard.currentData()))
+        self.treatment.activated.connect(lambda _i: self._emit("treatment", self.treatment.currentData()))
         self.description.committed.connect(lambda t: self._emit("description", t))
         self.why.committed.connect(lambda t: self._emit("why_it_matters", t))
         self.evidence.committed.connect(lambda t: self._emit("evidence", t))
@@ -207,10 +224,12 @@ class RiskDetail(QWidget):
         attachments: list[Attachment] | None = None,
         inventory_names: list[str] | None = None,
         thumbnail: Callable[[Attachment], QImage | None] | None = None,
+        treatment: str = "",
     ) -> None:
         self._risk = risk
+        self.show_treatment(risk, treatment)
         editable = risk is not None
-        for w in (self.title, self.category, self.likelihood, self.impact, self.standard, self.description,
+        for w in (self.title, self.category, self.likelihood, self.impact, self.standard, self.treatment, self.description,
                   self.why, self.evidence, self.link_button, self.add_files_button, self.files):
             w.setEnabled(editable)
         if risk is None:
@@ -239,6 +258,12 @@ class RiskDetail(QWidget):
         self.evidence.set_saved_text(risk.evidence)
         self._show_inventory(inventory_names or [])
         self._show_files(attachments or [], thumbnail)
+
+    def show_treatment(self, risk: Risk | None, text: str) -> None:
+        """The recorded choice, and how the risk is treated now (a linked item decides first)."""
+        value = risk.treatment.value if risk is not None and risk.treatment else None
+        self.treatment.setCurrentIndex(max(0, self.treatment.findData(value)))
+        self.treatment_now.setText(f"Now: {text}" if risk is not None and text else "")
 
     def risk_saved(self, risk: Risk, inventory_names: list[str]) -> None:
         """The shown risk was saved: show what the store now holds without touching the text a

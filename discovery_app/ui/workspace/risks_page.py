@@ -61,6 +61,7 @@ class RisksPage(WorkspacePage):
         self._risks: list[Risk] = []
         self._attachments: list[Attachment] = []
         self._inventory_names: dict[str, str] = {}
+        self._treatments: dict[str, str] = {}
         self._thumbs: dict[str, QImage] = {}
         self._loaded = False
 
@@ -186,6 +187,7 @@ class RisksPage(WorkspacePage):
         self._attachments = svc.attachments(eid)
         linked = list(dict.fromkeys(u for r in self._risks for u in r.linked_inventory))
         self._inventory_names = svc.inventory_names(eid, linked)
+        self._treatments = svc.risk_treatments(eid)
         live = {a.uid for a in self._attachments}
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
         files: dict[str, int] = {}
@@ -234,7 +236,7 @@ class RisksPage(WorkspacePage):
             return
         names = [self._inventory_names[u] for u in risk.linked_inventory if u in self._inventory_names]
         files = [a for a in self._attachments if a.risk_uid == risk.uid]
-        self.detail.show_risk(risk, files, names, self._thumbnail)
+        self.detail.show_risk(risk, files, names, self._thumbnail, self._treatments.get(risk.uid, ""))
 
     def _thumbnail(self, att: Attachment) -> QImage | None:
         if not att.content_type.startswith("image/"):
@@ -376,6 +378,8 @@ class RisksPage(WorkspacePage):
             self._inventory_names.update(self.service.inventory_names(self.engagement_id, missing))
         if self.selected_uid() == risk.uid:
             self.delete_button.setEnabled(True)
+            self._treatments = self.service.risk_treatments(self.engagement_id)
+            self.detail.show_treatment(risk, self._treatments.get(risk.uid, ""))
             self.detail.risk_saved(risk, [self._inventory_names[u] for u in risk.linked_inventory
                                           if u in self._inventory_names])
 
