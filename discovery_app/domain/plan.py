@@ -378,15 +378,22 @@ def _weeks(numbered: Sequence[str], by_uid: Mapping[str, RemediationItem],
     ready = [(key(u), u) for u in numbered if waiting[u] == 0]
     heapq.heapify(ready)
     load: dict[int, int] = {}
+    first_free = 1  # every week before it is full
     out: dict[str, tuple[int, int]] = {}
     while ready:
         _, u = heapq.heappop(ready)
         length = task_weeks(by_uid[u])
-        start = max([1, *(out[d][1] + 1 for d in hard[u])])
-        while any(load.get(w, 0) >= PARALLEL_TASKS for w in range(start, start + length)):
-            start += 1
+        start = max([first_free, *(out[d][1] + 1 for d in hard[u])])
+        # The earliest window of ``length`` weeks with room: past the last full week found.
+        w = start
+        while w < start + length:
+            if load.get(w, 0) >= PARALLEL_TASKS:
+                start = w + 1
+            w += 1
         for w in range(start, start + length):
             load[w] = load.get(w, 0) + 1
+        while load.get(first_free, 0) >= PARALLEL_TASKS:
+            first_free += 1
         out[u] = (start, start + length - 1)
         for nxt in dependants[u]:
             waiting[nxt] -= 1

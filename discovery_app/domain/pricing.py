@@ -444,10 +444,12 @@ class StabilizationFee:
         return out
 
 
-def stabilization_fee(eng: Engagement, pkg: FormPackage, discount_percent: Decimal | None = None) -> StabilizationFee:
-    """The fixed fee with the engagement's discount (or ``discount_percent``) and credit applied."""
+def stabilization_fee(eng: Engagement, pkg: FormPackage, discount_percent: Decimal | None = None,
+                      work: ProjectPrice | None = None) -> StabilizationFee:
+    """The fixed fee with the engagement's discount (or ``discount_percent``) and credit applied;
+    ``work``: the fixed fee already priced (it does not depend on the discount)."""
     pct = eng.pricing.discount_percent if discount_percent is None else discount_percent
-    work = fixed_fee(eng, pkg)
+    work = work or fixed_fee(eng, pkg)
     discount = discount_amount(work.price, pct)
     after_discount = work.price - discount
     requested = pkg.pricing.discovery_fee if eng.pricing.credit_discovery_fee else ZERO
@@ -881,7 +883,7 @@ def build_quote(basis: Basis, pkg: FormPackage) -> Quote:
         warnings.append(f"The coverage the client needs is not answered yet: priced at {coverage.level.label}.")
 
     pct = eng.pricing.discount_percent
-    stab0 = stabilization_fee(eng, pkg, Decimal(0))
+    stab0 = stabilization_fee(eng, pkg, Decimal(0), stab.work)
     before = _margins(stab0.net, stab0.cost, monthly.gross, monthly.cost)
     after = _margins(stab.net, stab.cost, monthly.net, monthly.cost)
 

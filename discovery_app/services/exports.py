@@ -30,11 +30,14 @@ TERMS_KEY = "commercial_terms"
 
 
 class ExportsMixin(ServiceBase):
-    def basis(self, eid: int) -> Basis:
+    def basis(self, eid: int, *, documents: bool = True) -> Basis:
         """Every record of the engagement except the inventory, which comes as counts per kind (all
-        an assessment reads of it). At a large client this skips reading 20,000 records."""
+        an assessment reads of it). At a large client this skips reading 20,000 records.
+        ``documents=False`` also leaves out what only the documents show (contacts, attachment
+        records) and the time log."""
+        skip = ("inventory", "time_log") if documents else ("inventory", "time_log", "contacts", "attachments")
         try:
-            eng = repo.load_engagement(self.store, eid, skip=("inventory",))
+            eng = repo.load_engagement(self.store, eid, skip=skip)
         except repo.NotFound as exc:
             raise ServiceError(f"There is no engagement {eid}.") from exc
         return Basis(eng, repo.inventory_kind_counts(self.store, eid))
@@ -53,7 +56,7 @@ class ExportsMixin(ServiceBase):
 
     def check(self, eid: int) -> assessment_mod.Readiness:
         """What blocks the client-facing proposal and what only warns, with where to fix each."""
-        return self.assessment(eid).readiness
+        return self.assess_basis(self.basis(eid, documents=False)).readiness
 
     def document_provider(self) -> report_mod.ProviderProfile:
         """The provider profile from the settings, with defaults for whatever is not set."""

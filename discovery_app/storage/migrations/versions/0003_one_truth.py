@@ -1,5 +1,6 @@
 """One assessment, one truth: risk treatments, coverage that follows its answer, no dangling links.
 
+- ``ix_inventory_item_kinds``: the inventory's counts per kind come from the index alone.
 - ``risk.treatment``: how a risk no remediation item fixes is treated (accepted, tracked).
 - ``pricing_input.coverage`` may be NULL: pricing then follows the questionnaire's coverage
   answer. A stored coverage equal to that answer becomes NULL (the price does not change); any
@@ -41,6 +42,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("treatment", sa.String(length=20), nullable=True))
     with op.batch_alter_table("pricing_input", schema=None) as batch_op:
         batch_op.alter_column("coverage", existing_type=sa.String(length=64), nullable=True)
+    with op.batch_alter_table("inventory_item", schema=None) as batch_op:
+        batch_op.create_index("ix_inventory_item_kinds", ["engagement_id", "category", "kind"], unique=False)
 
     conn = op.get_bind()
     # Coverage that only repeats the answer follows the answer from now on.
@@ -84,6 +87,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inventory_item", schema=None) as batch_op:
+        batch_op.drop_index("ix_inventory_item_kinds")
     op.execute("UPDATE pricing_input SET coverage = 'business_hours' WHERE coverage IS NULL")
     with op.batch_alter_table("pricing_input", schema=None) as batch_op:
         batch_op.alter_column("coverage", existing_type=sa.String(length=64), nullable=False)
