@@ -341,7 +341,7 @@ def build_demo(pkg: FormPackage) -> tuple[Engagement, dict[str, bytes]]:
         client_name=CLIENT,
         consultant="Dana Whitfield",
         internal_it_owner="Marcus Lee",
-        industry="Accounting",
+        industry="Accounting and tax",  # the label of the industry answer (the one value)
         discovery_date=date(2026, 11, 18),
         created_at=created,
         updated_at=created,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..domain import answers as answers_mod
+from ..domain import facts as facts_mod
 from ..domain.engagement import Contact, Site, TimeEntry
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
@@ -103,8 +104,16 @@ class WorkspaceMixin(ServiceBase):
     # ---- client, sites and contacts --------------------------------------------------------
 
     def client_details(self, eid: int) -> dict[str, Any]:
+        """The client's details; the industry and internal IT owner are read from their answers
+        (the one value, domain/facts.py) where the form binds them and they are answered."""
         h = self._header(eid)
-        return {f: getattr(h, f) for f in CLIENT_FIELDS}
+        out = {f: getattr(h, f) for f in CLIENT_FIELDS}
+        pkg = self.form_of(h)
+        values = {qid: v for qid, (v, _n) in self.answers(eid).items()}
+        for fact, fv in facts_mod.fact_values(pkg, values).items():
+            if fact in facts_mod.HEADER_FACTS and fv.question is not None and fv.answered:
+                out[fact.value] = facts_mod.display_text(pkg.questionnaire, fv.question, fv.value)
+        return out
 
     def set_client_field(self, eid: int, field: str, value: Any) -> Any:
         """Change one client detail; returns the stored value."""

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import facts as facts_mod
 from ...domain.engagement import STATUS_FLOW, STATUS_LABELS, Contact, Site, Status
+from ...domain.forms import Fact
 from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from .page import PageContext, WorkspacePage
@@ -117,6 +119,7 @@ class ClientPage(WorkspacePage):
         self.setObjectName("clientPage")
         self._details: dict[str, Any] = {}
         self.edits: dict[str, QLineEdit] = {}
+        self.industry_combo: QComboBox | None = None
         self._debouncers: dict[str, _Debounced] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -128,7 +131,22 @@ class ClientPage(WorkspacePage):
         lay.setContentsMargins(16, 12, 16, 16)
         lay.addWidget(heading)
 
+        # The industry is a fact the questionnaire answers (domain/facts.py): where the form asks it
+        # as a choice, the same choices are offered here and the answer is what is stored.
+        self.industry_choices = self._industry_choices()
         for field, label, help_text in TEXT_FIELDS:
+            if field == "industry" and self.industry_choices:
+                combo = QComboBox()
+                combo.setObjectName("client_industry")
+                combo.addItem("Not answered yet", "")
+                for value, text in self.industry_choices:
+                    combo.addItem(text, value)
+                combo.activated.connect(lambda _i, c=combo: self._set_field("industry", c.currentText()
+                                                                            if c.currentData() else ""))
+                self.industry_combo = combo
+                self._add_field(lay, label, combo, "The same answer as the questionnaire's industry question.",
+                                field, stretch=False)
+                continue
             edit = QLineEdit()
             edit.setObjectName(f"client_{field}")
             edit.setMaxLength(300)
@@ -270,6 +288,11 @@ class ClientPage(WorkspacePage):
         self._details = s.client_details(eid)
         for field, deb in self._debouncers.items():
             deb.set_text(str(self._details.get(field) or ""))
+        if self.industry_choices:
+            current = str(self._details.get("industry") or "")
+            combo = self.industry_combo
+            assert combo is not None
+            combo.setCurrentIndex(max(0, combo.findText(current)))
         for e in self.errors.values():
             e.hide()
         d = self._details.get("discovery_date")
@@ -281,6 +304,13 @@ class ClientPage(WorkspacePage):
         self.contacts_model.set_records(s.contacts(eid))
         self.table_message.hide()
         self._update_hints()
+
+    def _industry_choices(self) -> list[tuple[str, str]]:
+        """(value, label) of the form's industry choices, [] when the form asks it as free text."""
+        pkg = self.service.form_of(self.service.header(self.engagement_id))
+        q = facts_mod.question_for(pkg, Fact.INDUSTRY)
+        lst = pkg.questionnaire.choice_list(q.choices) if q is not None and q.choices else None
+        return [(c.value, c.label) for c in lst.choices] if lst else []
 
     def _update_hints(self) -> None:
         edit = "Double-click a cell (or press F2) to change it."
@@ -303,7 +333,8 @@ class ClientPage(WorkspacePage):
         return [(f, label.rstrip(" *")) for f, label, _h in TEXT_FIELDS] + [("notes", "Client notes")]
 
     def reveal(self, key: str) -> None:
-        widget = self.edits.get(key) or (self.notes_edit if key == "notes" else None)
+        widget = (self.edits.get(key) or (self.industry_combo if key == "industry" else None)
+                  or (self.notes_edit if key == "notes" else None))
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
