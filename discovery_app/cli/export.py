@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..services import DiscoveryService
@@ -34,11 +34,20 @@ def _write_proposal(service: DiscoveryService, args: argparse.Namespace, path: P
         from ..services import ServiceError
 
         raise ServiceError(f"The environment variable {args.password_env} is empty or not set.")
-    return service.export_proposal(args.id, path, password=password, draft=args.draft)
+    return service.export_proposal(args.id, path, password=password, draft=args.draft, report=_client_report(service, args))
 
 
 def _write_plan(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
-    return service.export_plan(args.id, path)
+    return service.export_plan(args.id, path, report=_client_report(service, args))
+
+
+def _client_report(service: DiscoveryService, args: argparse.Namespace) -> Any:
+    """The client report, built once for both PDFs of one command (one assessment, not two)."""
+    cached = getattr(args, "_client_report", None)
+    if cached is None:
+        cached = service.build_report(args.id, client=True)
+        args._client_report = cached
+    return cached
 
 
 def _write_workbook(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:

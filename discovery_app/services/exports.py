@@ -87,23 +87,25 @@ class ExportsMixin(ServiceBase):
         return self.check(eid).blocker_messages()
 
     def export_proposal(self, eid: int, path: Path, password: str | None = None, *, draft: bool = False,
-                        issued_on: date | None = None) -> Path:
+                        issued_on: date | None = None, report: report_mod.Report | None = None) -> Path:
         """Write the fixed-fee proposal PDF. Refuses while anything blocks the export, unless
-        ``draft`` (then every page says it is a draft, not for signature)."""
+        ``draft`` (then every page says it is a draft, not for signature). ``report``: the client
+        report of ``eid`` when the caller already built it (one assessment for several documents)."""
         from ..export.proposal_pdf import render_proposal
 
-        report = self.build_report(eid, client=True, issued_on=issued_on)
+        report = report or self.build_report(eid, client=True, issued_on=issued_on)
         if report.blockers and not draft:
             raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
                                + "\n- ".join(report.blockers))
         data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
         return self._write_export(Path(path), data)
 
-    def export_plan(self, eid: int, path: Path, *, issued_on: date | None = None) -> Path:
+    def export_plan(self, eid: int, path: Path, *, issued_on: date | None = None,
+                    report: report_mod.Report | None = None) -> Path:
         """Write the stabilization plan PDF (it carries no prices, so nothing blocks it)."""
         from ..export.plan_pdf import render_plan
 
-        report = self.build_report(eid, client=True, issued_on=issued_on)
+        report = report or self.build_report(eid, client=True, issued_on=issued_on)
         return self._write_export(Path(path), render_plan(report))
 
     @staticmethod

@@ -369,10 +369,17 @@ def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mi
     assert a.delete.isEnabled() and not a.back.isEnabled()
 
 
-def test_missing_or_broken_pages_do_not_stop_the_workspace(qtbot, make_window, service, mini_eid, monkeypatch):
+def test_broken_pages_do_not_stop_the_workspace(qtbot, make_window, service, mini_eid, monkeypatch):
     from discovery_app.ui.workspace import fit_page, registry
+    from discovery_app.ui.workspace.page import WorkspacePage
 
-    monkeypatch.setattr(registry, "AFTER_QUESTIONNAIRE", ("not_written_yet:NopePage",))
+    class Unbuildable(WorkspacePage):
+        title, section_id = "Unbuildable", "unbuildable"
+
+        def __init__(self, context, parent=None):
+            raise RuntimeError("a bug in the page's constructor")
+
+    monkeypatch.setattr(registry, "AFTER_QUESTIONNAIRE", (Unbuildable,))
 
     def broken_load(self):
         raise RuntimeError("a bug in the fit page")
@@ -380,6 +387,6 @@ def test_missing_or_broken_pages_do_not_stop_the_workspace(qtbot, make_window, s
     monkeypatch.setattr(fit_page.FitPage, "load", broken_load)
     window = make_window(service)
     view = open_workspace(qtbot, window, "Acme")
-    assert view.navigator.titles() == ["Client & sites", "Fit", "Profile", "Money"]
+    assert view.navigator.titles() == ["Client & sites", "Fit", "Profile", "Money", "Unbuildable"]
     view.go_to("fit")
     assert type(view.current_page()).__name__ == "BrokenPage"

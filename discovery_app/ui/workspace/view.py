@@ -1,7 +1,7 @@
 """The engagement workspace: section navigator on the left, one page at a time in the middle,
 the live summary on the right (collapsible), and a toolbar with the way back and the timer.
 
-Pages come from :mod:`.registry` (whichever modules exist) with one questionnaire page per
+Pages come from :mod:`.registry` (imported explicitly) with one questionnaire page per
 section of the engagement's form in between. A page that fails to build or load is replaced by
 a message saying so: one broken section never takes the workspace down.
 """
@@ -197,15 +197,13 @@ class WorkspaceView(QWidget):
             self._add_registered(entry)
         self.navigator.set_sections([p.title for p in self.pages])
 
-    def _add_registered(self, entry: str) -> None:
-        cls = registry.page_class(entry)
-        if cls is None:
-            return
+    def _add_registered(self, cls: type[WorkspacePage]) -> None:
         try:
             page = cls(self.context)
         except Exception:
-            log.exception("workspace page %s could not be built", entry)
-            page = BrokenPage(self.context, getattr(cls, "title", "") or entry, getattr(cls, "section_id", entry))
+            log.exception("workspace page %s could not be built", cls.__name__)
+            page = BrokenPage(self.context, getattr(cls, "title", "") or cls.__name__,
+                              getattr(cls, "section_id", cls.__name__))
         self._add(page)
 
     @staticmethod
