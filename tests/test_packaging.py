@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import tomllib
 from importlib import import_module, metadata
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND, repository_file
 
 import discovery_app
 
@@ -24,12 +24,12 @@ SUBCOMMANDS = ("list", "show", "import", "export-json", "forms", "demo")
 
 @pytest.fixture(scope="module")
 def pyproject() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(repository_file("pyproject.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return tomllib.loads((ROOT / "briefcase.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(repository_file("briefcase.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_installed_entry_point_matches(pyproject: dict):
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", APP, *args],
+        [*APP_COMMAND, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -163,7 +163,7 @@ def test_readme_names_every_subcommand():
     from discovery_app.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = repository_file("README.md").read_text(encoding="utf-8")
     assert set(SUBCOMMANDS) <= set(sub.choices)
     for command in sub.choices:
         assert f"discovery-app {command}" in readme, command

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_process import skip_without_repository
+
+skip_without_repository(".github/workflows/release.yml")
 
 ROOT = Path(__file__).parents[1]
 
