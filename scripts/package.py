@@ -297,10 +297,12 @@ def run(platform: str, identity: str | None, skip_tests: bool) -> int:
         log(f"package:   {package}")
         log(f"size:      {package.stat().st_size / 1e6:.1f} MB ({package.stat().st_size} bytes)")
         if package.suffix == ".deb" and shutil.which("dpkg-deb"):
-            listing = subprocess.run(["dpkg-deb", "-c", str(package)], capture_output=True,
-                                     text=True, check=True).stdout
-            log(f"in the .deb: {listing.count('.py' + chr(10))} .py, "
-                f"{listing.count('.pyc' + chr(10))} .pyc")
+            listing = subprocess.run(["dpkg-deb", "-c", str(package)], capture_output=True, text=True)
+            if listing.returncode != 0:
+                raise PackagingError(f"dpkg-deb cannot read {package.name}: {listing.stderr.strip()}")
+            names = [line.rsplit(" ", 1)[-1] for line in listing.stdout.splitlines()]
+            log(f"in the .deb: {sum(n.endswith('.py') for n in names)} .py, "
+                f"{sum(n.endswith('.pyc') for n in names)} .pyc, {len(names)} entries")
     log(f"bundle:    {bundle.path.relative_to(ROOT)} ({bundle.size() / 1e6:.1f} MB unpacked)")
     log(f"modules:   {total} .py, {usable} with bytecode the app will use ({usable / total:.1%})")
     log("largest parts (unpacked):")
