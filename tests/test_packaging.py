@@ -167,3 +167,40 @@ def test_readme_names_every_subcommand():
     assert set(SUBCOMMANDS) <= set(sub.choices)
     for command in sub.choices:
         assert f"discovery-app {command}" in readme, command
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    """Whether ``path`` matches ``pattern`` the way Briefcase's Path.glob reads its cleanup_paths:
+    ``*`` never crosses a ``/``."""
+    regex = "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, path) is not None
+
+
+def test_the_lean_linux_bundle_keeps_every_qt_part_the_app_loads(briefcase_app: dict):
+    """cleanup_paths removes what Discovery never loads; it must never take what it does load."""
+    cleanup = briefcase_app["linux"]["system"]["cleanup_paths"]
+    bundle = "discovery_app-0.1.0/usr/lib/discovery_app/app_packages/PySide6"
+    used = set()
+    for folder in ("discovery_app", "tests"):
+        for source in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"PySide6\.(Qt\w+)", source.read_text(encoding="utf-8")))
+    used.add("QtTest")  # pytest-qt, in the suite run inside the bundle
+    assert {"QtCore", "QtGui", "QtWidgets"} <= used
+    kept = [f"{bundle}/{module}.abi3.so" for module in used]
+    kept += [f"{bundle}/Qt/lib/libQt6{module[2:]}.so.6" for module in used]
+    # What those and the window system plugins load (readelf NEEDED), and the plugins themselves.
+    kept += [f"{bundle}/Qt/lib/libQt6{lib}.so.6" for lib in
+             ("Svg", "SvgWidgets", "DBus", "OpenGL", "XcbQpa", "WaylandClient", "WlShellIntegration")]
+    kept += [f"{bundle}/Qt/lib/libicu{lib}.so.73" for lib in ("data", "i18n", "uc")]
+    kept += [f"{bundle}/Qt/plugins/platforms/libq{name}.so" for name in ("xcb", "wayland", "offscreen")]
+    kept += [f"{bundle}/Qt/plugins/{folder}" for folder in
+             ("imageformats", "iconengines", "platformthemes", "platforminputcontexts", "xcbglintegrations",
+              "wayland-shell-integration", "wayland-decoration-client", "wayland-graphics-integration-client")]
+    kept += [f"{bundle}/Qt/translations/qtbase_de.qm", f"{bundle}/libpyside6.abi3.so.6.11",
+             f"{bundle}/__init__.py", "discovery_app-0.1.0/usr/lib/discovery_app/app_packages/sqlalchemy/orm"]
+    removed = [(path, pattern) for path in kept for pattern in cleanup if _glob_matches(pattern, path)]
+    assert not removed, removed
+    # And it does remove the big unused parts (measured in benchmarks/RESULTS.md).
+    for dropped in ("Qt/qml", "Qt/lib/libQt6Quick.so.6", "Qt/lib/libQt6Qml.so.6", "QtQml.abi3.so",
+                    "Qt/plugins/sqldrivers", "Qt/translations/qtdeclarative_de.qm", "designer"):
+        assert any(_glob_matches(p, f"{bundle}/{dropped}") for p in cleanup), dropped
