@@ -173,11 +173,10 @@ class Bundle:
                 pyc = py.parent / "__pycache__" / f"{py.stem}.{tag}.pyc"
                 try:
                     with open(pyc, "rb") as fh:
-                        header = fh.read(8)
+                        header = fh.read(16)
                 except OSError:
                     header = b""
-                # Bytes 4-8: flags; 0b11 = hash-based and checked-or-not; 0 = timestamp.
-                if header[:4] == magic_bytes:
+                if header[:4] == magic_bytes and _used_as_is(header, py):
                     usable += 1
                 elif len(missing) < 10:
                     missing.append(py.relative_to(self.path))
@@ -202,6 +201,23 @@ class Bundle:
 
     def size(self) -> int:
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def _used_as_is(header: bytes, source: Path) -> bool:
+    """Whether the launcher loads a .pyc with this 16-byte header without compiling the source.
+
+    Flags (bytes 4-8): 0b01 hash-based, unchecked (what this script writes: always used);
+    0b11 hash-based, checked (used after hashing the source); 0 timestamp-based (used while the
+    source's modification time and size are the recorded ones).
+    """
+    flags = int.from_bytes(header[4:8], "little")
+    if flags == 0b01:
+        return True
+    if flags == 0:
+        st = source.stat()
+        return (int.from_bytes(header[8:12], "little") == int(st.st_mtime) & 0xFFFFFFFF
+                and int.from_bytes(header[12:16], "little") == st.st_size & 0xFFFFFFFF)
+    return flags == 0b11
 
 
 # --- the steps -------------------------------------------------------------------------------
