@@ -3,10 +3,10 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND
 
 ROOT = Path(__file__).parents[2]
 GOOD = (
@@ -20,7 +20,7 @@ BAD_LINES = "PDX-WS09,WINDOWS_WORKSTATION,Windows 11,1.23457E+11,Portland,\r\n,W
 
 def run(db, *args):
     env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    return subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), *args],
+    return subprocess.run([*APP_COMMAND, "--db", str(db), *args],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
