@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QIntValidator, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
 from ...services import ServiceError
 from ...services.pricing import PricingBasis
+from .. import app_locale
 from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from . import offer_format as fmt
@@ -212,7 +214,7 @@ class PricingPage(WorkspacePage):
 
         self.users = QLineEdit()
         self.users.setObjectName("userOverride")
-        self.users.setValidator(QIntValidator(0, 1_000_000, self.users))
+        self.users.setToolTip("A whole number, written without a thousands separator (1234)")
         self.users.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.users.setClearButtonEnabled(True)
         self.users.textEdited.connect(self._users_edited)
@@ -414,7 +416,9 @@ class PricingPage(WorkspacePage):
     def export_blockers(self) -> list[str]:
         if self.quote_error:
             return [self.quote_error]
-        return list(self.quote.blocking) if self.quote else []
+        typed = [f"Pricing: {label.text()}" for label in (self.counts_error, self.discount_error)
+                 if not label.isHidden() and label.text()]
+        return typed + (list(self.quote.blocking) if self.quote else [])
 
     # ---- showing ------------------------------------------------------------------------------
 
@@ -436,7 +440,7 @@ class PricingPage(WorkspacePage):
             cb.setChecked(lane in inputs.lanes_run_by_provider)
             cb.setEnabled(lane in p.lanes or lane in inputs.lanes_run_by_provider)
         self.users.setText("" if inputs.user_count_override is None else str(inputs.user_count_override))
-        self.discount.setText(pricing_mod.percent_text(inputs.discount_percent))
+        self.discount.setText(locale_text.format_percent_input(inputs.discount_percent, app_locale.current()))
         self.reason.setText(inputs.discount_reason)
         self.credit.setText(f"Credit the discovery fee ({fmt.money_cur(p.discovery_fee, p.currency)})")
         self.credit.setChecked(inputs.credit_discovery_fee)
@@ -459,7 +463,6 @@ class PricingPage(WorkspacePage):
             for row, kind in enumerate(kinds):
                 edit = QLineEdit()
                 edit.setObjectName(f"device_{kind}")
-                edit.setValidator(QIntValidator(0, 1_000_000, edit))
                 edit.setAlignment(Qt.AlignmentFlag.AlignRight)
                 edit.setMaximumWidth(72)
                 edit.textEdited.connect(lambda text, k=kind: self._device_edited(k, text))
@@ -672,20 +675,54 @@ class PricingPage(WorkspacePage):
         lanes = [lane for lane, cb in self.lane_boxes.items() if cb.isChecked()]
         self._apply("Change the lanes the provider runs", lambda: self.service.set_lanes_run(self.engagement_id, lanes))
 
+    def _read(self, text: str, what: str, error_label: QLabel, kind: locale_text.Kind,
+              still: str) -> tuple[bool, Decimal | None]:
+        """Read typed text in the window's locale: (True, value or None when empty), or (False,
+        None) with the reason and what the price still uses shown under the field, nothing saved."""
+        if not text.strip():
+            return True, None
+        try:
+            return True, locale_text.parse_number(text, app_locale.current(), kind)
+        except locale_text.ReadError as exc:
+            message = f"{what}: {exc}. Not saved: the price still uses {still}."
+            error_label.setText(message)
+            error_label.show()
+            self.status.emit(message)
+            return False, None
+
     def _users_edited(self, text: str) -> None:
+        held = self.inputs.user_count_override if self.inputs else None
+        ok, number = self._read(text, "Users priced", self.counts_error, locale_text.Kind.WHOLE,
+                                "the derived user count" if held is None else str(held))
+        if not ok:
+            return
         service, eid = self.service, self.engagement_id
-        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, text),
+        count = None if number is None else int(number)
+        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, count),
                           merge="users", error_label=self.counts_error)
 
     def _device_edited(self, kind: str, text: str) -> None:
+        what = kind.replace("_", " ").capitalize()
+        held = self.inputs.device_count_overrides.get(kind) if self.inputs else None
+        ok, number = self._read(text, what, self.counts_error, locale_text.Kind.WHOLE,
+                                "the inventory's count" if held is None else str(held))
+        if not ok:
+            return
         service, eid = self.service, self.engagement_id
+        count = None if number is None else int(number)
         self._apply_typed(f"Override the {kind.replace('_', ' ')} count",
-                          lambda: service.set_device_count_override(eid, kind, text),
+                          lambda: service.set_device_count_override(eid, kind, count),
                           merge=f"device:{kind}", error_label=self.counts_error)
 
     def _discount_edited(self, text: str) -> None:
+        held = self.inputs.discount_percent if self.inputs else Decimal(0)
+        ok, number = self._read(text, "Discount", self.discount_error, locale_text.Kind.PERCENT,
+                                locale_text.format_percent(held, app_locale.current()))
+        if not ok:
+            return
         service, eid = self.service, self.engagement_id
-        self._apply_typed("Change the discount", lambda: service.set_discount(eid, text),
+        pct = Decimal(0) if number is None else number
+        self._apply_typed("Change the discount", lambda: service.set_discount(eid, pct),
                           merge="discount", error_label=self.discount_error)
 
     def _reason_edited(self, text: str) -> None:
@@ -706,7 +743,7 @@ class PricingPage(WorkspacePage):
             def action() -> None:
                 self.service.record_discount_approval(
                     self.engagement_id, approver=d.approver.text(), role=d.role.text(),
-                    approved_on=d.approved_on(), percent=d.percent.text(), note=d.note.text())
+                    approved_on=d.approved_on(), percent=d.percent_value(), note=d.note.text())
             if not self._apply(f"Record approval by {d.approver.text().strip()}", action, error_label=d.error):
                 raise ServiceError(d.error.text())
             self._update_approvals_view()
