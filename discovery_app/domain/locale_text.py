@@ -424,7 +424,7 @@ def _make_date(y: int, m: int, d: int, text: str, loc: str) -> date:
         return date(y, m, d)
     except ValueError:
         raise ReadError(f"“{text.strip()}” is not a day of the calendar (read as day {d}, month {m}, "
-                        f"year {y})") from None
+                        f"year {y}); type it as {date_pattern(loc)} or YYYY-MM-DD") from None
 
 
 def _not_a_date(text: str, loc: str) -> str:
