@@ -236,7 +236,7 @@ def _damaged(path: Path, what: str, backup_dir: Path | None) -> StoreDamaged:
     else:
         count = "?" if good.engagements is None else good.engagements
         msg += (
-            f" The newest good backup is {good.path} (taken {good.taken_at:%Y-%m-%d %H:%M}, "
+            f" The newest good backup is {good.path} (taken {good.taken_at.astimezone():%Y-%m-%d %H:%M}, "
             f"{count} engagement{'s' if count != 1 else ''}). To restore it, use File > Restore "
             f'backup, or run: discovery-app restore "{good.path}"'
         )
