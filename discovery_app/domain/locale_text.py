@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
@@ -392,6 +392,14 @@ def format_date_long(day: date, locale: str | None) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale=resolve(locale))
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """The latest calendar day anywhere now (UTC+14, Kiribati): a day recorded where it happened is
+    never "in the future" for a laptop that has since flown west (Auckland's 4 December is still
+    3 December in Los Angeles)."""
+    instant = now or datetime.now(UTC)
+    return (instant.astimezone(UTC) + timedelta(hours=14)).date()
 
 
 def parse_date(text: str, locale: str | None) -> date:

@@ -143,8 +143,8 @@ class ApprovalDialog(OfferDialog):
                                   "The largest discount they approved.")
         self.percent.setObjectName("approvedPercent")
         self.percent.setAlignment(Qt.AlignmentFlag.AlignRight)
-        day = today or date.today()
-        self.date_input = DateInput("approvedOn", allow_empty=False, maximum=day)
+        day = today or date.today()  # the local day where it is recorded
+        self.date_input = DateInput("approvedOn", allow_empty=False, maximum=max(day, locale_text.latest_today()))
         self.date_input.set_date(day)
         self.date = self.date_input.edit
         self.field("Date approved", self.date_input,
