@@ -245,14 +245,11 @@ def _strip_currency(s: str, locale: str, currency: str | None) -> str:
 def _not_a_number(raw: str, locale: str, bad: str | None = None) -> str:
     sym = _symbols(locale)
     example = format_number(Decimal("1234.5"), locale)
-    what = f"“{raw.strip()}” is not a number in {sym.name}"
-    if bad is not None and bad.isalpha():
-        what += " (letters are not read)"
-    how = f"there a number is written like {example}"
     alternative = _other_reading(raw, sym)
     if alternative is not None:
-        return f"{what}: “{sym.group}” separates thousands and “{sym.decimal}” marks the decimals. Did you mean {format_number(alternative, locale)}?"
-    return f"{what}; {how}"
+        return (f"“{raw.strip()}” is not a number in {sym.name}: “{sym.group}” separates thousands and "
+                f"“{sym.decimal}” marks the decimals. Did you mean {format_number(alternative, locale)}?")
+    return f"“{raw.strip()}” is not a number; in {sym.name} numbers are written like {example}"
 
 
 def _other_reading(raw: str, sym: _Symbols) -> Decimal | None:

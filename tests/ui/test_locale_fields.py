@@ -244,3 +244,49 @@ def test_discovery_date_that_is_not_a_date_is_said_not_dropped(qtbot, demo_conte
     assert page.service.client_details(page.engagement_id)["discovery_date"] == before
     assert not page.errors["discovery_date"].isHidden()
     assert "DD.MM.YYYY" in page.errors["discovery_date"].text()
+
+
+# ---- table cells: site users, remediation hours, inventory dates --------------------------------
+
+@pytest.mark.parametrize(("locale", "typed", "stored", "says"), [
+    ("en_US", "1,200", 1200, None),
+    ("en_US", "1,5", None, "Did you mean 1.5?"),  # was stored as 15
+    ("de_DE", "1200", 1200, None),
+    ("de_DE", "1.200", None, "could mean 1200 or 1.200"),
+    ("de_DE", "12,5", None, "whole number"),
+])
+def test_site_user_counts_typed_in_a_table_cell(qtbot, window_locale, locale, typed, stored, says):
+    from discovery_app.domain.engagement import Site
+    from discovery_app.ui.workspace.client import SITE_COLUMNS
+    from discovery_app.ui.workspace.table_models import RecordTableModel
+
+    window_locale(locale)
+    saved, refused = [], []
+    model = RecordTableModel(SITE_COLUMNS, saved.append)
+    model.refused.connect(refused.append)
+    model.set_records([Site(name="HQ")])
+    model.setData(model.index(0, 2), typed, Qt.ItemDataRole.EditRole)
+    if stored is None:
+        assert not saved and says in refused[0]
+    else:
+        assert saved[-1][0]["user_count"] == stored and not refused
+
+
+@pytest.mark.parametrize(("locale", "typed", "hours", "says"), [
+    ("de_DE", "1,5", Decimal("1.5"), None),
+    ("de_DE", "1.5", None, "Did you mean 1,5?"),
+    ("en_US", "1,5", None, "Did you mean 1.5?"),  # was read as 1.5 whatever the locale
+    ("en_US", "2.25h", Decimal("2.25"), None),
+    ("en_IN", "1,234.5", Decimal("1234.5"), None),
+])
+def test_remediation_hours_read_in_the_locale(window_locale, locale, typed, hours, says):
+    from discovery_app.domain.locale_text import ReadError
+    from discovery_app.ui.workspace.remediation_model import hours_text, read_hours
+
+    window_locale(locale)
+    if hours is None:
+        with pytest.raises(ReadError, match=says):
+            read_hours(typed)
+    else:
+        assert read_hours(typed) == hours
+        assert read_hours(hours_text(hours)) == hours  # shown the way it is read back

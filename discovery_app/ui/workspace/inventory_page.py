@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.engagement import InventoryCategory, InventoryItem
-from ...domain.inventory import parse_date
+from .. import app_locale
 from ..messages import show_exception, show_message
 from ..widgets import MessagePage, muted, scaled_font
 from .inventory_edit import (
@@ -370,7 +371,8 @@ class InventoryPage(WorkspacePage):
         text = "" if value is None else str(value).strip()
         try:
             if column in Col.DATES:
-                new_value: Any = parse_date(text) if text else None
+                # Typed in the window's locale (15.01.2026 under de_DE) or ISO: never guessed at.
+                new_value: Any = locale_text.parse_date(text, app_locale.current()) if text else None
             elif column == Col.CATEGORY:
                 new_value = InventoryCategory(text)
             else:
