@@ -6,6 +6,7 @@ Written in the window's locale (:mod:`discovery_app.ui.app_locale`) by the domai
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ...domain import locale_text
@@ -31,6 +32,11 @@ def percent(value: Decimal) -> str:
 def whole_percent(value: Decimal) -> str:
     """``Decimal("53.85")`` -> ``"54%"``: shares shown at a glance (half up, no float)."""
     return locale_text.format_percent(value.quantize(Decimal(1), rounding=ROUND_HALF_UP), app_locale.current())
+
+
+def day(d: date) -> str:
+    """A date in the window's locale, short with a four-digit year: ``1/15/2026``, ``15.01.2026``."""
+    return locale_text.format_date_short(d, app_locale.current())
 
 
 def signed_money(amount: Decimal) -> str:

@@ -429,7 +429,7 @@ class PricingPage(WorkspacePage):
         self.coverage.clear()
         for level in p.coverage:
             name, hours = _split_coverage(level.label)
-            factor = pricing_mod.percent_text(level.factor)
+            factor = fmt.quantity(level.factor)
             self.coverage.addItem(f"{name} (x {factor})", level.id)
             self.coverage.setItemData(self.coverage.count() - 1, f"{level.label} (x {factor})",
                                       Qt.ItemDataRole.ToolTipRole)
@@ -560,7 +560,7 @@ class PricingPage(WorkspacePage):
         elif d.approval is not None:
             a = d.approval
             need = (f"Approved by <b>{_esc(a.approver)}</b> ({_esc(fmt.role(a.role))}) on "
-                    f"{a.approved_on.isoformat()}, up to {fmt.percent(a.percent)}.")
+                    f"{fmt.day(a.approved_on)}, up to {fmt.percent(a.percent)}.")
         else:
             need = (f"<b>Needs approval by the {_esc(fmt.role(req.role))}</b> "
                     f"(discounts up to {fmt.percent(req.level_max_percent or Decimal(0))}). Record who approved it below.")
