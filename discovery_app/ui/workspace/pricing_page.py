@@ -465,9 +465,11 @@ class PricingPage(WorkspacePage):
                 edit.setObjectName(f"device_{kind}")
                 edit.setAlignment(Qt.AlignmentFlag.AlignRight)
                 edit.setMaximumWidth(72)
+                edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("1.234") + 14)  # a typed "1.234" shows whole
                 edit.textEdited.connect(lambda text, k=kind: self._device_edited(k, text))
                 label = self._label(kind.replace("_", " ").capitalize(), edit)
                 note = muted(QLabel())
+                note.setWordWrap(True)  # gives way to the number field on a narrow pane
                 self.devices_grid.addWidget(label, row, 0)
                 self.devices_grid.addWidget(note, row, 1)
                 self.devices_grid.addWidget(edit, row, 2)
