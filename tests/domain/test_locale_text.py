@@ -154,3 +154,13 @@ def test_money_and_percent_round_trip(cents, locale):
 def test_date_format_then_parse_gives_the_same_day(day, locale):
     assert lt.parse_date(lt.format_date_short(day, locale), locale) == day
     assert lt.parse_date(day.isoformat(), locale) == day
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=decimals, locale=st.sampled_from(lt.SUPPORTED_LOCALES))
+def test_what_an_input_field_shows_reads_back_as_the_same_decimal(value, locale):
+    # Fields show counts and decimals without grouping, so "1.234" never has to be guessed at.
+    shown = lt.format_number(value, locale, grouping=False)
+    assert lt.parse_number(shown, locale, Kind.DECIMAL) == value
+    if value == value.to_integral_value():
+        assert lt.parse_whole(lt.format_number(value.quantize(Decimal(1)), locale, grouping=False), locale) == value
