@@ -290,3 +290,18 @@ def test_remediation_hours_read_in_the_locale(window_locale, locale, typed, hour
     else:
         assert read_hours(typed) == hours
         assert read_hours(hours_text(hours)) == hours  # shown the way it is read back
+
+
+def test_fit_page_and_summary_show_stored_values_in_the_locale(service, window_locale):
+    from discovery_app.ui.workspace.fit_page import answer_text
+    from discovery_app.ui.workspace.summary_panel import money
+
+    eid = service.create_engagement("Acme", form_key="mini")
+    form = service.form_of(service.header(eid))
+    window_locale("de_DE")
+    assert answer_text(form, "budget", "1234.50") == "1.234,50"
+    assert answer_text(form, "ratio", "12.5") == "12,5"
+    assert answer_text(form, "renewal", "2026-01-15") == "15.01.2026"
+    assert money(Decimal("24376.5"), "EUR") == "EUR 24.376,50"
+    window_locale("en_IN")
+    assert answer_text(form, "budget", "1234567.50") == "12,34,567.50"
