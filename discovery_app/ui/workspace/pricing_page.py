@@ -149,6 +149,8 @@ class PricingPage(WorkspacePage):
         self.device_edits: dict[str, QLineEdit] = {}
         self.device_help: dict[str, QLabel] = {}
         self._device_rows_filled = False
+        self._typed_from: dict[str, object] = {}
+        self._typed_sent: dict[str, object] = {}
 
         heading = QLabel("Pricing")
         heading.setFont(scaled_font(self, 1.4, bold=True))
@@ -218,6 +220,7 @@ class PricingPage(WorkspacePage):
         self.users.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.users.setClearButtonEnabled(True)
         self.users.textEdited.connect(self._users_edited)
+        self.users.editingFinished.connect(lambda: self._typing_done("users"))
         lay.addWidget(self._label("&Users priced", self.users, bold=True))
         lay.addWidget(self.users)
         self.users_help = muted(QLabel())
@@ -242,6 +245,7 @@ class PricingPage(WorkspacePage):
         self.discount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.discount.setMaximumWidth(90)
         self.discount.textEdited.connect(self._discount_edited)
+        self.discount.editingFinished.connect(lambda: self._typing_done("discount"))
         lay.addWidget(self._label("&Discount (%)", self.discount, bold=True))
         row = QHBoxLayout()
         row.addWidget(self.discount)
@@ -403,6 +407,8 @@ class PricingPage(WorkspacePage):
         self.basis = self.service.pricing_basis(self.engagement_id)
         self.package = self.basis.form
         self.inputs, self.approvals = self.basis.engagement.pricing, list(self.basis.engagement.discount_approvals)
+        self._typed_from.clear()
+        self._typed_sent.clear()
         self._loading = True
         try:
             self._fill_inputs()
@@ -467,6 +473,7 @@ class PricingPage(WorkspacePage):
                 edit.setMaximumWidth(72)
                 edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("1.234") + 14)  # a typed "1.234" shows whole
                 edit.textEdited.connect(lambda text, k=kind: self._device_edited(k, text))
+                edit.editingFinished.connect(lambda k=kind: self._typing_done(f"device:{k}"))
                 label = self._label(kind.replace("_", " ").capitalize(), edit)
                 note = muted(QLabel())
                 note.setWordWrap(True)  # gives way to the number field on a narrow pane
@@ -625,7 +632,7 @@ class PricingPage(WorkspacePage):
         return True
 
     def _apply_typed(self, text: str, action: Callable[[], object], *, merge: str,
-                     error_label: QLabel | None = None) -> None:
+                     error_label: QLabel | None = None, status: str = "Saved") -> None:
         """Like :meth:`_apply` for a keystroke: the save and the new quote are computed on the
         workspace's background writer; the figures follow once the edit is committed."""
         if self._loading:
@@ -638,7 +645,7 @@ class PricingPage(WorkspacePage):
             after = service.pricing_inputs(eid), service.discount_approvals(eid)
             return after, _price(service, basis.with_inputs(*after))
 
-        self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1]),
+        self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1], status),
                   on_error=lambda exc: self._refused(exc, error_label))
 
     def _refused(self, exc: BaseException, error_label: QLabel | None) -> None:
@@ -650,7 +657,7 @@ class PricingPage(WorkspacePage):
         self.status.emit(str(exc))
 
     def _applied(self, text: str, after: Snapshot, merge: str | None, error_label: QLabel | None,
-                 priced: tuple[pricing_mod.Quote | None, str | None] | None = None) -> None:
+                 priced: tuple[pricing_mod.Quote | None, str | None] | None = None, status: str = "Saved") -> None:
         before = (self.inputs, self.approvals)  # saves land in order: what the store held before
         if error_label is not None:
             error_label.hide()
@@ -659,7 +666,7 @@ class PricingPage(WorkspacePage):
             self.context.undo_stack.push(SnapshotCommand(text, before, after, self._restore, self._after_undo, merge))
         self._refresh_results(priced)
         self.changed.emit()
-        self.status.emit("Saved")
+        self.status.emit(status)
 
     def _show_coverage_hours(self, _index: int = -1) -> None:
         hours = self.coverage.currentData(_HOURS_ROLE) or ""
@@ -692,40 +699,66 @@ class PricingPage(WorkspacePage):
             self.status.emit(message)
             return False, None
 
+    def _typing_from(self, key: str, current: object) -> object:
+        """What the store held when the typing in field ``key`` began (kept until the field is
+        left): a reading refused half-way puts that back, so "1.234" never leaves 1 behind."""
+        return self._typed_from.setdefault(key, current)
+
+    def _typing_done(self, key: str) -> None:
+        self._typed_from.pop(key, None)
+        self._typed_sent.pop(key, None)
+
+    def _nothing_to_put_back(self, key: str, current: object, before: object) -> bool:
+        """True when the last value sent to the store in this typing (or what it holds) is the
+        value from before the typing began."""
+        return self._typed_sent.get(key, current) == before
+
+    def _send(self, key: str, value: object) -> None:
+        self._typed_sent[key] = value
+
     def _users_edited(self, text: str) -> None:
-        held = self.inputs.user_count_override if self.inputs else None
-        ok, number = self._read(text, "Users priced", self.counts_error, locale_text.Kind.WHOLE,
-                                "the derived user count" if held is None else str(held))
-        if not ok:
-            return
         service, eid = self.service, self.engagement_id
-        count = None if number is None else int(number)
+        current = self.inputs.user_count_override if self.inputs else None
+        before = self._typing_from("users", current)
+        ok, number = self._read(text, "Users priced", self.counts_error, locale_text.Kind.WHOLE,
+                                "the derived user count" if before is None else str(before))
+        if not ok and self._nothing_to_put_back("users", current, before):
+            return  # the store holds what it held before the typing
+        count = before if not ok else (None if number is None else int(number))
+        self._send("users", count)
         self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, count),
-                          merge="users", error_label=self.counts_error)
+                          merge="users", error_label=self.counts_error if ok else None,
+                          status="Saved" if ok else self.counts_error.text())
 
     def _device_edited(self, kind: str, text: str) -> None:
         what = kind.replace("_", " ").capitalize()
-        held = self.inputs.device_count_overrides.get(kind) if self.inputs else None
-        ok, number = self._read(text, what, self.counts_error, locale_text.Kind.WHOLE,
-                                "the inventory's count" if held is None else str(held))
-        if not ok:
-            return
         service, eid = self.service, self.engagement_id
-        count = None if number is None else int(number)
+        current = self.inputs.device_count_overrides.get(kind) if self.inputs else None
+        before = self._typing_from(f"device:{kind}", current)
+        ok, number = self._read(text, what, self.counts_error, locale_text.Kind.WHOLE,
+                                "the inventory's count" if before is None else str(before))
+        if not ok and self._nothing_to_put_back(f"device:{kind}", current, before):
+            return  # the store holds what it held before the typing
+        count = before if not ok else (None if number is None else int(number))
+        self._send(f"device:{kind}", count)
         self._apply_typed(f"Override the {kind.replace('_', ' ')} count",
                           lambda: service.set_device_count_override(eid, kind, count),
-                          merge=f"device:{kind}", error_label=self.counts_error)
+                          merge=f"device:{kind}", error_label=self.counts_error if ok else None,
+                          status="Saved" if ok else self.counts_error.text())
 
     def _discount_edited(self, text: str) -> None:
-        held = self.inputs.discount_percent if self.inputs else Decimal(0)
-        ok, number = self._read(text, "Discount", self.discount_error, locale_text.Kind.PERCENT,
-                                locale_text.format_percent(held, app_locale.current()))
-        if not ok:
-            return
         service, eid = self.service, self.engagement_id
-        pct = Decimal(0) if number is None else number
+        current = self.inputs.discount_percent if self.inputs else Decimal(0)
+        before = self._typing_from("discount", current)
+        ok, number = self._read(text, "Discount", self.discount_error, locale_text.Kind.PERCENT,
+                                locale_text.format_percent(before, app_locale.current()))
+        if not ok and self._nothing_to_put_back("discount", current, before):
+            return  # the store holds what it held before the typing
+        pct = before if not ok else (Decimal(0) if number is None else number)
+        self._send("discount", pct)
         self._apply_typed("Change the discount", lambda: service.set_discount(eid, pct),
-                          merge="discount", error_label=self.discount_error)
+                          merge="discount", error_label=self.discount_error if ok else None,
+                          status="Saved" if ok else self.discount_error.text())
 
     def _reason_edited(self, text: str) -> None:
         service, eid = self.service, self.engagement_id
