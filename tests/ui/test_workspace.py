@@ -236,6 +236,7 @@ def test_every_question_type_saves_what_was_entered(qtbot, make_window, service,
     settle(view)
     values = {k: v for k, (v, _n) in service.answers(mini_eid).items()}
     assert values["budget"] == "12500.00"
+    assert money.fields["budget"].editor.text() == "12,500.00"  # shown back as it was read
     assert values["regs"] == ["hipaa", "pci_dss"]  # in the form's order
     assert values["renewal"] == "2027-03-31"
     assert renewal.date_edit.text() == "3/31/2027"

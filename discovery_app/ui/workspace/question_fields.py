@@ -278,11 +278,21 @@ class NumberField(TextField):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         handled = super().eventFilter(watched, event)
-        if event.type() == QEvent.Type.FocusOut and not self.has_error and not self._timer.isActive():
-            stored = self._stored
-            if stored is not None and self.editor.text().strip():  # type: ignore[attr-defined]
-                self._show(stored)
+        if event.type() == QEvent.Type.FocusOut and not self.has_error and self._shows_stored():
+            self._show(self._stored)  # "4.500" becomes "4.500,00": how it was read
         return handled
+
+    def _shows_stored(self) -> bool:
+        """The text reads as the stored value (a save still on its way is shown when it lands)."""
+        if self._stored is None:
+            return False
+        try:
+            kind = {QuestionType.MONEY: locale_text.Kind.MONEY,
+                    QuestionType.INTEGER: locale_text.Kind.WHOLE}.get(self.question.type, locale_text.Kind.DECIMAL)
+            typed = locale_text.parse_number(self.editor.text(), app_locale.current(), kind)  # type: ignore[attr-defined]
+            return typed == Decimal(str(self._stored))
+        except (locale_text.ReadError, InvalidOperation):
+            return False
 
     def _build_editor(self) -> QWidget:
         edit = super()._build_editor()
