@@ -111,6 +111,7 @@ def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int
 def run_backups(args: argparse.Namespace, _service: None) -> int:
     from ..paths import AppPaths
     from ..services.durability import list_backups
+    from .times import local_time
 
     paths = AppPaths.resolve(args.db)
     rows = list_backups(paths)
@@ -120,7 +121,7 @@ def run_backups(args: argparse.Namespace, _service: None) -> int:
     print(f"Backups in {paths.backups} (newest first):")
     for b in rows:
         count = "unreadable" if b.engagements is None else f"{b.engagements} engagement{'s' * (b.engagements != 1)}"
-        print(f"  {b.taken_at:%Y-%m-%d %H:%M:%S}  {b.size / 1024:8.0f} KB  {count:<16}  {b.path.name}")
+        print(f"  {local_time(b.taken_at, seconds=True)}  {b.size / 1024:8.0f} KB  {count:<16}  {b.path.name}")
     return 0
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .times import local_time
+
 if TYPE_CHECKING:
     from ..services import DiscoveryService
 
@@ -105,7 +107,7 @@ def _print_table(rows: list) -> None:
     head = ("ID", "Client", "Status", "Consultant", "Updated", "Fit", "Done")
     data = [
         (str(r.header.id), r.header.client_name, r.header.status.value, r.header.consultant,
-         r.header.updated_at.strftime("%Y-%m-%d %H:%M"), r.fit_verdict, f"{r.completion}%")
+         local_time(r.header.updated_at), r.fit_verdict, f"{r.completion}%")
         for r in rows
     ]
     widths = [max(len(h), *(len(d[i]) for d in data)) for i, h in enumerate(head)]
@@ -131,6 +133,6 @@ def _print_show(service: DiscoveryService, eid: int) -> None:
     print(f"  Standards:   {len(eng.standards)} assessed")
     print(f"  Risks:       {len(eng.risks)}")
     print(f"  Remediation: {len(eng.remediation)} items")
-    print(f"  Updated:     {eng.updated_at:%Y-%m-%d %H:%M} UTC")
+    print(f"  Updated:     {local_time(eng.updated_at)}")
 
 

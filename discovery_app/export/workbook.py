@@ -321,11 +321,11 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
     s.heading(f"Prices ({data.currency}); the fee follows the hours on '{STABILIZATION}'")
     s.value("Stabilization hours", Formula(f"=SUM({stab.column_ref(HOURS)})"), "#,##0.00")
     s.value("Stabilization subtotal", Formula(f"=SUM({stab.column_ref(AMOUNT)})"), money, key="sub")
-    s.value(f"Contingency {hm.percent_label(p.contingency_rate)}", Formula(f"=ROUND({{sub}}*{p.contingency_rate},2)"),
+    s.value(f"Contingency {hm.percent_label(p.contingency_rate, data.locale)}", Formula(f"=ROUND({{sub}}*{p.contingency_rate},2)"),
             money, key="cont")
     s.value(f"Rounded ({p.rounding_label})", Formula(f"={p.rounding_function}({{sub}}+{{cont}},{p.rounding_increment})"),
             money, key="fee")
-    s.value(f"Discount {hm.percent_label(p.discount_percent / 100)}",
+    s.value(f"Discount {hm.percent_label(p.discount_percent / 100, data.locale)}",
             Formula(f"=-ROUND({{fee}}*{p.discount_percent}/100,2)"), money, key="disc")
     s.value("Credit: discovery fee already paid",
             Formula(f"=-MAX(0,MIN({p.credit_requested},{{fee}}+{{disc}}))"), money, key="credit")

@@ -107,7 +107,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = sa.create_engine(f"sqlite:///{path}", future=True)
+    # A path, never a URL: "sqlite:///" + path would read a "?" as the start of a query, a "#" as a
+    # fragment and "%20" as a space. URL.create takes the file name as it is.
+    engine = sa.create_engine(sa.engine.URL.create("sqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "handle_error", _translate)
     return engine
@@ -236,7 +238,7 @@ def _damaged(path: Path, what: str, backup_dir: Path | None) -> StoreDamaged:
     else:
         count = "?" if good.engagements is None else good.engagements
         msg += (
-            f" The newest good backup is {good.path} (taken {good.taken_at:%Y-%m-%d %H:%M}, "
+            f" The newest good backup is {good.path} (taken {good.taken_at.astimezone():%Y-%m-%d %H:%M}, "
             f"{count} engagement{'s' if count != 1 else ''}). To restore it, use File > Restore "
             f'backup, or run: discovery-app restore "{good.path}"'
         )

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.engagement import InventoryCategory, InventoryItem
-from ...domain.inventory import parse_date
+from .. import app_locale
 from ..messages import show_exception, show_message
 from ..widgets import MessagePage, muted, scaled_font
 from .inventory_edit import (
@@ -58,8 +59,13 @@ EMPTY_TEXT = "No inventory yet: import an RMM export (Ctrl+I) or add a device"
 FILE_FILTER = "Inventory exports (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 
 
+def _n(count: int) -> str:
+    """A count grouped as the window's locale groups it: 1,234 / 1.234."""
+    return locale_text.format_whole(count, app_locale.current())
+
+
 def items_text(n: int) -> str:
-    return f"{n:,} item{'s' if n != 1 else ''}"
+    return f"{_n(n)} item{'s' if n != 1 else ''}"
 
 
 class InventoryPage(WorkspacePage):
@@ -301,7 +307,7 @@ class InventoryPage(WorkspacePage):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
-        self.count_label.setText(items_text(total) if shown == total else f"{shown:,} of {items_text(total)}")
+        self.count_label.setText(items_text(total) if shown == total else f"{_n(shown)} of {items_text(total)}")
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
 
     def _update_actions(self) -> None:
@@ -323,12 +329,12 @@ class InventoryPage(WorkspacePage):
             return
         self.counts = counts
         users = counts.users
-        parts = [f"<b>{users.value:,}</b> users ({escape(self._source(users))})"]
-        devices = [f"<b>{c.value:,}</b> {escape(kind_plural(k, c.value))}"
-                   + (f" <i>(override; inventory has {c.derived:,})</i>" if c.overridden else "")
+        parts = [f"<b>{_n(users.value)}</b> users ({escape(self._source(users))})"]
+        devices = [f"<b>{_n(c.value)}</b> {escape(kind_plural(k, c.value))}"
+                   + (f" <i>(override; inventory has {_n(c.derived)})</i>" if c.overridden else "")
                    for k, c in counts.devices.items() if c.value or c.overridden]
         total = counts.device_total
-        text = " · ".join(parts) + f" &nbsp;&nbsp; <b>{total:,}</b> devices priced"
+        text = " · ".join(parts) + f" &nbsp;&nbsp; <b>{_n(total)}</b> devices priced"
         if devices:
             text += ": " + ", ".join(devices)
         if counts.warnings:
@@ -338,7 +344,7 @@ class InventoryPage(WorkspacePage):
     @staticmethod
     def _source(count: Any) -> str:
         if count.overridden:
-            return f"override on the Pricing page; {count.basis} gives {count.derived:,}"
+            return f"override on the Pricing page; {count.basis} gives {_n(count.derived)}"
         return f"from the {count.basis}" if count.basis.startswith("answer") else count.basis
 
     # ---- editing ------------------------------------------------------------------------------
@@ -370,7 +376,8 @@ class InventoryPage(WorkspacePage):
         text = "" if value is None else str(value).strip()
         try:
             if column in Col.DATES:
-                new_value: Any = parse_date(text) if text else None
+                # Typed in the window's locale (15.01.2026 under de_DE) or ISO: never guessed at.
+                new_value: Any = locale_text.parse_date(text, app_locale.current()) if text else None
             elif column == Col.CATEGORY:
                 new_value = InventoryCategory(text)
             else:
@@ -503,7 +510,7 @@ class InventoryPage(WorkspacePage):
         service, eid = self.service, self.engagement_id
         n = len(preview.table.rows)
         try:
-            report = run_busy(self, f"Importing {n:,} rows from {path.name}…", lambda: service.import_inventory(
+            report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.import_inventory(
                 eid, path, mapping=mapping, skip_bad=True, preview=preview))
         except Exception as exc:
             show_exception(self, "Importing the inventory", exc)
@@ -517,7 +524,7 @@ class InventoryPage(WorkspacePage):
         command = ImportCommand(self, path.name, report.batch, items)
         self.context.undo_stack.push(command)
         self._last_import = command
-        skipped = f"; {report.rejected:,} row{'s' if report.rejected != 1 else ''} skipped" if report.rejected else ""
+        skipped = f"; {_n(report.rejected)} row{'s' if report.rejected != 1 else ''} skipped" if report.rejected else ""
         message = f"Imported {items_text(report.imported)} from {path.name}{skipped}."
         self.import_message.setText(message)
         self.undo_import_button.setEnabled(True)
