@@ -115,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args, service)
     except (ServiceError, StoreError) as exc:  # StoreError: disk full, read-only, locked mid-command
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # 2: the file given was refused (see FileRefused)
+    except MemoryError:
+        # Never print the traceback: its frames may hold client rows.
+        print("error: ran out of memory; nothing more was written. Close other programs or split the file.",
+              file=sys.stderr)
+        return 2
     finally:
         service.close()

@@ -9,6 +9,10 @@ is not handed on to a colleague as a photo.
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from ..domain.filenames import safe_file_name
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -66,3 +70,44 @@ def check_attachment(file_name: str, content_type: str, data: bytes,
     if signatures is not None and not data.startswith(signatures):
         raise UntrustedFileError(f"{name} says it is {kind} but its content is not.")
     return name
+
+
+# ---- zip containers (engagement archives, XLSX workbooks) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a zip from outside may declare before any part is inflated."""
+
+    part_bytes: int          # any one part, uncompressed
+    total_bytes: int         # all parts, uncompressed
+    parts: int               # number of parts
+    ratio: int | None = None  # uncompressed / compressed, for parts over RATIO_FLOOR bytes
+
+
+RATIO_FLOOR = 1024 * 1024  # small parts may compress as well as they like
+
+
+def zip_problems(infos: Sequence[zipfile.ZipInfo], limits: ZipLimits) -> list[str]:
+    """Why a zip's declared sizes pass the limits (a zip bomb), in words; empty when they do not.
+
+    Reading a part never yields more than it declares (:mod:`zipfile` stops at the declared size
+    and fails the CRC), so checking the central directory bounds what inflating can cost.
+    """
+    if len(infos) > limits.parts:
+        return [f"it has {len(infos)} parts; at most {limits.parts} are allowed"]
+    problems: list[str] = []
+    declared = 0
+    for info in infos:
+        if info.file_size > limits.part_bytes:
+            problems.append(f"{info.filename}: declares {info.file_size} bytes, over the "
+                            f"{limits.part_bytes} byte limit")
+        elif (limits.ratio and info.file_size > RATIO_FLOOR
+              and info.file_size > limits.ratio * max(info.compress_size, 1)):
+            problems.append(f"{info.filename}: would inflate {info.file_size // max(info.compress_size, 1):,} "
+                            f"times ({info.file_size:,} bytes from {info.compress_size:,}); the limit is "
+                            f"{limits.ratio}:1")
+        declared += info.file_size
+    if declared > limits.total_bytes:
+        problems.append(f"its parts declare {declared} bytes in all, over the {limits.total_bytes} byte limit")
+    return problems

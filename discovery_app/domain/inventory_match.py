@@ -1,0 +1,63 @@
+"""Re-importing an inventory: which existing item an imported row is, and what changed.
+
+A row is the same device as an existing item when their serial numbers match (ignoring case and
+spaces); failing that, when their names match (ignoring case). A match updates the fields the
+file provides and that differ; an empty cell never clears a value (the consultant may have typed
+it). A device the file lists twice is imported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from .engagement import InventoryItem
+
+
+def serial_key(serial: str) -> str:
+    return "".join(serial.split()).casefold()
+
+
+def name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+class Matcher:
+    """Existing items (as column dicts with at least uid, name and serial), found by serial, then name."""
+
+    def __init__(self, existing: Iterable[Mapping[str, Any]]) -> None:
+        self.by_serial: dict[str, Mapping[str, Any]] = {}
+        self.by_name: dict[str, Mapping[str, Any]] = {}
+        for rec in existing:
+            self.add(rec)
+
+    def add(self, rec: Mapping[str, Any]) -> None:
+        serial = serial_key(str(rec.get("serial") or ""))
+        if serial:
+            self.by_serial.setdefault(serial, rec)
+        name = name_key(str(rec.get("name") or ""))
+        if name:
+            self.by_name.setdefault(name, rec)
+
+    def find(self, item: InventoryItem) -> Mapping[str, Any] | None:
+        if item.serial:
+            found = self.by_serial.get(serial_key(item.serial))
+            if found is not None:
+                return found
+        found = self.by_name.get(name_key(item.name))
+        if found is not None and item.serial and found.get("serial") and \
+                serial_key(str(found["serial"])) != serial_key(item.serial):
+            return None  # same name, another serial: a different device that reuses the name
+        return found
+
+
+def changes(existing: Mapping[str, Any], item: InventoryItem, fields: Collection[str]) -> dict[str, Any]:
+    """The fields of ``item`` (among ``fields``) that have a value and differ from ``existing``."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        new = getattr(item, f)
+        if new is None or new == "":
+            continue
+        if existing.get(f) != new:
+            out[f] = new
+    return out
