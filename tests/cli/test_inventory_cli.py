@@ -46,8 +46,13 @@ def test_clean_file_imports_every_row(db, tmp_path):
     assert "'Device Class' -> kind" in proc.stderr and "CRLF" in proc.stderr
     after = inventory_names(db)
     assert len(after) == len(before) + 2 and after[:len(before)] == before
-    shown = json.loads(run(db, "show", "1", "--json").stdout)["inventory"][-2]
+    inventory = json.loads(run(db, "show", "1", "--json").stdout)["inventory"]
+    # The demo's PDX-WS01 and PDX-DC01 have other serials: other devices that reuse the names.
+    shown = next(i for i in inventory if i["serial"] == "VM-42")
     assert (shown["kind"], shown["warranty_end"]) == ("server", "2026-12-01")
+    # The demo's PDX-SW01 has no serial: matched by name and given the file's serial.
+    switches = [i for i in inventory if i["name"] == "PDX-SW01"]
+    assert len(switches) == 1 and switches[0]["serial"] == "SG12AB"
 
 
 def test_any_bad_row_imports_nothing_and_lists_rejects(db, tmp_path):
