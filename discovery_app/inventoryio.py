@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from .domain.inventory import DateShape, ImportRules, RulesError
-from .export.untrusted import ZipLimits, zip_problems
+from .export.untrusted import xlsx_problems
 
 MAX_BYTES = 200 * 1024 * 1024  # an export larger than this is not an inventory
 MAX_ROWS = 1_048_576  # Excel's own limit; a file claiming more is not an inventory
@@ -36,7 +36,6 @@ MAX_RECORD_LINES = 200
 DELIMITERS = ",;\t|"
 # Legacy 8-bit code pages tried when a file is not UTF-8 (the detector picks the likeliest).
 LEGACY_ENCODINGS = ["cp1252", "mac_roman", "cp850", "iso8859_15"]
-XLSX_LIMITS = ZipLimits(part_bytes=256 * 1024 * 1024, total_bytes=512 * 1024 * 1024, parts=5000, ratio=100)
 RULES_FILE = Path(__file__).with_name("data") / "inventory-import.yaml"
 
 
@@ -329,8 +328,7 @@ def check_xlsx_zip(path: Path, what: str = "workbook") -> None:
     """Refuse a workbook whose zip parts declare more than the limits (a zip bomb) or that is not
     a readable zip at all; nothing is inflated."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            problems = zip_problems(zf.infolist(), XLSX_LIMITS)
+        problems = xlsx_problems(path)
     except zipfile.BadZipFile:
         raise ReadError(f"{path.name} is not a readable Excel {what}: the file is damaged or truncated "
                         "(not a complete zip archive).") from None

@@ -9,6 +9,7 @@ is not handed on to a colleague as a photo.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,3 +112,18 @@ def zip_problems(infos: Sequence[zipfile.ZipInfo], limits: ZipLimits) -> list[st
     if declared > limits.total_bytes:
         problems.append(f"its parts declare {declared} bytes in all, over the {limits.total_bytes} byte limit")
     return problems
+
+
+# Workbooks from outside (inventory exports, edited delivery workbooks): a sheet of 50,000 rows
+# is about 40 MB of XML and compresses 5-20 times; bombs declare gigabytes at 1000:1.
+XLSX_LIMITS = ZipLimits(part_bytes=256 * 1024 * 1024, total_bytes=512 * 1024 * 1024, parts=5000, ratio=100)
+
+
+def xlsx_problems(path: str | os.PathLike[str], limits: ZipLimits = XLSX_LIMITS) -> list[str]:
+    """Why the workbook at ``path`` is refused before it is opened (empty: it may be read).
+
+    Raises :class:`zipfile.BadZipFile` when it is not a complete zip archive, OSError when it
+    cannot be read.
+    """
+    with zipfile.ZipFile(path) as zf:
+        return zip_problems(zf.infolist(), limits)
