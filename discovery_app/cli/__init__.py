@@ -26,6 +26,8 @@ names another. Run 'discovery-app COMMAND --help' for each command's options."""
 def _add_app_options(p: argparse.ArgumentParser) -> None:
     """The options of the app itself (not of a command): --db and --smoke."""
     p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
+    p.add_argument("--new-db", action="store_true", help="with --db: make PATH a new database even if it is "
+                   "an empty file (an empty file is otherwise refused)")
     p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
                    "print 'first_paint=S usable=S' (seconds since start) and exit")
 
@@ -87,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = _desktop_start(argv) or build_parser().parse_args(argv)
-    paths = AppPaths.resolve(args.db)
+    paths = AppPaths.resolve(args.db, new_db=args.new_db)
     _setup_logging(paths)
 
     if args.command is None or args.smoke:
