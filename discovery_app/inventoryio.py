@@ -28,7 +28,7 @@ from .domain.inventory import DateShape, ImportRules, RulesError
 from .export.untrusted import xlsx_problems
 
 MAX_BYTES = 200 * 1024 * 1024  # an export larger than this is not an inventory
-MAX_ROWS = 1_048_576  # Excel's own limit; a file claiming more is not an inventory
+MAX_ROWS = 200_000  # ten times the largest inventories seen; a file with more is not one
 MAX_COLUMNS = 1000
 SAMPLE_ROWS = 200
 # A CSV record spanning more lines than this is a quote that opened and closed in the wrong place.
@@ -254,7 +254,8 @@ def _csv_records(path: Path, encoding: str, delimiter: str, headers: list[str] |
                 raise ReadError(f"{path.name}, line {start}: a quote opens here and the field runs over "
                                 f"{end - start + 1:,} lines; a closing quote is probably missing.")
             if not header_done:
-                if not any(c.strip() for c in record):
+                # Blank lines, and the "#TYPE ..." line PowerShell's Export-Csv writes, come first.
+                if not any(c.strip() for c in record) or (len(record) == 1 and record[0].startswith("#")):
                     start = end + 1
                     continue
                 header_done = True
@@ -328,14 +329,14 @@ def check_xlsx_zip(path: Path, what: str = "workbook") -> None:
     """Refuse a workbook whose zip parts declare more than the limits (a zip bomb) or that is not
     a readable zip at all; nothing is inflated."""
     try:
-        problems = xlsx_problems(path)
+        problems = xlsx_problems(path, max_rows=MAX_ROWS)
     except zipfile.BadZipFile:
         raise ReadError(f"{path.name} is not a readable Excel {what}: the file is damaged or truncated "
                         "(not a complete zip archive).") from None
     except OSError as exc:
         raise ReadError(f"Cannot read {path}: {exc.strerror}.") from exc
     if problems:
-        raise ReadError(f"{path.name} is refused as a possible zip bomb: {problems[0]}"
+        raise ReadError(f"{path.name} is refused before reading: {problems[0]}"
                         + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "") + ".")
 
 
@@ -360,7 +361,7 @@ def read_xlsx(path: Path) -> RawTable:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise ReadError(f"{path.name} has more than {MAX_ROWS:,} rows on sheet {sheet.title!r}; "
-                                "a worksheet holds at most that many, so the file is refused.")
+                                f"inventory files may have at most {MAX_ROWS:,}, so the file is refused.")
             if len(values) > MAX_COLUMNS:
                 values = values[:MAX_COLUMNS]
             cells = [v if v is None or type(v) in _PLAIN else _cell(v) for v in values]
@@ -380,6 +381,8 @@ def read_xlsx(path: Path) -> RawTable:
             rows.pop()  # trailing empty rows a spreadsheet keeps after deletions
         return RawTable(path, headers, "xlsx", len(rows), [r for _n, r in rows[:SAMPLE_ROWS]],
                         [n for n, _r in rows[:SAMPLE_ROWS]], sheet=sheet.title, date_shapes=shapes, _all=rows)
+    except ReadError:
+        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, SyntaxError) as exc:
         raise ReadError(f"{path.name} is not a readable Excel workbook: a part is damaged "
                         f"({type(exc).__name__}).") from None
