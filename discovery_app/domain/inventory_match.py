@@ -58,6 +58,9 @@ def changes(existing: Mapping[str, Any], item: InventoryItem, fields: Collection
         new = getattr(item, f)
         if new is None or new == "":
             continue
-        if existing.get(f) != new:
+        old = existing.get(f)
+        if f == "name" and isinstance(old, str) and name_key(old) == name_key(new):
+            continue  # the same name in other letter case: the match, not a change
+        if old != new:
             out[f] = new
     return out
