@@ -279,6 +279,7 @@ DATE_FORMATS_ANY = (
     "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
 )
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})\b")
+_ISO = re.compile(r"^\d{4}-\d\d-\d\d(?:$|[ T])")
 
 
 @dataclass
@@ -324,8 +325,13 @@ def day_first(values: Sequence[str]) -> bool:
     return shape.order() is DateOrder.DMY
 
 
-def parse_date(value: object, *, dmy: bool = False, order: DateOrder | str | None = None) -> date | None:
-    """A date from the formats RMM tools write; None for empty; ValueError when unreadable."""
+def parse_date(value: object, *, dmy: bool = False, order: DateOrder | str | None = None,
+               memo: list[str] | None = None) -> date | None:
+    """A date from the formats RMM tools write; None for empty; ValueError when unreadable.
+
+    ``memo`` (a list, empty at first) remembers the format that read the last value and is tried
+    first next time: a column's dates share one format.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -335,13 +341,27 @@ def parse_date(value: object, *, dmy: bool = False, order: DateOrder | str | Non
     text = str(value).strip()
     if not text:
         return None
+    if _ISO.match(text):  # the common case, and the fastest to read
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
     text = re.sub(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)$", "", text) if "T" in text else text
     chosen = DateOrder(order) if order else (DateOrder.DMY if dmy else DateOrder.MDY)
-    for fmt in _ORDER_FORMATS[chosen] + DATE_FORMATS_ANY:
+    formats = _ORDER_FORMATS[chosen] + DATE_FORMATS_ANY if _SLASHED.match(text) else DATE_FORMATS_ANY
+    if memo:
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, memo[0]).date()
+        except ValueError:
+            pass
+    for fmt in formats:
+        try:
+            found = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if memo is not None:
+            memo[:] = [fmt]
+        return found
     if re.fullmatch(r"\d{1,3}", text):
         raise ValueError("holds a number, not a date (months of warranty?); the field was left empty")
     raise ValueError("is not a date in a format we recognise (for example 2026-03-31 or 03/31/2026)")
@@ -377,6 +397,7 @@ class ParsedRows:
     kinds: Counter[tuple[str, KindFrom]] = field(default_factory=Counter)
 
 
+MAX_WARNINGS = 1000
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _MAX_NAME = 300
 _MAX_TEXT = 20000
@@ -425,12 +446,20 @@ class RowConverter:
         by_target = {t: i for i, t in mapping.items()}
         self.col = by_target
         self.texts = [(t, by_target[t]) for t in TEXT_TARGETS if t in by_target]
-        self.dates = [(t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {})
+        self.dates = [(t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
                       for t in DATE_TARGETS if t in by_target]
         self.kinds_seen: dict[tuple[str, str, str], tuple[str, KindFrom]] = {}
-        self.warnings: list[FieldWarning] = []
+        self.warnings: list[FieldWarning] = []  # the first MAX_WARNINGS; the rest are counted
+        self.warning_count = 0
+        self.warning_fields: Counter[Target] = Counter()
         self.kinds: Counter[tuple[str, KindFrom]] = Counter()
         self.last_kind_from = KindFrom.NOTHING  # where the last converted row's kind came from
+
+    def _warn(self, w: FieldWarning) -> None:
+        self.warning_count += 1
+        self.warning_fields[w.target] += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(w)
 
     def _cell(self, row: Sequence[object], target: Target) -> object:
         i = self.col.get(target)
@@ -440,7 +469,7 @@ class RowConverter:
         """The row's item, or why it is rejected; None for a blank row."""
         if all(v is None or (type(v) is str and not v.strip()) for v in row):
             return None
-        warn = self.warnings.append
+        warn = self._warn
         values: dict[str, object] = {}
         for t, i in self.texts:
             v = row[i] if i < len(row) else None
@@ -492,7 +521,7 @@ class RowConverter:
             self.kinds[got] += 1
         elif len(kind) > _MAX_NAME:
             kind = ""
-        for t, i, order, seen in self.dates:
+        for t, i, order, seen, memo in self.dates:
             v = row[i] if i < len(row) else None
             if v is None or v == "":
                 continue
@@ -500,10 +529,11 @@ class RowConverter:
                 got_date = seen.get(v)
                 if got_date is None and v not in seen:
                     try:
-                        got_date = parse_date(v, order=order)
+                        got_date = parse_date(v, order=order, memo=memo)
                     except ValueError as exc:
                         got_date = str(exc)
-                    seen[v] = got_date
+                    if len(seen) < 20_000:  # a column of unique time stamps must not grow without end
+                        seen[v] = got_date
             else:
                 try:
                     got_date = parse_date(v, order=order)

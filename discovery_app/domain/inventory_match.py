@@ -23,28 +23,36 @@ def name_key(name: str) -> str:
 
 
 class Matcher:
-    """Existing items (as column dicts with at least uid, name and serial), found by serial, then name."""
+    """Existing items (as column dicts with at least uid, name and serial), found by serial, then
+    name. Items added during the import are remembered by uid only (a file of 400,000 devices
+    must not keep 400,000 records in memory); a second row for one of them updates it."""
 
     def __init__(self, existing: Iterable[Mapping[str, Any]]) -> None:
-        self.by_serial: dict[str, Mapping[str, Any]] = {}
-        self.by_name: dict[str, Mapping[str, Any]] = {}
+        self.by_serial: dict[str, Mapping[str, Any] | str] = {}
+        self.by_name: dict[str, Mapping[str, Any] | str] = {}
         for rec in existing:
-            self.add(rec)
+            self._add(rec, str(rec.get("serial") or ""), str(rec.get("name") or ""))
 
-    def add(self, rec: Mapping[str, Any]) -> None:
-        serial = serial_key(str(rec.get("serial") or ""))
-        if serial:
-            self.by_serial.setdefault(serial, rec)
-        name = name_key(str(rec.get("name") or ""))
-        if name:
-            self.by_name.setdefault(name, rec)
+    def _add(self, rec: Mapping[str, Any] | str, serial: str, name: str) -> None:
+        s = serial_key(serial)
+        if s:
+            self.by_serial.setdefault(s, rec)
+        n = name_key(name)
+        if n:
+            self.by_name.setdefault(n, rec)
 
-    def find(self, item: InventoryItem) -> Mapping[str, Any] | None:
+    def add_new(self, item: InventoryItem) -> None:
+        self._add(item.uid, item.serial, item.name)
+
+    def find(self, item: InventoryItem) -> Mapping[str, Any] | str | None:
+        """The existing record (a dict), the uid of an item this import added (a str), or None."""
         if item.serial:
             found = self.by_serial.get(serial_key(item.serial))
             if found is not None:
                 return found
         found = self.by_name.get(name_key(item.name))
+        if isinstance(found, str):
+            return None if item.serial else found
         if found is not None and item.serial and found.get("serial") and \
                 serial_key(str(found["serial"])) != serial_key(item.serial):
             return None  # same name, another serial: a different device that reuses the name

@@ -470,6 +470,8 @@ def read_diff(path: Path, eng: Engagement, pkg: FormPackage) -> WorkbookDiff:
     name = path.name
     try:
         refused = xlsx_problems(path)
+        if refused:
+            raise WorkbookUnreadable(name, [f"it is refused before reading: {p}." for p in refused])
         wb = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
         raise WorkbookUnreadable(name, [f"there is no file {path}."]) from None
@@ -477,8 +479,6 @@ def read_diff(path: Path, eng: Engagement, pkg: FormPackage) -> WorkbookDiff:
             TypeError, SyntaxError) as exc:
         raise WorkbookUnreadable(name, [f"it is not an Excel workbook (.xlsx) that can be read "
                                          f"({type(exc).__name__}: the file is damaged or truncated)."]) from None
-    if refused:
-        raise WorkbookUnreadable(name, [f"it is refused as a possible zip bomb: {p}." for p in refused])
     try:
         return _read(wb, name, eng, pkg)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SyntaxError) as exc:

@@ -310,10 +310,12 @@ class InventoryMixin(ServiceBase):
                 if found is None:
                     report.imported += 1
                     if matcher is not None:
-                        matcher.add(got.model_dump())
+                        matcher.add_new(got)
                     yield got, None
                     continue
                 wanted = fields + (["kind"] if conv.last_kind_from is not inv.KindFrom.NOTHING else [])
+                if isinstance(found, str):  # a second row for a device this file already added
+                    found = {"uid": found}
                 diff = match.changes(found, got, wanted)
                 if diff:
                     report.updated += 1
@@ -339,9 +341,9 @@ class InventoryMixin(ServiceBase):
         except MemoryError:
             raise FileRefused(f"{path.name} is too large to import in the memory available; nothing was "
                               "imported.") from None
-        report.warnings = conv.warnings[:MAX_REPORTED]
-        report.warning_count = len(conv.warnings)
-        report.warning_fields = Counter(w.target for w in conv.warnings)
+        report.warnings = conv.warnings
+        report.warning_count = conv.warning_count
+        report.warning_fields = conv.warning_fields
         report.kinds = conv.kinds
         if report.rejected_count and not skip_bad and not dry_run:
             raise ImportRejected(report)
