@@ -473,6 +473,8 @@ def read_diff(path: Path, eng: Engagement, pkg: FormPackage) -> WorkbookDiff:
         if refused:
             raise WorkbookUnreadable(name, [f"it is refused before reading: {p}." for p in refused])
         wb = load_workbook(path, read_only=True, data_only=False)
+    except WorkbookUnreadable:
+        raise
     except FileNotFoundError:
         raise WorkbookUnreadable(name, [f"there is no file {path}."]) from None
     except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError,

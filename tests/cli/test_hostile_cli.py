@@ -57,7 +57,8 @@ def test_hostile_workbooks_are_refused_by_inventory_import(demo_db, tmp_path):
 
 def test_hostile_workbooks_are_refused_by_workbook_import(demo_db, tmp_path):
     bomb = cell_bomb(tmp_path / "handoff.xlsx", 64 * 1024 * 1024)
-    one_line_refusal(run("workbook", "import", "1", str(bomb), "--apply", db=demo_db), "handoff.xlsx", "100:1")
+    one_line_refusal(run("workbook", "import", "1", str(bomb), "--apply", db=demo_db), "handoff.xlsx",
+                     "refused before reading", "100:1")
     random_zip = tmp_path / "edited.xlsx"
     random_zip.write_bytes(b"PK\x03\x04" + os.urandom(4000))
     one_line_refusal(run("workbook", "import", "1", str(random_zip), db=demo_db), "edited.xlsx", "damaged")
