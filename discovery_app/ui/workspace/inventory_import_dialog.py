@@ -272,6 +272,7 @@ class ImportMappingDialog(QDialog):
         self.preview_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.preview_view.horizontalHeader().setDefaultSectionSize(130)
         self.preview_view.setWordWrap(False)
+        self.preview_view.horizontalHeader().resizeSection(0, 210)  # "workstation (kind column)"
         preview_box = QWidget()
         pv = QVBoxLayout(preview_box)
         pv.setContentsMargins(0, 0, 0, 0)
