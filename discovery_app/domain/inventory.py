@@ -445,7 +445,9 @@ class RowConverter:
         self.source, self.default_category, self.import_batch = source, default_category, import_batch
         by_target = {t: i for i, t in mapping.items()}
         self.col = by_target
-        self.texts = [(t, by_target[t]) for t in TEXT_TARGETS if t in by_target]
+        # (target, column, field name, whether digits can be lost, longest text kept)
+        self.texts = [(t, by_target[t], t.value, t in (Target.SERIAL, Target.ASSET_TAG),
+                       _MAX_TEXT if t is Target.NOTES else _MAX_NAME) for t in TEXT_TARGETS if t in by_target]
         self.dates = [(t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
                       for t in DATE_TARGETS if t in by_target]
         self.kinds_seen: dict[tuple[str, str, str], tuple[str, KindFrom]] = {}
@@ -471,19 +473,21 @@ class RowConverter:
             return None
         warn = self._warn
         values: dict[str, object] = {}
-        for t, i in self.texts:
-            v = row[i] if i < len(row) else None
-            text = _text(v)
+        n = len(row)
+        for t, i, name_of, identifier, longest in self.texts:
+            if i >= n:
+                continue
+            v = row[i]
+            text = v.strip() if type(v) is str else _text(v)
             if not text:
                 continue
-            if t in (Target.SERIAL, Target.ASSET_TAG) and _lost(text, v):
+            if identifier and _lost(text, v):
                 warn(FieldWarning(line, t, SCIENTIFIC_REASON))
                 continue
-            if len(text) > (_MAX_TEXT if t is Target.NOTES else _MAX_NAME):
-                warn(FieldWarning(line, t, f"is longer than {_MAX_TEXT if t is Target.NOTES else _MAX_NAME} "
-                                           "characters; the field was left empty"))
+            if len(text) > longest:
+                warn(FieldWarning(line, t, f"is longer than {longest} characters; the field was left empty"))
                 continue
-            values[t.value] = text
+            values[name_of] = text
         raw_name = self._cell(row, Target.NAME)
         name = _text(raw_name)
         if name and _lost(name, raw_name):
