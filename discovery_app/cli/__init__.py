@@ -123,5 +123,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: ran out of memory; nothing more was written. Close other programs or split the file.",
               file=sys.stderr)
         return 2
+    except Exception as exc:
+        # A bug, not the user's doing. Its message may quote client data (a validation error
+        # repeats its input), so neither the terminal nor the log gets it: the type and where.
+        import traceback
+
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        logging.getLogger("discovery_app.cli").error("unexpected %s in %s:\n%s", type(exc).__name__,
+                                                     args.command, where)
+        print(f"error: an unexpected problem ({type(exc).__name__}) stopped the command; nothing more was "
+              "written. Where it happened is in the log; please report it.", file=sys.stderr)
+        return 1
     finally:
         service.close()
