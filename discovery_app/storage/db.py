@@ -242,9 +242,6 @@ def look_before_writing(path: Path, backup_dir: Path | None, *, empty_is_new: bo
         )
     if not head.startswith(SQLITE_HEADER):
         raise _damaged(path, "is not a Discovery database (not an SQLite file)", backup_dir)
-    if int.from_bytes(head[68:72], "big") not in (0, APPLICATION_ID):
-        raise StoreError(f"{path} is an SQLite file of another application, not a Discovery database. "
-                         "It has not been changed.")
     wal = path.with_name(path.name + "-wal")
     uri = path.absolute().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     try:
@@ -256,6 +253,7 @@ def look_before_writing(path: Path, backup_dir: Path | None, *, empty_is_new: bo
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 raise _damaged(path, f"is damaged ({result})", backup_dir)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         has_version = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
         rev = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_version else None
@@ -265,6 +263,9 @@ def look_before_writing(path: Path, backup_dir: Path | None, *, empty_is_new: bo
         raise _damaged(path, f"is not a readable Discovery database ({exc})", backup_dir) from exc
     finally:
         conn.close()
+    if app_id not in (0, APPLICATION_ID):
+        raise StoreError(f"{path} is an SQLite file of another application, not a Discovery database. "
+                         "It has not been changed.")
     if rev is None and tables:
         raise StoreError(f"{path} is an SQLite file but not a Discovery database. It has not been changed.")
     if rev is not None and rev[0] not in KNOWN_REVISIONS:
