@@ -241,7 +241,7 @@ def look_before_writing(path: Path, backup_dir: Path | None, *, empty_is_new: bo
             "this one a new database."
         )
     if not head.startswith(SQLITE_HEADER):
-        raise _damaged(path, "is not a Discovery database (not an SQLite file)", backup_dir)
+        raise _damaged(path, "is not a readable Discovery database (not an SQLite file)", backup_dir)
     wal = path.with_name(path.name + "-wal")
     uri = path.absolute().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     try:
