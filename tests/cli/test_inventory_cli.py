@@ -90,3 +90,37 @@ def test_unreadable_file_is_a_clear_error(db, tmp_path):
     proc = run(db, "inventory", "import", "1", str(f))
     assert proc.returncode == 2
     assert "old Excel .xls file" in proc.stderr
+
+
+def test_map_profile_date_order_and_reimport_from_the_command_line(db, tmp_path):
+    march = tmp_path / "cmdb-march.csv"
+    march.write_text("Gadget,Box,Bought\nACME-1,Laptop,05/04/2024\nACME-2,Server,06/03/2024\n", encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(march))
+    assert proc.returncode == 2 and "Headers found: 'Gadget', 'Box', 'Bought'" in proc.stderr
+    proc = run(db, "inventory", "import", "1", str(march), "--map", "Gadget=name", "--map", "Box=kind",
+               "--map", "Bought=purchase_date", "--save-profile", "Acme CMDB", "--date-order", "dmy")
+    assert proc.returncode == 0, proc.stderr
+    assert "Imported 2 of 2 rows into engagement 1: 2 new, 0 updated, 0 unchanged." in proc.stdout
+    assert "read day first (DD/MM/YYYY), as chosen" in proc.stderr
+    assert "kinds: 1 laptop (from kind column); 1 server (from kind column)" in proc.stderr
+    shown = {i["name"]: i for i in json.loads(run(db, "show", "1", "--json").stdout)["inventory"]}
+    assert shown["ACME-1"]["purchase_date"] == "2024-04-05"
+
+    april = tmp_path / "cmdb-april.csv"  # the same tool, columns in another order, one more device
+    april.write_text("Box,Bought,Gadget\nLaptop,05/04/2024,ACME-1\nServer,06/03/2024,ACME-2\n"
+                     "Desktop,07/02/2024,ACME-3\n", encoding="utf-8")
+    proc = run(db, "inventory", "import", "1", str(april), "--profile", "Acme CMDB", "--date-order", "dmy")
+    assert proc.returncode == 0, proc.stderr
+    assert "1 new, 0 updated, 2 unchanged" in proc.stdout
+    # Without --date-order the guess is reported with the switch to change it.
+    proc = run(db, "inventory", "import", "1", str(april), "--profile", "Acme CMDB", "--dry-run")
+    assert "no day is above 12, so the order is a guess" in proc.stderr and "--date-order" in proc.stderr
+    assert "0 new, 3 updated, 0 unchanged" in proc.stdout  # read month first, every date differs
+    proc = run(db, "inventory", "import", "1", str(april), "--profile", "Acme CMDB", "--as-new", "--dry-run")
+    assert "3 new, 0 updated, 0 unchanged" in proc.stdout
+
+
+def test_inventory_fields_lists_fields_headers_and_profiles(db):
+    out = run(db, "inventory", "fields").stdout
+    assert "asset_tag      Asset tag" in out and "checkedoutto" in out and "deviceserialnumber" in out
+    assert "No saved profiles yet" in out
