@@ -246,7 +246,8 @@ def _csv_records(path: Path, encoding: str, delimiter: str, headers: list[str] |
     start = 1
     seen_header = headers is not None and scan is None
     header_done = False
-    last_start = last_end = 0
+    last_start, last_record = 0, []
+    last_quotes = quotes_before = 0  # quote characters in the last record, and before it
     try:
         for record in reader:
             end = reader.line_num
@@ -254,6 +255,7 @@ def _csv_records(path: Path, encoding: str, delimiter: str, headers: list[str] |
                 raise ReadError(f"{path.name}, line {start}: a quote opens here and the field runs over "
                                 f"{end - start + 1:,} lines; a closing quote is probably missing.")
             if not header_done:
+                quotes_before = lines.quotes
                 # Blank lines, and the "#TYPE ..." line PowerShell's Export-Csv writes, come first.
                 if not any(c.strip() for c in record) or (len(record) == 1 and record[0].startswith("#")):
                     start = end + 1
@@ -275,12 +277,13 @@ def _csv_records(path: Path, encoding: str, delimiter: str, headers: list[str] |
                             shape = scan.shapes[i] = DateShape()
                         shape.feed(cell)
             yield start, record  # type: ignore[misc]
-            last_start, last_end = start, end
+            last_start, last_record = start, record
+            last_quotes, quotes_before = lines.quotes - quotes_before, lines.quotes
             start = end + 1
         else:
-            if lines.quotes % 2 and scan is not None and last_end > last_start:
-                # An odd number of quotes: one opened and never closed, and swallowed the rest of
-                # the file into one field. It opened in the last record read.
+            if scan is not None and last_quotes % 2 and any("\n" in c or "\r" in c for c in last_record):
+                # The last record holds an odd number of quotes and a line break inside a field:
+                # a quote opened there and never closed, and swallowed the rest of the file.
                 raise ReadError(f"{path.name}, line {last_start}: a quote opens here and is never closed; "
                                 "the rest of the file was read as one field.")
     except csv.Error as exc:
@@ -353,7 +356,7 @@ def read_xlsx(path: Path) -> RawTable:
     try:
         if not wb.worksheets:
             raise ReadError(f"{path.name} has no worksheet.")
-        sheet = max(wb.worksheets, key=lambda ws: _declared_rows(ws))
+        sheet = _inventory_sheet(wb.worksheets)
         sheet.reset_dimensions()  # never pad rows to a declared size: read what is there
         rows: list[tuple[int, list[object]]] = []
         headers: list[str] | None = None
@@ -388,6 +391,24 @@ def read_xlsx(path: Path) -> RawTable:
                         f"({type(exc).__name__}).") from None
     finally:
         wb.close()
+
+
+def _inventory_sheet(sheets: list) -> object:  # type: ignore[type-arg]
+    """The sheet that looks most like an inventory: the most recognised headers in its first
+    rows, then the most rows (a workbook with a cover sheet keeps its devices on another)."""
+    from .domain.inventory import guess_mapping
+
+    rules = load_rules()
+    best, best_key = sheets[0], (-1, -1)
+    for ws in sheets[:50]:
+        score = 0
+        for values in ws.iter_rows(max_row=10, max_col=MAX_COLUMNS, values_only=True):
+            headers = ["" if v is None else str(v) for v in values]
+            score = max(score, len(guess_mapping(headers, rules)))
+        key = (score, _declared_rows(ws))
+        if key > best_key:
+            best, best_key = ws, key
+    return best
 
 
 def _declared_rows(ws: object) -> int:

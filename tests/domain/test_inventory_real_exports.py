@@ -220,3 +220,34 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
         zf.writestr("photo.jpg", b"\xff\xd8\xff" + bytes(100))
     with pytest.raises(ReadError, match="photos.xlsx is not a readable Excel workbook"):
         read_table(path)
+
+
+def test_a_stray_inch_mark_is_not_taken_for_an_open_quote(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('Name,Notes\nA,12" screen\nB,"two\nlines"\n', encoding="utf-8")
+    _table, parsed = parse(path)
+    assert [i.notes for i in parsed.items] == ['12" screen', "two\nlines"]
+
+
+def test_an_unterminated_quote_on_the_last_line_is_reported(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('Name,Notes\nA,"unfinished\n', encoding="utf-8")
+    with pytest.raises(ReadError, match="line 2: a quote opens here and is never closed"):
+        read_table(path)
+
+
+def test_the_devices_sheet_is_found_behind_a_cover_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    for n in range(60):
+        cover.append([f"Report line {n}"])
+    devices = wb.create_sheet("Devices")
+    devices.append(["Computer Name", "Serial Number", "Model"])
+    devices.append(["PC-1", "S1", "OptiPlex 7090"])
+    path = tmp_path / "report.xlsx"
+    wb.save(path)
+    table, parsed = parse(path)
+    assert table.sheet == "Devices" and [i.name for i in parsed.items] == ["PC-1"]
