@@ -178,9 +178,12 @@ class ReviewPage(WorkspacePage):
         wl = QHBoxLayout()
         wl.addWidget(self.workbook_button)
         wl.addWidget(self.client_workbook_button)
-        wl.addWidget(self.read_back_button)
         wl.addStretch(1)
         dl.addLayout(wl)
+        rb = QHBoxLayout()
+        rb.addWidget(self.read_back_button)
+        rb.addStretch(1)
+        dl.addLayout(rb)
 
         # Progress and result.
         self.progress_bar = QProgressBar()
