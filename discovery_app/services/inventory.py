@@ -214,11 +214,12 @@ class InventoryMixin(ServiceBase):
         return InventoryPreview(table, inv.guess_mapping(table.headers, self.inventory_rules()), remembered=False)
 
     def check_inventory_mapping(self, preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> None:
-        """Raise :class:`FileRefused` naming the headers found when no column gives a name."""
+        """Raise :class:`ServiceError` naming the headers found when no column gives a name (the
+        file was read; a --map or the dialog's mapping fixes it, so this is not a refusal)."""
         try:
             inv.check_mapping(preview.headers, mapping, self.inventory_rules())
         except inv.MappingError as exc:
-            raise FileRefused(f"{preview.table.path.name}: {exc}") from None
+            raise ServiceError(f"{preview.table.path.name}: {exc}") from None
 
     def inventory_fields(self) -> list[tuple[inv.Target, str, str, tuple[str, ...]]]:
         """(field, label, help, header synonyms) for every field a column can be mapped to."""
