@@ -62,7 +62,8 @@ class HandoffMixin(ServiceBase):
         except wb_import.WorkbookUnreadable as exc:
             from .inventory import FileRefused
 
-            raise FileRefused(f"{exc.source} cannot be imported: {'; '.join(exc.problems)} Nothing was changed.") from exc
+            raise FileRefused(f"{exc.source} cannot be imported: {'; '.join(p.rstrip('.') for p in exc.problems)}. "
+                              "Nothing was changed.") from exc
         except wb_import.WorkbookImportError as exc:
             raise ServiceError(str(exc)) from exc
 
