@@ -67,14 +67,18 @@ def run_show(args: argparse.Namespace, service: DiscoveryService) -> int:
 
 
 def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
-    from ..export.interchange import InterchangeError
+    from ..export.interchange import InterchangeError, InterchangeUnreadable
 
     try:
         eid = service.import_json(args.file)
     except InterchangeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("Nothing was imported.", file=sys.stderr)
-        return 1
+        if len(exc.problems) == 1:
+            print(f"error: {exc.source} is not a valid engagement file: {exc.problems[0]}. Nothing was imported.",
+                  file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+            print("Nothing was imported.", file=sys.stderr)
+        return 2 if isinstance(exc, InterchangeUnreadable) else 1
     print(eid)
     for note in service.repairs:
         print(f"repaired: {note}", file=sys.stderr)

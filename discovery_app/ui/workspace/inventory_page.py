@@ -388,7 +388,8 @@ class InventoryPage(WorkspacePage):
                 data["kind"] = "other" if "other" in self.kinds else ""
             after = InventoryItem.model_validate(data)
         except ValueError as exc:
-            message = str(exc).splitlines()[0] if column in Col.DATES else self._validation_text(exc, field)
+            # What the consultant just typed is shown back to them (never logged).
+            message = f"“{text}” {str(exc).splitlines()[0]}" if column in Col.DATES else self._validation_text(exc, field)
             self.status.emit(f"Not saved: {message}")
             show_message(self, "Not saved", f"{Col.SPEC[column][1]}: {message}")
             return False
@@ -499,35 +500,47 @@ class InventoryPage(WorkspacePage):
         except Exception as exc:
             show_exception(self, "Reading the export", exc)
             return None
-        dialog = ImportMappingDialog(preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work))
+        service, eid = self.service, self.engagement_id
+
+        def check(mapping: dict, orders: dict) -> Any:
+            return service.import_inventory(eid, path, mapping=mapping, preview=preview, date_orders=orders,
+                                            skip_bad=True, dry_run=True)
+
+        dialog = ImportMappingDialog(
+            preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work), check=check,
+            rules=service.inventory_rules(), profiles=service.inventory_profiles(),
+            save_profile=lambda name, mapping: service.save_inventory_profile(name, preview.headers, mapping))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping()))
+        dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping(), dialog.date_orders()))
         dialog.rejected.connect(lambda: self.status.emit(f"Nothing imported from {path.name}"))
         dialog.open()
         return dialog
 
-    def _do_import(self, path: Path, preview: Any, mapping: dict) -> None:
+    def _do_import(self, path: Path, preview: Any, mapping: dict, orders: dict | None = None) -> None:
         service, eid = self.service, self.engagement_id
-        n = len(preview.table.rows)
+        n = preview.table.row_count
         try:
             report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.import_inventory(
-                eid, path, mapping=mapping, skip_bad=True, preview=preview))
+                eid, path, mapping=mapping, skip_bad=True, preview=preview, date_orders=orders))
         except Exception as exc:
             show_exception(self, "Importing the inventory", exc)
             return
-        if not report.batch:
-            self.status.emit(f"Nothing imported from {path.name}")
+        if not report.batch and not report.updated:
+            self.status.emit(f"Nothing new imported from {path.name}"
+                             + (f" ({report.unchanged:,} devices unchanged)" if report.unchanged else ""))
             return
         self.model.set_items(service.inventory(eid))
         self._fill_kind_filter()
-        items = [i for i in self.model.items() if i.import_batch == report.batch]
-        command = ImportCommand(self, path.name, report.batch, items)
-        self.context.undo_stack.push(command)
-        self._last_import = command
+        if report.batch:
+            items = [i for i in self.model.items() if i.import_batch == report.batch]
+            command = ImportCommand(self, path.name, report.batch, items)
+            self.context.undo_stack.push(command)
+            self._last_import = command
         skipped = f"; {_n(report.rejected)} row{'s' if report.rejected != 1 else ''} skipped" if report.rejected else ""
-        message = f"Imported {items_text(report.imported)} from {path.name}{skipped}."
+        also = "".join(f"; {_n(n)} {what}" for n, what in ((report.updated, "updated"), (report.unchanged, "unchanged")) if n)
+        message = f"Imported {items_text(report.imported)} from {path.name}{also}{skipped}."
         self.import_message.setText(message)
-        self.undo_import_button.setEnabled(True)
+        self.undo_import_button.setEnabled(bool(report.batch))
         self.import_bar.show()
         self._saved(True)
         self.status.emit(message)
