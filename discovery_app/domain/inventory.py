@@ -255,7 +255,7 @@ def rows_to_items(
     if Target.NAME not in mapping.values():
         raise ValueError("No column is mapped to Name; every inventory item needs a name.")
     by_target = {t: i for i, t in mapping.items()}
-    date_cols = [t for t in (Target.PURCHASE_DATE, Target.WARRANTY_END) if t in by_target]
+    date_cols: list[Target] = [t for t in (Target.PURCHASE_DATE, Target.WARRANTY_END) if t in by_target]
     dmy = {t: day_first([str(r[by_target[t]]) for r in rows if by_target[t] < len(r) and r[by_target[t]] is not None])
            for t in date_cols}
     # Column index per target, in _COLUMNS order (None: not mapped).
@@ -264,7 +264,7 @@ def rows_to_items(
     NAME, KIND, CATEGORY, OS = at[Target.NAME], at[Target.KIND], at[Target.CATEGORY], at[Target.OS]
     SITE, OWNER, MODEL, SERIAL, NOTES = at[Target.SITE], at[Target.OWNER], at[Target.MODEL], at[Target.SERIAL], at[Target.NOTES]
     identifiers = [(t, at[t]) for t in IDENTIFIER_TARGETS]
-    dated = [(t, at[t], t.value, {}) for t in date_cols]  # the last: text -> date or the error, per column
+    dated: list[tuple[Target, int, str, dict[str, date | str | None]]] = [(t, at[t], t.value, {}) for t in date_cols]  # the last: text -> date or the error, per column
     kinds_of: dict[tuple[str, str], str] = {}  # (kind text, OS text) -> kind, for device rows
     has_other = "other" in known_kinds
     out = ParsedRows()
@@ -319,10 +319,10 @@ def rows_to_items(
                     except ValueError as exc:
                         got = f"{TARGET_LABELS[t]}: {exc}"
                     seen[v] = got
-                if type(got) is str:
+                if isinstance(got, str):
                     problems.append(got)
                 else:
-                    dates[field_name] = got  # type: ignore[assignment]
+                    dates[field_name] = got
                 continue
             try:
                 dates[field_name] = parse_date(v, dmy=dmy[t])
@@ -335,7 +335,8 @@ def rows_to_items(
             item = InventoryItem(
                 category=category, kind=kind, name=name, site=texts[SITE], owner=texts[OWNER],
                 os=texts[OS], model=texts[MODEL], serial=texts[SERIAL],
-                notes=texts[NOTES], source=source, import_batch=import_batch, **dates,
+                notes=texts[NOTES], source=source, import_batch=import_batch,
+                purchase_date=dates.get("purchase_date"), warranty_end=dates.get("warranty_end"),
             )
         except ValidationError as exc:
             err = exc.errors()[0]
