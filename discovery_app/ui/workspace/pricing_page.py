@@ -463,8 +463,8 @@ class PricingPage(WorkspacePage):
         if list(self.device_edits) != kinds:
             while self.devices_grid.count():
                 item = self.devices_grid.takeAt(0)
-                if item.widget():
-                    item.widget().deleteLater()
+                if item is not None and (widget := item.widget()) is not None:
+                    widget.deleteLater()
             self.device_edits.clear()
             self.device_help.clear()
             for row, kind in enumerate(kinds):

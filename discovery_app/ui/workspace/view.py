@@ -250,6 +250,7 @@ class WorkspaceView(QWidget):
             log.exception("workspace page %s could not be loaded", page.section_id)
             broken = BrokenPage(self.context, page.title, page.section_id)
             old = self.stack.widget(i)
+            assert old is not None  # the stack holds one widget per page
             self.stack.insertWidget(i, broken)
             self.stack.removeWidget(old)
             old.deleteLater()
