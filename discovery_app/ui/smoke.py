@@ -50,7 +50,7 @@ def _windows_start() -> float | None:
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined, unused-ignore]  # exists on Windows only
         creation, exit_, kernel, user = (wintypes.FILETIME() for _ in range(4))
         ok = kernel32.GetProcessTimes(
             kernel32.GetCurrentProcess(), ctypes.byref(creation), ctypes.byref(exit_),

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
-from ...services import ServiceError
+from ...services import DiscoveryService, ServiceError
 from ...services.pricing import PricingBasis
 from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
@@ -746,10 +746,10 @@ class PricingPage(WorkspacePage):
             self._update_approvals_view()
 
 
-def _price(service: object, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
+def _price(service: DiscoveryService, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
     """The quote of ``basis``, or why it cannot be priced (runs on either thread; no widgets)."""
     try:
-        return service.quote_of(basis), None  # type: ignore[attr-defined]
+        return service.quote_of(basis), None
     except ServiceError as exc:
         return None, str(exc)
 
