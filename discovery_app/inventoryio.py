@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .domain.inventory import DateShape, ImportRules, RulesError
 from .export.untrusted import xlsx_problems
@@ -393,7 +394,7 @@ def read_xlsx(path: Path) -> RawTable:
         wb.close()
 
 
-def _inventory_sheet(sheets: list) -> object:  # type: ignore[type-arg]
+def _inventory_sheet(sheets: list[Any]) -> Any:
     """The sheet that looks most like an inventory: the most recognised headers in its first
     rows, then the most rows (a workbook with a cover sheet keeps its devices on another)."""
     from .domain.inventory import guess_mapping

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..services import DiscoveryService
+    from ..services.inventory import ImportReport
 
 SHOWN = 20  # rejects and warnings listed one by one; the rest are counted
 
@@ -102,7 +103,7 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0 if (report.imported or report.updated or report.unchanged) else 1
 
 
-def _print_problems(report) -> None:  # type: ignore[no-untyped-def]
+def _print_problems(report: ImportReport) -> None:
     for line in report.reject_lines()[:SHOWN]:
         print(f"rejected: {line}", file=sys.stderr)
     if report.rejected > SHOWN:
@@ -127,6 +128,7 @@ def run_fields(args: argparse.Namespace, service: DiscoveryService) -> int:
             print(f"  {name}: {len(columns)} column{'s' if len(columns) != 1 else ''}")
     else:
         print("No saved profiles yet: import with --save-profile NAME to keep a mapping.")
+    return 0
 
 
 def run_remove(args: argparse.Namespace, service: DiscoveryService) -> int:

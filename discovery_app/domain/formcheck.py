@@ -60,10 +60,10 @@ def check_package(pkg: FormPackage) -> list[Problem]:
     problems += _duplicates(
         ((c.id, (*qloc, "choice_lists", i, "id")) for i, c in enumerate(q.choice_lists)), "choice list id"
     )
-    for i, cl in enumerate(q.choice_lists):
+    for i, listed in enumerate(q.choice_lists):
         problems += _duplicates(
-            ((c.value, (*qloc, "choice_lists", i, "choices", j, "value")) for j, c in enumerate(cl.choices)),
-            f"choice value in list {cl.id!r}",
+            ((c.value, (*qloc, "choice_lists", i, "choices", j, "value")) for j, c in enumerate(listed.choices)),
+            f"choice value in list {listed.id!r}",
         )
     all_q = [
         (question, (*qloc, "sections", si, "questions", qi))

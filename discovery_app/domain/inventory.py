@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -86,7 +87,7 @@ class ImportRules:
         if not isinstance(data, dict):
             raise RulesError("the rules must be a mapping")
 
-        def section(key: str, kind: type) -> dict | list:
+        def section(key: str, kind: type) -> Any:
             value = data.get(key)
             if not isinstance(value, kind):
                 raise RulesError(f"'{key}' must be a {'mapping' if kind is dict else 'list'}")
@@ -448,7 +449,8 @@ class RowConverter:
         # (target, column, field name, whether digits can be lost, longest text kept)
         self.texts = [(t, by_target[t], t.value, t in (Target.SERIAL, Target.ASSET_TAG),
                        _MAX_TEXT if t is Target.NOTES else _MAX_NAME) for t in TEXT_TARGETS if t in by_target]
-        self.dates = [(t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
+        self.dates: list[tuple[Target, int, DateOrder, dict[str, Any], list[Any]]] = [
+                      (t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
                       for t in DATE_TARGETS if t in by_target]
         self.kinds_seen: dict[tuple[str, str, str], tuple[str, KindFrom]] = {}
         self.warnings: list[FieldWarning] = []  # the first MAX_WARNINGS; the rest are counted

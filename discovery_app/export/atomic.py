@@ -16,7 +16,7 @@ class ExportError(Exception):
     """The file could not be written; any earlier file at the target is unchanged."""
 
 
-def write_atomic(target: Path, write: Callable[[BinaryIO], None], *, retries: int = 5) -> Path:
+def write_atomic(target: Path, write: Callable[[BinaryIO], object], *, retries: int = 5) -> Path:
     target = Path(target)
     folder = target.parent
     if not folder.is_dir():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -40,6 +40,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from .. import resources
 from ..domain.wording import count
 from .report import IMPACT_WORDS, LIKELIHOOD_WORDS, RISK_BANDS, Plan, Report
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -179,7 +182,7 @@ class Heading(Para):
         self.toc_key = key
 
 
-def numbered_canvas(draw_page_number: Callable[[Any, int, int], None]) -> type:
+def numbered_canvas(draw_page_number: Callable[[Any, int, int], None]) -> type[Canvas]:
     """A canvas class that holds its pages back until the end, so each can say "Page X of Y".
 
     ``canvas.later(fn)`` keeps ``fn(canvas)`` with the current page and runs it when that page is
@@ -189,6 +192,11 @@ def numbered_canvas(draw_page_number: Callable[[Any, int, int], None]) -> type:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
+        # Canvas's own private state, which its stubs leave out.
+        _annotationCount: int
+        _pageNumber: int
+        _startPage: Callable[[], None]
+
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
@@ -258,8 +266,12 @@ class ClientDocument(BaseDocTemplate):
         self._footer_conf = _fit_text(conf, FONT, 8, self.width)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        def on_cover(c: Any, d: ClientDocument) -> None:
+            draw_cover(c, d)
+            self._footer(c, cover=True)
+
         self.addPageTemplates([
-            PageTemplate("cover", [frame], onPage=lambda c, d: (draw_cover(c, d), self._footer(c, cover=True))),
+            PageTemplate("cover", [frame], onPage=on_cover),
             PageTemplate("body", [frame], onPage=lambda c, d: self._footer(c)),
         ])
 
@@ -267,7 +279,7 @@ class ClientDocument(BaseDocTemplate):
         if isinstance(flowable, Heading):
             key = flowable.toc_key
             self.heading_pages[key] = self.page
-            self.canv.later(lambda c: c.bookmarkPage(key))
+            self.canv.later(lambda c: c.bookmarkPage(key))  # type: ignore[attr-defined]  # canv is a numbered_canvas()
             self.canv.addOutlineEntry(flowable.toc_text, key, level=flowable.toc_level, closed=True)
 
     def _footer(self, canv: Any, cover: bool = False) -> None:
@@ -319,6 +331,10 @@ class Contents(TableOfContents):
     are written at the end and every heading's page is known. Page numbers never change the
     height: they are drawn after each entry's text, not wrapped with it."""
 
+    # The Table that TableOfContents.wrap makes; Any, as its private _rowHeights and drawOn's _sW
+    # used below are not in the stubs.
+    _table: Any
+
     def __init__(self, doc: ClientDocument, entries: Sequence[tuple[int, str, str]] | None = None):
         theme = doc.theme
         super().__init__(
@@ -331,7 +347,9 @@ class Contents(TableOfContents):
         self._pages: dict[str, int] | None = None
         self._avail = (0.0, 0.0)
 
-    def isIndexing(self) -> int:
+    # reportlab's stubs fix every IndexingFlowable's answer at 1 (wait for a second pass); this
+    # contents page fills its page numbers in at the end instead, so it answers 0.
+    def isIndexing(self) -> int:  # type: ignore[override]
         return 0  # nothing to wait for: no second pass
 
     def _entries_now(self) -> list[tuple[int, str, str]]:
@@ -394,7 +412,7 @@ def table(
     total_rows: Sequence[int] = (),
     section_rows: Sequence[int] = (),
     keep_rows_together: bool = False,
-) -> Table:
+) -> Flowable:
     """A table in the house style. ``widths`` are fractions of the text block (they are scaled to
     sum to 1, so the table is never wider than the text block); strings wrap in their column
     (right-aligned in ``right`` columns); ``total_rows`` (indexes into ``rows``) are bold above a
@@ -568,7 +586,7 @@ def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None 
             band = band_of(score)
             n = counts[li][ii]
             x, y = x0 + ii * cell, y0 + li * cell
-            d.add(Rect(x, y, cell, cell, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=WHITE,
+            d.add(_rect(x, y, cell, cell, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=WHITE,
                        strokeWidth=1.5))
             if n:
                 d.add(String(x + cell / 2, y + cell / 2 - 5, str(n), fontName=FONT_BOLD, fontSize=13,
@@ -587,11 +605,18 @@ def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None 
     ly = y0 + grid_h - 10
     ranges = _band_ranges()
     for band in reversed([b for _, b in RISK_BANDS]):
-        d.add(Rect(lx, ly - 2, 9, 9, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=RULE, strokeWidth=0.5))
+        d.add(_rect(lx, ly - 2, 9, 9, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=RULE, strokeWidth=0.5))
         d.add(String(lx + 14, ly, f"{band} ({ranges[band]})", fontName=FONT, fontSize=8.5, fillColor=INK))
         ly -= 15
     d.add(String(lx, ly - 4, "Score = likelihood × impact", fontName=FONT_ITALIC, fontSize=8, fillColor=MUTED))
     return d
+
+
+def _rect(x: float, y: float, width: float, height: float, **style: Any) -> Rect:
+    """A ``Rect`` with its style keywords (fillColor, strokeColor, strokeWidth). types-reportlab
+    annotates Rect's ``**kw`` as the keyword TypedDict itself rather than ``Unpack`` of it, so it
+    refuses every keyword; this one call takes them as reportlab does."""
+    return Rect(x, y, width, height, **style)
 
 
 def _band_ranges() -> dict[str, str]:
@@ -631,7 +656,7 @@ def timeline(theme: Theme, plan: Plan, width: float | None = None, max_height: f
     for w in range(weeks):
         x = label_w + w * wk
         if w % 2 == 1:
-            d.add(Rect(x, 14, wk, top - 14, fillColor=SOFT, strokeColor=None))
+            d.add(_rect(x, 14, wk, top - 14, fillColor=SOFT, strokeColor=None))
         if w % step == 0:
             d.add(String(x + wk / 2, top + 4, f"W{w + 1}", fontName=FONT, fontSize=7.5, fillColor=MUTED,
                          textAnchor="middle"))
@@ -640,13 +665,13 @@ def timeline(theme: Theme, plan: Plan, width: float | None = None, max_height: f
         y = top - (n + 1) * row_h
         d.add(String(0, y + row_h / 2 - 3, _fit_text(label, FONT, font_size, label_w - 6), fontName=FONT,
                      fontSize=font_size, fillColor=INK))
-        d.add(Rect(label_w + (start - 1) * wk + 1, y + row_h * 0.18, (end - start + 1) * wk - 2, row_h * 0.64,
+        d.add(_rect(label_w + (start - 1) * wk + 1, y + row_h * 0.18, (end - start + 1) * wk - 2, row_h * 0.64,
                    fillColor=shades[phase % len(shades)], strokeColor=None))
         d.add(Line(0, y, width, y, strokeColor=RULE, strokeWidth=0.3))
     # Legend: phase shades with names, so colour is never the only carrier.
     x = 0
     for i, p in enumerate(plan.phases):
-        d.add(Rect(x, 2, 8, 8, fillColor=shades[i % len(shades)], strokeColor=None))
+        d.add(_rect(x, 2, 8, 8, fillColor=shades[i % len(shades)], strokeColor=None))
         text = f"Phase {p.number}: {p.name}"
         d.add(String(x + 11, 3, text, fontName=FONT, fontSize=7.5, fillColor=INK))
         x += 16 + pdfmetrics.stringWidth(text, FONT, 7.5)

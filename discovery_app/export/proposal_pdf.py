@@ -187,16 +187,16 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
     out.append(doc.heading("4.3 Top risks", 1))
-    for row in rk.top:
-        block: list[Flowable] = [pc.Para(f"{row.rank}. {esc(row.title)}", t["h3"]),
-                                 _p(t, f"{row.band} risk · {row.category} · likelihood {row.likelihood} of 5, "
-                                       f"impact {row.impact} of 5 (score {row.score})", "muted")]
-        block.append(_labelled(t, "What we saw", row.seen))
-        if row.evidence:
-            block.append(_labelled(t, "Evidence", row.evidence, italic=True))
-        if row.why_it_matters:
-            block.append(_labelled(t, "Why it matters", row.why_it_matters))
-        block.append(_labelled(t, "What we propose", _proposal_text(r, row)))
+    for risk in rk.top:
+        block: list[Flowable] = [pc.Para(f"{risk.rank}. {esc(risk.title)}", t["h3"]),
+                                 _p(t, f"{risk.band} risk · {risk.category} · likelihood {risk.likelihood} of 5, "
+                                       f"impact {risk.impact} of 5 (score {risk.score})", "muted")]
+        block.append(_labelled(t, "What we saw", risk.seen))
+        if risk.evidence:
+            block.append(_labelled(t, "Evidence", risk.evidence, italic=True))
+        if risk.why_it_matters:
+            block.append(_labelled(t, "Why it matters", risk.why_it_matters))
+        block.append(_labelled(t, "What we propose", _proposal_text(r, risk)))
         out.append(KeepTogether(block))
     rest = rk.all[len(rk.top):]
     if rest:

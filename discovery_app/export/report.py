@@ -631,7 +631,7 @@ def _plan(eng: Engagement, pkg: FormPackage, built: plan_mod.Plan, risk_titles: 
         return tuple((roles[r], sums[roles[r]]) for r in role_order if roles[r] in sums) + tuple(
             (n, h) for n, h in sums.items() if n not in roles.values())
 
-    phases = []
+    phases: list[PlanPhase] = []
     for name, purpose in plan_mod.PHASES:
         ts = tuple(t for t in tasks if t.phase == name)
         if not ts:

@@ -274,7 +274,9 @@ class _Summary:
         elif value is None:
             cell = None
         else:
-            cell = WriteOnlyCell(self.ws, value=value)
+            # The stubs type WriteOnlyCell's value narrower than the Cell it returns, which
+            # stores dates, Decimals and ints as any cell does.
+            cell = WriteOnlyCell(self.ws, value=value)  # type: ignore[arg-type]
         if fmt and isinstance(cell, Cell):
             cell.number_format = fmt
             cell.alignment = Alignment(horizontal="right")

@@ -252,7 +252,7 @@ def _rows(wb: Any, sheet: str, required: Sequence[str], problems: _Problems) -> 
         yield _Row(sheet, line, by_header, columns, problems)
 
 
-def _validate(row: _Row, build: Callable[[], Any], columns: dict[str, str]) -> Any:
+def _validate(row: _Row, build: Callable[..., Any], columns: dict[str, str]) -> Any:
     """Build a record; a validation error is reported against the column of the failing field."""
     try:
         return build()
@@ -416,8 +416,8 @@ def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], p
                 if len({v for _, v in vs}) > 1:
                     problems.add(f"{first.sheet}, rows {', '.join(str(n) for n, _ in vs)}: the rows of new task "
                                  f"{data['title']!r} disagree on {_TASK_FIELDS[f]}.")
-            hours = {r: h for r, h in g.hours.items() if h}
-            rec = _validate(first, lambda data=data, hours=hours: RemediationItem(**data, hours=hours), {**_TASK_FIELDS, "hours": wbk.HOURS})
+            task_hours = {r: h for r, h in g.hours.items() if h}
+            rec = _validate(first, lambda data=data, task_hours=task_hours: RemediationItem(**data, hours=task_hours), {**_TASK_FIELDS, "hours": wbk.HOURS})
             if rec is not None:
                 new.append(rec)
                 diff.rows.append(RowDiff(first.sheet, "new", rec.title, first.line))
@@ -448,9 +448,9 @@ def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], p
                 out[key] = rec
                 diff.rows.append(RowDiff(first.sheet, "changed", old.title, first.line, key, tuple(changes)))
     removed = [r for r in current if r.accepted and r.uid not in groups]
-    for r in removed:
-        sheet = wbk.STABILIZATION if r.phase is Phase.STABILIZATION else wbk.ROADMAP
-        diff.rows.append(RowDiff(sheet, "removed", r.title, None, r.uid))
+    for gone_task in removed:
+        sheet = wbk.STABILIZATION if gone_task.phase is Phase.STABILIZATION else wbk.ROADMAP
+        diff.rows.append(RowDiff(sheet, "removed", gone_task.title, None, gone_task.uid))
     if not (out or new or removed):
         return None
     gone = {r.uid for r in removed}

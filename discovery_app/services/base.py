@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
@@ -34,7 +34,7 @@ class ServiceBase:
         self.repairs: list[str] = []
 
     @classmethod
-    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> ServiceBase:
+    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:
         store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
         return cls(store, forms_root)
 

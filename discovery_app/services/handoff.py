@@ -29,7 +29,7 @@ class HandoffMixin(ServiceBase):
         from ..export import workbook_data
         eng = self.get(eid)
         today = today or date.today()
-        rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]
+        rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]  # ExportsMixin.report_of, a sibling mixin
         return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today)
 
     def export_workbook(self, eid: int, path: Path, client: bool = False) -> workbook_mod.WorkbookResult:

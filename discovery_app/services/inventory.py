@@ -251,7 +251,7 @@ class InventoryMixin(ServiceBase):
         out: dict[int, inv.Target] = {}
         for i, h in enumerate(headers):
             t = found.get(inv.norm(h))
-            if t in inv.Target._value2member_map_ and inv.Target(t) not in out.values():
+            if t is not None and t in inv.Target._value2member_map_ and inv.Target(t) not in out.values():
                 out[i] = inv.Target(t)
         return out
 

@@ -56,7 +56,7 @@ class StandardsMixin(ServiceBase):
             raise ServiceError(f"The form has no standards category {category_id!r}.")
         current = next((StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)
                         if r["category_id"] == category_id), None)
-        data = current.model_dump() if current else {"category_id": category_id}
+        data: dict[str, object] = current.model_dump() if current else {"category_id": category_id}
         try:
             if current_tool is not None:
                 data["current_tool"] = current_tool.strip()

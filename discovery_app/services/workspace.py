@@ -135,7 +135,7 @@ class WorkspaceMixin(ServiceBase):
             limit = 20000 if field == "notes" else 300
             if len(value) > limit:
                 raise ServiceError(f"That is longer than {limit} characters.")
-        self.update_engagement(eid, **{field: value})  # type: ignore[attr-defined]
+        self.update_engagement(eid, **{field: value})  # type: ignore[attr-defined]  # EngagementsMixin.update_engagement, a sibling mixin
         return value
 
     def sites(self, eid: int) -> list[Site]:

@@ -107,7 +107,7 @@ def copy_database(engine: Engine, target: Path) -> Path:
     """Write a consistent copy of the live database behind ``engine`` to ``target``."""
     raw = engine.raw_connection()
     try:
-        return copy_connection(raw.driver_connection, target)  # type: ignore[arg-type]
+        return copy_connection(raw.driver_connection, target)  # type: ignore[arg-type]  # typed Any | None; a sqlite3.Connection here
     finally:
         raw.close()
 

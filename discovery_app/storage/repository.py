@@ -48,7 +48,7 @@ def now() -> datetime:
 
 
 def _t(model: type[SQLModel]) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined,return-value]
+    return model.__table__  # type: ignore[attr-defined]  # SQLModel adds it to table=True classes at run time
 
 
 def _row_values(table_model: type[SQLModel], record: BaseModel) -> dict[str, Any]:
@@ -101,7 +101,9 @@ def insert_engagement(
             title=form_title, content=form_snapshot_json,
         )
         header = eng.model_dump(mode="python", include=set(HEADER_FIELDS) - {"id"})
-        eid = conn.execute(_t(EngagementRow).insert().values(**header)).inserted_primary_key[0]
+        inserted = conn.execute(_t(EngagementRow).insert().values(**header)).inserted_primary_key
+        assert inserted is not None  # a single-row INSERT always reports its key
+        eid = inserted[0]
         _insert_children(conn, eid, eng, attachment_data or {})
     return int(eid)
 
@@ -407,7 +409,7 @@ def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
         return {r[0] for r in conn.execute(sa.select(t.c.uid).where(t.c.uid.in_(wanted)))}
 
 
-def replace_children_many(store: Store, eid: int, collections: dict[str, Sequence[BaseModel]]) -> None:
+def replace_children_many(store: Store, eid: int, collections: Mapping[str, Sequence[BaseModel]]) -> None:
     """Replace several child collections (e.g. inventory, risks, remediation) in one transaction."""
     with store.engine.begin() as conn:
         _touch(conn, eid)

@@ -97,9 +97,9 @@ def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | Non
 class _FirstPaint(QObject):
     """Calls back once the window has been exposed (painted) for the first time."""
 
-    def __init__(self, window: QWidget, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
+    def __init__(self, window: QWidget, callback: Callable[[], object], fallback_ms: int = 1000) -> None:
         super().__init__(window)
-        self._callback: Callable[[], None] | None = callback
+        self._callback: Callable[[], object] | None = callback
         handle = window.windowHandle()
         if handle is not None:
             handle.installEventFilter(self)
@@ -119,7 +119,7 @@ class _FirstPaint(QObject):
             callback()
 
 
-def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+def after_first_paint(window: QWidget, callback: Callable[[], object]) -> None:
     _FirstPaint(window, callback)
 
 

@@ -9,6 +9,7 @@ silently dropped.
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -89,7 +90,7 @@ class DateInput(QWidget):
     def text(self) -> str:
         return self.edit.text()
 
-    def read(self) -> date | None:
+    def read(self) -> datetime.date | None:
         """Read what is typed now; raises :class:`~discovery_app.domain.locale_text.ReadError`."""
         text = self.edit.text().strip()
         if not text:

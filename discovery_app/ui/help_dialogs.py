@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -63,7 +63,7 @@ def _keys(action: QAction) -> str:
     """The action's shortcuts a laptop keyboard can type, in the platform's notation."""
     native = QKeySequence.SequenceFormat.NativeText
     shown = [s.toString(native) for s in action.shortcuts()
-             if not s.isEmpty() and s[0].key().value < _SPECIAL_KEYS]
+             if not s.isEmpty() and s[0].key().value < _SPECIAL_KEYS]  # type: ignore[index]  # the stubs lack QKeySequence[i]
     return ", ".join(shown)
 
 
@@ -74,8 +74,9 @@ def collect_shortcuts(window: QMainWindow) -> list[ShortcutRow]:
 
     def walk(menu: QMenu, where: str) -> None:
         for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu(), f"{where} › {_plain(action.menu().title())}")
+            sub = cast(QMenu | None, action.menu())  # typed QObject in the stubs; a menu's is a QMenu
+            if sub is not None:
+                walk(sub, f"{where} › {_plain(sub.title())}")
                 continue
             keys = _keys(action)
             if keys and id(action) not in seen:
@@ -83,8 +84,9 @@ def collect_shortcuts(window: QMainWindow) -> list[ShortcutRow]:
                 rows.append(ShortcutRow(_plain(action.text()), keys, where))
 
     for top in window.menuBar().actions():
-        if top.menu() is not None:
-            walk(top.menu(), _plain(top.menu().title()))
+        top_menu = cast(QMenu | None, top.menu())  # as above
+        if top_menu is not None:
+            walk(top_menu, _plain(top_menu.title()))
     # Actions that live outside the menus (a workspace page's own commands).
     for action in window.findChildren(QAction):
         keys = _keys(action)

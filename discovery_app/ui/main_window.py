@@ -51,6 +51,10 @@ PROVIDER_PROMPT_KEY = "provider_prompt_shown"
 
 
 class MainWindow(QMainWindow):
+    # The window's actions by name. It hides QWidget.actions() on this class (Qt's own C++ calls
+    # are unaffected); call QWidget.actions(window) for Qt's list.
+    actions: MainActions  # type: ignore[assignment]  # replaces the inherited actions() method
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")

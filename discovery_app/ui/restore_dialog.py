@@ -8,6 +8,7 @@ service, or to the store-less functions of :mod:`discovery_app.services.durabili
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -230,17 +231,16 @@ class RestoreDialog(QDialog):
 
 def open_restore_dialog(parent: QWidget | None, *, service: DiscoveryService | None = None,
                         paths: AppPaths | None = None,
-                        on_restored: Callable[[Path | None], None] | None = None) -> RestoreDialog | None:
+                        on_restored: Callable[[Path | None], object] | None = None) -> RestoreDialog | None:
     """Show the dialog for the open ``service``, or for ``paths`` when no store could be opened."""
     from ..services import durability
 
+    restore: Callable[[Path], Path | None]
     if service is not None:
         backups, restore = service.list_backups(), service.restore_backup
     elif paths is not None:
         backups = durability.list_backups(paths)
-
-        def restore(path: Path) -> Path | None:
-            return durability.restore_backup(paths, path)
+        restore = partial(durability.restore_backup, paths)
     else:
         return None
     dialog = RestoreDialog(backups, restore, parent)

@@ -50,7 +50,7 @@ def _windows_start() -> float | None:
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined, unused-ignore]  # exists on Windows only
         creation, exit_, kernel, user = (wintypes.FILETIME() for _ in range(4))
         ok = kernel32.GetProcessTimes(
             kernel32.GetCurrentProcess(), ctypes.byref(creation), ctypes.byref(exit_),
@@ -76,11 +76,10 @@ def process_clock() -> Callable[[], float]:
         if start is not None:
             return lambda: time.clock_gettime(time.CLOCK_BOOTTIME) - start
     if sys.platform == "win32":
-        start = _windows_start()
-        if start is not None:
-            return lambda: time.time() - start
-    start = _FALLBACK_START
-    return lambda: time.perf_counter() - start
+        created = _windows_start()
+        if created is not None:
+            return lambda: time.time() - created
+    return lambda: time.perf_counter() - _FALLBACK_START
 
 
 _FALLBACK_START = time.perf_counter()

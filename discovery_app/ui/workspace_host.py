@@ -40,7 +40,7 @@ class WorkspaceHost(QObject):
         a.previous_section.triggered.connect(lambda: self.view.previous_section() if self.view else None)
         a.toggle_summary.toggled.connect(self._set_summary_visible)
         a.timer.triggered.connect(lambda: self.view.timer.toggle() if self.view else None)
-        a.toggle_summary.setChecked(QSettings().value(SUMMARY_KEY, True, type=bool))
+        a.toggle_summary.setChecked(bool(QSettings().value(SUMMARY_KEY, True, type=bool)))
 
     # ---- open and close ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -150,7 +151,7 @@ class ClientPage(WorkspacePage):
             edit.setObjectName(f"client_{field}")
             edit.setMaxLength(300)
             self.edits[field] = edit
-            self._debouncers[field] = _Debounced(edit, lambda text, f=field: self._set_field(f, text))
+            self._debouncers[field] = _Debounced(edit, partial(self._set_field, field))
             self._add_field(lay, label, edit, help_text, field)
 
         self.date_input = DateInput("client_discovery_date")

@@ -31,7 +31,7 @@ def answer_text(pkg: FormPackage, qid: str, value: Any) -> str:
         cl = pkg.questionnaire.choice_list(q.choices)
         labels = {c.value: c.label for c in cl.choices} if cl else {}
         if isinstance(value, list):
-            return ", ".join(labels.get(v, v) for v in value)
+            return ", ".join(labels.get(v, str(v)) for v in value)
         return labels.get(value, str(value))
     if q is not None and q.type.value in ("integer", "decimal", "money", "date"):
         return _typed_answer_text(q.type.value, value)

@@ -62,7 +62,7 @@ class InventoryDelegate(QStyledItemDelegate):
     def _item(self, index: AnyIndex) -> InventoryItem | None:
         model = index.model()
         while hasattr(model, "mapToSource") and not isinstance(model, InventoryTableModel):
-            index = model.mapToSource(index)  # type: ignore[union-attr]
+            index = model.mapToSource(index)
             model = index.model()
         return model.item(index.row()) if isinstance(model, InventoryTableModel) else None
 

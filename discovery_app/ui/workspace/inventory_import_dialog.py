@@ -158,7 +158,7 @@ class RejectsModel(QAbstractTableModel):
 
 
 # (mapping, date orders) -> the import's dry run: counts, rejects, warnings, kinds.
-Checker = Callable[[dict[int, inv.Target], dict[inv.Target, str]], Any]
+Checker = Callable[[dict[int, inv.Target], dict[inv.Target, inv.DateOrder]], Any]
 
 
 class ImportMappingDialog(QDialog):
@@ -228,8 +228,8 @@ class ImportMappingDialog(QDialog):
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.addItem("Choose a saved profile…", None)
-        for name in sorted(self._profiles):
-            self.profile_combo.addItem(name, name)
+        for profile in sorted(self._profiles):
+            self.profile_combo.addItem(profile, profile)
         self.profile_combo.setEnabled(bool(self._profiles))
         self.profile_combo.setToolTip("Map the columns as an earlier export of the same tool was mapped")
         self.profile_combo.currentIndexChanged.connect(self._apply_profile)
@@ -367,7 +367,7 @@ class ImportMappingDialog(QDialog):
         self.import_button.setEnabled(False)  # until the new mapping is checked
         self._recheck.start()
 
-    def date_orders(self) -> dict[inv.Target, str]:
+    def date_orders(self) -> dict[inv.Target, inv.DateOrder]:
         """The order chosen for slash dates, when the consultant chose one (else: as detected)."""
         if not self._date_chosen:
             return {}
@@ -453,6 +453,7 @@ class ImportMappingDialog(QDialog):
         def work() -> Any:
             if self._checker is not None:
                 return self._checker(mapping, orders)
+            assert self._rules is not None  # read before any row is checked
             return inv.rows_to_items(table.rows, table.line_numbers, mapping, self._kinds, self._rules,
                                      source=table.path.name, date_orders=orders)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Self, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -30,11 +31,14 @@ from ..date_input import DateInput
 from ..widgets import error_colour, muted
 from . import offer_format as fmt
 
+W = TypeVar("W", bound=QWidget)
+
 
 class OfferDialog(QDialog):
-    """A single-column form: add fields with :meth:`field`, validation text under them."""
+    """A single-column form: add fields with :meth:`field`, validation text under them.
+    ``accept_with`` is called with the dialog itself, so a subclass's callback may read its fields."""
 
-    def __init__(self, title: str, accept_with: Callable[[QDialog], None], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, accept_with: Callable[[Self], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
@@ -51,7 +55,7 @@ class OfferDialog(QDialog):
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
 
-    def field(self, label: str, widget: QWidget, help_text: str = "") -> QWidget:
+    def field(self, label: str, widget: W, help_text: str = "") -> W:
         lab = QLabel(label)
         lab.setBuddy(widget)
         self._layout.addWidget(lab)
@@ -73,7 +77,7 @@ class OfferDialog(QDialog):
         self.error.setText(text)
         self.error.show()
 
-    def _try_accept(self) -> None:
+    def _try_accept(self: Self) -> None:
         try:
             self._accept_with(self)
         except ServiceError as exc:
@@ -130,7 +134,7 @@ class AcceptDialog(OfferDialog):
 class ApprovalDialog(OfferDialog):
     """Record who approved the discount: name and date required, role and percent prefilled."""
 
-    def __init__(self, accept_with: Callable[[QDialog], None], parent: QWidget | None = None, *,
+    def __init__(self, accept_with: Callable[[ApprovalDialog], None], parent: QWidget | None = None, *,
                  role: str = "", percent: Decimal = Decimal(0), today: date | None = None) -> None:
         super().__init__("Record discount approval", accept_with, parent)
         self.approver = self.field("Approved by", QLineEdit(), "The person's full name.")

@@ -71,7 +71,7 @@ class MatrixModel(QAbstractTableModel):
             rows.append(_Row(lane, None, len(checks)))
             rows += [_Row(lane, c) for c in checks]
         same_shape = (report.parties == self.parties and len(rows) == len(self._rows) and all(
-            (a.check is None) == (b.check is None) and (a.check is None or a.check.function_id == b.check.function_id)
+            (a.check is None) == (b.check is None) and (a.check is None or b.check is None or a.check.function_id == b.check.function_id)
             for a, b in zip(rows, self._rows, strict=True)))
         if same_shape:
             # An edit of letters: update in place, so an open editor or the selection survives.

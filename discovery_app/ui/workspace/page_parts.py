@@ -100,7 +100,7 @@ def run_with_undo(page: WorkspacePage, text: str, do: Callable[[], object], undo
     page.context.undo_stack.push(ServiceCommand(text, page, do, undo))
     page.load()
     if select:
-        page.select_uid(select)  # type: ignore[attr-defined]
+        page.select_uid(select)  # type: ignore[attr-defined]  # the pages that pass select= have it
     page.changed.emit()
     page.status.emit("Saved")
     return True

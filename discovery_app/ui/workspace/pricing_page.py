@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
@@ -38,7 +39,7 @@ from ...domain import locale_text
 from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
-from ...services import ServiceError
+from ...services import DiscoveryService, ServiceError
 from ...services.pricing import PricingBasis
 from .. import app_locale
 from ..save_queue import for_consultant
@@ -478,8 +479,8 @@ class PricingPage(WorkspacePage):
         if list(self.device_edits) != kinds:
             while self.devices_grid.count():
                 item = self.devices_grid.takeAt(0)
-                if item.widget():
-                    item.widget().deleteLater()
+                if item is not None and (widget := item.widget()) is not None:
+                    widget.deleteLater()
             self.device_edits.clear()
             self.device_help.clear()
             for row, kind in enumerate(kinds):
@@ -718,7 +719,7 @@ class PricingPage(WorkspacePage):
             self.status.emit(message)
             return False, None
 
-    def _typing_from(self, key: str, current: object) -> object:
+    def _typing_from(self, key: str, current: Any) -> Any:
         """What the store held when the typing in field ``key`` began (kept until the field is
         left): a reading refused half-way puts that back, so "1.234" never leaves 1 behind."""
         return self._typed_from.setdefault(key, current)
@@ -823,10 +824,10 @@ class PricingPage(WorkspacePage):
             self._update_approvals_view()
 
 
-def _price(service: object, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
+def _price(service: DiscoveryService, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
     """The quote of ``basis``, or why it cannot be priced (runs on either thread; no widgets)."""
     try:
-        return service.quote_of(basis), None  # type: ignore[attr-defined]
+        return service.quote_of(basis), None
     except ServiceError as exc:
         return None, str(exc)
 

@@ -238,10 +238,10 @@ class TextField(QuestionField):
         return edit
 
     def _show(self, value: Any) -> None:
-        self.editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+        self.editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]  # the QLineEdit built above
 
     def value(self) -> Any:
-        text = self.editor.text()  # type: ignore[attr-defined]
+        text = self.editor.text()  # type: ignore[attr-defined]  # the QLineEdit built above
         return text if text.strip() else None
 
 
@@ -335,10 +335,10 @@ class LongTextField(QuestionField):
         return edit
 
     def _show(self, value: Any) -> None:
-        self.editor.setPlainText("" if value is None else str(value))  # type: ignore[attr-defined]
+        self.editor.setPlainText("" if value is None else str(value))  # type: ignore[attr-defined]  # the QPlainTextEdit built above
 
     def value(self) -> Any:
-        text = self.editor.toPlainText()  # type: ignore[attr-defined]
+        text = self.editor.toPlainText()  # type: ignore[attr-defined]  # the QPlainTextEdit built above
         return text if text.strip() else None
 
 
@@ -475,11 +475,11 @@ class SingleChoiceField(QuestionField):
         return combo
 
     def _show(self, value: Any) -> None:
-        combo: QComboBox = self.editor  # type: ignore[assignment]
+        combo: QComboBox = self.editor  # type: ignore[assignment]  # the QComboBox built above
         combo.setCurrentIndex(max(0, combo.findData(value)) if value is not None else 0)
 
     def value(self) -> Any:
-        return self.editor.currentData()  # type: ignore[attr-defined]
+        return self.editor.currentData()  # type: ignore[attr-defined]  # the QComboBox built above
 
 
 FIELD_TYPES: dict[QuestionType, type[QuestionField]] = {

@@ -124,13 +124,13 @@ class QuestionPage(WorkspacePage):
         outer.addStretch(1)
         outer.addWidget(column, 30)
         outer.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(holder)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(holder)
         page_layout = QVBoxLayout(self)
         page_layout.setContentsMargins(0, 0, 0, 0)
-        page_layout.addWidget(self.scroll)
+        page_layout.addWidget(self.scroll_area)
 
     # ---- the contract -----------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ class QuestionPage(WorkspacePage):
         f = self.fields.get(key)
         if f is None:
             return
-        self.scroll.ensureWidgetVisible(f, 0, 40)
+        self.scroll_area.ensureWidgetVisible(f, 0, 40)
         f.focus_editor()
 
     # ---- edits ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Every edit is saved through the service at once and pushed onto the workspace's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -325,8 +326,8 @@ class RemediationPage(WorkspacePage):
                 position = len(svc.remediation_items(eid)) - 1
                 stack.push(ServiceCommand(
                     f"Add “{item.title}”", self,
-                    lambda i=item, p=position: svc.add_remediation_item(eid, i, p),
-                    lambda i=item: svc.delete_remediation_item(eid, i.uid)))
+                    partial(svc.add_remediation_item, eid, item, position),
+                    partial(svc.delete_remediation_item, eid, item.uid)))
         finally:
             stack.endMacro()
         self.load()

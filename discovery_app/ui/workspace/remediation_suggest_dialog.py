@@ -83,12 +83,12 @@ class SuggestionsDialog(QDialog):
             editor.addWidget(lab)
             editor.addWidget(w)
         row = QHBoxLayout()
-        for label, w in (("Phase", self.phase), ("Priority", self.priority), ("Owner", self.owner)):
+        for label, combo in (("Phase", self.phase), ("Priority", self.priority), ("Owner", self.owner)):
             box = QVBoxLayout()
             lab = QLabel(label)
-            lab.setBuddy(w)
+            lab.setBuddy(combo)
             box.addWidget(lab)
-            box.addWidget(w)
+            box.addWidget(combo)
             row.addLayout(box)
         editor.addLayout(row)
         lab = QLabel("Definition of done")
@@ -113,8 +113,8 @@ class SuggestionsDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.model.itemChanged.connect(lambda _i: self._count())
         self.check_all.clicked.connect(self._tick_all)
-        for w in (self.phase, self.priority, self.owner):
-            w.activated.connect(lambda _i: self._store())
+        for combo in (self.phase, self.priority, self.owner):
+            combo.activated.connect(lambda _i: self._store())
         self.title.editingFinished.connect(self._store)
         self.done_edit.textChanged.connect(self._store)
         self._count()

@@ -262,8 +262,8 @@ class ResponsibilitiesPage(WorkspacePage):
             self.parties_menu.addSeparator()
         for party in others:
             sub = self.parties_menu.addMenu(party)
-            sub.addAction("Rename…", lambda p=party: self.rename_third_party(p))
-            sub.addAction("Remove column", lambda p=party: self.remove_third_party(p))
+            sub.addAction("Rename…", lambda p=party: self.rename_third_party(p))  # type: ignore[misc]  # mypy cannot infer a lambda with defaults
+            sub.addAction("Remove column", lambda p=party: self.remove_third_party(p))  # type: ignore[misc]  # mypy cannot infer a lambda with defaults
 
     def _current(self) -> matrix_mod.RowCheck | None:
         index = self.table.currentIndex()
@@ -348,7 +348,7 @@ class ResponsibilitiesPage(WorkspacePage):
                 act.setChecked(ch in letters)
                 new = "".join(c for c in "RACI" if (c in letters) != (c == ch))
                 act.triggered.connect(lambda _=False, f=check.function_id, p=party, n=new: self._edit_cell(f, p, n))
-            menu.addAction("Clear", lambda f=check.function_id, p=party: self._edit_cell(f, p, ""))
+            menu.addAction("Clear", lambda f=check.function_id, p=party: self._edit_cell(f, p, ""))  # type: ignore[misc]  # mypy cannot infer a lambda with defaults
             menu.addSeparator()
         if check is not None and check.defective:
             menu.addAction("Withdraw acceptance" if check.accepted else "Accept as is…", self.accept_selected)

@@ -150,9 +150,9 @@ class RiskDetail(QWidget):
         for pair in ((("Category", self.category), ("Standards category", self.standard)),
                      (("Likelihood", self.likelihood), ("Impact", self.impact))):
             row = QHBoxLayout()
-            for text, w in pair:
+            for text, combo in pair:
                 box = QVBoxLayout()
-                labelled(box, text, w)
+                labelled(box, text, combo)
                 row.addLayout(box, 1)
             col1.addLayout(row)
         col1.addWidget(self.score)

@@ -252,7 +252,7 @@ class RiskHeatMap(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         lk, im = self._focus
         key = event.key()
-        moves = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0), Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1)}
+        moves: dict[int, tuple[int, int]] = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0), Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1)}
         if key in moves:
             dl, di = moves[key]
             self._focus = (min(5, max(1, lk + dl)), min(5, max(1, im + di)))

@@ -30,6 +30,7 @@ from ...domain import risks as rk
 from ...domain.engagement import Attachment, Risk
 from ...domain.forms import RiskCategory
 from ...services import ServiceError
+from ...services.findings import DeletedRisk, RemovedAttachment
 from ..save_queue import for_consultant
 from ..widgets import MessagePage, muted, scaled_font
 from .page import PageContext, WorkspacePage
@@ -329,12 +330,12 @@ class RisksPage(WorkspacePage):
         if risk is None:
             return
         eid, svc = self.engagement_id, self.service
-        holder: dict[str, object] = {}
+        holder: dict[str, DeletedRisk] = {}
 
         def do() -> None:
             holder["deleted"] = svc.delete_risk(eid, risk.uid)
 
-        self._run(f"Delete risk “{risk.title}”", do, lambda: svc.restore_risk(eid, holder["deleted"]))  # type: ignore[arg-type]
+        self._run(f"Delete risk “{risk.title}”", do, lambda: svc.restore_risk(eid, holder["deleted"]))
 
     def _field_edited(self, field: str, value: object) -> None:
         """Queue the change of one field; the row, heat map and detail follow after the commit."""
@@ -435,13 +436,13 @@ class RisksPage(WorkspacePage):
 
     def _push_attachment(self, att: Attachment) -> None:
         eid, svc = self.engagement_id, self.service
-        holder: dict[str, object] = {}
+        holder: dict[str, RemovedAttachment] = {}
 
         def undo() -> None:
             holder["removed"] = svc.remove_attachment(eid, att.uid)
 
         def redo() -> None:
-            svc.restore_attachment(eid, holder["removed"])  # type: ignore[arg-type]
+            svc.restore_attachment(eid, holder["removed"])
 
         self.context.undo_stack.push(ServiceCommand(f"Attach “{att.file_name}”", self, redo, undo))
 
@@ -460,12 +461,12 @@ class RisksPage(WorkspacePage):
         if att is None:
             return
         eid, svc = self.engagement_id, self.service
-        holder: dict[str, object] = {}
+        holder: dict[str, RemovedAttachment] = {}
 
         def do() -> None:
             holder["removed"] = svc.remove_attachment(eid, uid)
 
-        self._run(f"Remove “{att.file_name}”", do, lambda: svc.restore_attachment(eid, holder["removed"]),  # type: ignore[arg-type]
+        self._run(f"Remove “{att.file_name}”", do, lambda: svc.restore_attachment(eid, holder["removed"]),
                   select=att.risk_uid)
 
     # ---- page contract ---------------------------------------------------------------------

@@ -110,7 +110,7 @@ class RecordTableModel(QAbstractTableModel):
         data = rec.model_dump()
         data[col.field] = new
         changed = list(self.records)
-        changed[index.row()] = data  # type: ignore[call-overload]
+        changed[index.row()] = data  # type: ignore[call-overload]  # save() validates the edited row from its dict
         from ...services import ServiceError
 
         try:

@@ -115,6 +115,8 @@ class WorkspaceView(QWidget):
         # Autosaves made while typing run on one background writer, in order; every call through
         # ``self.service`` (the pages' too) waits for the saves still queued, so reads see them.
         self.saves = SaveQueue(self)
+        # QueuedService forwards every DiscoveryService call (after the queued saves), so the pages
+        # type it as the service it wraps.
         self.service: DiscoveryService = QueuedService(service, self.saves)  # type: ignore[assignment]
         service = self.service
         self.eid = eid
@@ -248,6 +250,7 @@ class WorkspaceView(QWidget):
             log.exception("workspace page %s could not be loaded", page.section_id)
             broken = BrokenPage(self.context, page.title, page.section_id)
             old = self.stack.widget(i)
+            assert old is not None  # the stack holds one widget per page
             self.stack.insertWidget(i, broken)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -406,7 +409,7 @@ class WorkspaceView(QWidget):
 
     def restore_splitter(self, state: object) -> None:
         if state is not None:
-            self.splitter.restoreState(state)  # type: ignore[arg-type]
+            self.splitter.restoreState(state)  # type: ignore[arg-type]  # the QByteArray QSettings kept
         else:
             total = max(self.width(), 1200)
             self.splitter.setSizes([230, total - 230 - 290, 290])
