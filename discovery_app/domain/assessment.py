@@ -196,8 +196,10 @@ def resolve_terms(form_terms: CommercialTerms | None, override: Mapping[str, Any
         return form_terms or CommercialTerms()
 
 
-def assess(basis: Basis, form: FormPackage, terms_override: Mapping[str, Any] | None = None) -> Assessment:
-    """Price, schedule and check an engagement's basis with its form. Pure: no store, no files."""
+def assess(basis: Basis, form: FormPackage, terms_override: Mapping[str, Any] | None = None,
+           locale: str | None = None) -> Assessment:
+    """Price, schedule and check an engagement's basis with its form. Pure: no store, no files.
+    ``locale``: how its sentences write percents (None: "12.5%")."""
     eng = basis.engagement
     role_order = [r.id for r in form.pricing.roles]
     plan = plan_mod.build_plan(eng.remediation, role_order)
@@ -205,7 +207,7 @@ def assess(basis: Basis, form: FormPackage, terms_override: Mapping[str, Any] | 
     quote: pricing_mod.Quote | None
     error = ""
     try:
-        quote = pricing_mod.build_quote(basis, form)
+        quote = pricing_mod.build_quote(basis, form, locale)
     except pricing_mod.PricingError as exc:
         quote, error = None, str(exc)
     treated = treatments(eng, plan)

@@ -73,6 +73,16 @@ def percent_of(part: Decimal, whole: Decimal) -> Decimal:
     return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent(value: Decimal, locale: str | None = None) -> str:
+    """Percent points for a sentence: "12.5%" when no locale is given (the command line's JSON
+    and the stored form), else as the locale writes them ("12,5 %" in de_DE)."""
+    if locale is None:
+        return f"{percent_text(value)}%"
+    from .locale_text import format_percent
+
+    return format_percent(value, locale)
+
+
 def percent_text(value: Decimal) -> str:
     """A percent for a label, without trailing zeros: ``Decimal("5.00")`` -> ``"5"``."""
     return f"{value.normalize():f}"
@@ -777,6 +787,7 @@ class Quote:
     discount: DiscountInfo
     warnings: list[str] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
+    locale: str | None = None  # how its sentences and labels write percents (None: "12.5%")
 
     @property
     def stabilization_fee(self) -> Decimal:
@@ -798,7 +809,7 @@ class Quote:
         s = self.stabilization
         out += _project_lines("stabilization", s.work)
         if s.discount:
-            out.append(QuoteLine("stabilization", "discount", f"Discount {percent_text(s.discount_percent)}%", None, "", None, -s.discount))
+            out.append(QuoteLine("stabilization", "discount", f"Discount {percent(s.discount_percent, self.locale)}", None, "", None, -s.discount))
         if s.credit:
             out.append(QuoteLine("stabilization", "credit", "Credit: discovery fee already paid", None, "", None, -s.credit))
         m = self.monthly
@@ -815,7 +826,7 @@ class Quote:
             out.append(QuoteLine("monthly", "surcharge", f"Exception lane - {sc.category_name}{tool}",
                                  Decimal(1), "category", sc.amount, sc.amount, sc.cost))
         if m.discount:
-            out.append(QuoteLine("monthly", "discount", f"Discount {percent_text(m.discount_percent)}%", None, "", None, -m.discount))
+            out.append(QuoteLine("monthly", "discount", f"Discount {percent(m.discount_percent, self.locale)}", None, "", None, -m.discount))
         for p in self.roadmap:
             out += _project_lines(f"roadmap:{p.uid}", p)
         return out
@@ -863,9 +874,9 @@ def _margins(stab_price: Decimal, stab_cost: Decimal, monthly_price: Decimal, mo
 _SCOPE_NAMES = {"stabilization": "launch & stabilization fee", "monthly": "monthly fee", "first_year": "first-year total"}
 
 
-def build_quote(basis: Basis, pkg: FormPackage) -> Quote:
+def build_quote(basis: Basis, pkg: FormPackage, locale: str | None = None) -> Quote:
     """Price an engagement's basis with its form. Raises :class:`PricingError` for data that
-    cannot be priced."""
+    cannot be priced. ``locale``: how its sentences write percents (None: "12.5%")."""
     eng = basis.engagement
     pricing = pkg.pricing
     counts = count_units(basis, pkg)
@@ -896,29 +907,29 @@ def build_quote(basis: Basis, pkg: FormPackage) -> Quote:
         requirement=requirement, approval=approval, before=before, after=after,
     )
     if not requirement.allowed:
-        blocking.append(f"A {percent_text(pct)}% discount is above the highest level of the approval matrix "
-                        f"({percent_text(requirement.top_percent)}%) and is not allowed; trade scope instead of price.")
+        blocking.append(f"A {percent(pct, locale)} discount is above the highest level of the approval matrix "
+                        f"({percent(requirement.top_percent, locale)}) and is not allowed; trade scope instead of price.")
     elif requirement.needs_approval and approval is None:
         assert requirement.role is not None
         partial = [a for a in eng.discount_approvals if _norm_role(a.role) == _norm_role(requirement.role)]
         if partial:
             best = max(partial, key=lambda a: a.percent)
-            blocking.append(f"The {percent_text(pct)}% discount needs approval by the {role_label(requirement.role)}; the recorded "
-                            f"approval by {best.approver} covers only {percent_text(best.percent)}%.")
+            blocking.append(f"The {percent(pct, locale)} discount needs approval by the {role_label(requirement.role)}; the recorded "
+                            f"approval by {best.approver} covers only {percent(best.percent, locale)}.")
         else:
-            blocking.append(f"The {percent_text(pct)}% discount needs approval by the {role_label(requirement.role)} "
+            blocking.append(f"The {percent(pct, locale)} discount needs approval by the {role_label(requirement.role)} "
                             f"(record who approved it, their role and the date).")
 
     target = percent_of(pricing.target_margin, Decimal(1))
     for scope in ("stabilization", "monthly", "first_year"):
         m: Margin = getattr(after, scope)
         if (m.price or m.cost) and m.percent < target:
-            warnings.append(f"Gross margin on the {_SCOPE_NAMES[scope]} is {m.percent}%, under the "
-                            f"{percent_text(target)}% target.")
+            warnings.append(f"Gross margin on the {_SCOPE_NAMES[scope]} is {percent(m.percent, locale)}, under the "
+                            f"{percent(target, locale)} target.")
     for p in projects:
         m = p.margin
         if (m.price or m.cost) and m.percent < target:
-            warnings.append(f"Gross margin on roadmap project {p.title!r} is {m.percent}%, under the {percent_text(target)}% target.")
+            warnings.append(f"Gross margin on roadmap project {p.title!r} is {percent(m.percent, locale)}, under the {percent(target, locale)} target.")
 
     if stab.credit_requested and stab.credit < stab.credit_requested:
         warnings.append(f"Only {money_str(stab.credit)} of the {money_str(stab.credit_requested)} discovery fee "
@@ -931,5 +942,5 @@ def build_quote(basis: Basis, pkg: FormPackage) -> Quote:
         currency=pricing.currency, counts=counts, coverage=coverage, stabilization=stab, monthly=monthly, roadmap=projects,
         roadmap_total=sum((p.price for p in projects), ZERO), first_year_total=first_year,
         first_year_cost=stab.cost + MONTHS_IN_YEAR * monthly.cost, margins=after, target_margin_percent=target,
-        discount=discount, warnings=warnings, blocking=blocking,
+        discount=discount, warnings=warnings, blocking=blocking, locale=locale,
     )

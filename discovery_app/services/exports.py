@@ -48,7 +48,12 @@ class ExportsMixin(ServiceBase):
         return value if isinstance(value, dict) else {}
 
     def assess_basis(self, basis: Basis) -> assessment_mod.Assessment:
-        return assessment_mod.assess(basis, self.form_of(basis.engagement), self.commercial_terms())
+        return assessment_mod.assess(basis, self.form_of(basis.engagement), self.commercial_terms(),
+                                     self.sentence_locale())
+
+    def sentence_locale(self) -> str:
+        """The locale the app's sentences write percents in: the provider's (Settings)."""
+        return self.document_provider().locale
 
     def assessment(self, eid: int) -> assessment_mod.Assessment:
         """The one assessment of ``eid``: quote, schedule, matrix, risk treatments, readiness."""

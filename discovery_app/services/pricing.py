@@ -30,6 +30,7 @@ class PricingBasis:
 
     basis: Basis
     form: FormPackage
+    locale: str | None = None  # how the quote's sentences write percents
 
     @property
     def engagement(self) -> Engagement:
@@ -50,13 +51,14 @@ class PricingMixin(ServiceBase):
             data[attr] = repo.children(self.store, eid, attr)
         data["pricing"] = repo.pricing_inputs(self.store, eid)
         counts = repo.inventory_kind_counts(self.store, eid)
-        return PricingBasis(Basis(Engagement.model_validate(data), counts), self.form_of(header))
+        return PricingBasis(Basis(Engagement.model_validate(data), counts), self.form_of(header),
+                            self.sentence_locale())  # type: ignore[attr-defined]  # ExportsMixin, same service
 
     @staticmethod
     def quote_of(basis: PricingBasis) -> pricing_mod.Quote:
         """Price a basis (no store access)."""
         try:
-            return pricing_mod.build_quote(basis.basis, basis.form)
+            return pricing_mod.build_quote(basis.basis, basis.form, basis.locale)
         except pricing_mod.PricingError as exc:
             raise ServiceError(f"Cannot price engagement {basis.engagement.id}: {exc}") from exc
 

@@ -172,3 +172,13 @@ def test_generated_engagements_agree_on_blockers_and_task_numbers(eng):
     for s in a.plan.steps:
         if not s.item.definition_of_done.strip():
             assert any(i.code == "remediation.done" and i.where.record == s.item.uid for i in a.readiness.blockers)
+
+
+def test_the_assessments_sentences_write_percents_as_the_provider_does(demo):
+    eng = demo.model_copy(update={"pricing": demo.pricing.model_copy(update={"discount_percent": Decimal("12.5")})})
+    german = assess(Basis.of(eng), PKG, locale="de_DE")
+    (blocker,) = [i for i in german.readiness.blockers if i.code == "pricing.discount"]
+    assert "12,5\xa0%" in blocker.message and "12.5%" not in blocker.message  # Babel keeps % with its number
+    assert any(ln.label == "Discount 12,5\xa0%" for ln in german.quote.lines())
+    plain = assess(Basis.of(eng), PKG)
+    assert any("12.5%" in i.message for i in plain.readiness.blockers)

@@ -27,7 +27,7 @@ def service(tmp_path):
 
 def full_quote(service, eid):
     eng = service.get(eid)
-    return pricing_mod.build_quote(Basis.of(eng), service.form_of(eng))
+    return pricing_mod.build_quote(Basis.of(eng), service.form_of(eng), service.sentence_locale())
 
 
 def test_the_quote_from_counts_equals_the_quote_from_every_record(service):
@@ -80,7 +80,7 @@ def test_documents_read_without_the_inventory_records_say_exactly_the_same(servi
     issued = date(2026, 11, 23)
     for client in (True, False):
         expected = report_mod.build_report(
-            eng, pkg, assess(Basis.of(eng), pkg, service.commercial_terms()),
+            eng, pkg, assess(Basis.of(eng), pkg, service.commercial_terms(), service.sentence_locale()),
             service.document_provider(), client=client, issued_on=issued)
         assert service.build_report(eid, client=client, issued_on=issued) == expected
-    assert service.check(eid) == assess(Basis.of(eng), pkg, service.commercial_terms()).readiness
+    assert service.check(eid) == assess(Basis.of(eng), pkg, service.commercial_terms(), service.sentence_locale()).readiness
