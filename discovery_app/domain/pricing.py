@@ -807,7 +807,7 @@ class Quote:
         """Every priced line, section by section; each section's amounts sum to its total."""
         out: list[QuoteLine] = []
         s = self.stabilization
-        out += _project_lines("stabilization", s.work)
+        out += _project_lines("stabilization", s.work, self.locale)
         if s.discount:
             out.append(QuoteLine("stabilization", "discount", f"Discount {percent(s.discount_percent, self.locale)}", None, "", None, -s.discount))
         if s.credit:
@@ -828,7 +828,7 @@ class Quote:
         if m.discount:
             out.append(QuoteLine("monthly", "discount", f"Discount {percent(m.discount_percent, self.locale)}", None, "", None, -m.discount))
         for p in self.roadmap:
-            out += _project_lines(f"roadmap:{p.uid}", p)
+            out += _project_lines(f"roadmap:{p.uid}", p, self.locale)
         return out
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -852,11 +852,11 @@ class Quote:
         }
 
 
-def _project_lines(section: str, work: ProjectPrice) -> list[QuoteLine]:
+def _project_lines(section: str, work: ProjectPrice, locale: str | None = None) -> list[QuoteLine]:
     out = [QuoteLine(section, "hours", f"{ln.item_title} - {ln.role_name}", ln.hours, "hours", ln.bill_rate,
                      ln.amount, ln.cost) for ln in work.lines]
     if work.contingency:
-        out.append(QuoteLine(section, "contingency", f"Contingency {percent_text(work.contingency_rate * HUNDRED)}%",
+        out.append(QuoteLine(section, "contingency", f"Contingency {percent(work.contingency_rate * HUNDRED, locale)}",
                              None, "", None, work.contingency))
     if work.rounding:
         out.append(QuoteLine(section, "rounding", "Rounding", None, "", None, work.rounding))
