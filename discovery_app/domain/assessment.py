@@ -13,7 +13,7 @@ fix it (:class:`Where`: the workspace page and, where there is one, the record).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -181,7 +181,6 @@ class Assessment:
     terms: CommercialTerms
     readiness: Readiness
     pricing_error: str = ""
-    extras: Mapping[str, Any] = field(default_factory=dict)
 
 
 def resolve_terms(form_terms: CommercialTerms | None, override: Mapping[str, Any] | None = None) -> CommercialTerms:

@@ -47,6 +47,23 @@ class ExportsMixin(ServiceBase):
         value = self.setting(TERMS_KEY, {})
         return value if isinstance(value, dict) else {}
 
+    def set_commercial_terms(self, terms: dict) -> dict:
+        """Store the provider's own commercial terms; an empty value follows the form's. Refuses
+        (nothing stored) a value out of range."""
+        from pydantic import ValidationError
+
+        from ..domain.forms import CommercialTerms
+
+        kept = {k: v for k, v in terms.items() if v not in (None, "", 0)}
+        try:
+            CommercialTerms.model_validate(kept)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]).replace("_", " ") if err["loc"] else "terms"
+            raise ServiceError(f"Commercial terms, {field}: {err['msg'].lower()}.") from None
+        self.set_setting(TERMS_KEY, kept)
+        return kept
+
     def assess_basis(self, basis: Basis) -> assessment_mod.Assessment:
         return assessment_mod.assess(basis, self.form_of(basis.engagement), self.commercial_terms(),
                                      self.sentence_locale())

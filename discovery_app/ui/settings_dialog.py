@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import locale_text
+from ..domain.forms import CommercialTerms
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
@@ -130,13 +131,35 @@ class SettingsDialog(QDialog):
         self.terms_edit.setObjectName("settings_terms")
         self.terms_edit.setTabChangesFocus(True)
         self.terms_edit.setPlaceholderText("Payment terms, change-order rule, what the fee covers…")
+        # Commercial terms: the form ships defaults; a value here is the provider's own.
+        try:
+            form_terms = service.form().pricing.terms or CommercialTerms()
+        except Exception:
+            form_terms = CommercialTerms()
+        own = service.commercial_terms()
+        self.payment_edit = QLineEdit(str(own.get("payment_schedule", "")))
+        self.payment_edit.setObjectName("settings_paymentSchedule")
+        self.payment_edit.setPlaceholderText(form_terms.payment_schedule or "For example: half on signing, half on completion")
+        self.payment_edit.setToolTip(form_terms.payment_schedule)
+        self.term_spin = self._terms_spin("settings_minimumTerm", 0, 120, " months", own.get("minimum_term_months"),
+                                          form_terms.minimum_term_months)
+        self.notice_spin = self._terms_spin("settings_notice", 0, 730, " days", own.get("notice_days"),
+                                            form_terms.notice_days)
+        self.payment_days_spin = self._terms_spin("settings_paymentDays", 0, 180, " days", own.get("payment_days"),
+                                                  form_terms.payment_days)
         proposals = QWidget()
         prf = QFormLayout()
         QVBoxLayout(proposals).addLayout(prf)
         prf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         prf.addRow("Proposals are &valid for:", self.validity_spin)
         prf.addRow("Page si&ze:", self.page_combo)
-        prf.addRow("&Terms:", self.terms_edit)
+        prf.addRow("Other &terms:", self.terms_edit)
+        prf.addRow("Pa&yment schedule:", self.payment_edit)
+        prf.addRow("Invoices &due within:", self.payment_days_spin)
+        prf.addRow("&Minimum term:", self.term_spin)
+        prf.addRow("&Notice period:", self.notice_spin)
+        prf.addRow("", muted(QLabel("Printed in every proposal. Left empty, the form's default applies;\n"
+                                    "a proposal without a payment schedule, term and notice period is blocked.")))
 
         # ---- defaults ----
         self.form_combo = QComboBox()
@@ -244,6 +267,25 @@ class SettingsDialog(QDialog):
         if colour.isValid():
             self.colour_edit.setText(colour.name())
 
+    @staticmethod
+    def _terms_spin(name: str, low: int, high: int, suffix: str, value: object, default: int | None) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        # The lowest value reads as "the form's default" (and is stored as nothing).
+        spin.setSpecialValueText(f"Form's default ({default}{suffix})" if default is not None else "Not set")
+        spin.setValue(value if isinstance(value, int) else low)
+        return spin
+
+    def terms_values(self) -> dict[str, object]:
+        return {
+            "payment_schedule": self.payment_edit.text().strip(),
+            "payment_days": self.payment_days_spin.value() or None,
+            "minimum_term_months": self.term_spin.value() or None,
+            "notice_days": self.notice_spin.value() or None,
+        }
+
     def profile_values(self) -> dict[str, object]:
         return {
             "name": self.name_edit.text().strip(),
@@ -266,6 +308,7 @@ class SettingsDialog(QDialog):
         try:
             self.service.save_app_settings(self.profile_values(), self.form_combo.currentData(),
                                            self.currency_combo.currentText())
+            self.service.set_commercial_terms(self.terms_values())  # in range by construction
         except ServiceError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()

@@ -73,3 +73,32 @@ def test_a_wrong_colour_is_explained_and_nothing_is_stored(qtbot, window, servic
     assert "brand colour" in dialog.error_label.text()
     assert service.app_settings().profile.name == ""
     dialog.reject()
+
+
+def test_commercial_terms_are_the_forms_until_the_provider_sets_its_own(qtbot, make_window, tmp_path):
+    from ui_helpers import SHIPPED_FORMS
+
+    from discovery_app.demo import create_demo
+    from discovery_app.paths import AppPaths
+
+    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "terms.sqlite3"), forms_root=SHIPPED_FORMS)
+    eid = create_demo(service)
+    window = make_window(service)
+    dialog = open_settings(qtbot, window)
+    form_terms = service.form().pricing.terms
+    assert dialog.payment_edit.text() == "" and dialog.payment_edit.placeholderText() == form_terms.payment_schedule
+    assert dialog.notice_spin.text() == f"Form's default ({form_terms.notice_days} days)"
+    dialog.payment_edit.setFocus()
+    qtbot.keyClicks(dialog.payment_edit, "Invoiced monthly in arrears.")
+    dialog.notice_spin.setFocus()
+    dialog.notice_spin.selectAll()
+    qtbot.keyClicks(dialog.notice_spin, "60")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert service.commercial_terms() == {"payment_schedule": "Invoiced monthly in arrears.", "notice_days": 60}
+    terms = service.assessment(eid).terms
+    assert (terms.payment_schedule, terms.notice_days) == ("Invoiced monthly in arrears.", 60)
+    assert terms.minimum_term_months == form_terms.minimum_term_months  # still the form's
+    report = service.build_report(eid)
+    assert ("Notice", "Either party may end co-managed operations with 60 days' written notice, effective at "
+            "the end of the minimum term at the earliest.") in report.terms
