@@ -832,8 +832,8 @@ def build_report(
     run_lanes = [LANE_TITLES[lane].split(":")[0].lower() for lane in matrix_mod.LANES
                  if lane in set(eng.pricing.lanes_run_by_provider)]
     assumptions = [
-        f"The monthly fee is based on {counts.users} users and {counts.devices} devices "
-        f"({', '.join(f'{n} {k.lower()}' for k, n in counts.devices_by_kind)}). When the counts change, the monthly "
+        f"The monthly fee is based on {count(counts.users, 'user')} and {count(counts.devices, 'device')} "
+        f"({', '.join(count(n, k.lower()) for k, n in counts.devices_by_kind)}). When the counts change, the monthly "
         f"fee follows at the same per-user and per-device rates from the next month.",
         f"Coverage hours: {prices.coverage}.",
         f"We run the {_and(run_lanes) or 'agreed'} lane{'s' if len(run_lanes) != 1 else ''} as set out in the "
