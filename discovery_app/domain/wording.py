@@ -29,3 +29,13 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 def count(n: int, singular: str, plural_form: str | None = None) -> str:
     """``"1 task"``, ``"0 tasks"``, ``"2 categories"``."""
     return f"{n} {plural(n, singular, plural_form)}"
+
+
+#: Device kinds whose id is not a noun on its own ("6 networks" reads wrong).
+DEVICE_NOUNS = {"network": "network device", "mobile": "mobile device", "storage": "storage device",
+                "other": "other device", "iot": "IoT device"}
+
+
+def device_noun(kind: str) -> str:
+    """The singular noun for a device kind id: "virtual_server" -> "virtual server"."""
+    return DEVICE_NOUNS.get(kind, kind.replace("_", " "))

@@ -39,7 +39,7 @@ from ..domain.engagement import (
     StandardStatus,
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
-from ..domain.wording import count
+from ..domain.wording import count, device_noun
 
 CLIENT = "client"
 INTERNAL = "internal"
@@ -691,7 +691,7 @@ def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
 
 def _counts(quote: pricing_mod.Quote) -> UnitCounts:
     c = quote.counts
-    kinds = tuple((k.replace("_", " ").capitalize(), v.value) for k, v in c.devices.items() if v.value)
+    kinds = tuple((device_noun(k).capitalize(), v.value) for k, v in c.devices.items() if v.value)
     return UnitCounts(c.users.value, c.device_total, kinds, c.users.basis)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from discovery_app.domain.wording import count, plural
+from discovery_app.domain.wording import count, device_noun, plural
 
 
 @pytest.mark.parametrize(("n", "word", "expected"), [
@@ -16,3 +16,9 @@ def test_count(n, word, expected):
 
 def test_an_explicit_plural_wins():
     assert plural(2, "criterion", "criteria") == "criteria" and plural(1, "criterion", "criteria") == "criterion"
+
+
+def test_device_kinds_read_as_nouns():
+    assert count(6, device_noun("network")) == "6 network devices"
+    assert count(2, device_noun("virtual_server")) == "2 virtual servers"
+    assert count(1, device_noun("storage")) == "1 storage device"
