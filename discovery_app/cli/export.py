@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,15 @@ def _client_report(service: DiscoveryService, args: argparse.Namespace) -> Any:
 
 
 def _write_workbook(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
-    return service.export_workbook(args.id, path, client=args.client).path
+    return service.export_workbook(args.id, path, client=args.client, start=args.start).path
+
+
+def iso_day(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (for example 2027-01-04)") from None
 
 
 DOCUMENTS: list[Document] = [
@@ -81,6 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write the proposal even though something blocks it, marked DRAFT on every page")
     s.add_argument("--client", action="store_true",
                    help="with --workbook: the client variant, without cost, margin or approvals")
+    s.add_argument("--start", type=iso_day, metavar="YYYY-MM-DD",
+                   help="with --workbook: the day delivery starts (plan week 1), for the tasks' and phases' "
+                   "dates; default: next Monday")
     s.set_defaults(handler=run_export)
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+from ..domain import calendar
+from ..domain import handoff as handoff_mod
 from ..domain import pricing as pricing_mod
 from ..domain.assessment import Assessment
 from ..domain.engagement import (
@@ -146,6 +148,8 @@ class Task:
     plan_phase: str  # the plan's phase name (stabilization) or "Roadmap"
     start_week: int | None = None  # the plan's weeks (domain/plan.py); None for roadmap projects
     end_week: int | None = None
+    start_date: date | None = None  # the weeks as dates from the delivery start (domain/calendar.py)
+    end_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,45 @@ class PsaRow:
 class ContactRow:
     name: str
     details: str
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    section: str
+    question: str
+    answer: str  # as the client reads it; "" when not answered
+    note: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    name: str
+    address: str
+    users: int | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    role: str
+    email: str
+    phone: str
+    decision_maker: bool
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    number: int
+    name: str
+    purpose: str
+    tasks: int
+    hours: Decimal
+    start_week: int
+    end_week: int
+    start_date: date
+    end_date: date
 
 
 @dataclass(frozen=True)
@@ -236,6 +279,15 @@ class HandoffData:
     quote: pricing_mod.Quote | None = field(default=None, compare=False)
     # What the readiness check says (domain/assessment.py): (severity, message, where to fix it).
     readiness: tuple[tuple[str, str, str], ...] = ()
+    # The handoff: when delivery starts, what the client answered, who to call.
+    start_date: date | None = None
+    phases: tuple[PhaseRow, ...] = ()
+    answers: tuple[AnswerRow, ...] = ()
+    sites: tuple[SiteRow, ...] = ()
+    people: tuple[PersonRow, ...] = ()
+    escalation: tuple[str, ...] = ()
+    after_hours: tuple[tuple[str, str], ...] = ()  # (question, answer), answered ones only
+    paper: str = "Letter"  # the provider's page size: Letter or A4
 
 
 # ---- building ------------------------------------------------------------------------------
@@ -246,12 +298,21 @@ _ROUNDING = {RoundingMode.UP: ("CEILING", "up"), RoundingMode.DOWN: ("FLOOR", "d
 
 
 def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, assessment: Assessment,
-                today: date) -> HandoffData:
+                today: date, start: date | None = None) -> HandoffData:
     """The workbook's rows from the report model, plus what the report does not carry (the
     adapter, kept here rather than in report.py): the inventory, the full text of risks and
     tasks (the report shortens evidence; a sheet that is re-imported must hold the real text),
     each task's hours per role with bill and cost rates, every pricing line for the client
-    variant too, the rounding rule and the discovery-fee credit for the live fee formulas."""
+    variant too, the rounding rule and the discovery-fee credit for the live fee formulas.
+
+    ``start``: the day delivery starts (plan week 1); by default the Monday after the report's
+    issue date. Task and phase dates come from it through :mod:`~discovery_app.domain.calendar`."""
+    start = start or calendar.next_monday(rep.issued_on)
+
+    def dates(first: int | None, last: int | None) -> tuple[date | None, date | None]:
+        if first is None or last is None:
+            return None, None
+        return calendar.span(start, first, last)
     quote = assessment.quote
     assert quote is not None  # build_report refused an engagement that cannot be priced
     roles = {r.id: r for r in pkg.pricing.roles}
@@ -289,7 +350,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
     stab = tuple(Task(
         t.uid, t.number, t.title, lines_of(items[t.uid]), t.owner, t.priority, PHASE[Phase.STABILIZATION],
         ", ".join([*(str(n) for n in t.depends_on), *t.depends_on_other]), items[t.uid].definition_of_done,
-        t.risk_title, t.phase, t.start_week, t.end_week) for t in rep.plan.tasks)
+        t.risk_title, t.phase, t.start_week, t.end_week, *dates(t.start_week, t.end_week)) for t in rep.plan.tasks)
     road_numbers = {o.uid: n for n, o in enumerate(rep.roadmap, 1)}
     road = []
     for n, o in enumerate(rep.roadmap, 1):
@@ -369,6 +430,20 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
                                                                 "decision maker" if c.decision_maker else "") if x))
                      for c in rep.client.contacts)
     plan_phases = tuple(dict.fromkeys([*(p.name for p in rep.plan.phases), *(t.plan_phase for t in road)]))
+    phases = tuple(PhaseRow(p.number, p.name, p.purpose, len(p.tasks), p.hours, p.start_week, p.end_week,
+                            *calendar.span(start, p.start_week, p.end_week)) for p in rep.plan.phases)
+    qn = pkg.questionnaire
+    values = eng.answer_values()
+    shown = handoff_mod.shown_answers(qn, values, {a.question_id: a.note for a in eng.answers})
+    answers = tuple(AnswerRow(a.section, a.label, a.answer, a.note, a.question_id) for a in shown)
+    by_id = {a.question_id: a for a in shown}
+    escalation: list[str] = []
+    for qid in handoff_mod.ESCALATION_QUESTIONS:
+        if qid in by_id and by_id[qid].answer:
+            escalation = handoff_mod.escalation_steps(by_id[qid].answer)
+            break
+    after_hours = tuple((by_id[q].label, by_id[q].answer) for q in handoff_mod.AFTER_HOURS_QUESTIONS
+                        if q in by_id and by_id[q].answer)
     return HandoffData(
         engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
         internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
@@ -381,6 +456,10 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
         bands=report_mod.RISK_BANDS, quote=quote,
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
+        start_date=start, phases=phases, answers=answers,
+        sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),
+        people=tuple(PersonRow(c.name, c.role, c.email, c.phone, c.decision_maker) for c in eng.contacts),
+        escalation=tuple(escalation), after_hours=after_hours, paper=rep.provider.page_size,
     )
 
 

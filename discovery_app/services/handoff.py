@@ -24,18 +24,22 @@ log = logging.getLogger("discovery_app.services.handoff")
 
 
 class HandoffMixin(ServiceBase):
-    def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None) -> workbook_data.HandoffData:
-        """The workbook's rows, from the report model (client or internal audience)."""
+    def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None,
+                      start: date | None = None) -> workbook_data.HandoffData:
+        """The workbook's rows, from the report model (client or internal audience). ``start``:
+        the day delivery starts (plan week 1); by default the Monday after ``today``."""
         from ..export import workbook_data
         eng = self.get(eid)
         today = today or date.today()
         rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]
-        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today)
+        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today, start)
 
-    def export_workbook(self, eid: int, path: Path, client: bool = False) -> workbook_mod.WorkbookResult:
-        """Write the delivery workbook to ``path`` (internal variant unless ``client``)."""
+    def export_workbook(self, eid: int, path: Path, client: bool = False, *,
+                        start: date | None = None) -> workbook_mod.WorkbookResult:
+        """Write the delivery workbook to ``path`` (internal variant unless ``client``); task and
+        phase dates count from ``start`` (default: the Monday after today)."""
         from ..export import workbook as workbook_mod
-        data = self.workbook_data(eid, client=client)
+        data = self.workbook_data(eid, client=client, start=start)
         try:
             result = workbook_mod.write_workbook(data, Path(path), client=client)
         except ExportError as exc:
