@@ -14,8 +14,8 @@ from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
 
 if TYPE_CHECKING:
+    from ..export import packs, workbook_data
     from ..export import workbook as workbook_mod
-    from ..export import workbook_data
     from ..export import workbook_import as wb_import
 
 # The exporters (openpyxl) are imported inside the methods: start-up never loads them.
@@ -46,6 +46,20 @@ class HandoffMixin(ServiceBase):
             raise ServiceError(str(exc)) from exc
         log.info("engagement %s: %s workbook exported (%d inventory rows)", eid,
                  "client" if client else "internal", result.rows.get(workbook_mod.INVENTORY, 0))
+        return result
+
+    def export_pack(self, eid: int, tool: str, folder: Path, *, start: date | None = None) -> packs.PackResult:
+        """Write the import pack for ``tool`` (connectwise, autotask, halopsa, itglue, generic) into
+        ``folder``: CSV files checked against the tool's columns and picklists, and a README. A
+        pack that fails its checks writes nothing; the message lists file, row and column."""
+        from ..export import packs
+        from ..export.packs.tools import build_pack
+        data = self.workbook_data(eid, client=True, start=start)
+        try:
+            result = packs.write_pack(build_pack(data, tool), Path(folder))
+        except (packs.PackError, ExportError) as exc:
+            raise ServiceError(str(exc)) from exc
+        log.info("engagement %s: %s pack exported (%s)", eid, tool, result.rows)
         return result
 
     def preview_workbook_changes(self, eid: int, path: Path) -> wb_import.WorkbookDiff:
