@@ -34,6 +34,7 @@ MODULES = (
     "engagement_open",
     "autosave",
     "import_inventory",
+    "hostile_import",
     "inventory_table",
     "pdf_export",
     "workbook_export",

@@ -20,9 +20,12 @@ class AppPaths:
     backups: Path
     exports: Path
     logs: Path
+    # An existing empty file at ``db`` may become a new store: at the default location, or when
+    # the user said so (--new-db). Elsewhere an empty file is refused, never taken over.
+    empty_is_new: bool = True
 
     @classmethod
-    def resolve(cls, db: str | os.PathLike[str] | None = None) -> AppPaths:
+    def resolve(cls, db: str | os.PathLike[str] | None = None, *, new_db: bool = False) -> AppPaths:
         """The default locations, with the database from ``db``, else ``DISCOVERY_DB``.
 
         An overridden database keeps its backups beside it, so a test or a second store never
@@ -37,4 +40,5 @@ class AppPaths:
         else:
             db_path = data / DB_FILE
             backups = data / "backups"
-        return cls(data=data, db=db_path, backups=backups, exports=data / "exports", logs=logs)
+        return cls(data=data, db=db_path, backups=backups, exports=data / "exports", logs=logs,
+                   empty_is_new=new_db or not chosen)

@@ -7,7 +7,8 @@ Run from the repository root, under a virtual X server:
 Each page is shown standalone (a PageContext over a throw-away database holding the demo
 engagement) in a 1280x800 window. Writes docs/screenshots/inventory.png,
 docs/screenshots/inventory-import.png (the column-mapping dialog over an RMM export with one
-bad row) and docs/screenshots/standards.png. Look at the images after running.
+bad row; an asset manager's export: kinds from its Category column, a re-import) and
+docs/screenshots/standards.png. Look at the images after running.
 """
 
 from __future__ import annotations
@@ -32,16 +33,21 @@ from discovery_app.paths import AppPaths  # noqa: E402
 from discovery_app.services import DiscoveryService  # noqa: E402
 from discovery_app.ui.workspace.page import PageContext  # noqa: E402
 
-# A NinjaOne-style device export, semicolon-separated with a BOM, as a European Excel saves it.
+# An asset manager's export, as its "Export to CSV" writes it: a Category column that says what
+# each device is, the client's asset tags, a warranty column holding months, slash dates with no
+# day above 12, one row without a name, and two devices the demo engagement already has (one of
+# them moved): a re-import.
 EXPORT = (
-    "\ufeffDevice Name;Device Class;Location;Last Logged In User;OS Name;Serial Number;Warranty Expiration\r\n"
-    "PDX-WS50;WINDOWS_WORKSTATION;Portland;Grace Kim;Windows 11 Pro 23H2;5CG1234XYZ;2027-03-31\r\n"
-    "PDX-WS51;WINDOWS_WORKSTATION;Portland;Liam Murphy;Windows 11 Pro 23H2;5CG1234XZA;2027-03-31\r\n"
-    "PDX-SRV03;WINDOWS_SERVER;Portland;;Windows Server 2022;J8KQ2L3;2028-06-30\r\n"
-    "PDX-SW02;NMS_SWITCH;Portland;;;SG350X-48;\r\n"
-    "SLM-LT50;WINDOWS_WORKSTATION;Salem;Noor Haddad;Windows 11 Pro 23H2;1.23457E+11;2027-01-15\r\n"
-    "SLM-PR02;NMS_PRINTER;Salem;;;CNB9K12345;soon\r\n"
-    "SLM-WS52;WINDOWS_WORKSTATION;Salem;Aisha Bello;Windows 10 Pro 22H2;5CG9876ABC;31/12/2026\r\n"
+    "Asset Tag,Item Name,Category,Manufacturer,Model No.,Serial,Checked Out To: Username,Location,"
+    "Purchase Date,Warranty\r\n"
+    "HF-0001,PDX-WS01,Desktop,Dell,OptiPlex 7090,8C31AA,grace.kim,Portland,05/04/2022,36\r\n"
+    "HF-0002,PDX-WS02,Desktop,Dell,OptiPlex 7090,5CE03F,liam.murphy,Salem,05/04/2022,36\r\n"
+    "HF-0101,PDX-LT60,Laptop,Lenovo,ThinkPad T14 Gen 4,PF4ABCD1,noor.haddad,Portland,03/02/2025,36\r\n"
+    "HF-0102,PDX-LT61,Laptop,Lenovo,ThinkPad T14 Gen 4,PF4ABCD2,aisha.bello,Portland,03/02/2025,36\r\n"
+    "HF-0201,PDX-SRV03,Server,Dell,PowerEdge R660,J8KQ2L3,,Portland,11/10/2024,60\r\n"
+    "HF-0301,SLM-PR02,Printer,HP,LaserJet Pro MFP 4101,CNB9K12345,,Salem,01/09/2023,12\r\n"
+    "HF-0302,,Monitor,Dell,P2422H,CN0XYZ1,,Salem,01/09/2023,36\r\n"
+    "HF-0401,Microsoft 365 Business Premium,Software,Microsoft,,,,,,\r\n"
 )
 
 
@@ -73,7 +79,7 @@ def main() -> None:
             window, page = window_for(InventoryPage, context)
             window.grab().save(str(OUT / "inventory.png"))
 
-            export = Path(tmp) / "NinjaOne devices.csv"
+            export = Path(tmp) / "asset-manager-export.csv"
             export.write_bytes(EXPORT.encode("utf-8"))
             dialog = page.import_file(export)
             QTest.qWaitForWindowExposed(dialog)

@@ -102,3 +102,12 @@ def isolated_user_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 def mini_forms() -> Path:
     """A folder holding one small, valid form package (``mini``)."""
     return TESTS_DIR / "fixtures" / "forms"
+
+
+@pytest.fixture(autouse=True)
+def _window_locale_reset():
+    """A test that sets the window's locale (Settings, a locale test) leaves en_US behind it."""
+    yield
+    mod = sys.modules.get("discovery_app.ui.app_locale")
+    if mod is not None:
+        mod.set_current("en_US")

@@ -20,6 +20,10 @@ def run_tests() -> int:
     project_path = Path(__file__).resolve().parent.parent
     os.chdir(project_path)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Inside a built app Briefcase starts this module through the app's launcher with
+    # BRIEFCASE_MAIN_MODULE=tests.discovery_app; the tests start the app again (the same
+    # launcher) and must get the app, not another run of the suite.
+    os.environ.pop("BRIEFCASE_MAIN_MODULE", None)
 
     args = sys.argv[1:] or ["tests"]
     returncode = int(

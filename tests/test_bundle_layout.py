@@ -13,6 +13,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from app_process import skip_without_repository
+
+skip_without_repository("pyproject.toml's Briefcase sources")
 
 ROOT = Path(__file__).parents[1]
 

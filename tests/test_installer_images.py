@@ -4,7 +4,10 @@ platform's installer wants."""
 import tomllib
 from pathlib import Path
 
+from app_process import skip_without_repository
 from PIL import Image
+
+skip_without_repository("pyproject.toml's Briefcase images")
 
 ROOT = Path(__file__).parents[1]
 APP = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["briefcase"]["app"]["discovery_app"]

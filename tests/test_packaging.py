@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import tomllib
 from importlib import import_module, metadata
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND, repository_file
 
 import discovery_app
 
@@ -24,12 +24,12 @@ SUBCOMMANDS = ("list", "show", "import", "export-json", "forms", "demo")
 
 @pytest.fixture(scope="module")
 def pyproject() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(repository_file("pyproject.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return tomllib.loads((ROOT / "briefcase.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(repository_file("briefcase.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_installed_entry_point_matches(pyproject: dict):
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", APP, *args],
+        [*APP_COMMAND, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -163,7 +163,44 @@ def test_readme_names_every_subcommand():
     from discovery_app.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = repository_file("README.md").read_text(encoding="utf-8")
     assert set(SUBCOMMANDS) <= set(sub.choices)
     for command in sub.choices:
         assert f"discovery-app {command}" in readme, command
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    """Whether ``path`` matches ``pattern`` the way Briefcase's Path.glob reads its cleanup_paths:
+    ``*`` never crosses a ``/``."""
+    regex = "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, path) is not None
+
+
+def test_the_lean_linux_bundle_keeps_every_qt_part_the_app_loads(briefcase_app: dict):
+    """cleanup_paths removes what Discovery never loads; it must never take what it does load."""
+    cleanup = briefcase_app["linux"]["system"]["cleanup_paths"]
+    bundle = "discovery_app-0.1.0/usr/lib/discovery_app/app_packages/PySide6"
+    used = set()
+    for folder in ("discovery_app", "tests"):
+        for source in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"PySide6\.(Qt\w+)", source.read_text(encoding="utf-8")))
+    used.add("QtTest")  # pytest-qt, in the suite run inside the bundle
+    assert {"QtCore", "QtGui", "QtWidgets"} <= used
+    kept = [f"{bundle}/{module}.abi3.so" for module in used]
+    kept += [f"{bundle}/Qt/lib/libQt6{module[2:]}.so.6" for module in used]
+    # What those and the window system plugins load (readelf NEEDED), and the plugins themselves.
+    kept += [f"{bundle}/Qt/lib/libQt6{lib}.so.6" for lib in
+             ("Svg", "SvgWidgets", "DBus", "OpenGL", "XcbQpa", "WaylandClient", "WlShellIntegration")]
+    kept += [f"{bundle}/Qt/lib/libicu{lib}.so.73" for lib in ("data", "i18n", "uc")]
+    kept += [f"{bundle}/Qt/plugins/platforms/libq{name}.so" for name in ("xcb", "wayland", "offscreen")]
+    kept += [f"{bundle}/Qt/plugins/{folder}" for folder in
+             ("imageformats", "iconengines", "platformthemes", "platforminputcontexts", "xcbglintegrations",
+              "wayland-shell-integration", "wayland-decoration-client", "wayland-graphics-integration-client")]
+    kept += [f"{bundle}/Qt/translations/qtbase_de.qm", f"{bundle}/libpyside6.abi3.so.6.11",
+             f"{bundle}/__init__.py", "discovery_app-0.1.0/usr/lib/discovery_app/app_packages/sqlalchemy/orm"]
+    removed = [(path, pattern) for path in kept for pattern in cleanup if _glob_matches(pattern, path)]
+    assert not removed, removed
+    # And it does remove the big unused parts (measured in benchmarks/RESULTS.md).
+    for dropped in ("Qt/qml", "Qt/lib/libQt6Quick.so.6", "Qt/lib/libQt6Qml.so.6", "QtQml.abi3.so",
+                    "Qt/plugins/sqldrivers", "Qt/translations/qtdeclarative_de.qm", "designer"):
+        assert any(_glob_matches(p, f"{bundle}/{dropped}") for p in cleanup), dropped

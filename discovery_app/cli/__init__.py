@@ -17,7 +17,7 @@ from .. import __version__
 from ..paths import AppPaths
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
-COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "quote", "check", "archive", "export")
+COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export")
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
 names another. Run 'discovery-app COMMAND --help' for each command's options."""
@@ -26,6 +26,8 @@ names another. Run 'discovery-app COMMAND --help' for each command's options."""
 def _add_app_options(p: argparse.ArgumentParser) -> None:
     """The options of the app itself (not of a command): --db and --smoke."""
     p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
+    p.add_argument("--new-db", action="store_true", help="with --db: make PATH a new database even if it is "
+                   "an empty file (an empty file is otherwise refused)")
     p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
                    "print 'first_paint=S usable=S' (seconds since start) and exit")
 
@@ -87,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = _desktop_start(argv) or build_parser().parse_args(argv)
-    paths = AppPaths.resolve(args.db)
+    paths = AppPaths.resolve(args.db, new_db=args.new_db)
     _setup_logging(paths)
 
     if args.command is None or args.smoke:
@@ -115,6 +117,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args, service)
     except (ServiceError, StoreError) as exc:  # StoreError: disk full, read-only, locked mid-command
         print(f"error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)  # 2: the file given was refused (see FileRefused)
+    except MemoryError:
+        # Never print the traceback: its frames may hold client rows.
+        print("error: ran out of memory; nothing more was written. Close other programs or split the file.",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # A bug, not the user's doing. Its message may quote client data (a validation error
+        # repeats its input), so neither the terminal nor the log gets it: the type and where.
+        import traceback
+
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        logging.getLogger("discovery_app.cli").error("unexpected %s in %s:\n%s", type(exc).__name__,
+                                                     args.command, where)
+        print(f"error: an unexpected problem ({type(exc).__name__}) stopped the command; nothing more was "
+              "written. Where it happened is in the log; please report it.", file=sys.stderr)
         return 1
     finally:
         service.close()

@@ -54,6 +54,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=run_restore, needs_store=False)
 
 
+def terminal_available() -> bool:
+    """Whether a passphrase can be asked for: a terminal on stdin, or a controlling terminal."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return False
+
+
 def _read_passphrase_file(path: Path) -> str:
     from ..services import ServiceError
 
@@ -96,12 +107,23 @@ def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int
     if args.passphrase_file is not None:
         passphrase = _read_passphrase_file(args.passphrase_file)
     elif service.archive_is_encrypted(args.file):
-        passphrase = getpass.getpass(f"Passphrase for {args.file.name}: ")
+        try:
+            if not terminal_available():
+                raise EOFError
+            passphrase = getpass.getpass(f"Passphrase for {args.file.name}: ")
+        except (EOFError, KeyboardInterrupt):
+            print(f"error: {args.file.name} is encrypted and no passphrase was given (there is no terminal "
+                  "to ask on); give it with --passphrase-file PATH. Nothing was imported.", file=sys.stderr)
+            return 2
     try:
         eid = service.open_archive(args.file, passphrase)
     except ArchiveRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        if exc.wrong_passphrase or len(exc.problems) != 1:
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            print(f"error: {args.file.name} cannot be opened as an engagement archive: {exc.problems[0]}. "
+                  "Nothing was imported.", file=sys.stderr)
+        return 1 if exc.wrong_passphrase else 2  # 2: the file itself is refused
     print(eid)
     for note in service.repairs:
         print(f"repaired: {note}", file=sys.stderr)
@@ -111,6 +133,7 @@ def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int
 def run_backups(args: argparse.Namespace, _service: None) -> int:
     from ..paths import AppPaths
     from ..services.durability import list_backups
+    from .times import local_time
 
     paths = AppPaths.resolve(args.db)
     rows = list_backups(paths)
@@ -120,7 +143,7 @@ def run_backups(args: argparse.Namespace, _service: None) -> int:
     print(f"Backups in {paths.backups} (newest first):")
     for b in rows:
         count = "unreadable" if b.engagements is None else f"{b.engagements} engagement{'s' * (b.engagements != 1)}"
-        print(f"  {b.taken_at:%Y-%m-%d %H:%M:%S}  {b.size / 1024:8.0f} KB  {count:<16}  {b.path.name}")
+        print(f"  {local_time(b.taken_at, seconds=True)}  {b.size / 1024:8.0f} KB  {count:<16}  {b.path.name}")
     return 0
 
 

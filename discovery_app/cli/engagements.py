@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .times import local_time
+
 if TYPE_CHECKING:
     from ..services import DiscoveryService
 
@@ -65,14 +67,18 @@ def run_show(args: argparse.Namespace, service: DiscoveryService) -> int:
 
 
 def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
-    from ..export.interchange import InterchangeError
+    from ..export.interchange import InterchangeError, InterchangeUnreadable
 
     try:
         eid = service.import_json(args.file)
     except InterchangeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("Nothing was imported.", file=sys.stderr)
-        return 1
+        if len(exc.problems) == 1:
+            print(f"error: {exc.source} is not a valid engagement file: {exc.problems[0]}. Nothing was imported.",
+                  file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+            print("Nothing was imported.", file=sys.stderr)
+        return 2 if isinstance(exc, InterchangeUnreadable) else 1
     print(eid)
     for note in service.repairs:
         print(f"repaired: {note}", file=sys.stderr)
@@ -105,7 +111,7 @@ def _print_table(rows: list) -> None:
     head = ("ID", "Client", "Status", "Consultant", "Updated", "Fit", "Done")
     data = [
         (str(r.header.id), r.header.client_name, r.header.status.value, r.header.consultant,
-         r.header.updated_at.strftime("%Y-%m-%d %H:%M"), r.fit_verdict, f"{r.completion}%")
+         local_time(r.header.updated_at), r.fit_verdict, f"{r.completion}%")
         for r in rows
     ]
     widths = [max(len(h), *(len(d[i]) for d in data)) for i, h in enumerate(head)]
@@ -131,6 +137,6 @@ def _print_show(service: DiscoveryService, eid: int) -> None:
     print(f"  Standards:   {len(eng.standards)} assessed")
     print(f"  Risks:       {len(eng.risks)}")
     print(f"  Remediation: {len(eng.remediation)} items")
-    print(f"  Updated:     {eng.updated_at:%Y-%m-%d %H:%M} UTC")
+    print(f"  Updated:     {local_time(eng.updated_at)}")
 
 

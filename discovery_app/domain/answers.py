@@ -7,12 +7,14 @@ decimals and money as a decimal string (``"1250.00"``) and dates as ISO strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from . import locale_text
 from .expressions import parse
 from .forms import NUMERIC_TYPES, Question, Questionnaire, QuestionType, Section
 
@@ -25,8 +27,13 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def normalise(question: Question, value: Any, questionnaire: Questionnaire) -> Any:
-    """Return the stored form of ``value`` for ``question`` or raise :class:`AnswerError`."""
+def normalise(question: Question, value: Any, questionnaire: Questionnaire, locale: str | None = None) -> Any:
+    """Return the stored form of ``value`` for ``question`` or raise :class:`AnswerError`.
+
+    ``locale``: the value is text as the consultant typed it in that locale ("12,5" under de_DE,
+    "15.01.2026"), read by :mod:`.locale_text`; what cannot be read for sure is refused with how
+    it was read. Without it, text must be in the stored form ("12.5", "2026-01-15").
+    """
     if is_empty(value):
         return None
     t = question.type
@@ -46,7 +53,7 @@ def normalise(question: Question, value: Any, questionnaire: Questionnaire) -> A
             return False
         raise AnswerError("expected yes or no")
     if t in NUMERIC_TYPES or t is QuestionType.RATING:
-        number = _decimal(value)
+        number = _decimal(value, t, locale)
         if t in (QuestionType.INTEGER, QuestionType.RATING):
             if number != number.to_integral_value():
                 raise AnswerError("expected a whole number")
@@ -60,11 +67,18 @@ def normalise(question: Question, value: Any, questionnaire: Questionnaire) -> A
         if t in (QuestionType.INTEGER, QuestionType.RATING):
             return int(number)
         if t is QuestionType.MONEY:
+            if locale is not None and isinstance(value, str) and number != number.quantize(Decimal("0.01")):
+                raise AnswerError(f"“{value.strip()}” has more than two decimals; an amount is in cents at most")
             return str(number.quantize(Decimal("0.01")))
         return format(number, "f")
     if t is QuestionType.DATE:
         if isinstance(value, date):
             return value.isoformat()
+        if locale is not None:
+            try:
+                return locale_text.parse_date(str(value), locale).isoformat()
+            except locale_text.ReadError as exc:
+                raise AnswerError(str(exc)) from None
         try:
             return date.fromisoformat(str(value).strip()).isoformat()
         except ValueError:
@@ -86,22 +100,32 @@ def normalise(question: Question, value: Any, questionnaire: Questionnaire) -> A
     raise AnswerError(f"unsupported question type {t}")  # pragma: no cover
 
 
-def _decimal(value: Any) -> Decimal:
+_KINDS = {QuestionType.INTEGER: locale_text.Kind.WHOLE, QuestionType.RATING: locale_text.Kind.WHOLE,
+          QuestionType.MONEY: locale_text.Kind.MONEY}
+_STORED_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _decimal(value: Any, t: QuestionType, locale: str | None) -> Decimal:
     if isinstance(value, bool):
         raise AnswerError("expected a number")
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("$", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise AnswerError("expected a number") from None
+        number = Decimal(value)
         if not number.is_finite():
             raise AnswerError("expected a number")
         return number
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if locale is None and _STORED_NUMBER.fullmatch(text):
+            return Decimal(text)  # the stored form (files, the command line)
+        try:
+            # Typed text in its locale; without one, as en_US writes it ("1,200", "$12,500.50"),
+            # strictly: "12,5" is refused there, never read as 125.
+            return locale_text.parse_number(value, locale or locale_text.DEFAULT_LOCALE,
+                                            _KINDS.get(t, locale_text.Kind.DECIMAL))
+        except locale_text.ReadError as exc:
+            raise AnswerError(str(exc)) from None
     raise AnswerError("expected a number")
 
 

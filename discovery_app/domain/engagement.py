@@ -123,6 +123,10 @@ class InventoryItem(Record):
     warranty_end: date | None = None
     notes: Text = ""
     source: Name = ""
+    manufacturer: Name = ""
+    asset_tag: Name = ""
+    department: Name = ""
+    last_seen: date | None = None
     # Which import brought the item in, so a whole import can be undone; None when typed.
     import_batch: str | None = Field(default=None, max_length=40)
 

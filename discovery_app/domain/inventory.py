@@ -1,14 +1,23 @@
 """Turning rows of an RMM or asset-tool export into inventory items.
 
 Pure functions over already-read text cells: guessing which column holds what, mapping the
-tools' device classes onto our kinds, reading the date formats they write, and checking each
-row. Reading files (encodings, delimiters, XLSX) is :mod:`discovery_app.inventoryio`'s job.
+tools' device classes, models and operating systems onto our kinds, reading the date formats
+they write, and checking each row. The header synonyms and kind words are data
+(``discovery_app/data/inventory-import.yaml``, read by :mod:`discovery_app.inventoryio` into an
+:class:`ImportRules`); reading files (encodings, delimiters, XLSX) is that module's job too.
+
+Only the name is required: a row without a usable name (or, when no column holds names, a
+serial number) is rejected. A bad optional field (a warranty column holding "36" months, a
+serial a spreadsheet turned into 1.2E+11) is dropped with a warning and the row kept. Messages
+name the line and field, never the cell's content: they end up in terminals and logs.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -25,97 +34,116 @@ class Target(StrEnum):
     KIND = "kind"
     CATEGORY = "category"
     SITE = "site"
+    DEPARTMENT = "department"
     OWNER = "owner"
     OS = "os"
+    MANUFACTURER = "manufacturer"
     MODEL = "model"
     SERIAL = "serial"
+    ASSET_TAG = "asset_tag"
     PURCHASE_DATE = "purchase_date"
     WARRANTY_END = "warranty_end"
+    LAST_SEEN = "last_seen"
     NOTES = "notes"
 
 
 TARGET_LABELS = {
     Target.NAME: "Name", Target.KIND: "Kind", Target.CATEGORY: "Category", Target.SITE: "Site",
-    Target.OWNER: "Owner", Target.OS: "Operating system", Target.MODEL: "Model",
-    Target.SERIAL: "Serial number", Target.PURCHASE_DATE: "Purchase date",
-    Target.WARRANTY_END: "Warranty end", Target.NOTES: "Notes",
+    Target.DEPARTMENT: "Department", Target.OWNER: "Owner", Target.OS: "Operating system",
+    Target.MANUFACTURER: "Manufacturer", Target.MODEL: "Model", Target.SERIAL: "Serial number",
+    Target.ASSET_TAG: "Asset tag", Target.PURCHASE_DATE: "Purchase date",
+    Target.WARRANTY_END: "Warranty end", Target.LAST_SEEN: "Last seen", Target.NOTES: "Notes",
 }
-
-# Header names seen in exports of common RMM and asset tools (NinjaOne, Datto RMM, N-able,
-# ConnectWise Automate, Kaseya VSA, Lansweeper, Intune), normalised: lower case, letters and
-# digits only. Order matters: the first target whose synonym matches wins.
-SYNONYMS: dict[Target, tuple[str, ...]] = {
-    Target.NAME: ("name", "devicename", "hostname", "computername", "systemname", "displayname",
-                  "device", "computer", "assetname", "machinename", "nodename", "dnsname"),
-    Target.KIND: ("deviceclass", "nodeclass", "class", "devicetype", "type", "assettype", "role",
-                  "nodetype", "devicecategory", "machinetype", "ostype"),
-    Target.CATEGORY: ("inventorycategory", "itemcategory", "recordtype"),
-    Target.SITE: ("site", "sitename", "location", "organizationlocation", "office", "branch",
-                  "locationname"),
-    Target.OWNER: ("owner", "assignedto", "assigneduser", "lastloggedinuser", "lastloggedonuser",
-                   "lastuser", "user", "primaryuser", "username", "lastloggeduser"),
-    Target.OS: ("os", "operatingsystem", "osname", "osversion", "platform", "osdescription"),
-    Target.MODEL: ("model", "systemmodel", "devicemodel", "product", "hardwaremodel", "manufacturermodel"),
-    Target.SERIAL: ("serial", "serialnumber", "servicetag", "sn", "biosserialnumber", "serialno"),
-    Target.PURCHASE_DATE: ("purchasedate", "purchased", "installdate", "acquired", "acquisitiondate",
-                           "firstseen", "dateacquired"),
-    Target.WARRANTY_END: ("warrantyend", "warrantyexpiration", "warrantyexpires", "warrantyenddate",
-                          "warrantyexpirydate", "warranty", "warrantyexpirationdate", "endofwarranty"),
-    Target.NOTES: ("notes", "description", "comments", "comment", "remarks"),
-}
-
-# Device classes written by RMM tools -> our device kinds.
-DEVICE_CLASSES: dict[str, str] = {
-    "WINDOWS_SERVER": "server", "LINUX_SERVER": "server", "MAC_SERVER": "server",
-    "WINDOWS_WORKSTATION": "workstation", "LINUX_WORKSTATION": "workstation", "MAC": "workstation",
-    "VMWARE_VM_HOST": "server", "HYPERV_VMM_HOST": "server", "VMWARE_VM_GUEST": "virtual_server",
-    "HYPERV_VMM_GUEST": "virtual_server", "CLOUD_MONITOR_TARGET": "other",
-    "NMS_SWITCH": "network", "NMS_ROUTER": "network", "NMS_WAP": "network", "NMS_OTHER": "network",
-    "NMS_FIREWALL": "firewall", "NMS_PRINTER": "printer", "NMS_NAS": "storage", "NMS_SERVER": "server",
-    "NMS_VIRTUAL_MACHINE": "virtual_server", "NMS_COMPUTER": "workstation", "NMS_DIAL_MANAGER": "network",
-    "ANDROID": "mobile", "APPLE_IOS": "mobile", "APPLE_IPADOS": "mobile",
-}
-
-# Words in free-text device types (Datto "Desktop", N-able "Laptop", Lansweeper "Switch" ...),
-# checked in order against the normalised value.
-KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("virtualmachine", "virtual_server"), ("vmguest", "virtual_server"), ("virtualserver", "virtual_server"),
-    ("vm", "virtual_server"), ("esxi", "server"), ("hypervisor", "server"), ("host", "server"),
-    ("server", "server"), ("domaincontroller", "server"),
-    ("laptop", "laptop"), ("notebook", "laptop"), ("portable", "laptop"),
-    ("desktop", "workstation"), ("workstation", "workstation"), ("pc", "workstation"), ("mac", "workstation"),
-    ("firewall", "firewall"), ("utm", "firewall"),
-    ("switch", "network"), ("router", "network"), ("accesspoint", "network"), ("wap", "network"),
-    ("wireless", "network"), ("network", "network"), ("gateway", "network"),
-    ("printer", "printer"), ("mfp", "printer"), ("copier", "printer"), ("scanner", "printer"),
-    ("phone", "mobile"), ("mobile", "mobile"), ("tablet", "mobile"), ("ipad", "mobile"),
-    ("iphone", "mobile"), ("android", "mobile"),
-    ("nas", "storage"), ("san", "storage"), ("storage", "storage"),
-)
-
-CATEGORY_WORDS = {
-    "device": InventoryCategory.DEVICE, "hardware": InventoryCategory.DEVICE,
-    "application": InventoryCategory.APPLICATION, "software": InventoryCategory.APPLICATION,
-    "app": InventoryCategory.APPLICATION, "cloudservice": InventoryCategory.CLOUD_SERVICE,
-    "cloud": InventoryCategory.CLOUD_SERVICE, "saas": InventoryCategory.CLOUD_SERVICE,
-    "vendor": InventoryCategory.VENDOR, "supplier": InventoryCategory.VENDOR,
-    "licence": InventoryCategory.LICENCE, "license": InventoryCategory.LICENCE,
-}
-
-SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+DATE_TARGETS = (Target.PURCHASE_DATE, Target.WARRANTY_END, Target.LAST_SEEN)
+TEXT_TARGETS = (Target.SITE, Target.DEPARTMENT, Target.OWNER, Target.OS, Target.MANUFACTURER,
+                Target.MODEL, Target.SERIAL, Target.ASSET_TAG, Target.NOTES)
+# The fields an import fills (and a re-import compares): every target but the category.
+ITEM_FIELDS = ("kind", *(t.value for t in TEXT_TARGETS), *(t.value for t in DATE_TARGETS))
 
 
 def norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def guess_mapping(headers: Sequence[str]) -> dict[int, Target]:
-    """Column index -> target for every header we recognise; each target used once."""
+class RulesError(ValueError):
+    """The import rules file is malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    """Header synonyms per field and what tools' words say about a device's kind (see module doc)."""
+
+    synonyms: Mapping[Target, tuple[str, ...]]
+    categories: Mapping[str, InventoryCategory]
+    device_classes: Mapping[str, str]
+    kind_words: tuple[tuple[str, str], ...]
+    os_words: tuple[tuple[str, str], ...]
+    model_words: tuple[tuple[str, str], ...]
+    help: Mapping[Target, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: object) -> ImportRules:
+        if not isinstance(data, dict):
+            raise RulesError("the rules must be a mapping")
+
+        def section(key: str, kind: type) -> dict | list:
+            value = data.get(key)
+            if not isinstance(value, kind):
+                raise RulesError(f"'{key}' must be a {'mapping' if kind is dict else 'list'}")
+            return value
+
+        fields = section("fields", dict)
+        synonyms: dict[Target, tuple[str, ...]] = {}
+        helps: dict[Target, str] = {}
+        for name, spec in fields.items():
+            try:
+                target = Target(name)
+            except ValueError:
+                raise RulesError(f"fields.{name}: not a field Discovery knows") from None
+            words = spec.get("synonyms") if isinstance(spec, dict) else None
+            if not isinstance(words, list) or not all(isinstance(w, str) and w == norm(w) for w in words):
+                raise RulesError(f"fields.{name}.synonyms must be a list of lower-case letters and digits")
+            synonyms[target] = tuple(words)
+            if isinstance(spec.get("help"), str):
+                helps[target] = spec["help"]
+        categories: dict[str, InventoryCategory] = {}
+        for name, words in section("categories", dict).items():
+            try:
+                category = InventoryCategory(name)
+            except ValueError:
+                raise RulesError(f"categories.{name}: not a category Discovery knows") from None
+            categories.update({norm(str(w)): category for w in words})
+        classes: dict[str, str] = {}
+        for tool, table in section("device_classes", dict).items():
+            if not isinstance(table, dict):
+                raise RulesError(f"device_classes.{tool} must be a mapping")
+            classes.update({str(k).upper(): str(v) for k, v in table.items()})
+
+        def pairs(key: str) -> tuple[tuple[str, str], ...]:
+            out = []
+            for i, pair in enumerate(section(key, list)):
+                if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+                    raise RulesError(f"{key}[{i}] must be [word, kind]")
+                out.append((norm(pair[0]), pair[1]))
+            return tuple(out)
+
+        return cls(synonyms, categories, classes, pairs("kind_words"), pairs("os_words"),
+                   pairs("model_words"), helps)
+
+
+# ---- columns -----------------------------------------------------------------------------------
+
+
+def guess_mapping(headers: Sequence[str], rules: ImportRules) -> dict[int, Target]:
+    """Column index -> target for every header we recognise; each target used once.
+
+    Headers compare case-, space- and punctuation-insensitively ("item Name" is "itemname"),
+    exact synonym matches only, in synonym order, so "Device Name" beats "Device".
+    """
     mapping: dict[int, Target] = {}
     used: set[Target] = set()
     normalised = [norm(h) for h in headers]
-    # Exact synonym matches first, in synonym order, so "Device Name" beats "Device".
-    for target, words in SYNONYMS.items():
+    for target, words in rules.synonyms.items():
         for word in words:
             for i, h in enumerate(normalised):
                 if i not in mapping and target not in used and h == word:
@@ -124,14 +152,52 @@ def guess_mapping(headers: Sequence[str]) -> dict[int, Target]:
     return dict(sorted(mapping.items()))
 
 
-def device_kind(value: str, known_kinds: Sequence[str]) -> str | None:
+def closest_fields(header: str, rules: ImportRules, n: int = 2) -> list[Target]:
+    """The fields whose synonyms look most like ``header`` (for suggestions), best first."""
+    h = norm(header)
+    if not h:
+        return []
+    scored: list[tuple[float, Target]] = []
+    for target, words in rules.synonyms.items():
+        best = max((difflib.SequenceMatcher(None, h, w).ratio() for w in words), default=0.0)
+        if any(len(w) >= 4 and (w in h or h in w) for w in words):
+            best = max(best, 0.8)
+        if best >= 0.6:
+            scored.append((best, target))
+    return [t for _s, t in sorted(scored, key=lambda p: -p[0])[:n]]
+
+
+class MappingError(ValueError):
+    """No column can give the items their names; the message lists headers and suggestions."""
+
+
+def check_mapping(headers: Sequence[str], mapping: Mapping[int, Target], rules: ImportRules) -> None:
+    """Raise :class:`MappingError` unless a column is mapped to Name or Serial number."""
+    if Target.NAME in mapping.values() or Target.SERIAL in mapping.values():
+        return
+    found = ", ".join(repr(h) for h in headers if h.strip()) or "none"
+    hints = []
+    for h in headers:
+        near = closest_fields(h, rules)
+        if near and (near[0] in (Target.NAME, Target.SERIAL) or Target.NAME in near or Target.SERIAL in near):
+            hints.append(f'--map "{h}=name"' if Target.NAME in near else f'--map "{h}=serial"')
+    suggestion = (f" Closest: {', '.join(hints[:3])}." if hints else
+                  " Map the column that names each device to 'name', e.g. --map \"HEADER=name\".")
+    raise MappingError(f"No column is mapped to Name (or Serial number, used as the name when there is "
+                       f"no name column). Headers found: {found}.{suggestion}")
+
+
+# ---- kinds -------------------------------------------------------------------------------------
+
+
+def device_kind(value: str, known_kinds: Sequence[str], rules: ImportRules) -> str | None:
     """Our kind for a tool's device class or type text; None when it says nothing we know."""
     raw = value.strip()
     if not raw:
         return None
     upper = raw.upper().replace(" ", "_").replace("-", "_")
-    if upper in DEVICE_CLASSES:
-        kind = DEVICE_CLASSES[upper]
+    if upper in rules.device_classes:
+        kind = rules.device_classes[upper]
         return kind if kind in known_kinds else "other" if "other" in known_kinds else None
     n = norm(raw)
     if n in known_kinds:
@@ -139,51 +205,133 @@ def device_kind(value: str, known_kinds: Sequence[str]) -> str | None:
     for kind in known_kinds:
         if norm(kind) == n:
             return kind
-    for word, kind in KIND_WORDS:
+    return _word_kind(n, rules.kind_words, known_kinds)
+
+
+def _word_kind(n: str, words: Iterable[tuple[str, str]], known_kinds: Sequence[str]) -> str | None:
+    if not n:
+        return None
+    for word, kind in words:
         if word in n and kind in known_kinds:
             return kind
     return None
 
 
-# What an operating system's name says about the device, when no column gives its class.
-OS_WORDS: tuple[tuple[str, str], ...] = (
-    ("windowsserver", "server"), ("esxi", "server"), ("ubuntuserver", "server"), ("rhel", "server"),
-    ("ios", "mobile"), ("ipados", "mobile"), ("android", "mobile"),
-    ("windows", "workstation"), ("macos", "workstation"), ("osx", "workstation"),
-    ("fortios", "firewall"), ("sonicos", "firewall"), ("panos", "firewall"), ("dsm", "storage"),
-)
+def os_kind(os_text: str, known_kinds: Sequence[str], rules: ImportRules) -> str | None:
+    """What an operating system's name says ("Microsoft Windows Server 2019" -> server)."""
+    return _word_kind(norm(os_text), rules.os_words, known_kinds)
 
 
-def os_kind(os_text: str, known_kinds: Sequence[str]) -> str | None:
-    n = norm(os_text)
-    if not n:
-        return None
-    for word, kind in OS_WORDS:
-        if n.startswith(word) and kind in known_kinds:
-            return kind
-    return None
+def model_kind(model_text: str, known_kinds: Sequence[str], rules: ImportRules) -> str | None:
+    """What a model name says ("Latitude 7420" -> laptop, "PowerEdge R740" -> server)."""
+    return _word_kind(norm(model_text), rules.model_words, known_kinds)
 
 
-DATE_FORMATS_MDY = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y")
-DATE_FORMATS_DMY = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
+# Kinds an operating system names for certain (a server OS on laptop hardware is still a server).
+_STRONG_OS_KINDS = frozenset({"server", "virtual_server", "mobile", "firewall", "storage"})
+
+
+class KindFrom(StrEnum):
+    """Where an item's kind came from, as the import preview shows it."""
+
+    COLUMN = "kind column"
+    MODEL = "model"
+    OS = "operating system"
+    NOTHING = "nothing recognised"
+
+
+def infer_kind(raw_kind: str, model: str, os_text: str, known_kinds: Sequence[str],
+               rules: ImportRules) -> tuple[str | None, KindFrom]:
+    """A device's kind from its class/type text, else its OS (when it is certain), model, OS."""
+    kind = device_kind(raw_kind, known_kinds, rules) if raw_kind else None
+    if kind:
+        return kind, KindFrom.COLUMN
+    by_os = os_kind(os_text, known_kinds, rules) if os_text else None
+    if by_os in _STRONG_OS_KINDS:
+        return by_os, KindFrom.OS
+    by_model = model_kind(model, known_kinds, rules) if model else None
+    if by_model:
+        return by_model, KindFrom.MODEL
+    if by_os:
+        return by_os, KindFrom.OS
+    return None, KindFrom.NOTHING
+
+
+# ---- dates -------------------------------------------------------------------------------------
+
+
+class DateOrder(StrEnum):
+    MDY = "mdy"
+    DMY = "dmy"
+    YMD = "ymd"
+
+
+_ORDER_FORMATS = {
+    DateOrder.MDY: ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+                    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p"),
+    DateOrder.DMY: ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M %p",
+                    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %I:%M:%S %p"),
+    DateOrder.YMD: ("%y/%m/%d", "%y-%m-%d"),
+}
 DATE_FORMATS_ANY = (
     "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d.%m.%y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
     "%b %d %Y", "%B %d, %Y", "%d %B %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
 )
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})\b")
+_ISO = re.compile(r"^\d{4}-\d\d-\d\d(?:$|[ T])")
+
+
+@dataclass
+class DateShape:
+    """What the slash dates of one column say about their order, fed one value at a time."""
+
+    slashed: int = 0
+    first_over_12: int = 0
+    second_over_12: int = 0
+
+    def feed(self, value: str) -> None:
+        m = _SLASHED.match(value)
+        if m:
+            self.slashed += 1
+            if int(m.group(1)) > 12:
+                self.first_over_12 += 1
+            if int(m.group(2)) > 12:
+                self.second_over_12 += 1
+
+    def order(self, default: DateOrder = DateOrder.MDY) -> DateOrder:
+        if self.first_over_12 and not self.second_over_12:
+            return DateOrder.DMY
+        if self.second_over_12 and not self.first_over_12:
+            return DateOrder.MDY
+        return default
+
+    @property
+    def ambiguous(self) -> bool:
+        """Slash dates where no day is above 12 (05/04/2027): the order is a guess."""
+        return bool(self.slashed) and not (self.first_over_12 or self.second_over_12)
+
+    @property
+    def mixed(self) -> bool:
+        """Both orders appear in one column: some dates cannot be read either way."""
+        return bool(self.first_over_12 and self.second_over_12)
 
 
 def day_first(values: Sequence[str]) -> bool:
     """Whether slash dates in this column are day/month: true when a first part exceeds 12."""
+    shape = DateShape()
     for v in values:
-        m = re.match(r"^\s*(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}", v)
-        if m and int(m.group(1)) > 12:
-            return True
-    return False
+        shape.feed(v)
+    return shape.order() is DateOrder.DMY
 
 
-def parse_date(value: object, *, dmy: bool = False) -> date | None:
-    """A date from the formats RMM tools write; None for empty; ValueError when unreadable."""
+def parse_date(value: object, *, dmy: bool = False, order: DateOrder | str | None = None,
+               memo: list[str] | None = None) -> date | None:
+    """A date from the formats RMM tools write; None for empty; ValueError when unreadable.
+
+    ``memo`` (a list, empty at first) remembers the format that read the last value and is tried
+    first next time: a column's dates share one format.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -193,13 +341,33 @@ def parse_date(value: object, *, dmy: bool = False) -> date | None:
     text = str(value).strip()
     if not text:
         return None
-    text = re.sub(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)$", "", text) if "T" in text else text
-    for fmt in (DATE_FORMATS_DMY if dmy else DATE_FORMATS_MDY) + DATE_FORMATS_ANY:
+    if _ISO.match(text):  # the common case, and the fastest to read
         try:
-            return datetime.strptime(text, fmt).date()
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    text = re.sub(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)$", "", text) if "T" in text else text
+    chosen = DateOrder(order) if order else (DateOrder.DMY if dmy else DateOrder.MDY)
+    formats = _ORDER_FORMATS[chosen] + DATE_FORMATS_ANY if _SLASHED.match(text) else DATE_FORMATS_ANY
+    if memo:
+        try:
+            return datetime.strptime(text, memo[0]).date()
+        except ValueError:
+            pass
+    for fmt in formats:
+        try:
+            found = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date in a format we recognise (for example 2026-03-31 or 03/31/2026)")
+        if memo is not None:
+            memo[:] = [fmt]
+        return found
+    if re.fullmatch(r"\d{1,3}", text):
+        raise ValueError("holds a number, not a date (months of warranty?); the field was left empty")
+    raise ValueError("is not a date in a format we recognise (for example 2026-03-31 or 03/31/2026)")
+
+
+# ---- rows --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -208,14 +376,33 @@ class Reject:
     reason: str
 
 
+@dataclass(frozen=True)
+class FieldWarning:
+    """An optional field dropped from a row that was kept."""
+
+    line: int
+    target: Target
+    reason: str
+
+    def describe(self) -> str:
+        return f"{TARGET_LABELS[self.target]} {self.reason}"
+
+
 @dataclass
 class ParsedRows:
     items: list[InventoryItem] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[FieldWarning] = field(default_factory=list)
+    kinds: Counter[tuple[str, KindFrom]] = field(default_factory=Counter)
 
 
-IDENTIFIER_TARGETS = (Target.SERIAL, Target.NAME, Target.MODEL)
+MAX_WARNINGS = 1000
+SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_MAX_NAME = 300
+_MAX_TEXT = 20000
+SCIENTIFIC_REASON = ("looks like a number a spreadsheet turned into scientific notation; the real value "
+                     "is lost. Export again, or format the column as text")
 
 
 def _text(v: object) -> str:
@@ -235,7 +422,148 @@ def _digits_lost(v: object) -> bool:
         abs(v) >= 1e15 or (isinstance(v, float) and not v.is_integer()))
 
 
-_COLUMNS = tuple(Target)
+def _lost(shown: str, value: object) -> bool:
+    return bool(SCIENTIFIC.match(shown)) or _digits_lost(value)
+
+
+class RowConverter:
+    """Checks and converts rows one at a time (so a file can be streamed), collecting warnings.
+
+    ``date_orders`` gives each date column's order (see :class:`DateShape`); missing ones are
+    month-first. ``import_batch`` is stamped on every item.
+    """
+
+    def __init__(self, mapping: Mapping[int, Target], known_kinds: Sequence[str], rules: ImportRules, *,
+                 date_orders: Mapping[Target, DateOrder] | None = None, source: str = "",
+                 default_category: InventoryCategory = InventoryCategory.DEVICE,
+                 import_batch: str | None = None) -> None:
+        if Target.NAME not in mapping.values() and Target.SERIAL not in mapping.values():
+            raise MappingError("No column is mapped to Name; every inventory item needs a name.")
+        self.rules = rules
+        self.known_kinds = list(known_kinds)
+        self.has_other = "other" in self.known_kinds
+        self.source, self.default_category, self.import_batch = source, default_category, import_batch
+        by_target = {t: i for i, t in mapping.items()}
+        self.col = by_target
+        # (target, column, field name, whether digits can be lost, longest text kept)
+        self.texts = [(t, by_target[t], t.value, t in (Target.SERIAL, Target.ASSET_TAG),
+                       _MAX_TEXT if t is Target.NOTES else _MAX_NAME) for t in TEXT_TARGETS if t in by_target]
+        self.dates = [(t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
+                      for t in DATE_TARGETS if t in by_target]
+        self.kinds_seen: dict[tuple[str, str, str], tuple[str, KindFrom]] = {}
+        self.warnings: list[FieldWarning] = []  # the first MAX_WARNINGS; the rest are counted
+        self.warning_count = 0
+        self.warning_fields: Counter[Target] = Counter()
+        self.kinds: Counter[tuple[str, KindFrom]] = Counter()
+        self.last_kind_from = KindFrom.NOTHING  # where the last converted row's kind came from
+
+    def _warn(self, w: FieldWarning) -> None:
+        self.warning_count += 1
+        self.warning_fields[w.target] += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(w)
+
+    def _cell(self, row: Sequence[object], target: Target) -> object:
+        i = self.col.get(target)
+        return None if i is None or i >= len(row) else row[i]
+
+    def convert(self, row: Sequence[object], line: int) -> InventoryItem | Reject | None:
+        """The row's item, or why it is rejected; None for a blank row."""
+        if all(v is None or (type(v) is str and not v.strip()) for v in row):
+            return None
+        warn = self._warn
+        values: dict[str, object] = {}
+        n = len(row)
+        for t, i, name_of, identifier, longest in self.texts:
+            if i >= n:
+                continue
+            v = row[i]
+            text = v.strip() if type(v) is str else _text(v)
+            if not text:
+                continue
+            if identifier and _lost(text, v):
+                warn(FieldWarning(line, t, SCIENTIFIC_REASON))
+                continue
+            if len(text) > longest:
+                warn(FieldWarning(line, t, f"is longer than {longest} characters; the field was left empty"))
+                continue
+            values[name_of] = text
+        raw_name = self._cell(row, Target.NAME)
+        name = _text(raw_name)
+        if name and _lost(name, raw_name):
+            return Reject(line, f"Name {SCIENTIFIC_REASON}")
+        if not name:
+            name = str(values.get("serial", ""))
+        if not name:
+            return Reject(line, "Name is empty" if Target.NAME in self.col else "Name is empty (no name and no serial number)")
+        if len(name) > _MAX_NAME:
+            return Reject(line, f"Name is longer than {_MAX_NAME} characters")
+        category = self.default_category
+        raw_category = _text(self._cell(row, Target.CATEGORY))
+        if raw_category:
+            found = self.rules.categories.get(norm(raw_category))
+            if found is None:
+                warn(FieldWarning(line, Target.CATEGORY, "is not one of device, application, cloud service, "
+                                  "vendor, licence; the item was imported as a device"))
+            else:
+                category = found
+        raw_kind = _text(self._cell(row, Target.KIND))
+        kind = raw_kind
+        self.last_kind_from = KindFrom.COLUMN if raw_kind else KindFrom.NOTHING
+        if not raw_category and raw_kind and Target.CATEGORY not in self.col:
+            # A "Category" column mapped to kind that says "Software" or "Licence".
+            as_category = self.rules.categories.get(norm(raw_kind))
+            if as_category is not None and as_category is not InventoryCategory.DEVICE:
+                category = as_category
+        if category is InventoryCategory.DEVICE:
+            key = (raw_kind, str(values.get("model", "")), str(values.get("os", "")))
+            got = self.kinds_seen.get(key)
+            if got is None:
+                found_kind, source = infer_kind(raw_kind, key[1], key[2], self.known_kinds, self.rules)
+                got = self.kinds_seen[key] = (found_kind or ("other" if self.has_other else raw_kind[:_MAX_NAME]), source)
+            kind, self.last_kind_from = got
+            self.kinds[got] += 1
+        elif len(kind) > _MAX_NAME:
+            kind = ""
+        for t, i, order, seen, memo in self.dates:
+            v = row[i] if i < len(row) else None
+            if v is None or v == "":
+                continue
+            if type(v) is str:
+                got_date = seen.get(v)
+                if got_date is None and v not in seen:
+                    try:
+                        got_date = parse_date(v, order=order, memo=memo)
+                    except ValueError as exc:
+                        got_date = str(exc)
+                    if len(seen) < 20_000:  # a column of unique time stamps must not grow without end
+                        seen[v] = got_date
+            else:
+                try:
+                    got_date = parse_date(v, order=order)
+                except ValueError as exc:
+                    got_date = str(exc)
+            if type(got_date) is str:
+                warn(FieldWarning(line, t, got_date))
+            elif got_date is not None:
+                values[t.value] = got_date
+        try:
+            return InventoryItem(category=category, kind=kind, name=name, source=self.source,
+                                 import_batch=self.import_batch, **values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            return Reject(line, f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+
+
+def date_orders_of(rows: Iterable[Sequence[object]], mapping: Mapping[int, Target]) -> dict[Target, DateShape]:
+    """The shape of each mapped date column's slash dates, over every row."""
+    cols = {t: i for i, t in mapping.items() if t in DATE_TARGETS}
+    shapes = {t: DateShape() for t in cols}
+    for row in rows:
+        for t, i in cols.items():
+            if i < len(row) and type(row[i]) is str:
+                shapes[t].feed(row[i])  # type: ignore[arg-type]
+    return shapes
 
 
 def rows_to_items(
@@ -243,104 +571,29 @@ def rows_to_items(
     line_numbers: Sequence[int],
     mapping: Mapping[int, Target],
     known_kinds: Sequence[str],
+    rules: ImportRules,
     *,
     source: str = "",
     default_category: InventoryCategory = InventoryCategory.DEVICE,
     import_batch: str | None = None,
+    date_orders: Mapping[Target, DateOrder] | None = None,
 ) -> ParsedRows:
-    """Check and convert every row; a row with any problem becomes a :class:`Reject`.
-
-    ``import_batch`` is stamped on every item (the import that brings them in).
-    """
-    if Target.NAME not in mapping.values():
-        raise ValueError("No column is mapped to Name; every inventory item needs a name.")
-    by_target = {t: i for i, t in mapping.items()}
-    date_cols = [t for t in (Target.PURCHASE_DATE, Target.WARRANTY_END) if t in by_target]
-    dmy = {t: day_first([str(r[by_target[t]]) for r in rows if by_target[t] < len(r) and r[by_target[t]] is not None])
-           for t in date_cols}
-    # Column index per target, in _COLUMNS order (None: not mapped).
-    index = [by_target.get(t) for t in _COLUMNS]
-    at = {t: n for n, t in enumerate(_COLUMNS)}
-    NAME, KIND, CATEGORY, OS = at[Target.NAME], at[Target.KIND], at[Target.CATEGORY], at[Target.OS]
-    SITE, OWNER, MODEL, SERIAL, NOTES = at[Target.SITE], at[Target.OWNER], at[Target.MODEL], at[Target.SERIAL], at[Target.NOTES]
-    identifiers = [(t, at[t]) for t in IDENTIFIER_TARGETS]
-    dated = [(t, at[t], t.value, {}) for t in date_cols]  # the last: text -> date or the error, per column
-    kinds_of: dict[tuple[str, str], str] = {}  # (kind text, OS text) -> kind, for device rows
-    has_other = "other" in known_kinds
+    """Check and convert every row in memory (see :class:`RowConverter` for streaming)."""
+    orders = dict(date_orders or {})
+    for t, shape in date_orders_of(rows, mapping).items():
+        orders.setdefault(t, shape.order())
+    conv = RowConverter(mapping, known_kinds, rules, date_orders=orders, source=source,
+                        default_category=default_category, import_batch=import_batch)
     out = ParsedRows()
     for row, line in zip(rows, line_numbers, strict=True):
-        if all(v is None or str(v).strip() == "" for v in row):
-            continue  # blank lines are not rows
-        n = len(row)
-        values = [None if i is None or i >= n else row[i] for i in index]
-        texts = [_text(v) for v in values]
-        problems: list[str] = []
-        name = texts[NAME]
-        if not name:
-            problems.append("Name is empty")
-        for t, k in identifiers:
-            shown = texts[k]
-            # Text like "1.23457E+11" (a CSV saved by a spreadsheet), or a number too long for a
-            # spreadsheet to hold exactly (over 15 digits) or with a fraction: the digits are gone.
-            if SCIENTIFIC.match(shown) or _digits_lost(values[k]):
-                problems.append(
-                    f"{TARGET_LABELS[t]} {shown!r} looks like a number a spreadsheet turned into "
-                    "scientific notation; the real value is lost. Export again, or format the column as text"
-                )
-        category = default_category
-        raw_category = texts[CATEGORY]
-        if raw_category:
-            found = CATEGORY_WORDS.get(norm(raw_category))
-            if found is None:
-                problems.append(f"Category {raw_category!r} is not one of device, application, cloud service, vendor, licence")
-            else:
-                category = found
-        raw_kind = texts[KIND]
-        kind = raw_kind
-        if category is InventoryCategory.DEVICE:
-            key = (raw_kind, texts[OS])
-            known = kinds_of.get(key)
-            if known is not None:
-                kind = known
-            else:
-                kind = kinds_of[key] = (
-                    (device_kind(raw_kind, known_kinds) if raw_kind else None)
-                    or os_kind(texts[OS], known_kinds)
-                    or ("other" if has_other else raw_kind)
-                )
-        dates: dict[str, date | None] = {}
-        for t, k, field_name, seen in dated:
-            v = values[k]
-            if type(v) is str:
-                got = seen.get(v)
-                if got is None and v not in seen:
-                    try:
-                        got = parse_date(v, dmy=dmy[t])
-                    except ValueError as exc:
-                        got = f"{TARGET_LABELS[t]}: {exc}"
-                    seen[v] = got
-                if type(got) is str:
-                    problems.append(got)
-                else:
-                    dates[field_name] = got  # type: ignore[assignment]
-                continue
-            try:
-                dates[field_name] = parse_date(v, dmy=dmy[t])
-            except ValueError as exc:
-                problems.append(f"{TARGET_LABELS[t]}: {exc}")
-        if problems:
-            out.rejects.append(Reject(line, "; ".join(problems)))
+        got = conv.convert(row, line)
+        if got is None:
             continue
-        try:
-            item = InventoryItem(
-                category=category, kind=kind, name=name, site=texts[SITE], owner=texts[OWNER],
-                os=texts[OS], model=texts[MODEL], serial=texts[SERIAL],
-                notes=texts[NOTES], source=source, import_batch=import_batch, **dates,
-            )
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            out.rejects.append(Reject(line, f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"))
-            continue
-        out.items.append(item)
-        out.lines.append(line)
+        if isinstance(got, Reject):
+            out.rejects.append(got)
+        else:
+            out.items.append(got)
+            out.lines.append(line)
+    out.warnings = conv.warnings
+    out.kinds = conv.kinds
     return out

@@ -30,7 +30,13 @@ from typing import Any
 from ..domain.engagement import Engagement
 from ..domain.filenames import safe_file_name
 from . import interchange, sealed
-from .untrusted import MAX_ATTACHMENT_BYTES, UntrustedFileError, check_attachment
+from .untrusted import (
+    MAX_ATTACHMENT_BYTES,
+    UntrustedFileError,
+    ZipLimits,
+    check_attachment,
+    zip_problems,
+)
 
 FORMAT = "discovery-archive"
 FORMAT_VERSION = 1
@@ -160,11 +166,10 @@ def _read_parts(zf: zipfile.ZipFile, limits: Limits, source: str) -> dict[str, b
     infos = zf.infolist()
     problems: list[str] = []
     if len(infos) > limits.parts:
-        raise ArchiveError(source, [f"it has {len(infos)} parts; at most {limits.parts} are allowed"])
+        raise ArchiveError(source, zip_problems(infos, ZipLimits(limits.part_bytes, limits.total_bytes, limits.parts)))
     names = [i.filename for i in infos]
     for name in {n for n in names if names.count(n) > 1}:
         problems.append(f"{name}: appears more than once")
-    declared = 0
     for info in infos:
         why = path_problem(info.filename)
         if why:
@@ -175,11 +180,7 @@ def _read_parts(zf: zipfile.ZipFile, limits: Limits, source: str) -> dict[str, b
             problems.append(f"{info.filename}: unexpected folder entry")
         if info.flag_bits & 0x1:
             problems.append(f"{info.filename}: zip-level encryption is not used by Discovery")
-        if info.file_size > limits.part_bytes:
-            problems.append(f"{info.filename}: declares {info.file_size} bytes, over the {limits.part_bytes} byte limit")
-        declared += info.file_size
-    if declared > limits.total_bytes:
-        problems.append(f"its parts declare {declared} bytes in all, over the {limits.total_bytes} byte limit")
+    problems += zip_problems(infos, ZipLimits(limits.part_bytes, limits.total_bytes, limits.parts))
     if problems:
         raise ArchiveError(source, problems)
     parts: dict[str, bytes] = {}

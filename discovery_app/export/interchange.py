@@ -37,6 +37,10 @@ class InterchangeError(ValueError):
         super().__init__(f"{source} is not a valid engagement file:\n{shown}{more}")
 
 
+class InterchangeUnreadable(InterchangeError):
+    """The file cannot be read as JSON at all (not UTF-8, not JSON, nested too deeply)."""
+
+
 class _Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal["discovery-engagement"]
@@ -83,7 +87,16 @@ def loads(text: str, source: str) -> EngagementFile:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InterchangeError(source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+        raise InterchangeUnreadable(source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+    except RecursionError:
+        raise InterchangeUnreadable(source, ["the JSON is nested too deeply to be an engagement file"]) from None
+    try:
+        return _loads(raw, source)
+    except RecursionError:
+        raise InterchangeUnreadable(source, ["the JSON is nested too deeply to be an engagement file"]) from None
+
+
+def _loads(raw: object, source: str) -> EngagementFile:
     if not isinstance(raw, dict):
         raise InterchangeError(source, ["$: expected a JSON object"])
     version = raw.get("format_version")

@@ -7,7 +7,6 @@ or a margin. Returns the PDF as bytes; the service writes them through ``write_a
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from reportlab.platypus import (
@@ -21,7 +20,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.pricing import percent_text
 from ..domain.wording import count
 from . import pdf_common as pc
 from .pdf_common import esc, mm
@@ -158,7 +156,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), doc.heading("4. Findings")]
     out.append(doc.heading("4.1 Standards alignment", 1))
     out.append(_p(t, f"We compared your tools with our standard stack in {st.applicable} areas. "
-                     f"{st.aligned} already match ({percent_text(st.alignment_percent.quantize(Decimal('1')))}%). "
+                     f"{st.aligned} already match ({r.percent(st.alignment_percent, 0)}). "
                      "Every difference is either replaced during stabilization or kept as an exception "
                      "that we support for a monthly surcharge; none is silently included."))
     rows = []
@@ -257,7 +255,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
                               f"{format_hours(p.stabilization_hours, r.locale)} hours, contingency included",
                               r.amount(p.stabilization_gross)]]
     if p.stabilization_discount:
-        rows.append([_discount_label(p), "−" + r.amount(p.stabilization_discount)])
+        rows.append([_discount_label(r, p), "−" + r.amount(p.stabilization_discount)])
     if p.discovery_credit:
         rows.append(["Credit: the discovery fee you have already paid", "−" + r.amount(p.discovery_credit)])
     rows.append(["Fixed fee", r.money(p.stabilization_net)])
@@ -268,7 +266,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     rows = [[pc.Para(f"{esc(ln.label)}<br/><font size='8' color='#5F6B7A'>{esc(ln.detail)}</font>", t["cell"]),
              r.amount(ln.amount)] for ln in p.monthly_lines]
     if p.monthly_discount:
-        rows.append([_discount_label(p), "−" + r.amount(p.monthly_discount)])
+        rows.append([_discount_label(r, p), "−" + r.amount(p.monthly_discount)])
     rows.append(["Monthly fee", r.money(p.monthly_net)])
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[len(rows) - 1]))
     out.append(_p(t, f"Coverage: {p.coverage}.", "muted"))
@@ -288,16 +286,16 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[2]))
     if p.discount and p.discount.percent:
         out.append(pc.spacer(2))
-        out.append(_p(t, f"The prices include a {percent_text(p.discount.percent)}% discount"
+        out.append(_p(t, f"The prices include a {r.percent(p.discount.percent)} discount"
                          + (f" ({p.discount.reason.rstrip('.')})" if p.discount.reason else "")
                          + f", valid for acceptance by {r.day(r.valid_until)}.", "muted"))
     return out
 
 
-def _discount_label(p: Any) -> str:
+def _discount_label(r: Report, p: Any) -> str:
     d = p.discount
     reason = f": {d.reason}" if d and d.reason else ""
-    return f"Discount {percent_text(d.percent) if d else ''}%{reason}"
+    return f"Discount {r.percent(d.percent) if d else ''}{reason}"
 
 
 def _terms(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:

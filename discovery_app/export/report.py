@@ -107,6 +107,13 @@ def format_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     return format_date(day, format="long", locale=_locale(locale))
 
 
+def format_percent(points: Decimal, locale: str = DEFAULT_LOCALE, decimals: int = 2) -> str:
+    """Percent points as the locale writes them: ``12.5%`` (en_US), ``12,5 %`` (de_DE)."""
+    from ..domain import locale_text
+
+    return locale_text.format_percent(points, _locale(locale), decimals=decimals)
+
+
 def currency_symbol(currency: str, locale: str = DEFAULT_LOCALE) -> str:
     from babel.numbers import get_currency_symbol
 
@@ -114,13 +121,10 @@ def currency_symbol(currency: str, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def _locale(locale: str) -> str:
-    from babel import Locale, UnknownLocaleError
+    """A locale Babel knows: ``""`` is this computer's (Settings' "This computer's")."""
+    from ..domain import locale_text
 
-    try:
-        Locale.parse(locale)
-        return locale
-    except (UnknownLocaleError, ValueError, TypeError):
-        return DEFAULT_LOCALE
+    return locale_text.resolve(locale)
 
 
 # ---- the model ---------------------------------------------------------------------------------
@@ -477,6 +481,9 @@ class Report:
     def day(self, d: date) -> str:
         return format_day(d, self.locale)
 
+    def percent(self, points: Decimal, decimals: int = 2) -> str:
+        return format_percent(points, self.locale, decimals)
+
 
 # ---- building -----------------------------------------------------------------------------------
 
@@ -808,7 +815,7 @@ def build_report(
     if standards.applicable:
         top_findings.append(
             f"Your environment matches our standard in {standards.aligned} of {standards.applicable} areas "
-            f"({pricing_mod.percent_text(standards.alignment_percent.quantize(Decimal('1')))}%); "
+            f"({format_percent(standards.alignment_percent, loc, 0)}); "
             f"{len(standards.exceptions)} use a different tool and {len(standards.missing)} are missing.")
     if counts.users or counts.devices:
         top_findings.append(f"{counts.users} users and {counts.devices} devices across "
@@ -835,7 +842,7 @@ def build_report(
          "approve changes on your behalf." if info.internal_it_owner else
          "You name an internal IT owner who takes part in the quarterly reviews and can approve changes."),
         "You give us administrator access to the systems in scope, and a contact on site, in the first week.",
-        f"The fixed fee includes a {pricing_mod.percent_text(prices.contingency_percent)}% contingency; we do "
+        f"The fixed fee includes a {format_percent(prices.contingency_percent, loc)} contingency; we do "
         "not invoice more than the fixed fee for the work listed in the stabilization plan.",
     ]
     if prices.discovery_credit:
@@ -843,7 +850,7 @@ def build_report(
                            "the fixed fee.")
     if prices.discount and prices.discount.percent:
         reason = f" ({prices.discount.reason})" if prices.discount.reason else ""
-        assumptions.append(f"The {pricing_mod.percent_text(prices.discount.percent)}% discount{reason} applies to "
+        assumptions.append(f"The {format_percent(prices.discount.percent, loc)} discount{reason} applies to "
                            f"the fees in this proposal if it is signed by {format_day(issued_on + timedelta(days=provider.validity_days), loc)}.")
     if provider.terms:
         assumptions.append(provider.terms)
@@ -861,7 +868,7 @@ def build_report(
     change_order = (
         "Anything not described in this proposal is outside its scope. We do not expand the scope without a "
         "priced change order that you approve in writing before the work starts. A change order states the work, "
-        f"the hours by role, the price (hours × our role rates plus {pricing_mod.percent_text(prices.contingency_percent)}% "
+        f"the hours by role, the price (hours × our role rates plus {format_percent(prices.contingency_percent, loc)} "
         "contingency) and the effect on the monthly fee, if any. Roadmap projects are delivered the same way."
     )
     signer = info.decision_maker.name if info.decision_maker else "You"

@@ -502,12 +502,12 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
     s.value("Stabilization hours", Formula(f"=SUM({stab.column_ref(HOURS)})", st_hours), "#,##0.00")
     s.value("Stabilization subtotal", Formula(f"=SUM({stab.column_ref(AMOUNT)})",
                                               known(lambda q: q.stabilization.work.subtotal)), money, key="sub")
-    s.value(f"Contingency {hm.percent_label(p.contingency_rate)}", Formula(
+    s.value(f"Contingency {hm.percent_label(p.contingency_rate, data.locale)}", Formula(
         f"=ROUND({{sub}}*{p.contingency_rate},2)", known(lambda q: q.stabilization.work.contingency)), money, key="cont")
     s.value(f"Rounded ({p.rounding_label})", Formula(
         f"={p.rounding_function}({{sub}}+{{cont}},{p.rounding_increment})", known(lambda q: q.stabilization.gross)),
         money, key="fee")
-    s.value(f"Discount {hm.percent_label(p.discount_percent / 100)}", Formula(
+    s.value(f"Discount {hm.percent_label(p.discount_percent / 100, data.locale)}", Formula(
         f"=-ROUND({{fee}}*{p.discount_percent}/100,2)", known(lambda q: -q.stabilization.discount)), money, key="disc")
     s.value("Credit: discovery fee already paid", Formula(
         f"=-MAX(0,MIN({p.credit_requested},{{fee}}+{{disc}}))", known(lambda q: -q.stabilization.credit)),

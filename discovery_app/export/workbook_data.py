@@ -67,8 +67,9 @@ def parse_choice(labels: Mapping[E, str], text: str) -> E | None:
     return None
 
 
-def percent_label(fraction: Decimal) -> str:
-    return f"{pricing_mod.percent_text(fraction * 100)}%"
+def percent_label(fraction: Decimal, locale: str = report_mod.DEFAULT_LOCALE) -> str:
+    """A fraction as a percent label in the provider's locale: ``0.125`` -> ``12.5%`` / ``12,5 %``."""
+    return report_mod.format_percent(fraction * 100, locale)
 
 
 def band_of(score: int, bands: Sequence[tuple[int, str]] = RISK_BANDS) -> str:
@@ -279,6 +280,7 @@ class HandoffData:
     quote: pricing_mod.Quote | None = field(default=None, compare=False)
     # What the readiness check says (domain/assessment.py): (severity, message, where to fix it).
     readiness: tuple[tuple[str, str, str], ...] = ()
+    locale: str = report_mod.DEFAULT_LOCALE  # the provider's: how labels write percents
     # The handoff: when delivery starts, what the client answered, who to call.
     start_date: date | None = None
     phases: tuple[PhaseRow, ...] = ()
@@ -331,7 +333,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
     standards = tuple(StandardRow(
         r.name, r.standard, r.current_tool, r.status,
         DECISION[ExceptionDecision(r.decision_id)] if r.decision_id else "", r.surcharge, r.notes) for r in st.rows)
-    alignment = (f"{st.alignment_percent.normalize():f}% ({st.aligned} of {st.applicable} applicable categories "
+    alignment = (f"{rep.percent(st.alignment_percent)} ({st.aligned} of {st.applicable} applicable categories "
                  "aligned)") if st.applicable else "Not assessed"
 
     risks = []
@@ -454,7 +456,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         inventory=inventory, standards=standards, risks=tuple(risks), stabilization=stab, roadmap=tuple(road),
         role_names=tuple(role_ids), matrix_parties=m.parties, matrix=matrix_rows,
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
-        bands=report_mod.RISK_BANDS, quote=quote,
+        bands=report_mod.RISK_BANDS, quote=quote, locale=rep.locale,
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
         start_date=start, phases=phases, answers=answers,
         sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,6 +38,7 @@ from ..domain.engagement import (
 from ..domain.forms import FormPackage, Party, Phase
 from . import workbook as wbk
 from . import workbook_data as wd
+from .untrusted import xlsx_problems
 
 MAX_PROBLEMS = 20
 SOURCE_LABEL = "Delivery workbook"
@@ -52,6 +54,10 @@ class WorkbookImportError(ValueError):
         more = len(self.problems) - MAX_PROBLEMS
         extra = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(f"{source} cannot be imported; nothing was changed:\n{shown}{extra}")
+
+
+class WorkbookUnreadable(WorkbookImportError):
+    """The file is not a workbook that can be read at all (damaged, truncated, a zip bomb)."""
 
 
 @dataclass(frozen=True)
@@ -219,8 +225,12 @@ class _Row:
         return member
 
 
+MAX_ROWS = 1_048_576  # a worksheet's own limit
+
+
 def _rows(wb: Any, sheet: str, required: Sequence[str], problems: _Problems) -> Iterator[_Row]:
     ws = wb[sheet]
+    ws.reset_dimensions()  # read the rows that are there; never pad to a declared size
     it = ws.iter_rows()
     header_cells = next(it, ())
     columns = {str(c.value).strip(): n for n, c in enumerate(header_cells, 1) if c.value not in (None, "")}
@@ -230,6 +240,9 @@ def _rows(wb: Any, sheet: str, required: Sequence[str], problems: _Problems) -> 
                      "put the heading back or export a fresh workbook.")
         return
     for line, cells in enumerate(it, 2):
+        if line > MAX_ROWS:
+            problems.add(f"{sheet}: more than {MAX_ROWS:,} rows; a worksheet holds at most that many.")
+            return
         by_header = {h: cells[i - 1] for h, i in columns.items() if i - 1 < len(cells)}
         values = [c.value for c in by_header.values()]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -456,13 +469,23 @@ def read_diff(path: Path, eng: Engagement, pkg: FormPackage) -> WorkbookDiff:
     path = Path(path)
     name = path.name
     try:
+        refused = xlsx_problems(path)
+        if refused:
+            raise WorkbookUnreadable(name, [f"it is refused before reading: {p}." for p in refused])
         wb = load_workbook(path, read_only=True, data_only=False)
+    except WorkbookUnreadable:
+        raise
     except FileNotFoundError:
-        raise WorkbookImportError(name, [f"there is no file {path}."]) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise WorkbookImportError(name, [f"it is not an Excel workbook (.xlsx) that can be read ({exc})."]) from None
+        raise WorkbookUnreadable(name, [f"there is no file {path}."]) from None
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError,
+            TypeError, SyntaxError) as exc:
+        raise WorkbookUnreadable(name, [f"it is not an Excel workbook (.xlsx) that can be read "
+                                         f"({type(exc).__name__}: the file is damaged or truncated)."]) from None
     try:
         return _read(wb, name, eng, pkg)
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SyntaxError) as exc:
+        raise WorkbookUnreadable(name, [f"a part of the workbook is damaged ({type(exc).__name__}); "
+                                         "export a fresh workbook and edit that one."]) from None
     finally:
         wb.close()
 

@@ -35,7 +35,7 @@ class ServiceBase:
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None) -> ServiceBase:
-        store = open_store(paths.db, backup_dir=paths.backups)
+        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
         return cls(store, forms_root)
 
     def close(self) -> None:

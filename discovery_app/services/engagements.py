@@ -255,7 +255,7 @@ class EngagementsMixin(ServiceBase):
         try:
             text = source.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise interchange.InterchangeError(str(source), [f"not UTF-8 text (byte {exc.start})"]) from None
+            raise interchange.InterchangeUnreadable(str(source), [f"not UTF-8 text (byte {exc.start})"]) from None
         except OSError as exc:
             raise ServiceError(f"Cannot read {source}: {exc.strerror}.") from exc
         parsed = interchange.loads(text, str(source))

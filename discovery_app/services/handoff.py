@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.basis import Basis
 from ..export.atomic import ExportError
@@ -68,8 +68,31 @@ class HandoffMixin(ServiceBase):
         eng = self.get(eid)
         try:
             return wb_import.read_diff(Path(path), eng, self.form_of(eng))
+        except wb_import.WorkbookUnreadable as exc:
+            from .inventory import FileRefused
+
+            raise FileRefused(f"{exc.source} cannot be imported: {'; '.join(p.rstrip('.') for p in exc.problems)}. "
+                              "Nothing was changed.") from exc
         except wb_import.WorkbookImportError as exc:
             raise ServiceError(str(exc)) from exc
+
+    def review_workbook(self, eid: int, path: Path) -> tuple[list[Any], list[Any]]:
+        """(the columns each sheet reads and ignores, the ignored cells that were edited): the
+        edited workbook against a fresh export of the same variant, written to a temporary folder."""
+        import tempfile
+
+        from ..export import workbook_review as review
+
+        path = Path(path)
+        try:
+            cols = review.columns(path)
+            client = review.is_client_copy(path)
+        except Exception as exc:  # read_diff already vouched for the file; a surprise is not fatal
+            log.warning("workbook review skipped: %s", type(exc).__name__)
+            return [], []
+        with tempfile.TemporaryDirectory(prefix="discovery-review-") as tmp:
+            fresh = self.export_workbook(eid, Path(tmp) / "fresh.xlsx", client=client).path
+            return cols, review.refused_cells(path, fresh)
 
     def apply_workbook_changes(self, eid: int, diff: wb_import.WorkbookDiff) -> int:
         """Apply a previewed diff in one transaction; returns how many rows changed. Refuses when

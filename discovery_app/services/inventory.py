@@ -1,17 +1,65 @@
-"""Inventory use cases: preview and import RMM/asset exports, undo an import, edit items, counts."""
+"""Inventory use cases: preview and import RMM/asset exports (re-imports update, not double),
+mapping profiles per source tool, undo an import, edit items, counts.
+
+The file is streamed: :func:`..inventoryio.read_table` looks at it once (encoding, structure,
+row count, date shapes, a sample for the preview) and the import reads it a second time, row by
+row, writing new and changed items in one transaction as it goes. Nothing is written when the
+file is refused, or when it has bad rows and the consultant asked for all or nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import logging
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import collector
 from ..domain import inventory as inv
+from ..domain import inventory_match as match
 from ..domain.engagement import InventoryItem, new_uid
-from ..inventoryio import RawTable, ReadError, read_table
+from ..inventoryio import RawTable, ReadError, load_rules, read_table
+from ..storage import inventory_import as store_import
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
+
+log = logging.getLogger("discovery_app.services.inventory")
+
+MAX_REPORTED = 1000  # rejects and warnings kept with their line; the rest are counted
+PROFILES = "inventory_profiles"
+
+
+class FileRefused(ServiceError):
+    """The file cannot be read (damaged, hostile, not a table); nothing was written.
+    The command line exits with code 2 for these."""
+
+    exit_code = 2
+
+
+@dataclass
+class DateColumn:
+    """How one date column's slash dates are read, and whether that was a guess."""
+
+    target: inv.Target
+    header: str
+    order: inv.DateOrder
+    ambiguous: bool  # no day above 12: the order was chosen, not seen
+    mixed: bool  # both orders appear: some dates were dropped
+    chosen_by_user: bool = False
+
+    def describe(self) -> str:
+        names = {inv.DateOrder.MDY: "month first (MM/DD/YYYY)", inv.DateOrder.DMY: "day first (DD/MM/YYYY)",
+                 inv.DateOrder.YMD: "year first (YY/MM/DD)"}
+        text = f"{self.header!r} ({inv.TARGET_LABELS[self.target]}): read {names[self.order]}"
+        if self.chosen_by_user:
+            return text + ", as chosen"
+        if self.mixed:
+            return text + "; the column mixes both orders, so some dates cannot be read"
+        if self.ambiguous:
+            return text + "; no day is above 12, so the order is a guess: check it"
+        return text
 
 
 @dataclass
@@ -21,26 +69,69 @@ class InventoryPreview:
     table: RawTable
     mapping: dict[int, inv.Target]
     remembered: bool  # the mapping came from an earlier import of a file with these headers
+    profile: str | None = None
 
     @property
     def headers(self) -> list[str]:
         return self.table.headers
 
+    def date_columns(self, orders: Mapping[inv.Target, inv.DateOrder | str] | None = None) -> list[DateColumn]:
+        out = []
+        for i, target in sorted(self.mapping.items()):
+            if target not in inv.DATE_TARGETS:
+                continue
+            shape = self.table.date_shapes.get(i) or inv.DateShape()
+            if not shape.slashed:
+                continue
+            given = (orders or {}).get(target)
+            order = inv.DateOrder(given) if given else shape.order()
+            out.append(DateColumn(target, self.table.headers[i], order, shape.ambiguous, shape.mixed, bool(given)))
+        return out
+
+    def date_orders(self, orders: Mapping[inv.Target, inv.DateOrder | str] | None = None) -> dict[inv.Target, inv.DateOrder]:
+        return {c.target: c.order for c in self.date_columns(orders)}
+
 
 @dataclass
 class ImportReport:
     file: str
-    imported: int = 0
+    imported: int = 0  # new items
+    updated: int = 0
+    unchanged: int = 0
     rejects: list[inv.Reject] = field(default_factory=list)
+    rejected_count: int = 0
+    warnings: list[inv.FieldWarning] = field(default_factory=list)
+    warning_count: int = 0
+    warning_fields: Counter[inv.Target] = field(default_factory=Counter)
+    kinds: Counter[tuple[str, inv.KindFrom]] = field(default_factory=Counter)
     batch: str | None = None
     total_rows: int = 0
+    dry_run: bool = False
 
     @property
     def rejected(self) -> int:
-        return len(self.rejects)
+        return self.rejected_count
 
     def reject_lines(self) -> list[str]:
         return [f"{self.file}, line {r.line}: {r.reason}" for r in self.rejects]
+
+    def warning_lines(self) -> list[str]:
+        return [f"{self.file}, line {w.line}: {w.describe()}" for w in self.warnings]
+
+    def counts_text(self) -> str:
+        return f"{self.imported:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
+
+    def kinds_text(self) -> str:
+        by_kind: Counter[str] = Counter()
+        sources: dict[str, Counter[inv.KindFrom]] = {}
+        for (kind, source), n in self.kinds.items():
+            by_kind[kind] += n
+            sources.setdefault(kind, Counter())[source] += n
+        parts = []
+        for kind, n in by_kind.most_common():
+            how = ", ".join(f"{s.value}" for s, _c in sources[kind].most_common())
+            parts.append(f"{n:,} {kind} (from {how})")
+        return "; ".join(parts)
 
 
 class ImportRejected(ServiceError):
@@ -59,19 +150,112 @@ def _signature(headers: list[str]) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def parse_map_options(options: list[str], headers: list[str]) -> dict[int, inv.Target | None]:
+    """``["Header=field", ...]`` -> column -> target (None: ignore the column). Raises ServiceError."""
+    by_norm = {inv.norm(h): i for i, h in enumerate(headers)}
+    out: dict[int, inv.Target | None] = {}
+    for option in options:
+        header, sep, name = option.rpartition("=")
+        if not sep or not header.strip():
+            raise ServiceError(f"--map {option!r}: write it as \"HEADER=FIELD\", e.g. --map \"Asset Name=name\".")
+        i = by_norm.get(inv.norm(header))
+        if i is None:
+            raise ServiceError(f"--map {option!r}: the file has no column {header.strip()!r}; its headers are "
+                               + ", ".join(repr(h) for h in headers if h) + ".")
+        key = inv.norm(name)
+        if key in ("", "ignore", "none", "skip"):
+            out[i] = None
+            continue
+        target = next((t for t in inv.Target if inv.norm(t.value) == key or inv.norm(inv.TARGET_LABELS[t]) == key), None)
+        if target is None:
+            raise ServiceError(f"--map {option!r}: {name.strip()!r} is not a field; the fields are "
+                               + ", ".join(t.value for t in inv.Target) + " (or 'ignore').")
+        out[i] = target
+    return out
+
+
+def apply_overrides(mapping: Mapping[int, inv.Target], overrides: Mapping[int, inv.Target | None]) -> dict[int, inv.Target]:
+    """``mapping`` with ``overrides`` on top; a target given to a column leaves the column it had."""
+    out = dict(mapping)
+    for i, target in overrides.items():
+        if target is not None:
+            out = {j: t for j, t in out.items() if t is not target}
+        out.pop(i, None)
+        if target is not None:
+            out[i] = target
+    return dict(sorted(out.items()))
+
+
 class InventoryMixin(ServiceBase):
-    def preview_inventory_file(self, path: Path) -> InventoryPreview:
-        """Read a CSV or XLSX export and guess (or recall) its column mapping."""
+    # ---- reading and mapping ---------------------------------------------------------------
+
+    def inventory_rules(self) -> inv.ImportRules:
+        try:
+            return load_rules()
+        except ReadError as exc:
+            raise ServiceError(str(exc)) from exc
+
+    def preview_inventory_file(self, path: Path, *, profile: str | None = None) -> InventoryPreview:
+        """Read a CSV or XLSX export and guess (or recall, or take from ``profile``) its mapping."""
         try:
             with collector.paused():  # tens of thousands of cells, no garbage cycles
                 table = read_table(Path(path))
         except ReadError as exc:
-            raise ServiceError(str(exc)) from exc
+            raise FileRefused(str(exc)) from exc
+        except MemoryError:
+            raise FileRefused(f"{Path(path).name} is too large to read in the memory available.") from None
+        if profile is not None:
+            return InventoryPreview(table, self._profile_mapping(profile, table.headers), False, profile)
         saved = self.setting(f"inventory_mapping:{_signature(table.headers)}")
         if isinstance(saved, dict):
-            mapping = {int(i): inv.Target(t) for i, t in saved.items() if int(i) < len(table.headers)}
+            mapping = {int(i): inv.Target(t) for i, t in saved.items()
+                       if int(i) < len(table.headers) and t in inv.Target._value2member_map_}
             return InventoryPreview(table, mapping, remembered=True)
-        return InventoryPreview(table, inv.guess_mapping(table.headers), remembered=False)
+        return InventoryPreview(table, inv.guess_mapping(table.headers, self.inventory_rules()), remembered=False)
+
+    def check_inventory_mapping(self, preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> None:
+        """Raise :class:`ServiceError` naming the headers found when no column gives a name (the
+        file was read; a --map or the dialog's mapping fixes it, so this is not a refusal)."""
+        try:
+            inv.check_mapping(preview.headers, mapping, self.inventory_rules())
+        except inv.MappingError as exc:
+            raise ServiceError(f"{preview.table.path.name}: {exc}") from None
+
+    def inventory_fields(self) -> list[tuple[inv.Target, str, str, tuple[str, ...]]]:
+        """(field, label, help, header synonyms) for every field a column can be mapped to."""
+        rules = self.inventory_rules()
+        return [(t, inv.TARGET_LABELS[t], rules.help.get(t, ""), tuple(rules.synonyms.get(t, ())))
+                for t in inv.Target]
+
+    # ---- profiles --------------------------------------------------------------------------
+
+    def inventory_profiles(self) -> dict[str, dict[str, str]]:
+        """Saved mapping profiles: name -> {normalised header: field}."""
+        saved = self.setting(PROFILES)
+        return {str(k): dict(v) for k, v in saved.items() if isinstance(v, dict)} if isinstance(saved, dict) else {}
+
+    def save_inventory_profile(self, name: str, headers: list[str], mapping: Mapping[int, inv.Target]) -> None:
+        name = name.strip()
+        if not name or len(name) > 80:
+            raise ServiceError("A profile needs a name of 1 to 80 characters, e.g. the tool's name.")
+        profiles = self.inventory_profiles()
+        profiles[name] = {inv.norm(headers[i]): t.value for i, t in mapping.items() if i < len(headers)}
+        self.set_setting(PROFILES, profiles)
+
+    def _profile_mapping(self, name: str, headers: list[str]) -> dict[int, inv.Target]:
+        profiles = self.inventory_profiles()
+        found = profiles.get(name) or next((v for k, v in profiles.items() if k.casefold() == name.casefold()), None)
+        if found is None:
+            known = ", ".join(sorted(profiles)) or "none saved yet (use --save-profile NAME)"
+            raise ServiceError(f"There is no inventory mapping profile {name!r}; profiles: {known}.")
+        out: dict[int, inv.Target] = {}
+        for i, h in enumerate(headers):
+            t = found.get(inv.norm(h))
+            if t in inv.Target._value2member_map_ and inv.Target(t) not in out.values():
+                out[i] = inv.Target(t)
+        return out
+
+    # ---- importing -------------------------------------------------------------------------
 
     def import_inventory(
         self,
@@ -81,37 +265,100 @@ class InventoryMixin(ServiceBase):
         mapping: dict[int, inv.Target] | None = None,
         skip_bad: bool = False,
         preview: InventoryPreview | None = None,
+        date_orders: Mapping[inv.Target, inv.DateOrder | str] | None = None,
+        as_new: bool = False,
+        dry_run: bool = False,
     ) -> ImportReport:
         """Import a file's rows as one transaction, all or nothing unless ``skip_bad``.
 
-        Raises :class:`ImportRejected` (nothing written) when any row is bad and ``skip_bad`` is
-        false. The mapping used is remembered for the next file with the same headers.
+        Rows matching an existing item (serial, then name) update it; ``as_new`` adds every row
+        as a new item instead. ``dry_run`` reads and matches everything and writes nothing (the
+        preview's counts). Raises :class:`ImportRejected` (nothing written) when any row is bad
+        and ``skip_bad`` is false. The mapping used is remembered for the next file with the
+        same headers.
         """
         path = Path(path)
         header = self._header(eid)
         pkg = self.form_of(header)
         preview = preview or self.preview_inventory_file(path)
         mapping = dict(mapping if mapping is not None else preview.mapping)
+        self.check_inventory_mapping(preview, mapping)
         table = preview.table
         batch = new_uid()
+        conv = inv.RowConverter(mapping, pkg.device_kinds, self.inventory_rules(),
+                                date_orders=replace(preview, mapping=mapping).date_orders(date_orders), source=path.name,
+                                import_batch=batch)
+        mapped = set(mapping.values())
+        fields = [f for f in inv.ITEM_FIELDS if f != "kind" and inv.Target(f) in mapped]
+        if inv.Target.NAME in mapped:
+            fields.append("name")
+        report = ImportReport(file=path.name, dry_run=dry_run)
+        matcher = None if as_new else match.Matcher(
+            store_import.existing_items(self.store, eid, [*inv.ITEM_FIELDS, "name"]))
+
+        def steps() -> Iterator[tuple[InventoryItem | None, store_import.Change | None]]:
+            for line, row in table.iter_rows():
+                got = conv.convert(row, line)
+                if got is None:
+                    continue
+                report.total_rows += 1
+                if isinstance(got, inv.Reject):
+                    report.rejected_count += 1
+                    if len(report.rejects) < MAX_REPORTED:
+                        report.rejects.append(got)
+                    continue
+                found = matcher.find(got) if matcher is not None else None
+                if found is None:
+                    report.imported += 1
+                    if matcher is not None:
+                        matcher.add_new(got)
+                    yield got, None
+                    continue
+                wanted = fields + (["kind"] if conv.last_kind_from is not inv.KindFrom.NOTHING else [])
+                if isinstance(found, str):  # a second row for a device this file already added
+                    found = {"uid": found}
+                diff = match.changes(found, got, wanted)
+                if diff:
+                    report.updated += 1
+                    if isinstance(found, dict):
+                        found.update(diff)
+                    yield None, (str(found["uid"]), diff)
+                else:
+                    report.unchanged += 1
+
+        def keep() -> bool:
+            return not dry_run and (skip_bad or not report.rejected_count)
+
         try:
             with collector.paused():
-                parsed = inv.rows_to_items(
-                    table.rows, table.line_numbers, mapping, pkg.device_kinds, source=path.name, import_batch=batch
-                )
-        except ValueError as exc:
-            raise ServiceError(f"{path.name}: {exc}") from exc
-        report = ImportReport(file=path.name, rejects=parsed.rejects, total_rows=len(parsed.items) + len(parsed.rejects))
-        if parsed.rejects and not skip_bad:
+                if dry_run:
+                    for _ in steps():
+                        pass
+                    written = False
+                else:
+                    written = store_import.run_import(self.store, eid, steps(), keep)
+        except ReadError as exc:
+            raise FileRefused(str(exc)) from exc
+        except MemoryError:
+            raise FileRefused(f"{path.name} is too large to import in the memory available; nothing was "
+                              "imported.") from None
+        report.warnings = conv.warnings
+        report.warning_count = conv.warning_count
+        report.warning_fields = conv.warning_fields
+        report.kinds = conv.kinds
+        if report.rejected_count and not skip_bad and not dry_run:
             raise ImportRejected(report)
-        if parsed.items:
-            with collector.paused():
-                repo.add_inventory(self.store, eid, parsed.items)
+        if not written:
+            if not dry_run:
+                report.imported = report.updated = 0
+            return report
+        if report.imported:
             report.batch = batch
-            report.imported = len(parsed.items)
         self.set_setting(
             f"inventory_mapping:{_signature(table.headers)}", {str(i): t.value for i, t in mapping.items()}
         )
+        log.info("engagement %s: inventory import: %d new, %d updated, %d unchanged, %d rejected",
+                 eid, report.imported, report.updated, report.unchanged, report.rejected_count)
         return report
 
     def undo_inventory_import(self, eid: int, batch: str) -> int:
@@ -126,3 +373,12 @@ class InventoryMixin(ServiceBase):
         """Replace the inventory (edits, deletions, bulk changes) in one transaction."""
         self._header(eid)
         repo.replace_children(self.store, eid, "inventory", items)
+
+
+def describe_mapping(preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> str:
+    t = preview.table
+    return ", ".join(f"{t.headers[i]!r} -> {target.value}" for i, target in sorted(mapping.items())) or "none recognised"
+
+
+__all__ = ["DateColumn", "FileRefused", "ImportRejected", "ImportReport", "InventoryMixin",
+           "InventoryPreview", "apply_overrides", "describe_mapping", "parse_map_options"]

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
+from ..domain import locale_text
 from ..domain import matrix as matrix_mod
 from ..domain.engagement import DiscountApproval, PricingInputs, ResponsibilityAssignment
 from ..domain.forms import Lane
@@ -341,7 +342,7 @@ class OfferMixin(ServiceBase):
             raise ServiceError("Enter the approver's role (for example service leader or CEO).")
         if not isinstance(approved_on, date):
             raise ServiceError("Enter the date the discount was approved.")
-        if approved_on > (today or date.today()):
+        if approved_on > (today or locale_text.latest_today()):
             raise ServiceError("The approval date cannot be in the future.")
         pct = parse_percent(percent)
         if pct <= 0:

@@ -47,8 +47,9 @@ class ProviderProfile(BaseModel):
     proposal_validity_days: int = Field(default=30, ge=1, le=365)
     terms: str = Field(default="", max_length=20000)
     page_size: Literal["Letter", "A4"] = "Letter"
-    # How money and dates are written in the documents (a Babel locale such as en_US, de_DE).
-    locale: str = Field(default="en_US", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    # How numbers, money, percents and dates are read and written, in the window and the
+    # documents (a Babel locale such as en_US, de_DE); "" follows this computer's locale.
+    locale: str = Field(default="en_US", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")
 
     @classmethod
     def lenient(cls, data: Any) -> ProviderProfile:

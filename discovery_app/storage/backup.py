@@ -6,11 +6,18 @@ written to ``NAME.part`` beside its target, fsynced, switched to rollback-journa
 one self-contained file that can be opened read-only) and only then renamed into place: a
 backup file either is complete or does not exist.
 
-Names: ``discovery-YYYYmmdd-HHMMSS-KIND.sqlite3`` with KIND ``open`` (taken when the app opens
-the store) or ``auto`` (taken while working, see :func:`is_due`); safety copies taken before a
-migration (``before-migration-REV-...``) or a restore (``before-restore-...``) are never
-pruned automatically. The rolling set keeps the newest :data:`KEEP_LAST` automatic backups plus
-the newest one of each of the last :data:`KEEP_DAYS` days.
+Names: ``discovery-YYYYmmdd-HHMMSSZ-KIND.sqlite3``, stamped in UTC (the ``Z``), with KIND
+``open`` (taken when the app opens the store) or ``auto`` (taken while working, see
+:func:`is_due`); safety copies taken before a migration (``before-migration-REV-...``) or a
+restore (``before-restore-...``) are never pruned automatically. The rolling set keeps the newest
+:data:`KEEP_LAST` automatic backups plus the newest one of each of the last :data:`KEEP_DAYS`
+days (days as the computer's clock has them now).
+
+Order and pruning go by the instant a backup was taken, never by local clock time, so flying
+from Auckland to Los Angeles neither reorders the list nor prunes the newest copies. Backups
+named by earlier versions (local time, no ``Z``) stay readable: the zone they were named in is
+recovered from the file's own modification time when the two agree (see :func:`_taken_at`),
+else the computer's current zone is assumed.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -34,7 +41,7 @@ SUFFIX = ".sqlite3"
 KEEP_LAST = 10
 KEEP_DAYS = 7
 AUTOMATIC_KINDS = ("open", "auto")
-_STAMP = re.compile(r"(\d{8}-\d{6})")
+_STAMP = re.compile(r"(\d{8}-\d{6})(Z?)")
 _SEQUENCE = re.compile(r"-[a-z_]+-(\d+)\.sqlite3$")  # discovery-<stamp>-open-11.sqlite3
 # A ".part" left by a crash mid-copy is removed once it is clearly not being written any more.
 STALE_PART_SECONDS = 3600
@@ -115,7 +122,9 @@ def copy_file(source: Path, target: Path) -> Path:
 
 
 def new_backup_path(folder: Path, kind: str, when: datetime | None = None) -> Path:
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    """Where a backup of ``kind`` taken at ``when`` (now; a naive time is local) goes, named in UTC."""
+    instant = (when or datetime.now(UTC)).astimezone(UTC)
+    stamp = instant.strftime("%Y%m%d-%H%M%SZ")
     name = f"discovery-{stamp}-{kind}" if kind in AUTOMATIC_KINDS else f"{kind}-{stamp}"
     path = folder / f"{name}{SUFFIX}"
     taken = [p for p in folder.glob(f"{name}*{SUFFIX}") if p == path or _sequence(p) > 1]
@@ -214,12 +223,44 @@ def _kind(path: Path) -> str:
     return "other"
 
 
+#: How far an old, local-time name may be from the file's modification time once shifted by a
+#: whole quarter hour of zone offset, for that offset to be taken as the zone it was named in.
+_MTIME_AGREES = timedelta(minutes=2)
+
+
 def _taken_at(path: Path) -> datetime:
+    """When the backup was taken, as an aware UTC time.
+
+    A name ending in ``Z`` is UTC. An older name is the local time of wherever it was taken: if
+    the file's modification time (an absolute instant, written when the copy was renamed into
+    place) lies within two minutes of the name shifted by a real zone offset (a whole quarter
+    hour, at most 14 hours), that offset is the zone it was named in; otherwise the name is read
+    in the computer's current zone.
+    """
     m = _STAMP.search(path.name)
+    mtime: datetime | None = None
+    with contextlib.suppress(OSError):
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     if m:
-        with contextlib.suppress(ValueError):
-            return datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
-    return datetime.fromtimestamp(path.stat().st_mtime)
+        try:
+            named = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        except ValueError:
+            named = None
+        if named is not None:
+            if m.group(2):
+                return named.replace(tzinfo=UTC)
+            if mtime is not None:
+                offset = named.replace(tzinfo=UTC) - mtime  # local time minus UTC, if it was written then
+                quarters = round(offset / timedelta(minutes=15))
+                if abs(quarters) <= 14 * 4 and abs(offset - quarters * timedelta(minutes=15)) <= _MTIME_AGREES:
+                    return (named - quarters * timedelta(minutes=15)).replace(tzinfo=UTC)
+            return named.astimezone(UTC)  # naive: the computer's zone now
+    return mtime or datetime.fromtimestamp(0, UTC)
+
+
+def _local_day(when: datetime) -> date:
+    """The calendar day of ``when`` on the computer's clock now (naive times are local already)."""
+    return when.astimezone().date() if when.tzinfo is not None else when.date()
 
 
 def _sequence(path: Path) -> int:
@@ -316,7 +357,7 @@ def select_kept(names_and_times: list[tuple[Path, datetime]], today: date,
     first_day = today - timedelta(days=keep_days - 1)
     seen_days: set[date] = set()
     for p, when in ordered:
-        d = when.date()
+        d = _local_day(when)
         if first_day <= d <= today and d not in seen_days:
             seen_days.add(d)
             kept.add(p)

@@ -107,7 +107,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = sa.create_engine(f"sqlite:///{path}", future=True)
+    # A path, never a URL: "sqlite:///" + path would read a "?" as the start of a query, a "#" as a
+    # fragment and "%20" as a space. URL.create takes the file name as it is.
+    engine = sa.create_engine(sa.engine.URL.create("sqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "handle_error", _translate)
     return engine
@@ -154,11 +156,13 @@ def upgrade(conn: sa.Connection) -> None:
     command.upgrade(cfg, "head")
 
 
-def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: bool = True) -> Store:
+def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: bool = True,
+               empty_is_new: bool = True) -> Store:
     """Open (creating or migrating as needed) the database at ``path``.
 
     Raises :class:`StoreError` with a plain-words message when the file cannot be used; an
-    existing file is never overwritten or downgraded.
+    existing file is never overwritten or downgraded. An existing empty file becomes a new store
+    only when ``empty_is_new`` (see :class:`discovery_app.paths.AppPaths`).
     """
     path = Path(path)
     try:
@@ -166,13 +170,11 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
     except OSError as exc:
         raise StoreError(f"Cannot create the data folder {path.parent}: {exc.strerror}.") from exc
     existed = path.exists() and path.stat().st_size > 0
+    if path.exists():
+        look_before_writing(path, backup_dir, empty_is_new=empty_is_new, check_integrity=check_integrity)
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
-            if existed and check_integrity:
-                result = conn.execute(sa.text("PRAGMA quick_check")).scalar()
-                if result != "ok":
-                    raise _damaged(path, f"is damaged ({result})", backup_dir)
             rev = current_revision(conn)
             if rev is not None and rev not in KNOWN_REVISIONS:
                 raise StoreTooNew(
@@ -193,6 +195,8 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
                     ) from exc
             with engine.begin() as conn:
                 upgrade(conn)
+                if rev is None:  # a new store: mark it ours, so a later look can tell
+                    conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             log.info("database schema migrated from %s to %s", rev, HEAD_REVISION)
     except sa.exc.DatabaseError as exc:
         engine.dispose()
@@ -211,6 +215,71 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
     if existed and rev == HEAD_REVISION and backup_dir is not None:
         store.backup_warning = backup_on_open(store)
     return store
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def look_before_writing(path: Path, backup_dir: Path | None, *, empty_is_new: bool,
+                        check_integrity: bool = True) -> None:
+    """Refuse a file that is not ours, damaged or too new, reading it without changing a byte.
+
+    Opening with the engine switches the file to WAL (a write) before anything can be checked,
+    so the checks run first on a read-only, immutable connection: no lock, journal, ``-wal`` or
+    ``-shm`` file, and no change to the file's header.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if size == 0:
+        if empty_is_new:
+            return
+        raise StoreError(
+            f"{path} is an empty file, not a Discovery database; Discovery does not take over a file it "
+            f"did not create. Name a new file with --db, or run with --db \"{path}\" --new-db to make "
+            "this one a new database."
+        )
+    if not head.startswith(SQLITE_HEADER):
+        raise _damaged(path, "is not a readable Discovery database (not an SQLite file)", backup_dir)
+    wal = path.with_name(path.name + "-wal")
+    uri = path.absolute().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Cannot open {path}: {exc}") from exc
+    try:
+        if check_integrity:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise _damaged(path, f"is damaged ({result})", backup_dir)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_version = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+        rev = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_version else None
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, f"is not a readable Discovery database ({exc})", backup_dir) from exc
+    finally:
+        conn.close()
+    if app_id not in (0, APPLICATION_ID):
+        raise StoreError(f"{path} is an SQLite file of another application, not a Discovery database. "
+                         "It has not been changed.")
+    if rev is None and tables:
+        raise StoreError(f"{path} is an SQLite file but not a Discovery database. It has not been changed.")
+    if rev is not None and rev[0] not in KNOWN_REVISIONS:
+        raise StoreTooNew(
+            f"The database {path} was written by a newer version of Discovery (schema "
+            f"{rev[0]}). Install that version or newer to open it; this version will not "
+            "change it."
+        )
+
+
+# PRAGMA application_id of a Discovery store ("DSCV"); 0 in stores made before it was set.
+APPLICATION_ID = int.from_bytes(b"DSCV", "big")
 
 
 def backup_on_open(store: Store) -> str | None:
@@ -236,7 +305,7 @@ def _damaged(path: Path, what: str, backup_dir: Path | None) -> StoreDamaged:
     else:
         count = "?" if good.engagements is None else good.engagements
         msg += (
-            f" The newest good backup is {good.path} (taken {good.taken_at:%Y-%m-%d %H:%M}, "
+            f" The newest good backup is {good.path} (taken {good.taken_at.astimezone():%Y-%m-%d %H:%M}, "
             f"{count} engagement{'s' if count != 1 else ''}). To restore it, use File > Restore "
             f'backup, or run: discovery-app restore "{good.path}"'
         )

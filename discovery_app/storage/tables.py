@@ -156,6 +156,10 @@ class InventoryRow(SQLModel, table=True):
     notes: str = ""
     source: str = ""
     import_batch: str | None = Field(default=None, max_length=40, index=True)
+    manufacturer: str = ""
+    asset_tag: str = ""
+    department: str = ""
+    last_seen: date | None = None
 
 
 class StandardRow(SQLModel, table=True):

@@ -176,7 +176,7 @@ class EngagementTableModel(QAbstractTableModel):
         if col == Column.FIT:
             return f"{r.fit_label}: score {r.fit_score:g} of 100"
         if col == Column.UPDATED:
-            return r.updated_at.astimezone().strftime("%A %d %B %Y, %H:%M:%S")
+            return r.updated_at.astimezone().strftime("%A %d %B %Y, %H:%M:%S %Z")  # the zone, as the CLI says it
         if col == Column.CLIENT and r.it_owner:
             return f"{r.client}: internal IT owner {r.it_owner}"
         if r.archived:

@@ -232,10 +232,12 @@ class MainWindow(QMainWindow):
 
     def set_service(self, service: DiscoveryService, paths: AppPaths | None = None) -> None:
         from ..domain.engagement import STATUS_LABELS
+        from . import app_locale
 
         self.service = service
         if paths is not None:
             self.paths = paths
+        app_locale.from_service(service)
         self.list_page.set_statuses({status.value: label for status, label in STATUS_LABELS.items()})
         self.db_label.setText(service.store.path.name)
         self.db_label.setToolTip(f"Database: {service.store.path}")
@@ -541,9 +543,24 @@ class MainWindow(QMainWindow):
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda: self.statusBar().showMessage("Settings saved", 3000))
+        dialog.saved.connect(self._settings_saved)
         dialog.saved.connect(self.provider_banner.hide)
         dialog.open()
         return dialog
+
+    def _settings_saved(self) -> None:
+        """A new locale applies at once: the open engagement is shown again in it."""
+        from . import app_locale
+
+        before = app_locale.current()
+        if self.service is None or app_locale.from_service(self.service) == before:
+            return
+        view = self.workspace.view
+        if view is not None:
+            eid = view.eid
+            self.workspace.close_workspace(forget=False, refresh=False)
+            self.workspace.open(eid)
+        self.refresh()
 
     def app_paths(self) -> AppPaths:
         """Where the data, backups and logs are: as the store was opened, else the defaults."""

@@ -89,7 +89,7 @@ class BackupTableModel(QAbstractTableModel):
         b, col = self.backups[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return b.taken_at.strftime("%a %d %b %Y, %H:%M:%S")
+                return b.taken_at.astimezone().strftime("%a %d %b %Y, %H:%M:%S")  # local, as the list
             if col == 1:
                 return KIND_LABELS.get(b.kind, "Other copy")
             if col == 2:
@@ -207,7 +207,7 @@ class RestoreDialog(QDialog):
         n = b.engagements
         confirm(
             self, "Restore backup",
-            f"Replace your database with the backup from {b.taken_at:%d %b %Y, %H:%M} "
+            f"Replace your database with the backup from {b.taken_at.astimezone():%d %b %Y, %H:%M} "
             f"({n} engagement{'s' if n != 1 else ''})?",
             "Every change made after this backup will be replaced. Your current database is kept in "
             "the backups folder first, so you can restore it again if you change your mind.",

@@ -6,6 +6,8 @@ survive upgrades of the app.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import locale_text
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
@@ -150,6 +153,18 @@ class SettingsDialog(QDialog):
         self.currency_combo.setEditable(True)
         self.currency_combo.addItems(list(CURRENCIES))
         self.currency_combo.setCurrentText(current.currency)
+        self.locale_combo = QComboBox()
+        self.locale_combo.setObjectName("settings_locale")
+        self.locale_combo.addItem(f"This computer's ({locale_text.locale_name(locale_text.system_locale())})", "")
+        for code in locale_text.SUPPORTED_LOCALES:
+            self.locale_combo.addItem(f"{locale_text.locale_name(code)}  {code}", code)
+        if p.locale and self.locale_combo.findData(p.locale) < 0:  # set another way: kept, never reset
+            self.locale_combo.addItem(f"{locale_text.locale_name(p.locale)}  {p.locale}", p.locale)
+        self.locale_combo.setCurrentIndex(max(0, self.locale_combo.findData(p.locale)))
+        self.locale_sample = muted(QLabel())
+        self.locale_sample.setObjectName("settings_localeSample")
+        self.locale_combo.currentIndexChanged.connect(self._show_locale_sample)
+        self.currency_combo.currentTextChanged.connect(self._show_locale_sample)
         defaults = QWidget()
         df = QFormLayout()
         QVBoxLayout(defaults).addLayout(df)
@@ -158,6 +173,10 @@ class SettingsDialog(QDialog):
         df.addRow("Default &form:", self.form_combo)
         df.addRow("", muted(QLabel("What New engagement starts with; you can still choose another.")))
         df.addRow("C&urrency:", self.currency_combo)
+        df.addRow("&Numbers and dates:", self.locale_combo)
+        df.addRow("", self.locale_sample)
+        df.addRow("", muted(QLabel("How numbers, amounts, percents and dates are typed and shown here and\n"
+                                   "written in the proposal, plan and workbook.")))
 
         self.tabs = QTabWidget()
         self.tabs.addTab(profile, "Provider profile")
@@ -182,6 +201,7 @@ class SettingsDialog(QDialog):
         self.logo_edit.textChanged.connect(self._show_logo)
         self._show_swatch(self.colour_edit.text())
         self._show_logo(self.logo_edit.text())
+        self._show_locale_sample()
         self.resize(620, 560)
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -199,6 +219,17 @@ class SettingsDialog(QDialog):
             self.logo_preview.setText("No logo yet" if not path else "This file is not an image Discovery can read")
         else:
             self.logo_preview.setPixmap(pix.scaledToHeight(44, Qt.TransformationMode.SmoothTransformation))
+
+    def _show_locale_sample(self, *_args: object) -> None:
+        loc = locale_text.resolve(self.locale_combo.currentData())
+        currency = self.currency_combo.currentText().strip().upper()
+        if not (len(currency) == 3 and currency.isalpha()):
+            currency = "USD"
+        self.locale_sample.setText(
+            f"For example {locale_text.format_money(Decimal('24376.5'), loc, currency)}, "
+            f"{locale_text.format_percent(Decimal('12.5'), loc)}, "
+            f"{locale_text.format_date_short(date(2026, 1, 15), loc)}; "
+            f"type dates as {locale_text.date_pattern(loc)} or YYYY-MM-DD")
 
     def _browse_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the logo", self.logo_edit.text(),
@@ -224,6 +255,7 @@ class SettingsDialog(QDialog):
             "proposal_validity_days": self.validity_spin.value(),
             "terms": self.terms_edit.toPlainText().strip(),
             "page_size": self.page_combo.currentData(),
+            "locale": self.locale_combo.currentData() or "",
         }
 
     def accept(self) -> None:

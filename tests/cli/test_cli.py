@@ -4,17 +4,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND
 
 ROOT = Path(__file__).parents[2]
 MINI = ROOT / "tests" / "fixtures" / "forms" / "mini"
 
 
 def run(*args, db=None, env=None, check=True):
-    cmd = [sys.executable, "-m", "discovery_app"]
+    cmd = list(APP_COMMAND)
     if db is not None:
         cmd += ["--db", str(db)]
     full_env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}

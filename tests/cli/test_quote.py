@@ -4,11 +4,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND
 
 from discovery_app.demo import build_demo
 from discovery_app.domain.basis import Basis
@@ -20,7 +20,7 @@ MONEY = re.compile(r"^\d+\.\d{2}$")
 
 
 def run(*args, db=None, check=True):
-    cmd = [sys.executable, "-m", "discovery_app"]
+    cmd = list(APP_COMMAND)
     if db is not None:
         cmd += ["--db", str(db)]
     env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app_process import APP_COMMAND, needs_interpreter
+
 ROOT = Path(__file__).parents[2]
 LINE = re.compile(r"^first_paint=(\d+\.\d{3}) usable=(\d+\.\d{3})$")
 
@@ -14,7 +16,7 @@ def smoke(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     return subprocess.run(
-        [sys.executable, "-m", "discovery_app", "--db", str(db), "--smoke", *args],
+        [*APP_COMMAND, "--db", str(db), "--smoke", *args],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=180,
     )
 
@@ -36,7 +38,7 @@ def test_smoke_on_a_new_store_prints_both_times_and_exits_0(tmp_path):
 def test_smoke_with_engagements_fills_the_list(tmp_path):
     db = tmp_path / "demo.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), "demo"],
+    subprocess.run([*APP_COMMAND, "--db", str(db), "demo"],
                    check=True, capture_output=True, env=env, cwd=ROOT, timeout=180)
     proc = smoke(db=db)
     assert proc.returncode == 0, proc.stderr
@@ -52,6 +54,7 @@ def test_smoke_on_a_file_that_is_not_a_store_fails_with_a_message(tmp_path):
     assert "store did not open" in proc.stderr
 
 
+@needs_interpreter
 def test_the_window_paints_before_the_list_and_the_commands_are_imported(tmp_path):
     """What the first paint waits for: Qt, the window and its Loading page, nothing else of ours
     that the list or the commands need (they load behind the first paint)."""
@@ -85,6 +88,7 @@ def test_only_app_options_open_the_app_everything_else_goes_to_the_commands():
         assert cli._desktop_start(argv) is None, argv
 
 
+@needs_interpreter
 def test_the_collector_rests_during_start_up_and_runs_after(tmp_path):
     """discovery_app.collector pauses the garbage collector while modules load; once the store is
     open (or a command's modules are in) it must be running again, or memory would only grow."""

@@ -2,10 +2,10 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_process import APP_COMMAND
 from openpyxl import load_workbook
 
 from discovery_app.export import workbook as wbk
@@ -15,7 +15,7 @@ ROOT = Path(__file__).parents[2]
 
 def run(*args, db, check=True):
     env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    proc = subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), *args],
+    proc = subprocess.run([*APP_COMMAND, "--db", str(db), *args],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")

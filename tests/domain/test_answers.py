@@ -54,3 +54,41 @@ def test_conditional_question_counts_only_when_shown():
     shown = progress(Q, {"employee_count": 10, "has_internal_it": True})
     assert shown.required == 3 and shown.missing == ("internal_it_owner",)
     assert "internal_it_owner" not in visible_values(Q, {"has_internal_it": False, "internal_it_owner": "Sam"})
+
+
+@pytest.mark.parametrize(("locale", "qid", "typed", "stored"), [
+    # What the issue saw misread under German settings, stored right.
+    ("de_DE", "ratio", "12,5", "12.5"),
+    ("de_DE", "ratio", "1,5", "1.5"),
+    ("de_DE", "budget", "1.234,50", "1234.50"),
+    ("de_DE", "budget", "4.500", "4500.00"),
+    ("de_DE", "employee_count", "1234", 1234),
+    ("de_DE", "renewal", "15.01.2026", "2026-01-15"),
+    ("fr_CH", "budget", "1'234,50", "1234.50"),
+    ("fr_CH", "renewal", "15.01.2026", "2026-01-15"),
+    ("en_IN", "budget", "12,34,567.50", "1234567.50"),
+    ("en_IN", "renewal", "15/01/2026", "2026-01-15"),
+    ("en_US", "budget", "$1,234.50", "1234.50"),
+    ("en_US", "renewal", "1/15/2026", "2026-01-15"),
+    ("en_US", "renewal", "2026-01-15", "2026-01-15"),
+])
+def test_typed_values_are_read_in_the_locale(locale, qid, typed, stored):
+    assert normalise(Q.question(qid), typed, Q, locale) == stored
+
+
+@pytest.mark.parametrize(("locale", "qid", "typed", "message"), [
+    ("de_DE", "employee_count", "1.234", "could mean 1234 or 1.234"),
+    ("de_DE", "employee_count", "12,5", "whole number"),
+    ("de_DE", "budget", "12,345", "more than two decimals"),
+    ("en_US", "ratio", "12,5", "Did you mean 12.5"),
+    ("en_US", "renewal", "15.01.2026", "month 15"),
+])
+def test_typed_values_that_could_be_misread_are_refused(locale, qid, typed, message):
+    with pytest.raises(AnswerError, match=message):
+        normalise(Q.question(qid), typed, Q, locale)
+
+
+def test_without_a_locale_a_comma_is_never_deleted_blindly():
+    # The old reader deleted every comma: "12,5" became 125.
+    with pytest.raises(AnswerError, match="Did you mean 12.5"):
+        n("ratio", "12,5")

@@ -12,7 +12,9 @@ from discovery_app.domain.inventory import (
     parse_date,
     rows_to_items,
 )
-from discovery_app.inventoryio import ReadError, read_table
+from discovery_app.inventoryio import ReadError, load_rules, read_table
+
+RULES = load_rules()
 
 KINDS = ["workstation", "laptop", "server", "virtual_server", "network", "firewall", "printer", "mobile", "storage", "other"]
 
@@ -38,8 +40,8 @@ def _quote(cell, delimiter):
 
 def items_from(path):
     table = read_table(path)
-    mapping = guess_mapping(table.headers)
-    return table, rows_to_items(table.rows, table.line_numbers, mapping, KINDS, source=path.name)
+    mapping = guess_mapping(table.headers, RULES)
+    return table, rows_to_items(table.rows, table.line_numbers, mapping, KINDS, RULES, source=path.name)
 
 
 @pytest.mark.parametrize(
@@ -78,12 +80,12 @@ def test_quoted_field_with_newline_keeps_line_numbers(tmp_path):
 
 
 def test_headers_of_common_tools_are_recognised():
-    mapping = guess_mapping(NINJA[0])
+    mapping = guess_mapping(NINJA[0], RULES)
     assert [mapping[i] for i in range(7)] == [
         Target.NAME, Target.KIND, Target.OS, Target.SERIAL, Target.SITE, Target.OWNER, Target.WARRANTY_END]
-    datto = guess_mapping(["Hostname", "Device Type", "Site Name", "Operating System", "Description"])
+    datto = guess_mapping(["Hostname", "Device Type", "Site Name", "Operating System", "Description"], RULES)
     assert set(datto.values()) == {Target.NAME, Target.KIND, Target.SITE, Target.OS, Target.NOTES}
-    assert guess_mapping(["Device Name", "Device"]) == {0: Target.NAME}
+    assert guess_mapping(["Device Name", "Device"], RULES) == {0: Target.NAME}
 
 
 @pytest.mark.parametrize(
@@ -94,12 +96,12 @@ def test_headers_of_common_tools_are_recognised():
      ("iPhone", "mobile"), ("Toaster", None)],
 )
 def test_device_classes_map_to_our_kinds(value, kind):
-    assert device_kind(value, KINDS) == kind
+    assert device_kind(value, KINDS, RULES) == kind
 
 
 def test_unknown_class_falls_back_to_the_os_then_other():
     rows = [["A", "Toaster", "Windows Server 2022"], ["B", "Toaster", "Plan 9"], ["C", "", "macOS 14"]]
-    parsed = rows_to_items(rows, [2, 3, 4], {0: Target.NAME, 1: Target.KIND, 2: Target.OS}, KINDS)
+    parsed = rows_to_items(rows, [2, 3, 4], {0: Target.NAME, 1: Target.KIND, 2: Target.OS}, KINDS, RULES)
     assert [i.kind for i in parsed.items] == ["server", "other", "workstation"]
 
 
@@ -116,28 +118,35 @@ def test_dates_in_the_formats_tools_write(text, expected):
 
 def test_day_first_columns_are_detected():
     rows = [["A", "05/04/2027"], ["B", "25/04/2027"]]
-    parsed = rows_to_items(rows, [2, 3], {0: Target.NAME, 1: Target.WARRANTY_END}, KINDS)
+    parsed = rows_to_items(rows, [2, 3], {0: Target.NAME, 1: Target.WARRANTY_END}, KINDS, RULES)
     assert [i.warranty_end for i in parsed.items] == [date(2027, 4, 5), date(2027, 4, 25)]
 
 
-def test_bad_rows_are_listed_with_line_and_reason(tmp_path):
+def test_a_bad_optional_field_keeps_the_row_and_is_reported(tmp_path):
     rows = [*NINJA, ["PDX-WS09", "WINDOWS_WORKSTATION", "Windows 11", "1.23457E+11", "Portland", "", ""],
-            ["PDX-WS10", "WINDOWS_WORKSTATION", "Windows 11", "ABC", "Portland", "", "someday"]]
+            ["PDX-WS10", "WINDOWS_WORKSTATION", "Windows 11", "ABC", "Portland", "", "someday"],
+            ["1.23457E+11", "WINDOWS_WORKSTATION", "Windows 11", "XYZ", "Portland", "", ""]]
     _table, parsed = items_from(write_csv(tmp_path / "x.csv", rows))
-    assert len(parsed.items) == 4
-    (sci, bad_date) = parsed.rejects
-    assert sci.line == 6 and "scientific notation" in sci.reason and "1.23457E+11" in sci.reason
-    assert bad_date.line == 7 and "Warranty end" in bad_date.reason and "'someday'" in bad_date.reason
+    assert [i.name for i in parsed.items][-2:] == ["PDX-WS09", "PDX-WS10"]
+    assert parsed.items[-2].serial == "" and parsed.items[-1].warranty_end is None
+    sci, bad_date = parsed.warnings
+    assert (sci.line, sci.target) == (6, Target.SERIAL) and "scientific notation" in sci.reason
+    assert (bad_date.line, bad_date.target) == (7, Target.WARRANTY_END) and "not a date" in bad_date.reason
+    # The name is required: a name a spreadsheet mangled rejects the row.
+    (reject,) = parsed.rejects
+    assert reject.line == 8 and reject.reason.startswith("Name") and "scientific notation" in reject.reason
+    # No cell content in the messages: they reach terminals and logs.
+    assert not any("someday" in w.reason or "1.23457E+11" in w.reason for w in parsed.warnings)
+    assert "1.23457E+11" not in reject.reason
 
 
-def test_a_date_repeated_on_many_rows_is_read_or_rejected_on_every_row():
+def test_a_date_repeated_on_many_rows_is_read_or_dropped_on_every_row():
     rows = [["A", "2027-03-31"], ["B", "someday"], ["C", "2027-03-31"], ["D", "someday"], ["E", "03/31/2027"]]
-    parsed = rows_to_items(rows, [2, 3, 4, 5, 6], {0: Target.NAME, 1: Target.WARRANTY_END}, KINDS,
+    parsed = rows_to_items(rows, [2, 3, 4, 5, 6], {0: Target.NAME, 1: Target.WARRANTY_END}, KINDS, RULES,
                            import_batch="batch-1")
     assert [(i.name, i.warranty_end) for i in parsed.items] == [
-        ("A", date(2027, 3, 31)), ("C", date(2027, 3, 31)), ("E", date(2027, 3, 31))]
-    assert [r.line for r in parsed.rejects] == [3, 5]
-    assert all("'someday'" in r.reason for r in parsed.rejects)
+        ("A", date(2027, 3, 31)), ("B", None), ("C", date(2027, 3, 31)), ("D", None), ("E", date(2027, 3, 31))]
+    assert [w.line for w in parsed.warnings] == [3, 5] and not parsed.rejects
     assert {i.import_batch for i in parsed.items} == {"batch-1"}
 
 
@@ -154,12 +163,13 @@ def test_xlsx_with_real_dates_and_a_number_serial(tmp_path):
     wb.save(path)
     table, parsed = items_from(path)
     assert table.format == "xlsx"
-    assert [i.name for i in parsed.items] == ["PDX-WS01", "PDX-WS04", "PDX-WS03"]
+    assert [i.name for i in parsed.items] == ["PDX-WS01", "PDX-WS02", "PDX-WS04", "PDX-WS03"]
     assert parsed.items[0].purchase_date == date(2021, 6, 1)
-    assert parsed.items[1].serial == "123456789012"  # a long number a spreadsheet still holds exactly
-    assert parsed.items[2].serial == "4711"
-    assert parsed.lines == [2, 4, 6]
-    assert parsed.rejects[0].line == 3 and "scientific notation" in parsed.rejects[0].reason
+    assert parsed.items[1].serial == ""  # the digits were lost: the serial is dropped, the row kept
+    assert parsed.items[2].serial == "123456789012"  # a long number a spreadsheet still holds exactly
+    assert parsed.items[3].serial == "4711"
+    assert parsed.lines == [2, 3, 4, 6]
+    assert parsed.warnings[0].line == 3 and "scientific notation" in parsed.warnings[0].reason
 
 
 def test_files_that_are_not_tables(tmp_path):
@@ -179,4 +189,4 @@ def test_files_that_are_not_tables(tmp_path):
 
 def test_no_name_column_is_refused():
     with pytest.raises(ValueError, match="No column is mapped to Name"):
-        rows_to_items([["x"]], [2], {0: Target.OS}, KINDS)
+        rows_to_items([["x"]], [2], {0: Target.OS}, KINDS, RULES)

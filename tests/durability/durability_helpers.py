@@ -19,7 +19,9 @@ def load_benchmark(name: str):
     """Import benchmarks/NAME.py by path (benchmarks/ is not an installed package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    from app_process import repository_file
+
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", repository_file(f"benchmarks/{name}.py"))
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

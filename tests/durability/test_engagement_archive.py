@@ -326,6 +326,7 @@ def test_cli_prompts_for_the_passphrase(tmp_path, capsys, monkeypatch):
         return PASS
 
     monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("discovery_app.cli.archive.terminal_available", lambda: True)
     target = tmp_path / "h.discovery"
     assert cli_main(["--db", str(db), "archive", str(eid), str(target), "--encrypt"]) == 0
     assert len(prompts) == 2  # asked twice when writing

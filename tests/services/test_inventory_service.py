@@ -36,10 +36,8 @@ def test_import_is_one_batch_that_undoes_whole(service, tmp_path):
 def test_all_or_nothing_leaves_the_store_unchanged(service, tmp_path):
     eid = service.create_engagement("Acme", form_key="mini")
     with pytest.raises(ImportRejected) as info:
-        service.import_inventory(eid, write(tmp_path, "Hostname,Warranty End\nA,2027-01-01\nB,soon\n"))
-    assert info.value.report.reject_lines() == [
-        "export.csv, line 3: Warranty end: 'soon' is not a date in a format we recognise "
-        "(for example 2026-03-31 or 03/31/2026)"]
+        service.import_inventory(eid, write(tmp_path, "Hostname,Warranty End\nA,2027-01-01\n,2027-01-01\n"))
+    assert info.value.report.reject_lines() == ["export.csv, line 3: Name is empty"]
     assert service.inventory(eid) == []
 
 
@@ -59,3 +57,76 @@ def test_a_kind_the_form_does_not_know_keeps_the_tools_word(service, tmp_path):
     eid = service.create_engagement("Acme", form_key="mini")
     service.import_inventory(eid, write(tmp_path, "Hostname,Type\nSW1,Switch\nPC1,Desktop\n"))
     assert [(i.name, i.kind) for i in service.inventory(eid)] == [("SW1", "Switch"), ("PC1", "workstation")]
+
+
+SNIPE = ("Asset Tag,Item Name,Category,Manufacturer,Model,Serial,Checked Out To: Username,Location\n"
+         "A-1,Reception PC,Desktop,HP,ProDesk 400,CZC1,jdoe,HQ\n"
+         "A-2,Sales laptop,Laptop,Lenovo,ThinkPad T14,PF2X,asmith,HQ\n"
+         "A-3,File server,Server,Dell,PowerEdge T440,7XK2,,Server room\n")
+
+
+def test_importing_the_same_file_twice_does_not_double_the_devices(service, tmp_path):
+    eid = service.create_engagement("Acme", form_key="mini")
+    first = service.import_inventory(eid, write(tmp_path, SNIPE))
+    assert (first.imported, first.updated, first.unchanged) == (3, 0, 0)
+    again = service.import_inventory(eid, write(tmp_path, SNIPE))
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 3)
+    assert again.counts_text() == "0 new, 0 updated, 3 unchanged"
+    assert len(service.inventory(eid)) == 3  # pricing counts the inventory: not doubled either
+
+
+def test_a_reimport_updates_what_changed_and_adds_only_new_devices(service, tmp_path):
+    eid = service.create_engagement("Acme", form_key="mini")
+    service.import_inventory(eid, write(tmp_path, SNIPE))
+    typed = service.inventory(eid)
+    typed[0] = typed[0].model_copy(update={"notes": "typed by the consultant"})
+    service.set_inventory(eid, typed)
+    # Next month: the laptop moved and was renamed (same serial), the PC's owner cell is empty,
+    # a new device arrived.
+    later = SNIPE.replace("A-2,Sales laptop,Laptop,Lenovo,ThinkPad T14,PF2X,asmith,HQ",
+                          "A-2,SALES-LT-02,Laptop,Lenovo,ThinkPad T14,PF2X,asmith,Branch")
+    later = later.replace("CZC1,jdoe,HQ", "CZC1,,HQ") + "A-4,New laptop,Laptop,Dell,Latitude 5440,9ZZ9,bkim,HQ\n"
+    report = service.import_inventory(eid, write(tmp_path, later, "next-month.csv"))
+    assert (report.imported, report.updated, report.unchanged) == (1, 1, 2)
+    items = {i.serial: i for i in service.inventory(eid)}
+    assert len(items) == 4
+    assert (items["PF2X"].name, items["PF2X"].site) == ("SALES-LT-02", "Branch")
+    assert items["CZC1"].owner == "jdoe"  # an empty cell never clears a value
+    assert items["CZC1"].notes == "typed by the consultant"
+    assert items["9ZZ9"].kind == "Laptop"  # the mini form has no laptop kind: the tool's word is kept
+
+
+def test_names_match_case_insensitively_when_there_is_no_serial(service, tmp_path):
+    eid = service.create_engagement("Acme", form_key="mini")
+    service.import_inventory(eid, write(tmp_path, "Hostname,Type\nPDX-WS01,Desktop\nPDX-SW01,Switch\n"))
+    report = service.import_inventory(eid, write(tmp_path, "Hostname,Type\npdx-ws01,Server\nPDX-SW01,Switch\n"))
+    assert (report.imported, report.updated, report.unchanged) == (0, 1, 1)
+    assert [(i.name, i.kind) for i in service.inventory(eid)] == [("PDX-WS01", "server"), ("PDX-SW01", "Switch")]
+
+
+def test_as_new_forces_every_row_in_as_a_new_item(service, tmp_path):
+    eid = service.create_engagement("Acme", form_key="mini")
+    service.import_inventory(eid, write(tmp_path, SNIPE))
+    report = service.import_inventory(eid, write(tmp_path, SNIPE), as_new=True)
+    assert report.imported == 3 and len(service.inventory(eid)) == 6
+
+
+def test_a_dry_run_counts_and_writes_nothing(service, tmp_path):
+    eid = service.create_engagement("Acme", form_key="mini")
+    service.import_inventory(eid, write(tmp_path, SNIPE))
+    report = service.import_inventory(eid, write(tmp_path, SNIPE + "A-9,Extra,Desktop,HP,X,QQ1,,HQ\n"), dry_run=True)
+    assert report.counts_text() == "1 new, 0 updated, 3 unchanged"
+    assert len(service.inventory(eid)) == 3
+
+
+def test_a_profile_saved_once_maps_the_next_export_of_that_tool(service, tmp_path):
+    text = "Gadget,Where,Box\nPC-1,HQ,Desktop\n"
+    path = write(tmp_path, text)
+    preview = service.preview_inventory_file(path)
+    assert Target.NAME not in preview.mapping.values()
+    service.save_inventory_profile("Acme CMDB", preview.headers, {0: Target.NAME, 1: Target.SITE, 2: Target.KIND})
+    # Next month's export has the columns in another order.
+    later = service.preview_inventory_file(write(tmp_path, "Box,Gadget,Where\nLaptop,PC-2,HQ\n", "b.csv"),
+                                           profile="acme cmdb")
+    assert later.mapping == {0: Target.KIND, 1: Target.NAME, 2: Target.SITE}
+    assert list(service.inventory_profiles()) == ["Acme CMDB"]

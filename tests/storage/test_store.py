@@ -165,3 +165,32 @@ def test_backup_copy_is_a_complete_database(tmp_path):
     (header,) = repo.list_headers(restored)
     assert header.client_name == "Zahnärzte Müller & Łukasz Sp. z o.o."
     assert len(repo.load_engagement(restored, header.id).inventory) == 1
+
+
+def test_files_that_are_not_ours_are_refused_and_left_byte_identical(tmp_path):
+
+    from discovery_app.storage.db import StoreError, open_store
+
+    marked = tmp_path / "other-app.db"  # another application's empty store, marked as its own
+    conn = sqlite3.connect(marked)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.commit()
+    conn.close()
+    foreign = tmp_path / "notes.db"  # an unmarked SQLite file with someone's tables
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    for path, words in ((marked, "another application"), (foreign, "not a Discovery database"),
+                        (empty, "empty file")):
+        before = hashlib.sha256(path.read_bytes()).hexdigest()
+        with pytest.raises(StoreError, match=words):
+            open_store(path, empty_is_new=False)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+        assert not path.with_name(path.name + "-wal").exists()
+    store = open_store(empty, empty_is_new=True)  # the default location, or --new-db
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA application_id").scalar() == int.from_bytes(b"DSCV", "big")
+    store.dispose()

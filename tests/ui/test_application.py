@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app_process import needs_interpreter
 from PySide6.QtWidgets import QMessageBox
 from ui_helpers import FORMS, wait_for_modal
 
@@ -70,6 +71,7 @@ def test_window_geometry_is_restored(qtbot, make_window, service):
     assert (second.width(), second.height()) == (731, 523)
 
 
+@needs_interpreter
 def test_window_module_does_not_import_the_storage_layer():
     """The window must paint before SQLAlchemy, pydantic and Alembic are loaded."""
     code = (

@@ -54,21 +54,27 @@ def test_import_lists_the_bad_row_imports_the_good_ones_and_undoes(make_page, se
     export.write_text("Hostname;Device Class;Location;Warranty End\r\n"
                       "SRV-1;WINDOWS_SERVER;Portland;2027-01-31\r\n"
                       "WS-2;WINDOWS_WORKSTATION;Salem;soon\r\n"
-                      "WS-3;WINDOWS_WORKSTATION;Salem;\r\n", encoding="utf-8")
+                      ";WINDOWS_WORKSTATION;Salem;\r\n", encoding="utf-8")
     page = make_page()
     page.import_file(export)
     dialog = wait_for_modal(qtbot, ImportMappingDialog)
     assert "semicolon" in dialog.source_label.text() and "CRLF" in dialog.source_label.text()
     assert [c.currentText() for c in dialog.combos] == ["Name", "Kind", "Site", "Warranty end"]
-    rejects = dialog.rejects_view.model()
-    assert rejects.rowCount() == 1
-    assert rejects.index(0, 0).data() == "3"  # the file's line of WS-2
-    assert "soon" in rejects.index(0, 1).data()
+    problems = dialog.rejects_view.model()
+    assert problems.rowCount() == 2
+    # The bad warranty date leaves that field empty and keeps the row; the nameless row is skipped.
+    assert [problems.index(r, c).data() for r in range(2) for c in range(2)] == [
+        "3", "Field left empty", "4", "Row skipped"]
+    assert "Warranty end" in problems.index(0, 2).data() and "soon" not in problems.index(0, 2).data()
+    assert "2 new, 0 updated, 0 unchanged" in dialog.report_label.text()
+    # The inferred kind of each row is shown before anything is imported.
+    preview = dialog.preview_model
+    assert preview.index(0, 0).data() == "server (kind column)"
     assert dialog.import_button.text() == "Import 2 good rows"
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: names(page) == ["SRV-1", "WS-3"])
-    assert stored(service, eid) == ["SRV-1", "WS-3"]
+    qtbot.waitUntil(lambda: names(page) == ["SRV-1", "WS-2"])
+    assert stored(service, eid) == ["SRV-1", "WS-2"]
     assert stored(service, eid, "kind") == ["server", "workstation"]
     assert page.import_bar.isVisible()
     assert "Imported 2 items from rmm.csv; 1 row skipped" in page.import_message.text()
@@ -79,8 +85,31 @@ def test_import_lists_the_bad_row_imports_the_good_ones_and_undoes(make_page, se
     assert stored(service, eid) == []
     assert page.stack.currentWidget() is page.empty
     page.context.undo_stack.redo()  # the import is one undo step: redo brings it back whole
-    assert names(page) == ["SRV-1", "WS-3"]
-    assert stored(service, eid) == ["SRV-1", "WS-3"]
+    assert names(page) == ["SRV-1", "WS-2"]
+    assert stored(service, eid) == ["SRV-1", "WS-2"]
+
+
+def test_reimport_preview_counts_and_ambiguous_dates_switch(make_page, service, eid, qtbot, tmp_path):
+    export = tmp_path / "assets.csv"
+    export.write_text("Item Name,Category,Serial,Purchase Date\n"
+                      "PC-1,Desktop,S1,05/04/2024\nPC-2,Server,S2,06/03/2024\n", encoding="utf-8")
+    service.import_inventory(eid, export)
+    export.write_text("Item Name,Category,Serial,Purchase Date\n"
+                      "PC-1,Desktop,S1,05/04/2024\nPC-2,Server,S2,06/03/2024\nPC-3,Desktop,S3,07/02/2024\n",
+                      encoding="utf-8")
+    page = make_page()
+    dialog = page.import_file(export)
+    assert "1 new, 0 updated, 2 unchanged" in dialog.report_label.text()
+    assert not dialog.date_box.isHidden()
+    assert "no day is above 12" in dialog.date_label.text()
+    assert dialog.date_combo.currentData() == "mdy"
+    dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("dmy"))
+    dialog.check()
+    # Read day first, the two devices already there now have other purchase dates: updated.
+    assert "1 new, 2 updated, 0 unchanged" in dialog.report_label.text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(stored(service, eid)) == 3)
+    assert stored(service, eid, "purchase_date")[0].isoformat() == "2024-04-05"
 
 
 def test_import_nothing_leaves_the_inventory_alone(make_page, service, eid, qtbot, tmp_path):

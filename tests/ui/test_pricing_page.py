@@ -133,7 +133,7 @@ def test_margin_under_target_is_flagged_in_words(qtbot, page):
     retype(qtbot, page.discount, "20")
     m = page.margins_model
     rows = {m.index(r, 0).data(): m.index(r, 4) for r in range(m.rowCount())}
-    assert rows["First year"].data().endswith(", under 40 %")
+    assert rows["First year"].data().endswith(", under 40%")
     assert rows["First year"].data(Qt.ItemDataRole.DecorationRole) is not None
     assert "first-year total" in page.warnings.text() and page.warnings_box.isVisible()
 

@@ -133,6 +133,36 @@ def test_the_delivery_workbooks_export_from_the_review_page(qtbot, demo_service,
         assert str(written) in page.result_label.text()
 
 
+def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from discovery_app.export import workbook as wbk
+    from discovery_app.ui.workspace.workbook_import_dialog import WorkbookImportDialog
+
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    path = tmp_path / "handoff.xlsx"
+    service.export_workbook(eid, path)
+    wb = load_workbook(path)
+    ws = wb[wbk.STABILIZATION]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=2, column=headers.index(wbk.HOURS) + 1).value = 12
+    ws.cell(row=2, column=headers.index(wbk.RATE) + 1).value = 999
+    wb.save(path)
+
+    dialog = page.read_back_workbook(path)
+    assert isinstance(dialog, WorkbookImportDialog)
+    assert dialog.summary_label.text() == "1 changed, 0 new, 0 removed"
+    assert dialog.changes.count() == 1 and "-> 12" in dialog.changes.item(0).text()
+    assert dialog.refused.count() == 1
+    assert "Rate (E): edited" in dialog.refused.item(0).text() and "999" in dialog.refused.item(0).text()
+    assert "ignores Order, Rate, Amount" in dialog.columns_label.text()
+    assert dialog.apply_button.text() == "Apply 1 change"
+
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert service.preview_workbook_changes(eid, path).empty  # applied: the workbook now matches
+
+
 def test_an_import_pack_exports_from_the_review_page_into_a_new_folder(qtbot, demo_service, tmp_path, monkeypatch):
     service, eid = demo_service
     page = make_page(qtbot, service, eid, tmp_path, monkeypatch)

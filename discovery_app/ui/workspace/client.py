@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -28,10 +26,11 @@ from PySide6.QtWidgets import (
 from ...domain import facts as facts_mod
 from ...domain.engagement import STATUS_FLOW, STATUS_LABELS, Contact, Site, Status
 from ...domain.forms import Fact
+from ..date_input import DateInput
 from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from .page import PageContext, WorkspacePage
-from .question_fields import DEBOUNCE_MS, NOT_ANSWERED_DATE
+from .question_fields import DEBOUNCE_MS
 from .table_models import RecordColumn, RecordTableModel
 from .undo import ServiceCommand
 
@@ -154,15 +153,11 @@ class ClientPage(WorkspacePage):
             self._debouncers[field] = _Debounced(edit, lambda text, f=field: self._set_field(f, text))
             self._add_field(lay, label, edit, help_text, field)
 
-        self.date_edit = QDateEdit()
-        self.date_edit.setObjectName("client_discovery_date")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMinimumDate(NOT_ANSWERED_DATE)
-        self.date_edit.setSpecialValueText("Not set")
-        self.date_edit.dateChanged.connect(self._date_changed)
-        self._loading_date = False
-        self._add_field(lay, "Discovery date", self.date_edit, "", "discovery_date", stretch=False)
+        self.date_input = DateInput("client_discovery_date")
+        self.date_edit = self.date_input.edit
+        self.date_input.committed.connect(lambda day: self._set_field("discovery_date", day))
+        self.date_input.refused.connect(self._date_refused)
+        self._add_field(lay, "Discovery date", self.date_input, "", "discovery_date", stretch=False)
 
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("client_status")
@@ -295,10 +290,7 @@ class ClientPage(WorkspacePage):
             combo.setCurrentIndex(max(0, combo.findText(current)))
         for e in self.errors.values():
             e.hide()
-        d = self._details.get("discovery_date")
-        self._loading_date = True
-        self.date_edit.setDate(QDate(d.year, d.month, d.day) if d else NOT_ANSWERED_DATE)
-        self._loading_date = False
+        self.date_input.set_date(self._details.get("discovery_date"))
         self._fill_status(s.header(eid).status)
         self.sites_model.set_records(s.sites(eid))
         self.contacts_model.set_records(s.contacts(eid))
@@ -373,15 +365,12 @@ class ClientPage(WorkspacePage):
         self.changed.emit()
         self.status.emit("Saved")
 
-    def _date_changed(self, d: QDate) -> None:
-        if self._loading_date:
-            return
-        if self._details.get("discovery_date") is None and d.year() < 1950 and d != NOT_ANSWERED_DATE:
-            self._loading_date = True
-            self.date_edit.setDate(QDate.currentDate())
-            self._loading_date = False
-            d = QDate.currentDate()
-        self._set_field("discovery_date", None if d == NOT_ANSWERED_DATE else date(d.year(), d.month(), d.day()))
+    def _date_refused(self, message: str) -> None:
+        """Typed text that is not a date: said in place, nothing saved."""
+        self.errors["discovery_date"].setText(message[:1].upper() + message[1:] + ".")
+        self.errors["discovery_date"].show()
+        self.changed.emit()
+        self.status.emit(f"Not saved: {message}")
 
     def _fill_status(self, current: Status) -> None:
         combo = self.status_combo

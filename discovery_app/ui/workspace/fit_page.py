@@ -33,7 +33,27 @@ def answer_text(pkg: FormPackage, qid: str, value: Any) -> str:
         if isinstance(value, list):
             return ", ".join(labels.get(v, v) for v in value)
         return labels.get(value, str(value))
+    if q is not None and q.type.value in ("integer", "decimal", "money", "date"):
+        return _typed_answer_text(q.type.value, value)
     return str(value)
+
+
+def _typed_answer_text(kind: str, value: Any) -> str:
+    """A stored number or date as the window's locale writes it ("1.234,50", "15.01.2026")."""
+    from datetime import date
+
+    from ...domain import locale_text
+    from .. import app_locale
+
+    loc = app_locale.current()
+    try:
+        if kind == "date":
+            return locale_text.format_date_short(date.fromisoformat(str(value)), loc)
+        if kind == "money":
+            return locale_text.format_amount(Decimal(str(value)), loc)
+        return locale_text.format_number(Decimal(str(value)), loc)
+    except (ValueError, ArithmeticError):
+        return str(value)
 
 
 class FitPage(WorkspacePage):

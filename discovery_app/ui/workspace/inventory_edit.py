@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.engagement import InventoryCategory, InventoryItem
+from .. import app_locale
 from ..widgets import muted
 from .inventory_model import CATEGORY_LABELS, Col, InventoryTableModel, kind_label
 from .standards_model import PickCombo, commit_on_pick
@@ -81,7 +83,7 @@ class InventoryDelegate(QStyledItemDelegate):
         editor = QLineEdit(parent)
         editor.setFrame(False)
         if col in Col.DATES:
-            editor.setPlaceholderText("YYYY-MM-DD, empty for none")
+            editor.setPlaceholderText(f"{locale_text.date_pattern(app_locale.current())} or YYYY-MM-DD, empty for none")
         return editor
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:

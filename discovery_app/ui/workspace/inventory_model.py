@@ -80,10 +80,16 @@ class Col:
         ("warranty_end", "Warranty end", 12),
         ("notes", "Notes", 30),
         ("source", "Source", 16),
+        # What asset managers export besides (issue 15): after the columns a consultant reads first.
+        ("manufacturer", "Manufacturer", 14),
+        ("asset_tag", "Asset tag", 11),
+        ("department", "Department", 14),
+        ("last_seen", "Last seen", 11),
     )
     FIELDS = tuple(f for f, _, _ in SPEC)
-    NAME, CATEGORY, KIND, SITE, OWNER, OS, MODEL, SERIAL, PURCHASED, WARRANTY, NOTES, SOURCE = range(len(SPEC))
-    DATES = frozenset({PURCHASED, WARRANTY})
+    (NAME, CATEGORY, KIND, SITE, OWNER, OS, MODEL, SERIAL, PURCHASED, WARRANTY, NOTES, SOURCE,
+     MANUFACTURER, ASSET_TAG, DEPARTMENT, LAST_SEEN) = range(len(SPEC))
+    DATES = frozenset({PURCHASED, WARRANTY, LAST_SEEN})
     READ_ONLY = frozenset({SOURCE})
 
 
@@ -102,7 +108,7 @@ def display(item: InventoryItem, column: int) -> str:
 
 def _haystack(item: InventoryItem) -> str:
     return "\x1f".join((item.name, item.kind, item.site, item.owner, item.os, item.model, item.serial,
-                        item.notes, item.source)).casefold()
+                        item.notes, item.source, item.manufacturer, item.asset_tag, item.department)).casefold()
 
 
 def _sort_key(column: int) -> Callable[[InventoryItem], Any]:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.engagement import InventoryCategory, InventoryItem
-from ...domain.inventory import parse_date
+from .. import app_locale
 from ..messages import show_exception, show_message
 from ..widgets import MessagePage, muted, scaled_font
 from .inventory_edit import (
@@ -58,8 +59,13 @@ EMPTY_TEXT = "No inventory yet: import an RMM export (Ctrl+I) or add a device"
 FILE_FILTER = "Inventory exports (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 
 
+def _n(count: int) -> str:
+    """A count grouped as the window's locale groups it: 1,234 / 1.234."""
+    return locale_text.format_whole(count, app_locale.current())
+
+
 def items_text(n: int) -> str:
-    return f"{n:,} item{'s' if n != 1 else ''}"
+    return f"{_n(n)} item{'s' if n != 1 else ''}"
 
 
 class InventoryPage(WorkspacePage):
@@ -301,7 +307,7 @@ class InventoryPage(WorkspacePage):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
-        self.count_label.setText(items_text(total) if shown == total else f"{shown:,} of {items_text(total)}")
+        self.count_label.setText(items_text(total) if shown == total else f"{_n(shown)} of {items_text(total)}")
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
 
     def _update_actions(self) -> None:
@@ -323,12 +329,12 @@ class InventoryPage(WorkspacePage):
             return
         self.counts = counts
         users = counts.users
-        parts = [f"<b>{users.value:,}</b> users ({escape(self._source(users))})"]
-        devices = [f"<b>{c.value:,}</b> {escape(kind_plural(k, c.value))}"
-                   + (f" <i>(override; inventory has {c.derived:,})</i>" if c.overridden else "")
+        parts = [f"<b>{_n(users.value)}</b> users ({escape(self._source(users))})"]
+        devices = [f"<b>{_n(c.value)}</b> {escape(kind_plural(k, c.value))}"
+                   + (f" <i>(override; inventory has {_n(c.derived)})</i>" if c.overridden else "")
                    for k, c in counts.devices.items() if c.value or c.overridden]
         total = counts.device_total
-        text = " · ".join(parts) + f" &nbsp;&nbsp; <b>{total:,}</b> devices priced"
+        text = " · ".join(parts) + f" &nbsp;&nbsp; <b>{_n(total)}</b> devices priced"
         if devices:
             text += ": " + ", ".join(devices)
         if counts.warnings:
@@ -338,7 +344,7 @@ class InventoryPage(WorkspacePage):
     @staticmethod
     def _source(count: Any) -> str:
         if count.overridden:
-            return f"override on the Pricing page; {count.basis} gives {count.derived:,}"
+            return f"override on the Pricing page; {count.basis} gives {_n(count.derived)}"
         return f"from the {count.basis}" if count.basis.startswith("answer") else count.basis
 
     # ---- editing ------------------------------------------------------------------------------
@@ -370,7 +376,8 @@ class InventoryPage(WorkspacePage):
         text = "" if value is None else str(value).strip()
         try:
             if column in Col.DATES:
-                new_value: Any = parse_date(text) if text else None
+                # Typed in the window's locale (15.01.2026 under de_DE) or ISO: never guessed at.
+                new_value: Any = locale_text.parse_date(text, app_locale.current()) if text else None
             elif column == Col.CATEGORY:
                 new_value = InventoryCategory(text)
             else:
@@ -381,7 +388,8 @@ class InventoryPage(WorkspacePage):
                 data["kind"] = "other" if "other" in self.kinds else ""
             after = InventoryItem.model_validate(data)
         except ValueError as exc:
-            message = str(exc).splitlines()[0] if column in Col.DATES else self._validation_text(exc, field)
+            # What the consultant just typed is shown back to them (never logged).
+            message = f"“{text}” {str(exc).splitlines()[0]}" if column in Col.DATES else self._validation_text(exc, field)
             self.status.emit(f"Not saved: {message}")
             show_message(self, "Not saved", f"{Col.SPEC[column][1]}: {message}")
             return False
@@ -492,35 +500,47 @@ class InventoryPage(WorkspacePage):
         except Exception as exc:
             show_exception(self, "Reading the export", exc)
             return None
-        dialog = ImportMappingDialog(preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work))
+        service, eid = self.service, self.engagement_id
+
+        def check(mapping: dict, orders: dict) -> Any:
+            return service.import_inventory(eid, path, mapping=mapping, preview=preview, date_orders=orders,
+                                            skip_bad=True, dry_run=True)
+
+        dialog = ImportMappingDialog(
+            preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work), check=check,
+            rules=service.inventory_rules(), profiles=service.inventory_profiles(),
+            save_profile=lambda name, mapping: service.save_inventory_profile(name, preview.headers, mapping))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping()))
+        dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping(), dialog.date_orders()))
         dialog.rejected.connect(lambda: self.status.emit(f"Nothing imported from {path.name}"))
         dialog.open()
         return dialog
 
-    def _do_import(self, path: Path, preview: Any, mapping: dict) -> None:
+    def _do_import(self, path: Path, preview: Any, mapping: dict, orders: dict | None = None) -> None:
         service, eid = self.service, self.engagement_id
-        n = len(preview.table.rows)
+        n = preview.table.row_count
         try:
-            report = run_busy(self, f"Importing {n:,} rows from {path.name}…", lambda: service.import_inventory(
-                eid, path, mapping=mapping, skip_bad=True, preview=preview))
+            report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.import_inventory(
+                eid, path, mapping=mapping, skip_bad=True, preview=preview, date_orders=orders))
         except Exception as exc:
             show_exception(self, "Importing the inventory", exc)
             return
-        if not report.batch:
-            self.status.emit(f"Nothing imported from {path.name}")
+        if not report.batch and not report.updated:
+            self.status.emit(f"Nothing new imported from {path.name}"
+                             + (f" ({report.unchanged:,} devices unchanged)" if report.unchanged else ""))
             return
         self.model.set_items(service.inventory(eid))
         self._fill_kind_filter()
-        items = [i for i in self.model.items() if i.import_batch == report.batch]
-        command = ImportCommand(self, path.name, report.batch, items)
-        self.context.undo_stack.push(command)
-        self._last_import = command
-        skipped = f"; {report.rejected:,} row{'s' if report.rejected != 1 else ''} skipped" if report.rejected else ""
-        message = f"Imported {items_text(report.imported)} from {path.name}{skipped}."
+        if report.batch:
+            items = [i for i in self.model.items() if i.import_batch == report.batch]
+            command = ImportCommand(self, path.name, report.batch, items)
+            self.context.undo_stack.push(command)
+            self._last_import = command
+        skipped = f"; {_n(report.rejected)} row{'s' if report.rejected != 1 else ''} skipped" if report.rejected else ""
+        also = "".join(f"; {_n(n)} {what}" for n, what in ((report.updated, "updated"), (report.unchanged, "unchanged")) if n)
+        message = f"Imported {items_text(report.imported)} from {path.name}{also}{skipped}."
         self.import_message.setText(message)
-        self.undo_import_button.setEnabled(True)
+        self.undo_import_button.setEnabled(bool(report.batch))
         self.import_bar.show()
         self._saved(True)
         self.status.emit(message)

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -24,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import pricing as pricing_mod
+from ...domain import locale_text
 from ...services import ServiceError
+from .. import app_locale
+from ..date_input import DateInput
 from ..widgets import error_colour, muted
 from . import offer_format as fmt
 
@@ -137,20 +138,32 @@ class ApprovalDialog(OfferDialog):
         self.role = self.field("Role", QLineEdit(fmt.role(role)),
                                "Their role in the approval matrix, e.g. service leader or CEO.")
         self.role.setObjectName("approverRole")
-        self.percent = self.field("Discount approved (%)", QLineEdit(pricing_mod.percent_text(percent)),
+        self.percent = self.field("Discount approved (%)",
+                                  QLineEdit(locale_text.format_percent_input(percent, app_locale.current())),
                                   "The largest discount they approved.")
         self.percent.setObjectName("approvedPercent")
         self.percent.setAlignment(Qt.AlignmentFlag.AlignRight)
-        day = today or date.today()
-        self.date = QDateEdit(QDate(day.year, day.month, day.day))
-        self.date.setObjectName("approvedOn")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setMaximumDate(QDate(day.year, day.month, day.day))
-        self.field("Date approved", self.date)
+        day = today or date.today()  # the local day where it is recorded
+        self.date_input = DateInput("approvedOn", allow_empty=False, maximum=max(day, locale_text.latest_today()))
+        self.date_input.set_date(day)
+        self.date = self.date_input.edit
+        self.field("Date approved", self.date_input,
+                   f"As {locale_text.date_pattern(app_locale.current())} or YYYY-MM-DD; the day it was approved where you are.")
         self.note = self.field("Note (optional)", QLineEdit())
         self.finish("Record approval")
 
     def approved_on(self) -> date:
-        d = self.date.date()
-        return date(d.year(), d.month(), d.day())
+        """The day typed or picked (raises ServiceError with the reason when it is not a date)."""
+        try:
+            day = self.date_input.read()
+        except locale_text.ReadError as exc:
+            raise ServiceError(f"Date approved: {exc}.") from None
+        assert day is not None  # allow_empty=False
+        return day
+
+    def percent_value(self) -> Decimal:
+        """The percent typed, read in the window's locale (raises ServiceError when it is not one)."""
+        try:
+            return locale_text.parse_percent(self.percent.text(), app_locale.current())
+        except locale_text.ReadError as exc:
+            raise ServiceError(f"Discount approved: {exc}.") from None

@@ -32,7 +32,7 @@ class Line:
 
 
 def _hours(h: Decimal) -> str:
-    return f"{pricing_mod.percent_text(h)} h"
+    return f"{fmt.quantity(h)} h"
 
 
 def breakdown_lines(q: pricing_mod.Quote) -> list[Line]:
@@ -45,7 +45,7 @@ def breakdown_lines(q: pricing_mod.Quote) -> list[Line]:
         out.append(Line("note", "No accepted stabilization items with hours yet: add them on the Remediation page."))
     for ln in w.lines:
         out.append(Line("line", f"{ln.item_title} - {ln.role_name}", _hours(ln.hours), ln.bill_rate, ln.amount,
-                        f"{pricing_mod.percent_text(ln.hours)} hours x {fmt.money(ln.bill_rate)} an hour"))
+                        f"{fmt.quantity(ln.hours)} hours x {fmt.money(ln.bill_rate)} an hour"))
     out.append(Line("subtotal", f"Subtotal ({_hours(w.hours)})", amount=w.subtotal))
     out.append(Line("line", f"Contingency {fmt.percent(w.contingency_rate * 100)} of the subtotal", amount=w.contingency))
     if w.rounding:
@@ -67,11 +67,11 @@ def breakdown_lines(q: pricing_mod.Quote) -> list[Line]:
         lane = lf.lane.value.capitalize()
         for ml in lf.lines:
             out.append(Line("line", f"{lane} lane - {ml.label}", fmt.quantity(ml.quantity), ml.rate, ml.amount,
-                            f"{ml.quantity} x {fmt.money(ml.rate)} a month"))
+                            f"{fmt.quantity(ml.quantity)} x {fmt.money(ml.rate)} a month"))
         if lf.coverage_uplift:
-            out.append(Line("line", f"{lane} lane - coverage x {pricing_mod.percent_text(lf.coverage_factor)}",
+            out.append(Line("line", f"{lane} lane - coverage x {fmt.quantity(lf.coverage_factor)}",
                             amount=lf.coverage_uplift,
-                            tip=f"{fmt.money(lf.base)} x {pricing_mod.percent_text(lf.coverage_factor)} = {fmt.money(lf.amount)}"))
+                            tip=f"{fmt.money(lf.base)} x {fmt.quantity(lf.coverage_factor)} = {fmt.money(lf.amount)}"))
     for sc in m.surcharges:
         tool = f" ({sc.current_tool})" if sc.current_tool else ""
         out.append(Line("line", f"Exception lane - {sc.category_name}{tool}", "1", sc.amount, sc.amount,
@@ -277,7 +277,7 @@ class ApprovalsModel(_HeadedTableModel):
             return None
         a = self.approvals[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (a.approver, fmt.role(a.role), a.approved_on.isoformat(), fmt.percent(a.percent))[index.column()]
+            return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent))[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and a.note:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QIntValidator, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
 from ...services import ServiceError
 from ...services.pricing import PricingBasis
+from .. import app_locale
 from ..save_queue import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from . import offer_format as fmt
@@ -151,6 +153,8 @@ class PricingPage(WorkspacePage):
         self.device_edits: dict[str, QLineEdit] = {}
         self.device_help: dict[str, QLabel] = {}
         self._device_rows_filled = False
+        self._typed_from: dict[str, object] = {}
+        self._typed_sent: dict[str, object] = {}
 
         heading = QLabel("Pricing")
         heading.setFont(scaled_font(self, 1.4, bold=True))
@@ -216,10 +220,11 @@ class PricingPage(WorkspacePage):
 
         self.users = QLineEdit()
         self.users.setObjectName("userOverride")
-        self.users.setValidator(QIntValidator(0, 1_000_000, self.users))
+        self.users.setToolTip("A whole number, written without a thousands separator (1234)")
         self.users.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.users.setClearButtonEnabled(True)
         self.users.textEdited.connect(self._users_edited)
+        self.users.editingFinished.connect(lambda: self._typing_done("users"))
         lay.addWidget(self._label("&Users priced", self.users, bold=True))
         lay.addWidget(self.users)
         self.users_help = muted(QLabel())
@@ -244,6 +249,7 @@ class PricingPage(WorkspacePage):
         self.discount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.discount.setMaximumWidth(90)
         self.discount.textEdited.connect(self._discount_edited)
+        self.discount.editingFinished.connect(lambda: self._typing_done("discount"))
         lay.addWidget(self._label("&Discount (%)", self.discount, bold=True))
         row = QHBoxLayout()
         row.addWidget(self.discount)
@@ -405,12 +411,21 @@ class PricingPage(WorkspacePage):
         self.basis = self.service.pricing_basis(self.engagement_id)
         self.package = self.basis.form
         self.inputs, self.approvals = self.basis.engagement.pricing, list(self.basis.engagement.discount_approvals)
+        self._typed_from.clear()
+        self._typed_sent.clear()
         self._loading = True
         try:
             self._fill_inputs()
         finally:
             self._loading = False
         self._refresh_results()
+
+    def has_problem(self) -> bool:
+        """A typed value the page refused (it is not priced), or an engagement that cannot be
+        priced: the navigator marks the page. What blocks the proposal is the readiness check's."""
+        if self.quote_error:
+            return True
+        return any(not label.isHidden() and label.text() for label in (self.counts_error, self.discount_error))
 
     # ---- showing ------------------------------------------------------------------------------
 
@@ -427,14 +442,14 @@ class PricingPage(WorkspacePage):
             self.package).answered
         if answered is not None:
             name, hours = _split_coverage(answered.label)
-            factor = pricing_mod.percent_text(answered.factor)
+            factor = fmt.quantity(answered.factor)
             self.coverage.addItem(f"As answered: {name} (x {factor})", _FOLLOW_ANSWER)
             self.coverage.setItemData(0, f"The client's answer in the questionnaire: {answered.label}",
                                       Qt.ItemDataRole.ToolTipRole)
             self.coverage.setItemData(0, hours, _HOURS_ROLE)
         for level in p.coverage:
             name, hours = _split_coverage(level.label)
-            factor = pricing_mod.percent_text(level.factor)
+            factor = fmt.quantity(level.factor)
             label = f"{name} (x {factor})" + (" · override" if answered is not None else "")
             self.coverage.addItem(label, level.id)
             self.coverage.setItemData(self.coverage.count() - 1, f"{level.label} (x {factor})",
@@ -447,7 +462,7 @@ class PricingPage(WorkspacePage):
             cb.setChecked(lane in inputs.lanes_run_by_provider)
             cb.setEnabled(lane in p.lanes or lane in inputs.lanes_run_by_provider)
         self.users.setText("" if inputs.user_count_override is None else str(inputs.user_count_override))
-        self.discount.setText(pricing_mod.percent_text(inputs.discount_percent))
+        self.discount.setText(locale_text.format_percent_input(inputs.discount_percent, app_locale.current()))
         self.reason.setText(inputs.discount_reason)
         self.credit.setText(f"Credit the discovery fee ({fmt.money_cur(p.discovery_fee, p.currency)})")
         self.credit.setChecked(inputs.credit_discovery_fee)
@@ -470,12 +485,14 @@ class PricingPage(WorkspacePage):
             for row, kind in enumerate(kinds):
                 edit = QLineEdit()
                 edit.setObjectName(f"device_{kind}")
-                edit.setValidator(QIntValidator(0, 1_000_000, edit))
                 edit.setAlignment(Qt.AlignmentFlag.AlignRight)
                 edit.setMaximumWidth(72)
+                edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("1.234") + 14)  # a typed "1.234" shows whole
                 edit.textEdited.connect(lambda text, k=kind: self._device_edited(k, text))
+                edit.editingFinished.connect(lambda k=kind: self._typing_done(f"device:{k}"))
                 label = self._label(kind.replace("_", " ").capitalize(), edit)
                 note = muted(QLabel())
+                note.setWordWrap(True)  # gives way to the number field on a narrow pane
                 self.devices_grid.addWidget(label, row, 0)
                 self.devices_grid.addWidget(note, row, 1)
                 self.devices_grid.addWidget(edit, row, 2)
@@ -568,7 +585,7 @@ class PricingPage(WorkspacePage):
         elif d.approval is not None:
             a = d.approval
             need = (f"Approved by <b>{_esc(a.approver)}</b> ({_esc(fmt.role(a.role))}) on "
-                    f"{a.approved_on.isoformat()}, up to {fmt.percent(a.percent)}.")
+                    f"{fmt.day(a.approved_on)}, up to {fmt.percent(a.percent)}.")
         else:
             need = (f"<b>Needs approval by the {_esc(fmt.role(req.role))}</b> "
                     f"(discounts up to {fmt.percent(req.level_max_percent or Decimal(0))}). Record who approved it below.")
@@ -631,7 +648,7 @@ class PricingPage(WorkspacePage):
         return True
 
     def _apply_typed(self, text: str, action: Callable[[], object], *, merge: str,
-                     error_label: QLabel | None = None) -> None:
+                     error_label: QLabel | None = None, status: str = "Saved") -> None:
         """Like :meth:`_apply` for a keystroke: the save and the new quote are computed on the
         workspace's background writer; the figures follow once the edit is committed."""
         if self._loading:
@@ -644,7 +661,7 @@ class PricingPage(WorkspacePage):
             after = service.pricing_inputs(eid), service.discount_approvals(eid)
             return after, _price(service, basis.with_inputs(*after))
 
-        self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1]),
+        self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1], status),
                   on_error=lambda exc: self._refused(exc, error_label))
 
     def _refused(self, exc: BaseException, error_label: QLabel | None) -> None:
@@ -656,7 +673,7 @@ class PricingPage(WorkspacePage):
         self.status.emit(str(exc))
 
     def _applied(self, text: str, after: Snapshot, merge: str | None, error_label: QLabel | None,
-                 priced: tuple[pricing_mod.Quote | None, str | None] | None = None) -> None:
+                 priced: tuple[pricing_mod.Quote | None, str | None] | None = None, status: str = "Saved") -> None:
         before = (self.inputs, self.approvals)  # saves land in order: what the store held before
         if error_label is not None:
             error_label.hide()
@@ -665,7 +682,7 @@ class PricingPage(WorkspacePage):
             self.context.undo_stack.push(SnapshotCommand(text, before, after, self._restore, self._after_undo, merge))
         self._refresh_results(priced)
         self.changed.emit()
-        self.status.emit("Saved")
+        self.status.emit(status)
 
     def _show_coverage_hours(self, _index: int = -1) -> None:
         hours = self.coverage.currentData(_HOURS_ROLE) or ""
@@ -686,21 +703,81 @@ class PricingPage(WorkspacePage):
         lanes = [lane for lane, cb in self.lane_boxes.items() if cb.isChecked()]
         self._apply("Change the lanes the provider runs", lambda: self.service.set_lanes_run(self.engagement_id, lanes))
 
+    def _read(self, text: str, what: str, error_label: QLabel, kind: locale_text.Kind,
+              still: str) -> tuple[bool, Decimal | None]:
+        """Read typed text in the window's locale: (True, value or None when empty), or (False,
+        None) with the reason and what the price still uses shown under the field, nothing saved."""
+        if not text.strip():
+            return True, None
+        try:
+            return True, locale_text.parse_number(text, app_locale.current(), kind)
+        except locale_text.ReadError as exc:
+            message = f"{what}: {exc}. Not saved: the price still uses {still}."
+            error_label.setText(message)
+            error_label.show()
+            self.status.emit(message)
+            return False, None
+
+    def _typing_from(self, key: str, current: object) -> object:
+        """What the store held when the typing in field ``key`` began (kept until the field is
+        left): a reading refused half-way puts that back, so "1.234" never leaves 1 behind."""
+        return self._typed_from.setdefault(key, current)
+
+    def _typing_done(self, key: str) -> None:
+        self._typed_from.pop(key, None)
+        self._typed_sent.pop(key, None)
+
+    def _nothing_to_put_back(self, key: str, current: object, before: object) -> bool:
+        """True when the last value sent to the store in this typing (or what it holds) is the
+        value from before the typing began."""
+        return self._typed_sent.get(key, current) == before
+
+    def _send(self, key: str, value: object) -> None:
+        self._typed_sent[key] = value
+
     def _users_edited(self, text: str) -> None:
         service, eid = self.service, self.engagement_id
-        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, text),
-                          merge="users", error_label=self.counts_error)
+        current = self.inputs.user_count_override if self.inputs else None
+        before = self._typing_from("users", current)
+        ok, number = self._read(text, "Users priced", self.counts_error, locale_text.Kind.WHOLE,
+                                "the derived user count" if before is None else str(before))
+        if not ok and self._nothing_to_put_back("users", current, before):
+            return  # the store holds what it held before the typing
+        count = before if not ok else (None if number is None else int(number))
+        self._send("users", count)
+        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, count),
+                          merge="users", error_label=self.counts_error if ok else None,
+                          status="Saved" if ok else self.counts_error.text())
 
     def _device_edited(self, kind: str, text: str) -> None:
+        what = kind.replace("_", " ").capitalize()
         service, eid = self.service, self.engagement_id
+        current = self.inputs.device_count_overrides.get(kind) if self.inputs else None
+        before = self._typing_from(f"device:{kind}", current)
+        ok, number = self._read(text, what, self.counts_error, locale_text.Kind.WHOLE,
+                                "the inventory's count" if before is None else str(before))
+        if not ok and self._nothing_to_put_back(f"device:{kind}", current, before):
+            return  # the store holds what it held before the typing
+        count = before if not ok else (None if number is None else int(number))
+        self._send(f"device:{kind}", count)
         self._apply_typed(f"Override the {kind.replace('_', ' ')} count",
-                          lambda: service.set_device_count_override(eid, kind, text),
-                          merge=f"device:{kind}", error_label=self.counts_error)
+                          lambda: service.set_device_count_override(eid, kind, count),
+                          merge=f"device:{kind}", error_label=self.counts_error if ok else None,
+                          status="Saved" if ok else self.counts_error.text())
 
     def _discount_edited(self, text: str) -> None:
         service, eid = self.service, self.engagement_id
-        self._apply_typed("Change the discount", lambda: service.set_discount(eid, text),
-                          merge="discount", error_label=self.discount_error)
+        current = self.inputs.discount_percent if self.inputs else Decimal(0)
+        before = self._typing_from("discount", current)
+        ok, number = self._read(text, "Discount", self.discount_error, locale_text.Kind.PERCENT,
+                                locale_text.format_percent(before, app_locale.current()))
+        if not ok and self._nothing_to_put_back("discount", current, before):
+            return  # the store holds what it held before the typing
+        pct = before if not ok else (Decimal(0) if number is None else number)
+        self._send("discount", pct)
+        self._apply_typed("Change the discount", lambda: service.set_discount(eid, pct),
+                          merge="discount", error_label=self.discount_error if ok else None,
+                          status="Saved" if ok else self.discount_error.text())
 
     def _reason_edited(self, text: str) -> None:
         service, eid = self.service, self.engagement_id
@@ -720,7 +797,7 @@ class PricingPage(WorkspacePage):
             def action() -> None:
                 self.service.record_discount_approval(
                     self.engagement_id, approver=d.approver.text(), role=d.role.text(),
-                    approved_on=d.approved_on(), percent=d.percent.text(), note=d.note.text())
+                    approved_on=d.approved_on(), percent=d.percent_value(), note=d.note.text())
             if not self._apply(f"Record approval by {d.approver.text().strip()}", action, error_label=d.error):
                 raise ServiceError(d.error.text())
             self._update_approvals_view()

@@ -8,16 +8,16 @@ calls :meth:`set_error` with the service's reason when the value was refused.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.forms import Question, Questionnaire, QuestionType
+from .. import app_locale
+from ..date_input import DateInput
 from ..widgets import error_colour, muted, scaled_font
 
 DEBOUNCE_MS = 300
-NOT_ANSWERED_DATE = QDate(1900, 1, 1)
 
 
 class QuestionField(QWidget):
@@ -244,6 +246,54 @@ class TextField(QuestionField):
 
 
 class NumberField(TextField):
+    """A number, amount or count typed as the locale writes it; shown back as it was read."""
+
+    def _show(self, value: Any) -> None:
+        self.editor.setText(self.display(value))  # type: ignore[attr-defined]
+
+    def display(self, value: Any) -> str:
+        """The stored value as the locale writes it: counts and decimals ungrouped (so "1.234"
+        never has to be guessed at when read back), amounts grouped with cents."""
+        if value is None or value == "":
+            return ""
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        loc = app_locale.current()
+        if self.question.type is QuestionType.MONEY:
+            return locale_text.format_amount(number, loc)
+        return locale_text.format_number(number, loc, grouping=False)
+
+    def set_stored(self, value: Any) -> None:
+        super().set_stored(value)
+        if not self.editor.hasFocus() and value is not None:
+            self._show(value)
+
+    def _emit_value(self) -> None:
+        text = self.editor.text().strip()  # type: ignore[attr-defined]
+        if text and not self.has_error and text == self.display(self._stored):
+            return  # what the store holds, as shown: nothing to save
+        super()._emit_value()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        handled = super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.FocusOut and not self.has_error and self._shows_stored():
+            self._show(self._stored)  # "4.500" becomes "4.500,00": how it was read
+        return handled
+
+    def _shows_stored(self) -> bool:
+        """The text reads as the stored value (a save still on its way is shown when it lands)."""
+        if self._stored is None:
+            return False
+        try:
+            kind = {QuestionType.MONEY: locale_text.Kind.MONEY,
+                    QuestionType.INTEGER: locale_text.Kind.WHOLE}.get(self.question.type, locale_text.Kind.DECIMAL)
+            typed = locale_text.parse_number(self.editor.text(), app_locale.current(), kind)  # type: ignore[attr-defined]
+            return typed == Decimal(str(self._stored))
+        except (locale_text.ReadError, InvalidOperation):
+            return False
+
     def _build_editor(self) -> QWidget:
         edit = super()._build_editor()
         assert isinstance(edit, QLineEdit)
@@ -252,15 +302,22 @@ class NumberField(TextField):
         q = self.question
         hint = {QuestionType.INTEGER: "A whole number", QuestionType.DECIMAL: "A number",
                 QuestionType.MONEY: "An amount"}[q.type]
+        loc = app_locale.current()
+
+        def num(x: Decimal) -> str:
+            return locale_text.format_number(x, loc, grouping=False)
+
         if q.min is not None and q.max is not None:
-            hint += f" from {q.min} to {q.max}"
+            hint += f" from {num(q.min)} to {num(q.max)}"
         elif q.min is not None:
-            hint += f", at least {q.min}"
+            hint += f", at least {num(q.min)}"
         elif q.max is not None:
-            hint += f", at most {q.max}"
-        edit.setToolTip(hint)
+            hint += f", at most {num(q.max)}"
+        example = {QuestionType.INTEGER: "1234", QuestionType.DECIMAL: locale_text.format_number(Decimal("12.5"), loc),
+                   QuestionType.MONEY: locale_text.format_amount(Decimal("1234.5"), loc)}[q.type]
+        edit.setToolTip(f"{hint}, written like {example}")
         if not q.placeholder:
-            edit.setPlaceholderText("0.00" if q.type is QuestionType.MONEY else "")
+            edit.setPlaceholderText(locale_text.format_amount(Decimal(0), loc) if q.type is QuestionType.MONEY else "")
         # Numbers need no more room than this; the column stays readable.
         edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("0" * 16) + 24)
         return edit
@@ -286,66 +343,37 @@ class LongTextField(QuestionField):
 
 
 class DateField(QuestionField):
-    """A date, or "Not answered" (the earliest date, shown as words) with a Clear button."""
+    """A date typed in the locale's short form or ISO, or picked; empty is "not answered"."""
 
     def _build_editor(self) -> QWidget:
-        box = QWidget()
-        self.date_edit = QDateEdit()
-        self.date_edit.setObjectName(f"edit_{self.question.id}")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMinimumDate(NOT_ANSWERED_DATE)
-        self.date_edit.setSpecialValueText("Not answered")
-        self.date_edit.setDate(NOT_ANSWERED_DATE)
-        self._shown_date = NOT_ANSWERED_DATE
-        self.clear_button = QToolButton()
-        self.clear_button.setText("Clear")
-        self.clear_button.setObjectName(f"clear_{self.question.id}")
-        self.clear_button.setToolTip("Mark this date as not answered")
-        self.clear_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.date_edit)
-        row.addWidget(self.clear_button)
-        row.addStretch(1)
-        self.date_edit.dateChanged.connect(self._date_changed)
-        self.clear_button.clicked.connect(self._clear)
-        return box
+        self.date_input = DateInput(f"edit_{self.question.id}")
+        self.date_edit = self.date_input.edit
+        self.date_input.committed.connect(lambda _d: self._clicked())
+        self.date_input.refused.connect(lambda _m: self._clicked())
+        return self.date_input
 
     def focus_widget(self) -> QWidget:
         return self.date_edit
 
-    def _date_changed(self, d: QDate) -> None:
-        if self._loading:
-            return
-        if self._shown_date == NOT_ANSWERED_DATE and d != NOT_ANSWERED_DATE and d.year() < 1950:
-            # Stepping up from "Not answered" starts at today, not in 1900.
-            self._loading = True
-            self.date_edit.setDate(QDate.currentDate())
-            self._loading = False
-        self._shown_date = self.date_edit.date()
-        self._typed()
-
-    def _clear(self) -> None:
-        self._loading = True
-        self.date_edit.setDate(NOT_ANSWERED_DATE)
-        self._shown_date = NOT_ANSWERED_DATE
-        self._loading = False
-        self._clicked()
+    def flush(self) -> None:
+        if self.date_edit.isModified():
+            self.date_input.commit()
+        super().flush()
 
     def _show(self, value: Any) -> None:
-        d = QDate.fromString(str(value), "yyyy-MM-dd") if value else NOT_ANSWERED_DATE
-        self.date_edit.setDate(d if d.isValid() else NOT_ANSWERED_DATE)
-        self._shown_date = self.date_edit.date()
-        if not value:
-            today = QDate.currentDate()  # the popup opens on this month, not on January 1900
-            self.date_edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        try:
+            self.date_input.set_date(date.fromisoformat(str(value)) if value else None)
+        except ValueError:
+            self.date_input.set_date(None)
 
     def value(self) -> Any:
-        d = self.date_edit.date()
-        if d == NOT_ANSWERED_DATE:
-            return None
-        return date(d.year(), d.month(), d.day()).isoformat()
+        """The ISO date, None when empty, or the typed text when it is not a date (the page
+        reads it again and shows why)."""
+        try:
+            day = self.date_input.read()
+        except locale_text.ReadError:
+            return self.date_edit.text()
+        return None if day is None else day.isoformat()
 
 
 class _ButtonsField(QuestionField):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 
 from ...domain import answers as answers_mod
 from ...domain.forms import FormPackage, Section
+from .. import app_locale
 from ..save_queue import for_consultant
 from ..widgets import muted, scaled_font
 from .page import PageContext, WorkspacePage
@@ -176,7 +177,8 @@ class QuestionPage(WorkspacePage):
         and never queued. The service checks it again when it saves."""
         field = self.fields[qid]
         try:
-            answers_mod.normalise(field.question, value, self.book.form.questionnaire)
+            # Read as typed, in the window's locale; the service gets the stored form.
+            value = answers_mod.normalise(field.question, value, self.book.form.questionnaire, app_locale.current())
         except answers_mod.AnswerError as exc:
             message = f"{field.question.label}: {exc}."  # as the service words it
             field.set_error(_reason(message, field.question.label))

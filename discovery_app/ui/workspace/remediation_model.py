@@ -6,7 +6,7 @@ The item model never writes anything itself: an edit in a cell is reported throu
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,9 +20,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from ...domain import locale_text
 from ...domain import plan as plan_mod
 from ...domain.engagement import Priority, RemediationItem
 from ...domain.forms import Party, Phase, Role
+from .. import app_locale
 
 Index = QModelIndex | QPersistentModelIndex
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,10 +40,10 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
 
 
 def hours_text(value: Decimal) -> str:
+    """Hours as the window's locale writes them (``1.5`` / ``1,5``); empty for none."""
     if not value:
         return ""
-    text = f"{value.normalize():f}"
-    return text
+    return locale_text.format_number(value.normalize(), app_locale.current(), grouping=False)
 
 
 def short_role(role: Role) -> str:
@@ -54,19 +56,28 @@ def short_role(role: Role) -> str:
     return " ".join(words[:best]) + "\n" + " ".join(words[best:])
 
 
-def parse_hours(text: str) -> Decimal | None:
-    text = text.strip().replace(",", ".").removesuffix("h").strip()
+def read_hours(text: str) -> Decimal:
+    """Hours typed in the window's locale ("1,5" under de_DE); raises ReadError saying why not."""
+    text = text.strip().removesuffix("h").strip()
     if not text:
         return Decimal(0)
+    value = locale_text.parse_number(text, app_locale.current(), locale_text.Kind.DECIMAL)
+    if not 0 <= value <= 100000:
+        raise locale_text.ReadError(f"“{text}” is not between 0 and 100000 hours")
+    return value
+
+
+def parse_hours(text: str) -> Decimal | None:
+    """:func:`read_hours`, or None when the text does not read for sure."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        return read_hours(text)
+    except locale_text.ReadError:
         return None
-    return value if value.is_finite() and 0 <= value <= 100000 else None
 
 
 class RemediationTableModel(QAbstractTableModel):
     edit_requested = Signal(str, str, object)  # uid, field, value
+    refused = Signal(str)  # typed text that does not read as hours: why, for the consultant
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -188,8 +199,10 @@ class RemediationTableModel(QAbstractTableModel):
         item = self._items[index.row()]
         key = self.key_of(index.column())
         if key.startswith("hours:"):
-            hours = parse_hours(str(value))
-            if hours is None:
+            try:
+                hours = read_hours(str(value))
+            except locale_text.ReadError as exc:
+                self.refused.emit(f"Hours: {exc}.")
                 return False
             role_id = key.split(":", 1)[1]
             new = {k: v for k, v in item.hours.items() if k != role_id}

@@ -159,6 +159,7 @@ class RemediationPage(WorkspacePage):
         self.delete_button.clicked.connect(self.delete_selected)
         self.filter.textChanged.connect(self._filter)
         self.model.edit_requested.connect(self._cell_edited)
+        self.model.refused.connect(self._typed_refused)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         QShortcut(QKeySequence("Ctrl+G"), self, self.suggest)
@@ -272,6 +273,12 @@ class RemediationPage(WorkspacePage):
     def _run(self, text: str, do: Callable[[], object], undo: Callable[[], object], select: str | None = None) -> bool:
         """Save an edit now; on success push it onto the undo stack and refresh."""
         return run_with_undo(self, text, do, undo, select)
+
+    def _typed_refused(self, message: str) -> None:
+        from ..messages import show_message
+
+        self.status.emit(f"Not saved: {message}")
+        show_message(self, "Not saved", message)
 
     def _cell_edited(self, uid: str, field: str, value: object) -> None:
         before = next((i for i in self._items if i.uid == uid), None)

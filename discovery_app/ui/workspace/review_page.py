@@ -165,6 +165,11 @@ class ReviewPage(WorkspacePage):
         self.client_workbook_button.setObjectName("exportClientWorkbook")
         self.client_workbook_button.setToolTip("The same workbook without cost, margin or approvals")
         self.client_workbook_button.clicked.connect(lambda: self._start("client_workbook"))
+        self.read_back_button = QPushButton("Read an edited workbook back…")
+        self.read_back_button.setObjectName("readBackWorkbook")
+        self.read_back_button.setToolTip("Preview, then apply, the inventory, risk and task changes the delivery "
+                                         "team made in the workbook")
+        self.read_back_button.clicked.connect(lambda: self.read_back_workbook())
         workbook_help = muted(QLabel("Contacts and escalation, the discovery answers, inventory, standards, risks, "
                                      "the plan's phases and tasks with dates from next Monday, matrix and pricing "
                                      "lines as Excel tables, printable. The client variant leaves out cost and "
@@ -212,6 +217,10 @@ class ReviewPage(WorkspacePage):
         wl.addWidget(self.client_workbook_button)
         wl.addStretch(1)
         dl.addLayout(wl)
+        rb = QHBoxLayout()
+        rb.addWidget(self.read_back_button)
+        rb.addStretch(1)
+        dl.addLayout(rb)
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Import pack for the delivery team's tools"))
         dl.addWidget(pack_help)
@@ -359,6 +368,41 @@ class ReviewPage(WorkspacePage):
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested), kind)
         return path
 
+    def read_back_workbook(self, path: str | Path | None = None) -> Any:
+        """Choose an edited delivery workbook (unless given), preview what it changes, and apply
+        it when the consultant says so. Returns the preview dialog (already open), or None."""
+        from .inventory_tasks import run_busy
+        from .workbook_import_dialog import WorkbookImportDialog
+
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Read an edited workbook back", "",
+                                                    "Excel workbooks (*.xlsx)")
+            if not chosen:
+                return None
+            path = chosen
+        path = Path(path)
+        service, eid = self.service, self.engagement_id
+        try:
+            diff, (columns, refused) = run_busy(self, f"Reading {path.name}…", lambda: (
+                service.preview_workbook_changes(eid, path), service.review_workbook(eid, path)))
+        except Exception as exc:
+            show_exception(self, "Reading the workbook", exc)
+            return None
+        dialog = WorkbookImportDialog(path.name, diff, columns, refused, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def apply() -> None:
+            try:
+                n = run_busy(self, "Applying the changes…", lambda: service.apply_workbook_changes(eid, diff))
+            except Exception as exc:
+                show_exception(self, "Applying the workbook", exc)
+                return
+            self.status.emit(f"Applied {n} change{'s' if n != 1 else ''} from {path.name}")
+            self.changed.emit()
+
+        dialog.accepted.connect(apply)
+        dialog.open()
+        return dialog
     def _ask_folder(self) -> str:
         """The folder to put the pack's folder in, from a dialog; "" when cancelled. Tests replace this."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

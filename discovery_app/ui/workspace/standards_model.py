@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 from ...domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
 from ...domain.standards import DECISION_LABELS, STATUS_LABELS
 from ..widgets import error_colour
+from . import offer_format as fmt
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NEEDS_DECISION = "Needs a decision"
 
 
 def money(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.2f}"
+    return fmt.money_cur(amount, currency)  # in the window's locale
 
 
 class SCol:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.assessment import Readiness
 from ..widgets import muted, scaled_font
+from . import offer_format as fmt
 
 MAX_REASONS = 6
 MAX_BLOCKERS = 12
@@ -32,7 +33,7 @@ def duration_text(d: timedelta) -> str:
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount:,.2f}"
+    return fmt.money_cur(amount, currency)  # in the window's locale
 
 
 class SummaryPanel(QScrollArea):

@@ -9,6 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from ...domain import locale_text
+from .. import app_locale
+
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 NO_PARENT = QModelIndex()
@@ -87,14 +90,18 @@ class RecordTableModel(QAbstractTableModel):
         elif role != Qt.ItemDataRole.EditRole:
             return False
         elif col.kind == "int":
-            text = str(value).strip().replace(",", "")
+            text = str(value).strip()
             if not text:
                 new = None
-            elif text.isdigit():
-                new = int(text)
             else:
-                self.refused.emit(f"{col.title} must be a whole number.")
-                return False
+                try:  # in the window's locale: "1,5" is never read as 15
+                    new = locale_text.parse_whole(text, app_locale.current())
+                except locale_text.ReadError as exc:
+                    self.refused.emit(f"{col.title}: {exc}.")
+                    return False
+                if new < 0:
+                    self.refused.emit(f"{col.title} must be a whole number, 0 or more.")
+                    return False
         else:
             new = str(value)
         rec = self.records[index.row()]
