@@ -1,5 +1,5 @@
-"""What the delivery team reads of the discovery answers: each answer as the client said it,
-and the escalation chain as an ordered list.
+"""What the delivery team reads of the discovery answers (each answer as the client said it,
+the escalation chain as an ordered list), and how what they report back is read.
 
 The questions that describe escalation and after-hours support are named here, by the ids the
 shipped form uses; a form without them simply has no such rows.
@@ -8,13 +8,14 @@ shipped form uses; a form without them simply has no such rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .answers import is_empty, visible
+from .engagement import DeliveryStatus
 from .forms import Question, Questionnaire, QuestionType
 
 NOT_ANSWERED = "Not answered"
@@ -93,3 +94,18 @@ def escalation_steps(text: str) -> list[str]:
     else:
         parts = text.split(";")
     return [" ".join(p.split()).rstrip(";,") for p in parts if p.strip(" \t\n;,")]
+
+
+def combined_status(statuses: Sequence[DeliveryStatus]) -> DeliveryStatus:
+    """One task's delivery status from the statuses of its rows (one row per role): Done only when
+    every row is done, Blocked when any row is, In progress once any work is in progress or done,
+    otherwise Not started."""
+    if not statuses:
+        return DeliveryStatus.NOT_STARTED
+    if all(s is DeliveryStatus.DONE for s in statuses):
+        return DeliveryStatus.DONE
+    if DeliveryStatus.BLOCKED in statuses:
+        return DeliveryStatus.BLOCKED
+    if any(s in (DeliveryStatus.IN_PROGRESS, DeliveryStatus.DONE) for s in statuses):
+        return DeliveryStatus.IN_PROGRESS
+    return DeliveryStatus.NOT_STARTED

@@ -76,8 +76,10 @@ RISK_COLUMNS = ("Title", "Category", "Likelihood", "Impact", "Description", "Why
 TASK_NAME, ROLE, HOURS, RATE, AMOUNT, COST_RATE, COST = "Task Name", "Role", "Hours", "Rate", "Amount", "Cost Rate", "Cost"
 OWNER, PRIORITY, PHASE, STATUS, ORDER, PREDECESSOR, DOD = (
     "Owner", "Priority", "Phase", "Status", "Order", "Predecessor", "Definition of Done")
-TASK_STATUSES = ("Not started", "In progress", "Blocked", "Done")
+TASK_STATUSES = tuple(hm.DELIVERY.values())  # "Not started", "In progress", "Blocked", "Done"
+ACTUAL_HOURS, DONE_DATE = "Actual Hours", "Done Date"  # delivery fills these in; read back
 ENGAGEMENT_LABEL = "Engagement ID"
+START_LABEL = "Delivery starts (week 1)"
 VARIANT_LABEL = "Variant"
 INTERNAL_VARIANT = "Internal: contains cost, margin and approvals. Do not send to the client."
 CLIENT_VARIANT = "Client copy"
@@ -318,6 +320,7 @@ def task_columns(data: hm.HandoffData, client: bool) -> list[Col]:
     cols += [
         Col(OWNER, 12, choices=hm.PARTY_LABELS), Col(PRIORITY, 10, choices=hm.PRIORITY_LABELS),
         Col(PHASE, 14, choices=hm.PHASE_LABELS), Col(STATUS, 12, choices=TASK_STATUSES),
+        Col(ACTUAL_HOURS, 9, Fmt.HOURS, total=True), Col(DONE_DATE, 12, Fmt.DATE),
         Col(PREDECESSOR, 14), Col(DOD, 44, Fmt.WRAP), Col("Risk", 30, Fmt.WRAP), Col("Plan Phase", 24),
         Col(START_WEEK, 8, Fmt.INT), Col(END_WEEK, 8, Fmt.INT), Col(START_DATE, 12, Fmt.DATE),
         Col(END_DATE, 12, Fmt.DATE), Col(ID, 38),
@@ -335,7 +338,7 @@ def _tasks(wb: Workbook, data: hm.HandoffData, tasks: Sequence[hm.Task], title: 
         if not client:
             values += [line.cost_rate, Formula(f"=ROUND({{{HOURS}}}*{{{COST_RATE}}},2)",
                                                pricing_mod.cents(line.hours * line.cost_rate))]
-        values += [task.owner, task.priority, task.phase, TASK_STATUSES[0], task.predecessors,
+        values += [task.owner, task.priority, task.phase, task.status, line.actual, task.done_on, task.predecessors,
                    task.definition_of_done, task.risk, task.plan_phase, task.start_week, task.end_week,
                    task.start_date, task.end_date, task.uid]
         t.append(values)
@@ -461,7 +464,7 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
 
     s.heading("Schedule")
     if data.start_date is not None:
-        s.value("Delivery starts (week 1)", data.start_date, "yyyy-mm-dd")
+        s.value(START_LABEL, data.start_date, "yyyy-mm-dd")
     if data.phases:
         last = max(p.end_week for p in data.phases)
         s.value("Stabilization planned to end", max(p.end_date for p in data.phases), "yyyy-mm-dd")

@@ -19,6 +19,7 @@ from ..domain import handoff as handoff_mod
 from ..domain import pricing as pricing_mod
 from ..domain.assessment import Assessment
 from ..domain.engagement import (
+    DeliveryStatus,
     Engagement,
     ExceptionDecision,
     InventoryCategory,
@@ -42,6 +43,8 @@ INVENTORY_CATEGORY = {InventoryCategory.DEVICE: "Device", InventoryCategory.APPL
 RISK_CATEGORY = {c: c.value.capitalize() for c in RiskCategory}
 STANDARD_STATUS = {StandardStatus.ALIGNED: "Aligned", StandardStatus.EXCEPTION: "Exception",
                    StandardStatus.MISSING: "Missing", StandardStatus.NOT_APPLICABLE: "Not applicable"}
+DELIVERY = {DeliveryStatus.NOT_STARTED: "Not started", DeliveryStatus.IN_PROGRESS: "In progress",
+            DeliveryStatus.BLOCKED: "Blocked", DeliveryStatus.DONE: "Done"}
 DECISION = {ExceptionDecision.EXCEPTION_LANE: "Exception lane", ExceptionDecision.REMEDIATE: "Remediate"}
 
 PARTY_LABELS = tuple(PARTY.values())
@@ -132,6 +135,7 @@ class TaskLine:
     hours: Decimal
     rate: Decimal
     cost_rate: Decimal
+    actual: Decimal | None = None  # hours delivery reported for this role
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class Task:
     end_week: int | None = None
     start_date: date | None = None  # the weeks as dates from the delivery start (domain/calendar.py)
     end_date: date | None = None
+    status: str = DELIVERY[DeliveryStatus.NOT_STARTED]  # what delivery reported (read back from the workbook)
+    done_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -345,14 +351,21 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
             ", ".join(inv_names.get(u, u) for u in r.linked_inventory)))
 
     def lines_of(item: RemediationItem) -> tuple[TaskLine, ...]:
+        """One line per role with sold or reported hours, in the form's role order."""
+        used = [r for r in role_order if item.hours.get(r) or item.actual_hours.get(r)]
         return tuple(
-            TaskLine(rid, roles[rid].name, h, roles[rid].bill_rate, roles[rid].cost_rate)
-            for rid, h in sorted(item.hours.items(), key=lambda kv: role_order.index(kv[0])) if h)
+            TaskLine(rid, roles[rid].name, item.hours.get(rid, Decimal(0)), roles[rid].bill_rate,
+                     roles[rid].cost_rate, item.actual_hours.get(rid))
+            for rid in used)
+
+    def progress(item: RemediationItem) -> tuple[str, date | None]:
+        return DELIVERY[item.delivery_status], item.done_on
 
     stab = tuple(Task(
         t.uid, t.number, t.title, lines_of(items[t.uid]), t.owner, t.priority, PHASE[Phase.STABILIZATION],
         ", ".join([*(str(n) for n in t.depends_on), *t.depends_on_other]), items[t.uid].definition_of_done,
-        t.risk_title, t.phase, t.start_week, t.end_week, *dates(t.start_week, t.end_week)) for t in rep.plan.tasks)
+        t.risk_title, t.phase, t.start_week, t.end_week, *dates(t.start_week, t.end_week),
+        *progress(items[t.uid])) for t in rep.plan.tasks)
     road_numbers = {o.uid: n for n, o in enumerate(rep.roadmap, 1)}
     road = []
     for n, o in enumerate(rep.roadmap, 1):
@@ -360,7 +373,8 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         deps = [str(road_numbers[d]) for d in item.depends_on if d in road_numbers]
         deps += [items[d].title for d in item.depends_on if d not in road_numbers and d in items]
         road.append(Task(o.uid, n, o.title, lines_of(item), o.owner, o.priority, PHASE[Phase.ROADMAP],
-                         ", ".join(deps), item.definition_of_done, o.risk_title, PHASE[Phase.ROADMAP]))
+                         ", ".join(deps), item.definition_of_done, o.risk_title, PHASE[Phase.ROADMAP],
+                         None, None, None, None, *progress(item)))
 
     m = rep.matrix
     matrix_rows = tuple(MatrixRow(

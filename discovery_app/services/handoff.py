@@ -87,11 +87,12 @@ class HandoffMixin(ServiceBase):
         try:
             cols = review.columns(path)
             client = review.is_client_copy(path)
+            start = review.start_date(path)
         except Exception as exc:  # read_diff already vouched for the file; a surprise is not fatal
             log.warning("workbook review skipped: %s", type(exc).__name__)
             return [], []
         with tempfile.TemporaryDirectory(prefix="discovery-review-") as tmp:
-            fresh = self.export_workbook(eid, Path(tmp) / "fresh.xlsx", client=client).path
+            fresh = self.export_workbook(eid, Path(tmp) / "fresh.xlsx", client=client, start=start).path
             return cols, review.refused_cells(path, fresh)
 
     def apply_workbook_changes(self, eid: int, diff: wb_import.WorkbookDiff) -> int:
