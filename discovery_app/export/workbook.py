@@ -20,7 +20,6 @@ Written in openpyxl's write-only mode through :mod:`.xlsx_tables`, then moved in
 
 from __future__ import annotations
 
-import io
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from openpyxl.workbook import Workbook
 from ..domain import pricing as pricing_mod
 from . import workbook_data as hm
 from .atomic import write_atomic
-from .xlsx_cache import add_cached_values
+from .xlsx_cache import save_with_cached_values
 from .xlsx_print import set_print
 from .xlsx_tables import (
     Col,
@@ -106,9 +105,7 @@ def write_workbook(data: hm.HandoffData, target: Path, *, client: bool = False) 
     def write(fh: BinaryIO) -> None:
         cached: dict[str, dict[str, object]] = {}
         wb = build_workbook(data, client=client, counts=rows, cached=cached)
-        buf = io.BytesIO()
-        wb.save(buf)
-        fh.write(add_cached_values(buf.getvalue(), cached))
+        save_with_cached_values(wb, fh, cached)
 
     path = write_atomic(Path(target), write)
     return WorkbookResult(path, client, rows)
@@ -117,7 +114,7 @@ def write_workbook(data: hm.HandoffData, target: Path, *, client: bool = False) 
 def build_workbook(data: hm.HandoffData, *, client: bool = False, counts: dict[str, int] | None = None,
                    cached: dict[str, dict[str, object]] | None = None) -> Workbook:
     """The workbook; ``cached`` receives the formula results the exporter knows, per sheet (see
-    :func:`.xlsx_cache.add_cached_values`, which :func:`write_workbook` applies)."""
+    :func:`.xlsx_cache.save_with_cached_values`, which :func:`write_workbook` uses)."""
     wb = Workbook(write_only=True)
     wb.properties.title = f"Delivery handoff - {data.client_name}"
     wb.properties.creator = "Discovery"

@@ -3,7 +3,7 @@
 openpyxl writes a formula with an empty result (``<f>…</f><v/>``); Excel and LibreOffice
 recalculate on opening, but a previewer (a mail client, Quick Look, a web viewer, pandas) shows
 the empty result: blanks where the totals are. The exporter knows each result already (the same
-numbers the quote holds), so after openpyxl has written the file this fills them in.
+numbers the quote holds), so as openpyxl puts each sheet into the file this fills them in.
 
 ``values`` maps a sheet's title to ``{cell reference: value}``; numbers are written as numbers,
 text as a formula string result (``t="str"``). Cells not named keep their empty result.
@@ -11,35 +11,17 @@ text as a formula string result (``t="str"``). Cells not named keep their empty 
 
 from __future__ import annotations
 
-import io
-import posixpath
 import re
 import zipfile
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
-from xml.etree import ElementTree as ET
+from pathlib import Path
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(</c>)')
 _EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> the part holding it (``xl/worksheets/sheet3.xml``)."""
-    wb = ET.fromstring(archive.read("xl/workbook.xml"))
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
-    out = {}
-    for sheet in wb.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        out[sheet.get("name", "")] = part
-    return out
 
 
 def _number(value: Any) -> str | None:
@@ -68,15 +50,31 @@ def fill(xml: str, values: Mapping[str, Any]) -> str:
     return _FORMULA_CELL.sub(put, xml)
 
 
-def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """The xlsx file ``data`` with the given formula results filled in."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {part: values[title] for title, part in sheet_parts(src).items() if values.get(title)}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename in parts:
-                body = fill(body.decode("utf-8"), parts[info.filename]).encode("utf-8")
-            dst.writestr(info, body)
-    return out.getvalue()
+class _CachingZip(zipfile.ZipFile):
+    """The archive openpyxl writes into: a sheet part with known results gets them on its way in,
+    so nothing is compressed twice."""
+
+    def __init__(self, file: Any, wb: Any, values: Mapping[str, Mapping[str, Any]]):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._wb = wb
+        self._values = values
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        # openpyxl numbers the sheet parts as it saves, so the part of a sheet is looked up here.
+        title = next((ws.title for ws in self._wb.worksheets if ws.path[1:] == str(arcname)), None)
+        values = self._values.get(title) if title is not None else None
+        if not values:
+            super().write(filename, arcname, *args, **kwargs)
+            return
+        xml = Path(filename).read_text(encoding="utf-8")
+        self.writestr(str(arcname), fill(xml, values))
+
+
+def save_with_cached_values(wb: Any, fh: BinaryIO, values: Mapping[str, Mapping[str, Any]]) -> None:
+    """Save the (write-only) workbook ``wb`` to ``fh`` as openpyxl's ``save`` does, with the formula
+    results in ``values`` (sheet title -> {cell: value}) written into their cells."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = _CachingZip(fh, wb, values)
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    ExcelWriter(wb, archive).save()

@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -146,6 +147,7 @@ class TableWriter:
         self._formats = [self._number_format(c.fmt) for c in self.columns]
         self._wrap = [c.fmt is Fmt.WRAP for c in self.columns]
         self._wrap_widths = [(i, c.width) for i, c in enumerate(self.columns) if c.fmt is Fmt.WRAP]
+        self._heights: dict[float, RowDimension] = {}
         self._value_cells: dict[tuple[int, type], Cell] = {}
         self._text_cells: dict[tuple[int, bool, bool], Cell] = {}
         # Formula results known to the exporter (cell reference -> value), and each totalled
@@ -218,7 +220,12 @@ class TableWriter:
                     lines = max(lines, text_lines(v, w))
             height = row_height(lines)
             if height:
-                self.ws.row_dimensions[self._row].height = height
+                # One row-dimension object per height, shared by the rows that need it: creating
+                # one per row costs more than the row itself on a 20,000-row inventory.
+                dim = self._heights.get(height)
+                if dim is None:
+                    dim = self._heights[height] = RowDimension(self.ws, ht=height, customHeight=True)
+                self.ws.row_dimensions[self._row] = dim
         cell = self._cell
         self.ws.append([cell(i, v) for i, v in enumerate(values)])
 
@@ -240,9 +247,8 @@ class TableWriter:
             text = _ILLEGAL.sub("", value)
             if len(text) > MAX_CELL_TEXT:
                 text = text[:MAX_CELL_TEXT]
-            if text.startswith(DANGEROUS_STARTS) or self._wrap_widths:
-                return self._text(i, text, False)
-            return text
+            # Plain text stays a plain value (the most common cell; a styled one costs per cell).
+            return self._text(i, text, False) if text.startswith(DANGEROUS_STARTS) else text
         if isinstance(value, Formula):
             if value.value is not None:
                 self.cached[f"{get_column_letter(i + 1)}{self._row}"] = value.value
@@ -274,7 +280,7 @@ class TableWriter:
         """As :func:`text_cell`, with column ``i``'s reused cell when it needs a style."""
         text = clean_text(text)
         quote = needs_quote(text)
-        if not quote and not wrap and not self._wrap_widths:
+        if not quote and not wrap:
             return text
         key = (i, quote, wrap)
         cell = self._text_cells.get(key)
