@@ -45,6 +45,7 @@ PERCENT_FORMAT = "0.00%"
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 LINE_HEIGHT = 15.0  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+TOP_ALIGN_MAX_ROWS = 2000
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "EUR": "€", "GBP": "£", "CHF": "CHF "}
 
 
@@ -148,6 +149,9 @@ class TableWriter:
         self._wrap = [c.fmt is Fmt.WRAP for c in self.columns]
         self._wrap_widths = [(i, c.width) for i, c in enumerate(self.columns) if c.fmt is Fmt.WRAP]
         self._heights: dict[float, RowDimension] = {}
+        # Beside wrapped text every cell reads from the top; on a large table (an inventory of
+        # thousands of rows) plain text stays unstyled, since a styled cell costs per cell.
+        self._top = bool(self._wrap_widths) and n_rows <= TOP_ALIGN_MAX_ROWS
         self._value_cells: dict[tuple[int, type], Cell] = {}
         self._text_cells: dict[tuple[int, bool, bool], Cell] = {}
         # Formula results known to the exporter (cell reference -> value), and each totalled
@@ -247,8 +251,9 @@ class TableWriter:
             text = _ILLEGAL.sub("", value)
             if len(text) > MAX_CELL_TEXT:
                 text = text[:MAX_CELL_TEXT]
-            # Plain text stays a plain value (the most common cell; a styled one costs per cell).
-            return self._text(i, text, False) if text.startswith(DANGEROUS_STARTS) else text
+            if text.startswith(DANGEROUS_STARTS) or self._top:
+                return self._text(i, text, False)
+            return text
         if isinstance(value, Formula):
             if value.value is not None:
                 self.cached[f"{get_column_letter(i + 1)}{self._row}"] = value.value
@@ -271,8 +276,8 @@ class TableWriter:
         if cell is None:
             cell = self._value_cells[key] = WriteOnlyCell(self.ws)
             cell.number_format = fmt
-            if self._wrap_widths:
-                cell.alignment = _TOP  # beside wrapped text, every cell reads from the top
+            if self._top:
+                cell.alignment = _TOP
         cell.value = value
         return cell
 
@@ -280,7 +285,7 @@ class TableWriter:
         """As :func:`text_cell`, with column ``i``'s reused cell when it needs a style."""
         text = clean_text(text)
         quote = needs_quote(text)
-        if not quote and not wrap:
+        if not quote and not wrap and not self._top:
             return text
         key = (i, quote, wrap)
         cell = self._text_cells.get(key)
@@ -290,7 +295,7 @@ class TableWriter:
                 cell.quotePrefix = True
             if wrap:
                 cell.alignment = _WRAP
-            elif self._wrap_widths:
+            elif self._top:
                 cell.alignment = _TOP
         cell.value = text
         cell.data_type = "s"  # even when it starts with "=": a string, not a formula
