@@ -101,6 +101,8 @@ class InventoryRow:
     warranty_end: date | None
     notes: str
     source: str
+    manufacturer: str = ""  # for the import packs (the Inventory sheet does not show them)
+    asset_tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
 
     inventory = tuple(InventoryRow(
         i.uid, i.name, INVENTORY_CATEGORY[i.category], i.kind, i.site, i.owner, i.os, i.model, i.serial,
-        i.purchase_date, i.warranty_end, i.notes, i.source) for i in eng.inventory)
+        i.purchase_date, i.warranty_end, i.notes, i.source, i.manufacturer, i.asset_tag) for i in eng.inventory)
 
     st = rep.standards
     standards = tuple(StandardRow(

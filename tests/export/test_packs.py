@@ -134,3 +134,16 @@ def test_a_missing_parent_folder_is_a_clear_error(demo, tmp_path):
     service, eid, _ = demo
     with pytest.raises(ServiceError, match="does not exist"):
         service.export_pack(eid, "generic", tmp_path / "no" / "such")
+
+
+def test_manufacturer_and_asset_tag_reach_the_tools_that_take_them(demo):
+    _, _, data = demo
+    device = next(i for i in data.inventory if i.category == "Device")
+    tagged = replace(device, manufacturer="Dell Inc.", asset_tag="HF-0042")
+    data = replace(data, inventory=tuple(tagged if i is device else i for i in data.inventory))
+    cw = next(r for r in build_pack(data, "connectwise").files[0].rows if r["Configuration Name"] == device.name)
+    assert (cw["Manufacturer Company Name"], cw["Tag Number"]) == ("Dell Inc.", "HF-0042")
+    itg = next(r for r in build_pack(data, "itglue").files[0].rows if r["name"] == device.name)
+    assert (itg["manufacturer"], itg["asset_tag"]) == ("Dell Inc.", "HF-0042")
+    gen = next(r for r in build_pack(data, "generic").files[0].rows if r["ID"] == device.uid)
+    assert (gen["Manufacturer"], gen["Asset Tag"]) == ("Dell Inc.", "HF-0042")

@@ -77,8 +77,8 @@ CW_PLAN = ("Type", "WBS", "Summary", "Time Budget", "Priority", "Start Date", "D
 def connectwise(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
     ctype, status = pl["Configuration Type"], pl["Configuration Status"]
     configs = tuple({
-        "Configuration Type": ctype.pick(_kind(i)), "Configuration Name": i.name, "Manufacturer Company Name": "",
-        "Serial Number": i.serial, "Model Number": i.model, "Tag Number": "", "Purchase Date": _d(i.purchase_date),
+        "Configuration Type": ctype.pick(_kind(i)), "Configuration Name": i.name, "Manufacturer Company Name": i.manufacturer,
+        "Serial Number": i.serial, "Model Number": i.model, "Tag Number": i.asset_tag, "Purchase Date": _d(i.purchase_date),
         "Installed Date": "", "Warranty Date": _d(i.warranty_end), "Configuration Status": status.default,
         "Company Name": data.client_name, "Location": i.site, "OS Type": i.os, "Configuration Notes": i.notes,
     } for i in _tracked(data, DEVICE, LICENCE))
@@ -235,7 +235,7 @@ def itglue(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
     configs = tuple({
         "organization": data.client_name, "name": i.name, "configuration_type": ctype.pick(_kind(i)),
         "configuration_status": status.default, "hostname": i.name if i.category == DEVICE else "",
-        "primary_ip": "", "mac_address": "", "serial_number": i.serial, "asset_tag": "", "manufacturer": "",
+        "primary_ip": "", "mac_address": "", "serial_number": i.serial, "asset_tag": i.asset_tag, "manufacturer": i.manufacturer,
         "model": i.model, "operating_system": i.os, "notes": i.notes, "warranty_expires_at": _d(i.warranty_end),
         "location": i.site,
     } for i in _tracked(data, DEVICE))
@@ -269,8 +269,8 @@ def itglue(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
 
 # ---- Generic --------------------------------------------------------------------------------
 
-GEN_INV = ("ID", "Name", "Category", "Kind", "Site", "Owner", "OS", "Model", "Serial", "Purchase Date",
-           "Warranty End", "Notes", "Source")
+GEN_INV = ("ID", "Name", "Category", "Kind", "Site", "Owner", "OS", "Manufacturer", "Model", "Serial", "Asset Tag",
+           "Purchase Date", "Warranty End", "Notes", "Source")
 GEN_PLAN = ("Record", "Number", "Phase", "Title", "Owner", "Priority", "Hours", "Start Week", "End Week", "Start Date",
             "End Date", "Depends On", "Definition of Done", "Addresses Risk", "ID")
 GEN_CONTACTS = ("Kind", "Order", "Name", "Role", "Email", "Phone", "Address", "Users", "Notes")
@@ -278,7 +278,8 @@ GEN_CONTACTS = ("Kind", "Order", "Name", "Role", "Email", "Phone", "Address", "U
 
 def generic(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
     inv = tuple({"ID": i.uid, "Name": i.name, "Category": i.category, "Kind": i.kind, "Site": i.site,
-                 "Owner": i.owner, "OS": i.os, "Model": i.model, "Serial": i.serial,
+                 "Owner": i.owner, "OS": i.os, "Manufacturer": i.manufacturer, "Model": i.model,
+                 "Serial": i.serial, "Asset Tag": i.asset_tag,
                  "Purchase Date": _d(i.purchase_date), "Warranty End": _d(i.warranty_end), "Notes": i.notes,
                  "Source": i.source} for i in data.inventory)
     plan: list[dict[str, str]] = []
