@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,15 @@ def _client_report(service: DiscoveryService, args: argparse.Namespace) -> Any:
 
 
 def _write_workbook(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
-    return service.export_workbook(args.id, path, client=args.client).path
+    return service.export_workbook(args.id, path, client=args.client, start=args.start).path
+
+
+def iso_day(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (for example 2027-01-04)") from None
 
 
 DOCUMENTS: list[Document] = [
@@ -81,6 +90,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write the proposal even though something blocks it, marked DRAFT on every page")
     s.add_argument("--client", action="store_true",
                    help="with --workbook: the client variant, without cost, margin or approvals")
+    s.add_argument("--pack", nargs=2, metavar=("TOOL", "DIR"),
+                   help="write the import pack for TOOL (connectwise, autotask, halopsa, itglue or generic) into "
+                   "folder DIR: CSV files in the tool's import shape and a README; checked before anything is written")
+    s.add_argument("--start", type=iso_day, metavar="YYYY-MM-DD",
+                   help="with --workbook or --pack: the day delivery starts (plan week 1), for the tasks' and phases' "
+                   "dates; default: next Monday")
     s.set_defaults(handler=run_export)
 
 
@@ -88,11 +103,28 @@ def run_export(args: argparse.Namespace, service: DiscoveryService) -> int:
     from ..services import ServiceError
 
     chosen = [(doc, getattr(args, doc.dest)) for doc in DOCUMENTS if getattr(args, doc.dest, None)]
-    if not chosen:
+    pack = getattr(args, "pack", None)
+    if not chosen and not pack:
         options = " and/or ".join(f"{d.option} FILE" for d in DOCUMENTS)
-        print(f"error: say what to write: {options}", file=sys.stderr)
+        print(f"error: say what to write: {options} or --pack TOOL DIR", file=sys.stderr)
         return 2
     failed = 0
+    if pack:
+        from ..export.packs import TOOLS
+
+        tool, folder = pack[0].casefold(), Path(pack[1])
+        if tool not in TOOLS:
+            print(f"error: --pack: {pack[0]!r} is not a tool Discovery writes a pack for; choose one of "
+                  f"{', '.join(TOOLS)}", file=sys.stderr)
+            return 2
+        try:
+            result = service.export_pack(args.id, tool, folder, start=args.start)
+        except ServiceError as exc:
+            print(f"error: {tool} pack: {exc}", file=sys.stderr)
+            failed += 1
+        else:
+            files = ", ".join(f"{name} ({n} row{'s' if n != 1 else ''})" for name, n in result.rows.items())
+            print(f"Wrote the {tool} pack to {result.folder}: {files}, README.txt")
     for doc, path in chosen:
         try:
             written = doc.write(service, args, Path(path))

@@ -165,6 +165,15 @@ class Risk(Record):
         return self.likelihood * self.impact
 
 
+class DeliveryStatus(StrEnum):
+    """Where delivery stands with a sold task, as the delivery team reports it in the workbook."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
 class RemediationItem(Record):
     uid: str = Field(default_factory=new_uid)
     title: Name = Field(min_length=1)
@@ -177,6 +186,10 @@ class RemediationItem(Record):
     phase: Phase = Phase.STABILIZATION
     definition_of_done: Text = ""
     accepted: bool = True
+    # What delivery did against what was sold (read back from the delivery workbook).
+    delivery_status: DeliveryStatus = DeliveryStatus.NOT_STARTED
+    actual_hours: dict[str, Hours] = {}  # per role, like ``hours``
+    done_on: date | None = None
 
 
 class ResponsibilityAssignment(Record):

@@ -14,9 +14,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+from ..domain import calendar
+from ..domain import handoff as handoff_mod
 from ..domain import pricing as pricing_mod
 from ..domain.assessment import Assessment
 from ..domain.engagement import (
+    DeliveryStatus,
     Engagement,
     ExceptionDecision,
     InventoryCategory,
@@ -40,6 +43,8 @@ INVENTORY_CATEGORY = {InventoryCategory.DEVICE: "Device", InventoryCategory.APPL
 RISK_CATEGORY = {c: c.value.capitalize() for c in RiskCategory}
 STANDARD_STATUS = {StandardStatus.ALIGNED: "Aligned", StandardStatus.EXCEPTION: "Exception",
                    StandardStatus.MISSING: "Missing", StandardStatus.NOT_APPLICABLE: "Not applicable"}
+DELIVERY = {DeliveryStatus.NOT_STARTED: "Not started", DeliveryStatus.IN_PROGRESS: "In progress",
+            DeliveryStatus.BLOCKED: "Blocked", DeliveryStatus.DONE: "Done"}
 DECISION = {ExceptionDecision.EXCEPTION_LANE: "Exception lane", ExceptionDecision.REMEDIATE: "Remediate"}
 
 PARTY_LABELS = tuple(PARTY.values())
@@ -96,6 +101,8 @@ class InventoryRow:
     warranty_end: date | None
     notes: str
     source: str
+    manufacturer: str = ""  # for the import packs (the Inventory sheet does not show them)
+    asset_tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ class TaskLine:
     hours: Decimal
     rate: Decimal
     cost_rate: Decimal
+    actual: Decimal | None = None  # hours delivery reported for this role
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,10 @@ class Task:
     plan_phase: str  # the plan's phase name (stabilization) or "Roadmap"
     start_week: int | None = None  # the plan's weeks (domain/plan.py); None for roadmap projects
     end_week: int | None = None
+    start_date: date | None = None  # the weeks as dates from the delivery start (domain/calendar.py)
+    end_date: date | None = None
+    status: str = DELIVERY[DeliveryStatus.NOT_STARTED]  # what delivery reported (read back from the workbook)
+    done_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,45 @@ class PsaRow:
 class ContactRow:
     name: str
     details: str
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    section: str
+    question: str
+    answer: str  # as the client reads it; "" when not answered
+    note: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    name: str
+    address: str
+    users: int | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    role: str
+    email: str
+    phone: str
+    decision_maker: bool
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    number: int
+    name: str
+    purpose: str
+    tasks: int
+    hours: Decimal
+    start_week: int
+    end_week: int
+    start_date: date
+    end_date: date
 
 
 @dataclass(frozen=True)
@@ -238,6 +289,15 @@ class HandoffData:
     # What the readiness check says (domain/assessment.py): (severity, message, where to fix it).
     readiness: tuple[tuple[str, str, str], ...] = ()
     locale: str = report_mod.DEFAULT_LOCALE  # the provider's: how labels write percents
+    # The handoff: when delivery starts, what the client answered, who to call.
+    start_date: date | None = None
+    phases: tuple[PhaseRow, ...] = ()
+    answers: tuple[AnswerRow, ...] = ()
+    sites: tuple[SiteRow, ...] = ()
+    people: tuple[PersonRow, ...] = ()
+    escalation: tuple[str, ...] = ()
+    after_hours: tuple[tuple[str, str], ...] = ()  # (question, answer), answered ones only
+    paper: str = "Letter"  # the provider's page size: Letter or A4
 
 
 # ---- building ------------------------------------------------------------------------------
@@ -248,12 +308,21 @@ _ROUNDING = {RoundingMode.UP: ("CEILING", "up"), RoundingMode.DOWN: ("FLOOR", "d
 
 
 def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, assessment: Assessment,
-                today: date) -> HandoffData:
+                today: date, start: date | None = None) -> HandoffData:
     """The workbook's rows from the report model, plus what the report does not carry (the
     adapter, kept here rather than in report.py): the inventory, the full text of risks and
     tasks (the report shortens evidence; a sheet that is re-imported must hold the real text),
     each task's hours per role with bill and cost rates, every pricing line for the client
-    variant too, the rounding rule and the discovery-fee credit for the live fee formulas."""
+    variant too, the rounding rule and the discovery-fee credit for the live fee formulas.
+
+    ``start``: the day delivery starts (plan week 1); by default the Monday after the report's
+    issue date. Task and phase dates come from it through :mod:`~discovery_app.domain.calendar`."""
+    start = start or calendar.next_monday(rep.issued_on)
+
+    def dates(first: int | None, last: int | None) -> tuple[date | None, date | None]:
+        if first is None or last is None:
+            return None, None
+        return calendar.span(start, first, last)
     quote = assessment.quote
     assert quote is not None  # build_report refused an engagement that cannot be priced
     roles = {r.id: r for r in pkg.pricing.roles}
@@ -266,7 +335,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
 
     inventory = tuple(InventoryRow(
         i.uid, i.name, INVENTORY_CATEGORY[i.category], i.kind, i.site, i.owner, i.os, i.model, i.serial,
-        i.purchase_date, i.warranty_end, i.notes, i.source) for i in eng.inventory)
+        i.purchase_date, i.warranty_end, i.notes, i.source, i.manufacturer, i.asset_tag) for i in eng.inventory)
 
     st = rep.standards
     standards = tuple(StandardRow(
@@ -284,14 +353,21 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
             ", ".join(inv_names.get(u, u) for u in r.linked_inventory)))
 
     def lines_of(item: RemediationItem) -> tuple[TaskLine, ...]:
+        """One line per role with sold or reported hours, in the form's role order."""
+        used = [r for r in role_order if item.hours.get(r) or item.actual_hours.get(r)]
         return tuple(
-            TaskLine(rid, roles[rid].name, h, roles[rid].bill_rate, roles[rid].cost_rate)
-            for rid, h in sorted(item.hours.items(), key=lambda kv: role_order.index(kv[0])) if h)
+            TaskLine(rid, roles[rid].name, item.hours.get(rid, Decimal(0)), roles[rid].bill_rate,
+                     roles[rid].cost_rate, item.actual_hours.get(rid))
+            for rid in used)
+
+    def progress(item: RemediationItem) -> tuple[str, date | None]:
+        return DELIVERY[item.delivery_status], item.done_on
 
     stab = tuple(Task(
         t.uid, t.number, t.title, lines_of(items[t.uid]), t.owner, t.priority, PHASE[Phase.STABILIZATION],
         ", ".join([*(str(n) for n in t.depends_on), *t.depends_on_other]), items[t.uid].definition_of_done,
-        t.risk_title, t.phase, t.start_week, t.end_week) for t in rep.plan.tasks)
+        t.risk_title, t.phase, t.start_week, t.end_week, *dates(t.start_week, t.end_week),
+        *progress(items[t.uid])) for t in rep.plan.tasks)
     road_numbers = {o.uid: n for n, o in enumerate(rep.roadmap, 1)}
     road = []
     for n, o in enumerate(rep.roadmap, 1):
@@ -299,7 +375,8 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         deps = [str(road_numbers[d]) for d in item.depends_on if d in road_numbers]
         deps += [items[d].title for d in item.depends_on if d not in road_numbers and d in items]
         road.append(Task(o.uid, n, o.title, lines_of(item), o.owner, o.priority, PHASE[Phase.ROADMAP],
-                         ", ".join(deps), item.definition_of_done, o.risk_title, PHASE[Phase.ROADMAP]))
+                         ", ".join(deps), item.definition_of_done, o.risk_title, PHASE[Phase.ROADMAP],
+                         None, None, None, None, *progress(item)))
 
     m = rep.matrix
     matrix_rows = tuple(MatrixRow(
@@ -371,6 +448,20 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
                                                                 "decision maker" if c.decision_maker else "") if x))
                      for c in rep.client.contacts)
     plan_phases = tuple(dict.fromkeys([*(p.name for p in rep.plan.phases), *(t.plan_phase for t in road)]))
+    phases = tuple(PhaseRow(p.number, p.name, p.purpose, len(p.tasks), p.hours, p.start_week, p.end_week,
+                            *calendar.span(start, p.start_week, p.end_week)) for p in rep.plan.phases)
+    qn = pkg.questionnaire
+    values = eng.answer_values()
+    shown = handoff_mod.shown_answers(qn, values, {a.question_id: a.note for a in eng.answers})
+    answers = tuple(AnswerRow(a.section, a.label, a.answer, a.note, a.question_id) for a in shown)
+    by_id = {a.question_id: a for a in shown}
+    escalation: list[str] = []
+    for qid in handoff_mod.ESCALATION_QUESTIONS:
+        if qid in by_id and by_id[qid].answer:
+            escalation = handoff_mod.escalation_steps(by_id[qid].answer)
+            break
+    after_hours = tuple((by_id[q].label, by_id[q].answer) for q in handoff_mod.AFTER_HOURS_QUESTIONS
+                        if q in by_id and by_id[q].answer)
     return HandoffData(
         engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
         internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
@@ -383,6 +474,10 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
         bands=report_mod.RISK_BANDS, quote=quote, locale=rep.locale,
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
+        start_date=start, phases=phases, answers=answers,
+        sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),
+        people=tuple(PersonRow(c.name, c.role, c.email, c.phone, c.decision_maker) for c in eng.contacts),
+        escalation=tuple(escalation), after_hours=after_hours, paper=rep.provider.page_size,
     )
 
 

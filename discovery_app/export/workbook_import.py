@@ -6,7 +6,8 @@ Rows are matched by their ID column; a row with an empty ID is new. Rows are rea
 sheet, not from the table's range, so rows the team appended below a table count too; blank rows
 and the totals row are skipped. A cell that cannot be read (wrong type, unknown choice, a formula
 where a value belongs) stops the whole import with a message naming the sheet, row and column;
-nothing is changed. Only the columns the engagement keeps are read back: Status, Rate, Amount,
+nothing is changed. The task sheets' Status, Actual Hours and Done Date columns (what delivery
+did against what was sold) are read back too. Only the columns the engagement keeps are read back: Rate, Amount,
 Cost, Order and Predecessor on the task sheets, and Score, Band, Standard and Linked Items on
 Risks, are the workbook's own.
 """
@@ -28,7 +29,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
+from ..domain import handoff
 from ..domain.engagement import (
+    DeliveryStatus,
     Engagement,
     InventoryItem,
     Priority,
@@ -286,6 +289,8 @@ _RISK_FIELDS = {"title": "Title", "category": "Category", "likelihood": "Likelih
                 "description": "Description", "why_it_matters": "Why It Matters", "evidence": "Evidence"}
 _TASK_FIELDS = {"title": wbk.TASK_NAME, "owner": wbk.OWNER, "priority": wbk.PRIORITY, "phase": wbk.PHASE,
                 "definition_of_done": wbk.DOD}
+# What delivery reports back on the task sheets: what they did against what was sold.
+_DELIVERY_FIELDS = {"delivery_status": wbk.STATUS, "actual_hours": wbk.ACTUAL_HOURS, "done_on": wbk.DONE_DATE}
 
 
 def _inventory_values(row: _Row) -> dict[str, Any]:
@@ -355,6 +360,33 @@ class _TaskRows:
     rows: list[_Row] = field(default_factory=list)
     hours: dict[str, Decimal] = field(default_factory=dict)
     values: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    # What delivery reported: each row's status, actual hours per role, done dates.
+    statuses: list[DeliveryStatus] = field(default_factory=list)
+    actual: dict[str, Decimal] = field(default_factory=dict)
+    done: list[date] = field(default_factory=list)
+
+
+def _delivery(row: _Row, g: _TaskRows, role: str | None, problems: _Problems) -> None:
+    """Read the delivery columns (Status, Actual Hours, Done Date) of one task row into ``g``."""
+    status = row.choice(wbk.STATUS, wd.DELIVERY, default=DeliveryStatus.NOT_STARTED)
+    if status is not None:
+        g.statuses.append(status)
+    actual = row.number(wbk.ACTUAL_HOURS, what="a number of hours")
+    if actual is not None and not Decimal(0) <= actual <= Decimal(100000):
+        problems.add(f"{row.where(wbk.ACTUAL_HOURS)}: {actual} hours is outside 0 to 100000.")
+        actual = None
+    if actual is not None and role is not None:
+        g.actual[role] = actual.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    done = row.date(wbk.DONE_DATE)
+    if done is not None:
+        g.done.append(done)
+
+
+def _progress(g: _TaskRows) -> dict[str, Any]:
+    """The task's delivery fields from its rows (domain/handoff.py combines the statuses)."""
+    status = handoff.combined_status(g.statuses)
+    return {"delivery_status": status, "actual_hours": {r: h for r, h in g.actual.items() if h},
+            "done_on": max(g.done) if g.done and status is DeliveryStatus.DONE else None}
 
 
 def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], pkg: FormPackage,
@@ -396,6 +428,7 @@ def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], p
                 problems.add(f"{row.where(wbk.ROLE)}: the task already has a {role_names[role]} row (row {other}); "
                              "put the hours on one row.")
             g.hours[role] = hours.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        _delivery(row, g, role, problems)
         vals = {
             "title": title,
             "owner": row.choice(wbk.OWNER, wd.PARTY, default=Party.PROVIDER),
@@ -417,7 +450,8 @@ def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], p
                     problems.add(f"{first.sheet}, rows {', '.join(str(n) for n, _ in vs)}: the rows of new task "
                                  f"{data['title']!r} disagree on {_TASK_FIELDS[f]}.")
             task_hours = {r: h for r, h in g.hours.items() if h}
-            rec = _validate(first, lambda data=data, task_hours=task_hours: RemediationItem(**data, hours=task_hours), {**_TASK_FIELDS, "hours": wbk.HOURS})
+            data.update(_progress(g))
+            rec = _validate(first, lambda data=data, task_hours=task_hours: RemediationItem(**data, hours=task_hours), {**_TASK_FIELDS, "hours": wbk.HOURS, **_DELIVERY_FIELDS})
             if rec is not None:
                 new.append(rec)
                 diff.rows.append(RowDiff(first.sheet, "new", rec.title, first.line))
@@ -441,9 +475,23 @@ def _tasks(rows: list[tuple[Phase, _Row]], current: Sequence[RemediationItem], p
                 if old_hours.get(r) != new_hours.get(r):
                     changes.append(FieldChange(f"Hours ({role_names.get(r, r)})", _show(old_hours.get(r)),
                                                _show(new_hours.get(r))))
+        progress = _progress(g)
+        if progress["delivery_status"] != old.delivery_status:
+            update["delivery_status"] = progress["delivery_status"]
+            changes.append(FieldChange(wbk.STATUS, wd.DELIVERY[old.delivery_status],
+                                       wd.DELIVERY[progress["delivery_status"]]))
+        if progress["actual_hours"] != {r: h for r, h in old.actual_hours.items() if h}:
+            update["actual_hours"] = progress["actual_hours"]
+            for r in sorted(set(old.actual_hours) | set(progress["actual_hours"])):
+                if old.actual_hours.get(r) != progress["actual_hours"].get(r):
+                    changes.append(FieldChange(f"{wbk.ACTUAL_HOURS} ({role_names.get(r, r)})",
+                                               _show(old.actual_hours.get(r)), _show(progress["actual_hours"].get(r))))
+        if progress["done_on"] != old.done_on:
+            update["done_on"] = progress["done_on"]
+            changes.append(FieldChange(wbk.DONE_DATE, _show(old.done_on), _show(progress["done_on"])))
         if update:
             rec = _validate(first, lambda old=old, update=update: old.model_validate({**old.model_dump(), **update}),
-                            {**_TASK_FIELDS, "hours": wbk.HOURS})
+                            {**_TASK_FIELDS, "hours": wbk.HOURS, **_DELIVERY_FIELDS})
             if rec is not None:
                 out[key] = rec
                 diff.rows.append(RowDiff(first.sheet, "changed", old.title, first.line, key, tuple(changes)))

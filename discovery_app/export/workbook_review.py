@@ -10,6 +10,7 @@ listed as refused instead of vanishing silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import workbook as wbk
-from .workbook_import import _INV_FIELDS, _RISK_FIELDS, _TASK_FIELDS
+from .workbook_import import _DELIVERY_FIELDS, _INV_FIELDS, _RISK_FIELDS, _TASK_FIELDS
 
-_TASK_READ = (wbk.ID, wbk.TASK_NAME, wbk.ROLE, wbk.HOURS, *_TASK_FIELDS.values())
+_TASK_READ = (wbk.ID, wbk.TASK_NAME, wbk.ROLE, wbk.HOURS, *_TASK_FIELDS.values(), *_DELIVERY_FIELDS.values())
 READ_COLUMNS: dict[str, tuple[str, ...]] = {
     wbk.INVENTORY: (wbk.ID, *_INV_FIELDS.values()),
     wbk.RISKS: (wbk.ID, *_RISK_FIELDS.values()),
@@ -32,7 +33,10 @@ WHY_IGNORED = {
     wbk.AMOUNT: "amounts are hours times the rate",
     wbk.COST_RATE: "cost rates come from the pricing settings",
     wbk.COST: "costs are hours times the cost rate",
-    wbk.STATUS: "status is tracked in the delivery tool, not in the engagement",
+    wbk.START_WEEK: "the schedule follows the plan",
+    wbk.END_WEEK: "the schedule follows the plan",
+    wbk.START_DATE: "the schedule follows the plan and the delivery start",
+    wbk.END_DATE: "the schedule follows the plan and the delivery start",
     wbk.ORDER: "the order follows the plan",
     wbk.PREDECESSOR: "dependencies are set in the engagement's plan",
 }
@@ -193,5 +197,21 @@ def is_client_copy(path: Path) -> bool:
             if row and row[0] == wbk.VARIANT_LABEL:
                 return len(row) > 1 and row[1] == wbk.CLIENT_VARIANT
         return False
+    finally:
+        wb.close()
+
+
+def start_date(path: Path) -> date | None:
+    """The delivery start the workbook was exported with (its Summary's "Delivery starts" line),
+    so a fresh export for comparison carries the same planned dates."""
+    wb = load_workbook(path, read_only=True)
+    try:
+        if wbk.SUMMARY not in wb.sheetnames:
+            return None
+        for row in wb[wbk.SUMMARY].iter_rows(min_col=1, max_col=2, values_only=True):
+            if row and row[0] == wbk.START_LABEL and len(row) > 1:
+                value = row[1]
+                return value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+        return None
     finally:
         wb.close()

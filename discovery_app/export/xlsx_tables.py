@@ -16,8 +16,9 @@ package builds itself, become formulas.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -41,6 +43,9 @@ HOURS_FORMAT = "#,##0.00"
 INT_FORMAT = "0"
 PERCENT_FORMAT = "0.00%"
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+TOP_ALIGN_MAX_ROWS = 2000
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "EUR": "€", "GBP": "£", "CHF": "CHF "}
 
 
@@ -76,9 +81,24 @@ class Col:
 @dataclass(frozen=True)
 class Formula:
     """A formula this package builds (never data). ``{Header}`` stands for that column's cell
-    on the same row; ``{row}`` for the row number."""
+    on the same row; ``{row}`` for the row number. ``value``: its result, when the exporter
+    knows it, written as the cell's cached result (see :mod:`.xlsx_cache`)."""
 
     text: str
+    value: Any = None
+
+
+def text_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
+    per_line = max(1, int(width * 1.15))  # a width unit is one "0"; average text is narrower
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    """A row height that shows ``lines`` lines (None: the default height does). Spreadsheet
+    apps do not all fit a wrapped row's height on opening (LibreOffice keeps the default), so
+    wrapped rows carry their height."""
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines) if lines > 1 else None
 
 
 def needs_quote(text: str) -> bool:
@@ -114,7 +134,7 @@ class TableWriter:
     """Writes one sheet: a title-free header row, the data rows, then optional totals under it."""
 
     def __init__(self, wb: Workbook, title: str, table_name: str, columns: Sequence[Col], n_rows: int,
-                 *, currency: str = "USD", col_offset: int = 0):
+                 *, currency: str = "USD", col_offset: int = 0, setup: Callable[[Any], None] | None = None):
         if len({c.header for c in columns}) != len(columns):
             raise ValueError(f"duplicate column headings on {title}")
         self.ws = wb.create_sheet(title)
@@ -127,8 +147,17 @@ class TableWriter:
         self._row = 1
         self._formats = [self._number_format(c.fmt) for c in self.columns]
         self._wrap = [c.fmt is Fmt.WRAP for c in self.columns]
+        self._wrap_widths = [(i, c.width) for i, c in enumerate(self.columns) if c.fmt is Fmt.WRAP]
+        self._heights: dict[float, RowDimension] = {}
+        # Beside wrapped text every cell reads from the top; on a large table (an inventory of
+        # thousands of rows) plain text stays unstyled, since a styled cell costs per cell.
+        self._top = bool(self._wrap_widths) and n_rows <= TOP_ALIGN_MAX_ROWS
         self._value_cells: dict[tuple[int, type], Cell] = {}
         self._text_cells: dict[tuple[int, bool, bool], Cell] = {}
+        # Formula results known to the exporter (cell reference -> value), and each totalled
+        # column's sum while every value in it is known.
+        self.cached: dict[str, Any] = {}
+        self._sums: dict[int, Decimal | None] = {i: Decimal(0) for i, c in enumerate(self.columns) if c.total}
         last_row = 1 + max(n_rows, 1)  # a table needs at least one data row
         self.last_row = last_row
         last_col = get_column_letter(len(self.columns))
@@ -137,6 +166,8 @@ class TableWriter:
         for i, c in enumerate(self.columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = c.width
         ws.freeze_panes = "A2"
+        if setup is not None:
+            setup(ws)  # print setup: a write-only sheet writes part of it with the first row
         for c in self.columns:
             # Excel caps an inline list at 255 characters; a longer vocabulary goes without.
             if c.choices and len(",".join(c.choices)) <= 250 and not any("," in x for x in c.choices):
@@ -154,6 +185,9 @@ class TableWriter:
         table.tableColumns = [TableColumn(id=i, name=c.header) for i, c in enumerate(self.columns, 1)]
         table.autoFilter = AutoFilter(ref=self.ref)
         ws.add_table(table)
+        height = row_height(max(text_lines(c.header, c.width - 1) for c in self.columns))
+        if height:
+            ws.row_dimensions[1].height = height
         ws.append([self._header_cell(c.header) for c in self.columns])
 
     def _header_cell(self, text: str) -> Cell:
@@ -175,6 +209,27 @@ class TableWriter:
         if len(values) != len(self.columns):
             raise ValueError(f"{self.title}: {len(values)} values for {len(self.columns)} columns")
         self._row += 1
+        for i, total in self._sums.items():
+            v = values[i]
+            v = v.value if isinstance(v, Formula) else v
+            if total is not None and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+                self._sums[i] = total + v
+            elif v is not None:
+                self._sums[i] = None  # unknown: leave the total to the spreadsheet
+        if self._wrap_widths:
+            lines = 1
+            for i, w in self._wrap_widths:
+                v = values[i]
+                if isinstance(v, str) and (len(v) > w or "\n" in v):
+                    lines = max(lines, text_lines(v, w))
+            height = row_height(lines)
+            if height:
+                # One row-dimension object per height, shared by the rows that need it: creating
+                # one per row costs more than the row itself on a 20,000-row inventory.
+                dim = self._heights.get(height)
+                if dim is None:
+                    dim = self._heights[height] = RowDimension(self.ws, ht=height, customHeight=True)
+                self.ws.row_dimensions[self._row] = dim
         cell = self._cell
         self.ws.append([cell(i, v) for i, v in enumerate(values)])
 
@@ -196,8 +251,12 @@ class TableWriter:
             text = _ILLEGAL.sub("", value)
             if len(text) > MAX_CELL_TEXT:
                 text = text[:MAX_CELL_TEXT]
-            return self._text(i, text, False) if text.startswith(DANGEROUS_STARTS) else text
+            if text.startswith(DANGEROUS_STARTS) or self._top:
+                return self._text(i, text, False)
+            return text
         if isinstance(value, Formula):
+            if value.value is not None:
+                self.cached[f"{get_column_letter(i + 1)}{self._row}"] = value.value
             return self._styled(i, self._resolve(value.text, self._row))
         if isinstance(value, str):
             return self._text(i, value, self._wrap[i])
@@ -217,6 +276,8 @@ class TableWriter:
         if cell is None:
             cell = self._value_cells[key] = WriteOnlyCell(self.ws)
             cell.number_format = fmt
+            if self._top:
+                cell.alignment = _TOP
         cell.value = value
         return cell
 
@@ -224,7 +285,7 @@ class TableWriter:
         """As :func:`text_cell`, with column ``i``'s reused cell when it needs a style."""
         text = clean_text(text)
         quote = needs_quote(text)
-        if not quote and not wrap:
+        if not quote and not wrap and not self._top:
             return text
         key = (i, quote, wrap)
         cell = self._text_cells.get(key)
@@ -234,6 +295,8 @@ class TableWriter:
                 cell.quotePrefix = True
             if wrap:
                 cell.alignment = _WRAP
+            elif self._top:
+                cell.alignment = _TOP
         cell.value = text
         cell.data_type = "s"  # even when it starts with "=": a string, not a formula
         return cell
@@ -263,6 +326,8 @@ class TableWriter:
         for i, c in enumerate(self.columns):
             if c.total:
                 cell = WriteOnlyCell(self.ws, value=f"=SUBTOTAL(109,{self.column_ref(c.header)})")
+                if self._sums.get(i) is not None:
+                    self.cached[f"{get_column_letter(i + 1)}{total_row}"] = self._sums[i]
                 cell.number_format = self._number_format(c.fmt) or "General"
                 cell.font = _BOLD
                 cells.append(cell)

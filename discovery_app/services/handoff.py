@@ -14,8 +14,8 @@ from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
 
 if TYPE_CHECKING:
+    from ..export import packs, workbook_data
     from ..export import workbook as workbook_mod
-    from ..export import workbook_data
     from ..export import workbook_import as wb_import
 
 # The exporters (openpyxl) are imported inside the methods: start-up never loads them.
@@ -24,24 +24,42 @@ log = logging.getLogger("discovery_app.services.handoff")
 
 
 class HandoffMixin(ServiceBase):
-    def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None) -> workbook_data.HandoffData:
-        """The workbook's rows, from the report model (client or internal audience)."""
+    def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None,
+                      start: date | None = None) -> workbook_data.HandoffData:
+        """The workbook's rows, from the report model (client or internal audience). ``start``:
+        the day delivery starts (plan week 1); by default the Monday after ``today``."""
         from ..export import workbook_data
         eng = self.get(eid)
         today = today or date.today()
         rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]  # ExportsMixin.report_of, a sibling mixin
-        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today)
+        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today, start)
 
-    def export_workbook(self, eid: int, path: Path, client: bool = False) -> workbook_mod.WorkbookResult:
-        """Write the delivery workbook to ``path`` (internal variant unless ``client``)."""
+    def export_workbook(self, eid: int, path: Path, client: bool = False, *,
+                        start: date | None = None) -> workbook_mod.WorkbookResult:
+        """Write the delivery workbook to ``path`` (internal variant unless ``client``); task and
+        phase dates count from ``start`` (default: the Monday after today)."""
         from ..export import workbook as workbook_mod
-        data = self.workbook_data(eid, client=client)
+        data = self.workbook_data(eid, client=client, start=start)
         try:
             result = workbook_mod.write_workbook(data, Path(path), client=client)
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
         log.info("engagement %s: %s workbook exported (%d inventory rows)", eid,
                  "client" if client else "internal", result.rows.get(workbook_mod.INVENTORY, 0))
+        return result
+
+    def export_pack(self, eid: int, tool: str, folder: Path, *, start: date | None = None) -> packs.PackResult:
+        """Write the import pack for ``tool`` (connectwise, autotask, halopsa, itglue, generic) into
+        ``folder``: CSV files checked against the tool's columns and picklists, and a README. A
+        pack that fails its checks writes nothing; the message lists file, row and column."""
+        from ..export import packs
+        from ..export.packs.tools import build_pack
+        data = self.workbook_data(eid, client=True, start=start)
+        try:
+            result = packs.write_pack(build_pack(data, tool), Path(folder))
+        except (packs.PackError, ExportError) as exc:
+            raise ServiceError(str(exc)) from exc
+        log.info("engagement %s: %s pack exported (%s)", eid, tool, result.rows)
         return result
 
     def preview_workbook_changes(self, eid: int, path: Path) -> wb_import.WorkbookDiff:
@@ -69,11 +87,12 @@ class HandoffMixin(ServiceBase):
         try:
             cols = review.columns(path)
             client = review.is_client_copy(path)
+            start = review.start_date(path)
         except Exception as exc:  # read_diff already vouched for the file; a surprise is not fatal
             log.warning("workbook review skipped: %s", type(exc).__name__)
             return [], []
         with tempfile.TemporaryDirectory(prefix="discovery-review-") as tmp:
-            fresh = self.export_workbook(eid, Path(tmp) / "fresh.xlsx", client=client).path
+            fresh = self.export_workbook(eid, Path(tmp) / "fresh.xlsx", client=client, start=start).path
             return cols, review.refused_cells(path, fresh)
 
     def apply_workbook_changes(self, eid: int, diff: wb_import.WorkbookDiff) -> int:

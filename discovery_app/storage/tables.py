@@ -210,6 +210,9 @@ class RemediationRow(SQLModel, table=True):
     phase: str = Field(max_length=20)
     definition_of_done: str = ""
     accepted: bool = True
+    delivery_status: str = "not_started"
+    actual_hours: Any = _json()
+    done_on: date | None = None
 
 
 class ResponsibilityRow(SQLModel, table=True):
@@ -305,7 +308,7 @@ CHILD_TABLES: dict[str, type[SQLModel]] = {
 JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
     AnswerRow: frozenset({"value"}),
     RiskRow: frozenset({"linked_inventory"}),
-    RemediationRow: frozenset({"hours", "depends_on"}),
+    RemediationRow: frozenset({"hours", "depends_on", "actual_hours"}),
     ResponsibilityRow: frozenset({"raci"}),
     PricingRow: frozenset({"lanes_run_by_provider", "device_count_overrides"}),
 }

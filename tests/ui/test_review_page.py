@@ -161,3 +161,23 @@ def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_p
 
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert service.preview_workbook_changes(eid, path).empty  # applied: the workbook now matches
+
+
+def test_an_import_pack_exports_from_the_review_page_into_a_new_folder(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(page, "_ask_folder", lambda: str(tmp_path / "out"))
+    assert [page.pack_tool.itemData(i) for i in range(page.pack_tool.count())] == [
+        "connectwise", "autotask", "halopsa", "itglue", "generic"]
+    page.pack_tool.setCurrentIndex(page.pack_tool.findData("halopsa"))
+    qtbot.mouseClick(page.pack_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.open_button.isVisible(), timeout=30000)
+    folders = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    assert len(folders) == 1 and "HaloPSA import" in folders[0].name and "Harbor & Finch CPAs" in folders[0].name
+    assert {p.name for p in folders[0].iterdir()} == {"assets.csv", "README.txt"}
+    assert page.result_label.text() == f"Saved the HaloPSA import pack to {folders[0]}"
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(folders[0] / "README.txt")]
+    assert page.pack_button.isEnabled()

@@ -4,5 +4,6 @@ Kept by hand beside the migration scripts so opening an up-to-date store needs n
 import; a test checks it against the scripts.
 """
 
-KNOWN_REVISIONS = ("0001_initial", "0002_inventory_import_batch", "0003_one_truth", "0004_inventory_identity")
+KNOWN_REVISIONS = ("0001_initial", "0002_inventory_import_batch", "0003_one_truth", "0004_inventory_identity",
+                   "0005_delivery_progress")
 HEAD_REVISION = KNOWN_REVISIONS[-1]

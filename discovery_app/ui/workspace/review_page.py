@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFrame,
     QGroupBox,
@@ -44,6 +45,10 @@ from .page import PageContext, WorkspacePage
 
 #: Workbook documents and how their files are named.
 WORKBOOKS = {"workbook": "Delivery workbook", "client_workbook": "Client workbook"}
+#: Import packs, by tool id (export/packs), as the choice lists them.
+PACK_TOOLS = {"connectwise": "ConnectWise PSA", "autotask": "Autotask", "halopsa": "HaloPSA", "itglue": "IT Glue",
+              "generic": "Generic CSV (Hudu, others)"}
+PACK = "pack"
 
 
 class _Signals(QObject):
@@ -165,10 +170,25 @@ class ReviewPage(WorkspacePage):
         self.read_back_button.setToolTip("Preview, then apply, the inventory, risk and task changes the delivery "
                                          "team made in the workbook")
         self.read_back_button.clicked.connect(lambda: self.read_back_workbook())
-        workbook_help = muted(QLabel("Inventory, standards, risks, tasks, matrix and pricing lines as Excel "
-                                     "tables, with a sheet a PSA imports as project tasks. The client variant "
-                                     "leaves out cost and margin."))
+        workbook_help = muted(QLabel("Contacts and escalation, the discovery answers, inventory, standards, risks, "
+                                     "the plan's phases and tasks with dates from next Monday, matrix and pricing "
+                                     "lines as Excel tables, printable. The client variant leaves out cost and "
+                                     "margin."))
         workbook_help.setWordWrap(True)
+
+        self.pack_tool = QComboBox()
+        self.pack_tool.setObjectName("packTool")
+        self.pack_tool.setAccessibleName("Tool the delivery team imports into")
+        for tool, name in PACK_TOOLS.items():
+            self.pack_tool.addItem(name, tool)
+        self.pack_button = QPushButton("Export import pack…")
+        self.pack_button.setObjectName("exportPack")
+        self.pack_button.setToolTip("Write CSV files in the chosen tool's import shape, with a README, into a "
+                                    "new folder")
+        self.pack_button.clicked.connect(lambda: self._start(PACK))
+        pack_help = muted(QLabel("Devices and the stabilization plan as CSV files the delivery team's own tool "
+                                 "imports, checked before they are written, with a README on how to import them."))
+        pack_help.setWordWrap(True)
 
         docs = QGroupBox("Documents")
         dl = QVBoxLayout(docs)
@@ -201,6 +221,14 @@ class ReviewPage(WorkspacePage):
         rb.addWidget(self.read_back_button)
         rb.addStretch(1)
         dl.addLayout(rb)
+        dl.addWidget(self._rule())
+        dl.addWidget(self._bold("Import pack for the delivery team's tools"))
+        dl.addWidget(pack_help)
+        kl = QHBoxLayout()
+        kl.addWidget(self.pack_tool)
+        kl.addWidget(self.pack_button)
+        kl.addStretch(1)
+        dl.addLayout(kl)
 
         # Progress and result.
         self.progress_bar = QProgressBar()
@@ -242,6 +270,10 @@ class ReviewPage(WorkspacePage):
         self.setTabOrder(self.password_check, self.password_edit)
         self.setTabOrder(self.password_edit, self.proposal_button)
         self.setTabOrder(self.proposal_button, self.plan_button)
+        self.setTabOrder(self.plan_button, self.workbook_button)
+        self.setTabOrder(self.workbook_button, self.client_workbook_button)
+        self.setTabOrder(self.client_workbook_button, self.pack_tool)
+        self.setTabOrder(self.pack_tool, self.pack_button)
 
     @staticmethod
     def _rule() -> QFrame:
@@ -320,6 +352,8 @@ class ReviewPage(WorkspacePage):
         self.plan_button.setEnabled(not self._busy)
         self.workbook_button.setEnabled(not self._busy)
         self.client_workbook_button.setEnabled(not self._busy)
+        self.pack_button.setEnabled(not self._busy)
+        self.pack_tool.setEnabled(not self._busy)
         if self._blockers:
             self.proposal_help.setText("Resolve the items above first; the proposal is what the client signs.")
         else:
@@ -369,9 +403,25 @@ class ReviewPage(WorkspacePage):
         dialog.accepted.connect(apply)
         dialog.open()
         return dialog
+    def _ask_folder(self) -> str:
+        """The folder to put the pack's folder in, from a dialog; "" when cancelled. Tests replace this."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return QFileDialog.getExistingDirectory(self, "Export import pack: choose where to put it", folder)
 
     def _start(self, document: str) -> None:
         if self._busy:
+            return
+        if document == PACK:
+            tool = self.pack_tool.currentData()
+            try:
+                name = str(Path(self.service.export_file_name(self.engagement_id, "plan")).with_suffix(""))
+            except Exception as exc:
+                show_exception(self, "Export", exc)
+                return
+            chosen = self._ask_folder()
+            if chosen:
+                self.export_to(PACK, Path(chosen) / name.replace("Stabilization plan", f"{PACK_TOOLS[tool]} import"
+                                                                 .replace(" (Hudu, others)", "")))
             return
         try:
             if document in WORKBOOKS:
@@ -399,6 +449,12 @@ class ReviewPage(WorkspacePage):
 
             def work() -> Path:
                 return service.export_proposal(eid, path, password=password)
+        elif document == PACK:
+            tool = self.pack_tool.currentData()
+
+            def work() -> Path:
+                # "Open file" then opens the README: how to import the pack.
+                return service.export_pack(eid, tool, path).folder / "README.txt"
         elif document in WORKBOOKS:
             client = document == "client_workbook"
 
@@ -410,6 +466,8 @@ class ReviewPage(WorkspacePage):
                 return service.export_plan(eid, path)
 
         label = {"proposal": "proposal", "plan": "stabilization plan"}.get(document, WORKBOOKS.get(document, "").lower())
+        if document == PACK:
+            label = f"{PACK_TOOLS[self.pack_tool.currentData()]} import pack"
         self._busy = True
         self._update_buttons()
         self.open_button.hide()
@@ -436,7 +494,8 @@ class ReviewPage(WorkspacePage):
             show_exception(self, f"Export {label}", error)
             return
         self._last_path = Path(result)
-        self.result_label.setText(f"Saved the {label} to {self._last_path}")
+        where = self._last_path.parent if label.endswith("import pack") else self._last_path
+        self.result_label.setText(f"Saved the {label} to {where}")
         self.status.emit(f"Saved the {label}")
         self.open_button.show()
         self.folder_button.show()
