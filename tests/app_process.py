@@ -8,6 +8,8 @@ runs the app with the arguments it is given, and there is no Python interpreter 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,3 +39,16 @@ def repository_file(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"reads {relative} from the repository, which a built app does not carry")
     return path
+
+
+def run_app(*args: str, db: Path, check: bool = True, env_extra: dict[str, str] | None = None,
+            timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """The app's command line on store ``db`` in a process of its own (never the user's
+    DISCOVERY_DB); raises with its output when ``check`` and it exits non-zero."""
+    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
+    env.update(env_extra or {})
+    proc = subprocess.run([*APP_COMMAND, "--db", str(db), *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
+    return proc

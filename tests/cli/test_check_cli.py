@@ -4,12 +4,10 @@ real entry point: the command line refuses exactly what the window says is block
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_process import run_app as run
 
 from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
@@ -17,13 +15,6 @@ from discovery_app.services import DiscoveryService
 ROOT = Path(__file__).parents[2]
 
 
-def run(*args, db, check=True):
-    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    proc = subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=180)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
 
 
 @pytest.fixture

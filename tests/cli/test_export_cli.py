@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from app_process import APP_COMMAND
+from app_process import run_app as run
 
 ROOT = Path(__file__).parents[2]
 
 
-def run(*args, db, check=True, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    env.update(env_extra or {})
-    proc = subprocess.run([*APP_COMMAND, "--db", str(db), *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=180)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
 
 
 @pytest.fixture(scope="module")

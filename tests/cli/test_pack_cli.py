@@ -2,12 +2,10 @@
 through the real entry point."""
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_process import run_app as run
 from openpyxl import load_workbook
 
 from discovery_app.export import workbook as wbk
@@ -15,13 +13,6 @@ from discovery_app.export import workbook as wbk
 ROOT = Path(__file__).parents[2]
 
 
-def run(*args, db, check=True):
-    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
-    proc = subprocess.run([sys.executable, "-m", "discovery_app", "--db", str(db), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
 
 
 @pytest.fixture(scope="module")
