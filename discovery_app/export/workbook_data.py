@@ -219,13 +219,8 @@ class SiteRow:
     notes: str
 
 
-@dataclass(frozen=True)
-class PersonRow:
-    name: str
-    role: str
-    email: str
-    phone: str
-    decision_maker: bool
+#: A contact as the Contacts & escalation sheet lists it: the report model's row, every field.
+PersonRow = report_mod.ContactRow
 
 
 @dataclass(frozen=True)
@@ -476,7 +471,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
         start_date=start, phases=phases, answers=answers,
         sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),
-        people=tuple(PersonRow(c.name, c.role, c.email, c.phone, c.decision_maker) for c in eng.contacts),
+        people=rep.client.contacts,
         escalation=tuple(escalation), after_hours=after_hours, paper=rep.provider.page_size,
     )
 
