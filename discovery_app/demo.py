@@ -100,6 +100,16 @@ ANSWERS: dict[str, Any] = {
     "backups that leave the building and a restore we have watched work.",
 }
 
+# Who answered which part of the interview (by questionnaire section).
+SAID_BY = {"client_profile": "Elena Finch", "service_desk": "Marcus Lee", "infrastructure": "Marcus Lee",
+           "security": "Marcus Lee", "backup_continuity": "Marcus Lee", "compliance": "Elena Finch",
+           "budget": "Elena Finch", "governance": "Elena Finch"}
+
+
+def _section_of(questionnaire: Any, qid: str) -> str:
+    return next((s.id for s in questionnaire.sections if any(x.id == qid for x in s.questions)), "")
+
+
 NOTES = {
     "internal_it_owner": "Office Manager; about 40% of his week is IT.",
     "user_satisfaction": "Staff say tickets 'disappear' with the current provider.",
@@ -327,7 +337,8 @@ def build_demo(pkg: FormPackage) -> tuple[Engagement, dict[str, bytes]]:
         question = q.question(qid)
         if question is None:
             raise ValueError(f"demo answer for {qid!r}, which {pkg.key} does not ask")
-        answers.append(Answer(question_id=qid, value=normalise(question, raw, q), note=NOTES.get(qid, "")))
+        answers.append(Answer(question_id=qid, value=normalise(question, raw, q), note=NOTES.get(qid, ""),
+                              said_by=SAID_BY.get(_section_of(q, qid), "")))
     inventory = _inventory(rng)
     risks, remediation = _risks_and_remediation(pkg, inventory)
     photo = _demo_photo()

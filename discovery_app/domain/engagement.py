@@ -107,6 +107,7 @@ class Answer(Record):
     # JSON-ready value: str, int, bool, list[str], or a decimal / date as a string.
     value: Any = None
     note: Text = ""
+    said_by: Name = ""  # who gave the answer ("Marcus Lee"), for whoever reads it later
 
 
 class InventoryItem(Record):

@@ -230,10 +230,10 @@ def _contacts(wb: Workbook, data: hm.HandoffData) -> None:
 def _answers(wb: Workbook, data: hm.HandoffData) -> TableWriter:
     """Every question the client was shown, in form order; unanswered ones say so."""
     cols = [Col("Section", 22, Fmt.WRAP), Col("Question", 44, Fmt.WRAP), Col("Answer", 52, Fmt.WRAP),
-            Col("Note", 36, Fmt.WRAP), Col("Question ID", 22)]
+            Col("Note", 36, Fmt.WRAP), Col("Said By", 20, Fmt.WRAP), Col("Question ID", 22)]
     t = _table(wb, data, ANSWERS, "Answers", cols, len(data.answers))
     for a in data.answers:
-        t.append([a.section, a.question, a.answer or NOT_ANSWERED, a.note, a.question_id])
+        t.append([a.section, a.question, a.answer or NOT_ANSWERED, a.note, a.said_by, a.question_id])
     t.finish()
     return t
 

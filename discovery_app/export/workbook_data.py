@@ -209,6 +209,7 @@ class AnswerRow:
     answer: str  # as the client reads it; "" when not answered
     note: str
     question_id: str
+    said_by: str = ""  # who gave the answer
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,9 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
     qn = pkg.questionnaire
     values = eng.answer_values()
     shown = handoff_mod.shown_answers(qn, values, {a.question_id: a.note for a in eng.answers})
-    answers = tuple(AnswerRow(a.section, a.label, a.answer, a.note, a.question_id) for a in shown)
+    said_by = {a.question_id: a.said_by for a in eng.answers}
+    answers = tuple(AnswerRow(a.section, a.label, a.answer, a.note, a.question_id, said_by.get(a.question_id, ""))
+                    for a in shown)
     by_id = {a.question_id: a for a in shown}
     escalation: list[str] = []
     for qid in handoff_mod.ESCALATION_QUESTIONS:

@@ -173,6 +173,22 @@ class WorkspaceMixin(ServiceBase):
         self._header(eid)
         return {r["question_id"]: (r["value"], r["note"] or "") for r in repo.children(self.store, eid, "answers")}
 
+    def answer_sources(self, eid: int) -> dict[str, str]:
+        """question id -> who gave the answer, for the answers that name someone."""
+        self._header(eid)
+        return {r["question_id"]: r["said_by"] for r in repo.children(self.store, eid, "answers") if r.get("said_by")}
+
+    def set_answer_said_by(self, eid: int, question_id: str, said_by: str) -> None:
+        """Record who gave the answer to a question (the answer and its note are kept)."""
+        pkg = self.form_of(self._header(eid))
+        if pkg.questionnaire.question(question_id) is None:
+            raise ServiceError(f"{question_id!r} is not a question of {pkg.key}.")
+        said_by = " ".join(said_by.split())
+        if len(said_by) > 300:
+            raise ServiceError("A name cannot be longer than 300 characters.")
+        value = self.answers(eid).get(question_id, (None, ""))[0]
+        repo.set_answer(self.store, eid, question_id, value, None, said_by=said_by)
+
     def set_answer_note(self, eid: int, question_id: str, note: str) -> None:
         """Change the note of a question, keeping its answer."""
         pkg = self.form_of(self._header(eid))

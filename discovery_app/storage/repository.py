@@ -239,8 +239,9 @@ def _touch(conn: sa.Connection, eid: int) -> None:
 
 
 def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str | None = None,
-               header: Mapping[str, Any] | None = None) -> None:
-    """Store one answer (value already normalised to its JSON form); ``None`` with no note clears it.
+               header: Mapping[str, Any] | None = None, said_by: str | None = None) -> None:
+    """Store one answer (value already normalised to its JSON form); ``None`` with no note and
+    nobody named clears it. ``note``/``said_by`` None keep what is stored.
 
     ``header``: engagement fields that mirror the answer, written in the same transaction."""
     t = _t(AnswerRow)
@@ -252,18 +253,20 @@ def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str |
                 raise ValueError(f"cannot update {sorted(unknown)}")
             conn.execute(_t(EngagementRow).update().where(_t(EngagementRow).c.id == eid).values(**header))
         existing = conn.execute(
-            sa.select(t.c.id, t.c.note).where(t.c.engagement_id == eid, t.c.question_id == question_id)
+            sa.select(t.c.id, t.c.note, t.c.said_by).where(t.c.engagement_id == eid, t.c.question_id == question_id)
         ).first()
         keep_note = note if note is not None else (existing.note if existing else "")
+        keep_who = said_by if said_by is not None else (existing.said_by if existing else "")
         if existing is None:
-            if value is None and not keep_note:
+            if value is None and not keep_note and not keep_who:
                 return
             pos = conn.execute(sa.select(sa.func.count()).where(t.c.engagement_id == eid)).scalar_one()
-            conn.execute(t.insert().values(engagement_id=eid, position=pos, question_id=question_id, value=value, note=keep_note))
-        elif value is None and not keep_note:
+            conn.execute(t.insert().values(engagement_id=eid, position=pos, question_id=question_id, value=value,
+                                           note=keep_note, said_by=keep_who))
+        elif value is None and not keep_note and not keep_who:
             conn.execute(t.delete().where(t.c.id == existing.id))
         else:
-            conn.execute(t.update().where(t.c.id == existing.id).values(value=value, note=keep_note))
+            conn.execute(t.update().where(t.c.id == existing.id).values(value=value, note=keep_note, said_by=keep_who))
 
 
 #: The collections other records link to; replacing or deleting from one prunes the links.

@@ -132,6 +132,7 @@ class AnswerRow(SQLModel, table=True):
     question_id: str = Field(max_length=64)
     value: Any = _json()
     note: str = ""
+    said_by: str = ""
 
 
 class InventoryRow(SQLModel, table=True):

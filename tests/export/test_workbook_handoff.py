@@ -54,6 +54,8 @@ def test_the_answers_sheet_holds_every_shown_question_as_the_client_answered_it(
     assert by_id["lob_apps"]["Answer"].startswith("CCH Axcess Tax")
     assert by_id["internal_it_owner"]["Note"] == "Office Manager; about 40% of his week is IT."
     assert by_id["backup_offsite"]["Answer"] == "No"
+    # Who gave each answer, as the consultant recorded it.
+    assert by_id["backup_offsite"]["Said By"] == "Marcus Lee" and by_id["industry"]["Said By"] == "Elena Finch"
     assert "backup_immutable" not in by_id  # hidden: the off-site copy does not exist
     unanswered = [r for r in rows if r["Answer"] == wbk.NOT_ANSWERED]
     assert {r["Question ID"] for r in unanswered} == {a.question_id for a in expected if not a.answer}

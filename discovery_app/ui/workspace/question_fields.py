@@ -43,6 +43,8 @@ class QuestionField(QWidget):
     edited = Signal(object)
     #: The consultant changed the note.
     note_edited = Signal(str)
+    #: The consultant changed who gave the answer.
+    said_by_edited = Signal(str)
     #: Enter was pressed: the page moves to the next field.
     advance = Signal()
 
@@ -53,6 +55,7 @@ class QuestionField(QWidget):
         self.setObjectName(f"field_{question.id}")
         self._stored: Any = None
         self._stored_note = ""
+        self._stored_said_by = ""
         self._loading = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -96,6 +99,13 @@ class QuestionField(QWidget):
         self.note_edit.setObjectName(f"note_{question.id}")
         self.note_edit.setPlaceholderText("Note")
         self.note_edit.hide()
+        # Who gave the answer: beside the note, shown with it (the delivery team reads both).
+        self.said_by_edit = QLineEdit()
+        self.said_by_edit.setObjectName(f"saidBy_{question.id}")
+        self.said_by_edit.setPlaceholderText("Who said it")
+        self.said_by_edit.setAccessibleName(f"Who gave the answer to: {question.label}")
+        self.said_by_edit.setMaxLength(300)
+        self.said_by_edit.hide()
         self.label.setBuddy(self.focus_widget())
 
         layout = QVBoxLayout(self)
@@ -105,14 +115,20 @@ class QuestionField(QWidget):
         layout.addWidget(self.editor)
         layout.addWidget(self.error_label)
         layout.addWidget(self.help_label)
-        layout.addWidget(self.note_edit)
+        notes = QHBoxLayout()
+        notes.setContentsMargins(0, 0, 0, 0)
+        notes.addWidget(self.note_edit, 3)
+        notes.addWidget(self.said_by_edit, 1)
+        layout.addLayout(notes)
 
         self.note_button.toggled.connect(self._toggle_note)
         self.note_edit.textEdited.connect(lambda _t: self._note_timer.start())
         self.note_edit.editingFinished.connect(self._flush_note)
+        self.said_by_edit.editingFinished.connect(self._emit_said_by)
         for w in self.key_widgets():
             w.installEventFilter(self)
         self.note_edit.installEventFilter(self)
+        self.said_by_edit.installEventFilter(self)
 
     # ---- to be provided per type ------------------------------------------------------------
 
@@ -157,7 +173,20 @@ class QuestionField(QWidget):
         self.note_button.setChecked(has)
         self.note_button.blockSignals(False)
         self.note_edit.setVisible(has)
+        self.said_by_edit.setVisible(has or bool(self._stored_said_by))
         self.note_button.setText("Note" if has else "Add note")
+
+    def set_said_by(self, said_by: str) -> None:
+        """Who gave the answer, as stored; shown with the note."""
+        self._stored_said_by = said_by
+        self.said_by_edit.setText(said_by)
+        if said_by:
+            self.said_by_edit.setVisible(True)
+            self.note_edit.setVisible(True)
+            self.note_button.blockSignals(True)
+            self.note_button.setChecked(True)
+            self.note_button.blockSignals(False)
+            self.note_button.setText("Note")
 
     def set_error(self, message: str | None) -> None:
         self.error_label.setText(message or "")
@@ -176,6 +205,7 @@ class QuestionField(QWidget):
             self._timer.stop()
             self._emit_value()
         self._flush_note()
+        self._emit_said_by()
 
     # ---- internals --------------------------------------------------------------------------
 
@@ -203,8 +233,15 @@ class QuestionField(QWidget):
             self._stored_note = note
             self.note_edited.emit(note)
 
+    def _emit_said_by(self) -> None:
+        said_by = self.said_by_edit.text().strip()
+        if said_by != self._stored_said_by:
+            self._stored_said_by = said_by
+            self.said_by_edited.emit(said_by)
+
     def _toggle_note(self, on: bool) -> None:
         self.note_edit.setVisible(on or bool(self.note_edit.text()))
+        self.said_by_edit.setVisible(on or bool(self.said_by_edit.text()))
         if on:
             self.note_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -34,11 +34,22 @@ class AnswerBook:
         self.form = form
         self._values: dict[str, Any] = {}
         self._notes: dict[str, str] = {}
+        self._said_by: dict[str, str] = {}
 
     def load(self) -> None:
         stored = self.service.answers(self.eid)
         self._values = {qid: v for qid, (v, _n) in stored.items() if v is not None}
         self._notes = {qid: n for qid, (_v, n) in stored.items() if n}
+        self._said_by = self.service.answer_sources(self.eid)
+
+    def said_by(self, qid: str) -> str:
+        return self._said_by.get(qid, "")
+
+    def said_by_saved(self, qid: str, said_by: str) -> None:
+        if said_by:
+            self._said_by[qid] = said_by
+        else:
+            self._said_by.pop(qid, None)
 
     def values(self) -> dict[str, Any]:
         return dict(self._values)
@@ -111,6 +122,7 @@ class QuestionPage(WorkspacePage):
             f = make_field(q, book.form.questionnaire)
             f.edited.connect(lambda value, qid=q.id: self._answer(qid, value))
             f.note_edited.connect(lambda note, qid=q.id: self._note(qid, note))
+            f.said_by_edited.connect(lambda who, qid=q.id: self._said_by(qid, who))
             f.advance.connect(lambda qid=q.id: self._advance(qid))
             self.fields[q.id] = f
             layout.addWidget(f)
@@ -138,6 +150,7 @@ class QuestionPage(WorkspacePage):
         for qid, f in self.fields.items():
             f.set_value(self.book.value(qid))
             f.set_note(self.book.note(qid))
+            f.set_said_by(self.book.said_by(qid))
             f.set_error(None)
         self._update_visibility()
 
@@ -224,6 +237,17 @@ class QuestionPage(WorkspacePage):
         self.save(lambda: service.set_answer_note(eid, qid, note),
                   on_done=lambda _r: self._noted(qid, note),
                   on_error=lambda exc: self._note_refused(qid, exc))
+
+    def _said_by(self, qid: str, who: str) -> None:
+        service, eid = self.service, self.engagement_id
+        self.save(lambda: service.set_answer_said_by(eid, qid, who),
+                  on_done=lambda _r: self._said_by_saved(qid, who),
+                  on_error=lambda exc: self._note_refused(qid, exc))
+
+    def _said_by_saved(self, qid: str, who: str) -> None:
+        self.book.said_by_saved(qid, who)
+        self.changed.emit()
+        self.status.emit("Saved")
 
     def _note_refused(self, qid: str, exc: BaseException) -> None:
         if not for_consultant(exc):
