@@ -30,6 +30,7 @@ from typing import Any
 from ..domain.engagement import Engagement
 from ..domain.filenames import safe_file_name
 from . import interchange, sealed
+from .problems import listed
 from .untrusted import (
     MAX_ATTACHMENT_BYTES,
     UntrustedFileError,
@@ -60,9 +61,7 @@ class ArchiveError(ValueError):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{source} cannot be opened as an engagement archive:\n{shown}{more}")
+        super().__init__(f"{source} cannot be opened as an engagement archive:\n{listed(problems, '- ')}")
 
 
 class PassphraseNeeded(ArchiveError):

@@ -20,6 +20,7 @@ from ..domain import links
 from ..domain.answers import AnswerError, normalise
 from ..domain.engagement import Engagement
 from ..domain.forms import FormPackage
+from .problems import listed
 from .untrusted import UntrustedFileError, check_attachment
 
 FORMAT = "discovery-engagement"
@@ -32,9 +33,7 @@ class InterchangeError(ValueError):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{source} is not a valid engagement file:\n{shown}{more}")
+        super().__init__(f"{source} is not a valid engagement file:\n{listed(problems, '- ')}")
 
 
 class InterchangeUnreadable(InterchangeError):

@@ -41,6 +41,7 @@ from ..domain.engagement import (
 from ..domain.forms import FormPackage, Party, Phase
 from . import workbook as wbk
 from . import workbook_data as wd
+from .problems import listed
 from .untrusted import xlsx_problems
 
 MAX_PROBLEMS = 20
@@ -53,10 +54,7 @@ class WorkbookImportError(ValueError):
     def __init__(self, source: str, problems: Sequence[str]):
         self.source = source
         self.problems = list(problems)
-        shown = "\n".join(f"  {p}" for p in self.problems[:MAX_PROBLEMS])
-        more = len(self.problems) - MAX_PROBLEMS
-        extra = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"{source} cannot be imported; nothing was changed:\n{shown}{extra}")
+        super().__init__(f"{source} cannot be imported; nothing was changed:\n{listed(self.problems, limit=MAX_PROBLEMS)}")
 
 
 class WorkbookUnreadable(WorkbookImportError):

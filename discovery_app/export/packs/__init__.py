@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..atomic import ExportError, write_atomic
+from ..problems import listed
 from ..xlsx_tables import DANGEROUS_STARTS
 
 TOOLS = ("connectwise", "autotask", "halopsa", "itglue", "generic")
@@ -39,10 +40,8 @@ class PackError(ValueError):
     def __init__(self, tool: str, problems: Sequence[str]):
         self.tool = tool
         self.problems = list(problems)
-        shown = "\n".join(f"  {p}" for p in self.problems[:MAX_PROBLEMS])
-        more = len(self.problems) - MAX_PROBLEMS
-        extra = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"The {TOOL_NAMES.get(tool, tool)} pack was not written; fix these first:\n{shown}{extra}")
+        super().__init__(f"The {TOOL_NAMES.get(tool, tool)} pack was not written; fix these first:\n"
+                         f"{listed(self.problems, limit=MAX_PROBLEMS)}")
 
 
 @dataclass(frozen=True)

@@ -198,37 +198,20 @@ class ReviewPage(WorkspacePage):
         dl.addWidget(self.password_label)
         dl.addWidget(self.password_edit)
         dl.addWidget(self.password_error)
-        pr = QHBoxLayout()
-        pr.addWidget(self.proposal_button)
-        pr.addStretch(1)
-        dl.addLayout(pr)
+        dl.addLayout(self._left_row(self.proposal_button))
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Stabilization plan"))
         dl.addWidget(plan_help)
-        pl = QHBoxLayout()
-        pl.addWidget(self.plan_button)
-        pl.addStretch(1)
-        dl.addLayout(pl)
+        dl.addLayout(self._left_row(self.plan_button))
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Delivery handoff workbook"))
         dl.addWidget(workbook_help)
-        wl = QHBoxLayout()
-        wl.addWidget(self.workbook_button)
-        wl.addWidget(self.client_workbook_button)
-        wl.addStretch(1)
-        dl.addLayout(wl)
-        rb = QHBoxLayout()
-        rb.addWidget(self.read_back_button)
-        rb.addStretch(1)
-        dl.addLayout(rb)
+        dl.addLayout(self._left_row(self.workbook_button, self.client_workbook_button))
+        dl.addLayout(self._left_row(self.read_back_button))
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Import pack for the delivery team's tools"))
         dl.addWidget(pack_help)
-        kl = QHBoxLayout()
-        kl.addWidget(self.pack_tool)
-        kl.addWidget(self.pack_button)
-        kl.addStretch(1)
-        dl.addLayout(kl)
+        dl.addLayout(self._left_row(self.pack_tool, self.pack_button))
 
         # Progress and result.
         self.progress_bar = QProgressBar()
@@ -249,10 +232,7 @@ class ReviewPage(WorkspacePage):
         self.folder_button.clicked.connect(self._show_folder)
         for b in (self.open_button, self.folder_button):
             b.hide()
-        rr = QHBoxLayout()
-        rr.addWidget(self.open_button)
-        rr.addWidget(self.folder_button)
-        rr.addStretch(1)
+        rr = self._left_row(self.open_button, self.folder_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -274,6 +254,15 @@ class ReviewPage(WorkspacePage):
         self.setTabOrder(self.workbook_button, self.client_workbook_button)
         self.setTabOrder(self.client_workbook_button, self.pack_tool)
         self.setTabOrder(self.pack_tool, self.pack_button)
+
+    @staticmethod
+    def _left_row(*widgets: QWidget) -> QHBoxLayout:
+        """Widgets side by side from the left edge."""
+        row = QHBoxLayout()
+        for w in widgets:
+            row.addWidget(w)
+        row.addStretch(1)
+        return row
 
     @staticmethod
     def _rule() -> QFrame:
