@@ -1,6 +1,6 @@
 """Autosave: the time from an edit to its commit, p50/p95, and whether the GUI thread is blocked.
 
-- service: ``service.set_answer`` on the large engagement, 500+ edits (each a real change of a
+- service: ``service.interview.set_answer`` on the large engagement, 500+ edits (each a real change of a
   real answer, each its own transaction), against sqlite3 updating one row and committing with
   the same PRAGMAs (WAL, synchronous=FULL) on the same file.
 - GUI thread: when the workspace pages exist, the benchmark types into their fields the way a
@@ -33,7 +33,7 @@ SAVE_PREFIXES = ("set_", "update_", "save", "add_", "replace", "delete", "import
 
 def _edits(service: Any, eid: int) -> list[tuple[str, Callable[[int], Any]]]:
     """(question id, value for edit n) for answers that accept a changed value."""
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     out: list[tuple[str, Callable[[int], Any]]] = []
     for a in eng.answers:
         v = a.value
@@ -49,8 +49,8 @@ def _edits(service: Any, eid: int) -> list[tuple[str, Callable[[int], Any]]]:
         else:
             continue
         try:
-            service.set_answer(eid, a.question_id, make(0))
-            service.set_answer(eid, a.question_id, make(1))
+            service.interview.set_answer(eid, a.question_id, make(0))
+            service.interview.set_answer(eid, a.question_id, make(1))
         except Exception:
             continue
         out.append((a.question_id, make))
@@ -67,7 +67,7 @@ def service_rows(service: Any, db: Path, eid: int, n_edits: int) -> list[dict[st
         qid, make = edits[n % len(edits)]
         value = make(n)
         t0 = time.perf_counter()
-        service.set_answer(eid, qid, value)
+        service.interview.set_answer(eid, qid, value)
         times.append(time.perf_counter() - t0)
     peak = common.current_peak_mb()
 
@@ -97,7 +97,7 @@ def service_rows(service: Any, db: Path, eid: int, n_edits: int) -> list[dict[st
     r95["median_s"] = p95  # the p95 itself, in the figure column
     qid, make = edits[0]
     common.check_target(rows, r95, TARGET_P95_S, "autosave_set_answer",
-                        lambda: [service.set_answer(eid, qid, make(k)) for k in range(20)])
+                        lambda: [service.interview.set_answer(eid, qid, make(k)) for k in range(20)])
     rows.append(r95)
     rows.append(common.row("autosave: bare sqlite3 UPDATE + COMMIT, p50", bare, ratio=1.0,
                            note=f"p95 {b95 * 1000:.2f} ms; WAL, synchronous=FULL like the store"))

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -377,11 +377,11 @@ def machine() -> dict[str, str]:
 # ---- a service on a temporary store ---------------------------------------------------------
 
 
-def open_service(db: Path) -> DiscoveryService:
+def open_service(db: Path) -> Discovery:
     from discovery_app.paths import AppPaths
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    return DiscoveryService.open(AppPaths.resolve(db))  # type: ignore[return-value]
+    return Discovery.open(AppPaths.resolve(db))  # type: ignore[return-value]
 
 
 # ---- the large engagement -------------------------------------------------------------------
@@ -437,7 +437,7 @@ def inventory_items(n: int, rng: random.Random) -> list[Any]:
 
 
 def make_large_engagement(
-    service: DiscoveryService,
+    service: Discovery,
     *,
     inventory: int = INVENTORY_ITEMS,
     risks: int = RISKS,
@@ -446,12 +446,12 @@ def make_large_engagement(
 ) -> int:
     """Save a large client's engagement (the demo's answers, standards, lanes and pricing, plus
     ``inventory`` items, ``risks`` risks and ``tasks`` remediation tasks) through
-    ``service.save_new``; returns its id."""
+    ``service.engagements.save_new``; returns its id."""
     from discovery_app.demo import DEMO_FORM, build_demo
     from discovery_app.domain.engagement import Priority, RemediationItem, Risk, new_uid
 
     rng = random.Random(seed)
-    pkg = service.form(DEMO_FORM)
+    pkg = service.forms.get(DEMO_FORM)
     demo, blobs = build_demo(pkg)
     items = [*demo.inventory, *inventory_items(max(0, inventory - len(demo.inventory)), rng)][:inventory]
     library = pkg.risk_library.risks
@@ -482,7 +482,7 @@ def make_large_engagement(
         "uid": new_uid(), "client_name": "Northwind Regional Health (large)", "created_at": now,
         "updated_at": now, "inventory": items, "risks": all_risks, "remediation": remediation,
     })
-    return service.save_new(eng, pkg, blobs)
+    return service.engagements.save_new(eng, pkg, blobs)
 
 
 def large_store(folder: Path) -> tuple[Path, int, int, float]:

@@ -72,13 +72,13 @@ def _zygote(db: Path, forms_root: str | None) -> None:
     sys.path.insert(0, str(ROOT))
     from discovery_app.domain.engagement import InventoryItem
     from discovery_app.paths import AppPaths
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
     paths = AppPaths.resolve(db)
     root = Path(forms_root) if forms_root else None
-    service = DiscoveryService.open(paths, forms_root=root)
-    eid = service.create_engagement("Crash Test Client")
-    pkg = service.form_of(service.get(eid))
+    service = Discovery.open(paths, forms_root=root)
+    eid = service.engagements.create("Crash Test Client")
+    pkg = service.forms.of(service.engagements.get(eid))
     qid = next(q.id for q in pkg.questionnaire.questions() if q.type.value in ("text", "long_text"))
     service.close()
     print(f"ready {eid} {qid}", flush=True)
@@ -90,7 +90,7 @@ def _zygote(db: Path, forms_root: str | None) -> None:
             pid = os.fork()
             if pid == 0:
                 try:
-                    _write(paths, root, eid, qid, int(run), Path(confirmed), InventoryItem, DiscoveryService)
+                    _write(paths, root, eid, qid, int(run), Path(confirmed), InventoryItem, Discovery)
                 finally:
                     os._exit(0)
             print(f"pid {pid}", flush=True)
@@ -103,15 +103,15 @@ def _zygote(db: Path, forms_root: str | None) -> None:
 def _write(paths, root, eid, qid, run, confirmed: Path, item_cls, service_cls) -> None:
     fd = os.open(confirmed, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     service = service_cls.open(paths, forms_root=root)
-    items = service.inventory(eid)
+    items = service.inventory.items(eid)
     for k in range(1, 100_000):
         edit = f"{run}-{k}"
         if k % 2:
             items.append(item_cls(name=f"edit-{edit}"))
-            service.set_inventory(eid, items)
+            service.inventory.set_items(eid, items)
             os.write(fd, f"inv {edit}\n".encode())
         else:
-            service.set_answer(eid, qid, f"edit-{edit}")
+            service.interview.set_answer(eid, qid, f"edit-{edit}")
             os.write(fd, f"ans {edit}\n".encode())
 
 

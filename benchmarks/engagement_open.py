@@ -1,7 +1,7 @@
 """Opening the large engagement (20,000 inventory items, 300 risks, 500 tasks), and sorting and
 filtering its inventory table.
 
-- open: ``service.get`` (what the workspace calls) against the bare library reading the same
+- open: ``service.engagements.get`` (what the workspace calls) against the bare library reading the same
   rows: sqlite3 selecting every row of the engagement's tables, into tuples.
 - inventory table: the inventory page's own model and view when
   ``discovery_app/ui/workspace/inventory_page.py`` exists, otherwise a QSortFilterProxyModel over
@@ -199,7 +199,7 @@ def main() -> list[dict[str, Any]]:
         db, _demo, large, build_s = common.large_store(Path(tmp))
         service = common.open_service(db)
         try:
-            eng = service.get(large)
+            eng = service.engagements.get(large)
             sizes = f"{len(eng.inventory)} items, {len(eng.risks)} risks, {len(eng.remediation)} tasks"
             rows.append(common.row("large engagement: build records and save_new", [build_s],
                                    note=f"{sizes}; once, setup"))
@@ -211,15 +211,15 @@ def main() -> list[dict[str, Any]]:
             bare()
             for _ in range(n):
                 del eng
-                seconds, peak, eng = common.peak_of(lambda: service.get(large))
+                seconds, peak, eng = common.peak_of(lambda: service.engagements.get(large))
                 ours_t.append(seconds)
                 peaks.append(peak)
                 seconds, peak, _ = common.peak_of(bare)
                 bare_t.append(seconds)
                 bare_peaks.append(peak)
-            r = common.row("open large engagement: service.get", ours_t, ratio=common.ratio_of(ours_t, bare_t),
+            r = common.row("open large engagement: service.engagements.get", ours_t, ratio=common.ratio_of(ours_t, bare_t),
                            peak_mb=max(peaks), note=f"ratio vs sqlite3 reading the same rows; {sizes}")
-            common.check_target(rows, r, OPEN_TARGET_S, "engagement_open_get", lambda: service.get(large))
+            common.check_target(rows, r, OPEN_TARGET_S, "engagement_open_get", lambda: service.engagements.get(large))
             rows.append(r)
             rows.append(common.row("open large engagement: bare sqlite3 read", bare_t, ratio=1.0, peak_mb=max(bare_peaks)))
             rows.extend(table_rows(service, large, eng.inventory, n))

@@ -3,7 +3,7 @@
 The files look like a NinjaOne device export (display name, device class, location, last
 logged-in user, OS, model, serial, install and warranty dates, last contact, notes), written to
 a temporary folder. Each run imports the whole file into a new engagement through
-``service.preview_inventory_file`` + ``service.import_inventory`` (read, map, check every row,
+``service.inventory.preview_file`` + ``service.inventory.import_file`` (read, map, check every row,
 write in one transaction). The bare library: ``csv.reader`` over the decoded file; openpyxl
 ``load_workbook(read_only=True)`` iterating every value.
 """
@@ -43,11 +43,11 @@ def bare_xlsx(path: Path) -> Callable[[], int]:
 
 def ours(service: Any, path: Path, counts: list[int]) -> Callable[[], Any]:
     def run() -> Any:
-        eid = service.create_engagement("Import benchmark", form_key="co-managed-discovery")
-        preview = service.preview_inventory_file(path)
-        report = service.import_inventory(eid, path, preview=preview)
+        eid = service.engagements.create("Import benchmark", form_key="co-managed-discovery")
+        preview = service.inventory.preview_file(path)
+        report = service.inventory.import_file(eid, path, preview=preview)
         counts.append(report.imported)
-        service.delete(eid)  # keep the store the same size run after run (not timed below)
+        service.engagements.delete(eid)  # keep the store the same size run after run (not timed below)
         return report
     return run
 
@@ -77,14 +77,14 @@ def main() -> list[dict[str, Any]]:
                 bare_peak: list[float] = []
                 for _ in range(n):
                     # The delete at the end of run() is part of the timed call: time the import alone.
-                    eid = service.create_engagement("Import benchmark", form_key="co-managed-discovery")
+                    eid = service.engagements.create("Import benchmark", form_key="co-managed-discovery")
 
                     def one(eid: int = eid, path: Path = path) -> Any:
-                        return service.import_inventory(eid, path, preview=service.preview_inventory_file(path))
+                        return service.inventory.import_file(eid, path, preview=service.inventory.preview_file(path))
 
                     seconds, peak, report = common.peak_of(one)
                     counts.append(report.imported)
-                    service.delete(eid)
+                    service.engagements.delete(eid)
                     ours_t.append(seconds)
                     ours_peak.append(peak)
                     seconds, peak, _ = common.peak_of(bare)

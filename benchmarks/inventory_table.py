@@ -98,7 +98,7 @@ def main() -> list[dict[str, Any]]:
             rows.append(common.row(f"inventory page: load {total:,} items + first paint", load_times,
                                    note="service read + model reset + paint, GUI thread"))
             rows.append(common.row("inventory page: counts for pricing arrive", counts_times,
-                                   note="service.quote on a worker thread after load; the window stays live"))
+                                   note="service.offer.quote on a worker thread after load; the window stays live"))
 
             names = [i.name for i in page.model.items()]
             warranties = [i.warranty_end for i in page.model.items()]

@@ -1,7 +1,7 @@
 """Client PDFs for a large engagement (300 risks, 500 remediation tasks): time, memory, and a check
 that the documents are well formed.
 
-- ours: ``service.export_proposal`` (draft, so nothing blocks it) and ``service.export_plan``,
+- ours: ``service.documents.export_proposal`` (draft, so nothing blocks it) and ``service.documents.export_plan``,
   each from the store: report model, one layout pass (the contents page and "Page X of Y" are
   filled in when the pages are written), fonts embedded, written through write_atomic. The ratio
   rows time the renderers (``render_proposal`` / ``render_plan``) on the report model built once,
@@ -231,7 +231,7 @@ def main() -> list[dict]:
         db, _demo, large, _seconds = common.large_store(folder)
         service = common.open_service(db)
         try:
-            report = service.build_report(large)
+            report = service.documents.report(large)
             proposal, plan = folder / "proposal.pdf", folder / "plan.pdf"
             out: dict[str, bytes] = {}
 
@@ -243,12 +243,12 @@ def main() -> list[dict]:
                 "bare proposal": keep("bare proposal", lambda: bare_proposal(report)),
                 "plan": keep("plan", lambda: render_plan(report)),
                 "bare plan": keep("bare plan", lambda: bare_plan(report)),
-                "export proposal": lambda: service.export_proposal(large, proposal, draft=True),
-                "export plan": lambda: service.export_plan(large, plan),
-                "report": lambda: service.build_report(large),
+                "export proposal": lambda: service.documents.export_proposal(large, proposal, draft=True),
+                "export plan": lambda: service.documents.export_plan(large, plan),
+                "report": lambda: service.documents.report(large),
             }, n)
-            _, peak, _ = common.peak_of(lambda: service.export_plan(large, plan))
-            _, peak_p, _ = common.peak_of(lambda: service.export_proposal(large, proposal, draft=True))
+            _, peak, _ = common.peak_of(lambda: service.documents.export_plan(large, plan))
+            _, peak_p, _ = common.peak_of(lambda: service.documents.export_proposal(large, proposal, draft=True))
             titles = [t.title for t in report.plan.tasks]
             sizes = f"{len(report.risks.all)} risks, {len(titles)} tasks"
             rows = [
@@ -262,15 +262,15 @@ def main() -> list[dict]:
                            note=f"{_well_formed(plan, titles)}; ratio vs the bare plan; target <= 1.3x"),
                 common.row("pdf: bare reportlab, the plan's content", times["bare plan"],
                            note=f"{_pages(out['bare plan'])} pages; SimpleDocTemplate, DejaVu, one pass"),
-                common.row("pdf: report model from the store (service.build_report)", times["report"],
+                common.row("pdf: report model from the store (service.documents.report)", times["report"],
                            note="part of each export below; the bare documents are handed the model"),
                 common.row("pdf: proposal export, end to end", times["export proposal"], peak_mb=peak_p,
                            ratio=common.ratio_of(times["export proposal"], times["bare proposal"]),
-                           note="service.export_proposal: report model + render + write_atomic; ratio vs the "
+                           note="service.documents.export_proposal: report model + render + write_atomic; ratio vs the "
                                 "bare proposal, which is handed the model"),
                 common.row("pdf: plan export, end to end", times["export plan"], peak_mb=peak,
                            ratio=common.ratio_of(times["export plan"], times["bare plan"]),
-                           note="service.export_plan, the same; timeline summarised by phase above 60 tasks"),
+                           note="service.documents.export_plan, the same; timeline summarised by phase above 60 tasks"),
             ]
         finally:
             service.close()

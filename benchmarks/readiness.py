@@ -43,11 +43,11 @@ def main() -> list[dict[str, Any]]:
         db, _demo, large, _seconds = common.large_store(Path(tmp))
         service = common.open_service(db)
         try:
-            readiness = service.check(large)
-            basis = service.basis(large, documents=False)
+            readiness = service.assessments.check(large)
+            basis = service.assessments.basis(large, documents=False)
             times = common.interleaved({
-                "check": lambda: service.check(large),
-                "assess": lambda: service.assess_basis(basis),
+                "check": lambda: service.assessments.check(large),
+                "assess": lambda: service.assessments.of_basis(basis),
                 "bare": bare_read(db, large),
             }, n)
             items = f"{len(readiness.blockers)} blockers, {len(readiness.warnings)} warnings"
@@ -57,7 +57,7 @@ def main() -> list[dict[str, Any]]:
                            note=f"vs sqlite3 reading the same rows; {items}"),
                 common.row("assess: the pure function alone (basis already read)", times["assess"]),
             ]
-            common.check_target(rows, rows[0], TARGET_S, "readiness", lambda: service.check(large))
+            common.check_target(rows, rows[0], TARGET_S, "readiness", lambda: service.assessments.check(large))
             return rows
         finally:
             service.close()

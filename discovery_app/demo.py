@@ -35,7 +35,7 @@ from .domain.engagement import (
 from .domain.forms import FormPackage, Lane, Party, Phase
 
 if TYPE_CHECKING:
-    from .services import DiscoveryService
+    from .services import Discovery
 
 DEMO_FORM = "co-managed-discovery"
 CLIENT = "Harbor & Finch CPAs"
@@ -405,9 +405,9 @@ def _demo_photo() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
-def create_demo(service: DiscoveryService) -> int:
-    pkg = service.form(DEMO_FORM)
+def create_demo(service: Discovery) -> int:
+    pkg = service.forms.get(DEMO_FORM)
     eng, blobs = build_demo(pkg)
     now = datetime.now(UTC)
     eng = eng.model_copy(update={"updated_at": now})
-    return service.save_new(eng, pkg, blobs)
+    return service.engagements.save_new(eng, pkg, blobs)

@@ -47,17 +47,17 @@ OTHERS = [
 def seed(paths: AppPaths) -> int | None:
     """Fill a store; returns the engagement to show in the details panel."""
     from discovery_app.domain.engagement import Status
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    service = DiscoveryService.open(paths)
+    service = Discovery.open(paths)
     try:
         shown = None
         for client, consultant, owner, statuses, archived in OTHERS:
-            eid = service.create_engagement(client, consultant=consultant, internal_it_owner=owner)
+            eid = service.engagements.create(client, consultant=consultant, internal_it_owner=owner)
             for status in statuses:
-                service.set_status(eid, Status(status))
+                service.engagements.set_status(eid, Status(status))
             if archived:
-                service.archive(eid)
+                service.engagements.archive(eid)
             shown = shown or eid
         try:
             from discovery_app.demo import create_demo
@@ -119,11 +119,11 @@ PROFILE = {
 
 
 def shoot_workspace(paths: AppPaths, eid: int) -> None:
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    service = DiscoveryService.open(paths)
+    service = Discovery.open(paths)
     try:
-        service.save_app_settings(PROFILE, None, "USD")
+        service.settings.save(PROFILE, None, "USD")
     finally:
         service.close()
     window = MainWindow()

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from discovery_app.demo import create_demo  # noqa: E402
 from discovery_app.paths import AppPaths  # noqa: E402
-from discovery_app.services import DiscoveryService  # noqa: E402
+from discovery_app.services import Discovery  # noqa: E402
 from discovery_app.ui.workspace.page import PageContext  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -44,7 +44,7 @@ def main() -> None:
     app.setApplicationName("Discovery")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        service = DiscoveryService.open(AppPaths.resolve(Path(tmp) / "shots.sqlite3"), forms_root=ROOT / "forms")
+        service = Discovery.open(AppPaths.resolve(Path(tmp) / "shots.sqlite3"), forms_root=ROOT / "forms")
         eid = create_demo(service)
         ctx = PageContext(service, eid, QUndoStack())
         wanted = sys.argv[1:] or ["risks", "remediation"]

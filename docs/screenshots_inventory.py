@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
 from discovery_app.demo import create_demo  # noqa: E402
 from discovery_app.paths import AppPaths  # noqa: E402
-from discovery_app.services import DiscoveryService  # noqa: E402
+from discovery_app.services import Discovery  # noqa: E402
 from discovery_app.ui.workspace.page import PageContext  # noqa: E402
 
 # An asset manager's export, as its "Export to CSV" writes it: a Category column that says what
@@ -68,7 +68,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        service = DiscoveryService.open(AppPaths.resolve(Path(tmp) / "shots.sqlite3"))
+        service = Discovery.open(AppPaths.resolve(Path(tmp) / "shots.sqlite3"))
         try:
             eid = create_demo(service)
             stack = QUndoStack()

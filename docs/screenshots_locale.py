@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 from discovery_app.demo import create_demo  # noqa: E402
 from discovery_app.paths import AppPaths  # noqa: E402
-from discovery_app.services import DiscoveryService  # noqa: E402
+from discovery_app.services import Discovery  # noqa: E402
 from discovery_app.ui import app_locale  # noqa: E402
 from discovery_app.ui.workspace.page import PageContext  # noqa: E402
 
@@ -52,10 +52,10 @@ def retype(edit, text: str) -> None:
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 - kept alive for the widgets
     with tempfile.TemporaryDirectory() as tmp:
-        service = DiscoveryService.open(AppPaths.resolve(Path(tmp) / "demo.sqlite3"))
+        service = Discovery.open(AppPaths.resolve(Path(tmp) / "demo.sqlite3"))
         eid = create_demo(service)
-        settings = service.app_settings()
-        service.save_app_settings(settings.profile.model_copy(update={"name": "Nordwind IT", "locale": "de_DE"}),
+        settings = service.settings.current()
+        service.settings.save(settings.profile.model_copy(update={"name": "Nordwind IT", "locale": "de_DE"}),
                                   None, "EUR")
         app_locale.from_service(service)
 
@@ -84,7 +84,7 @@ def main() -> int:
 
         from discovery_app.ui.workspace.questions import AnswerBook, QuestionPage
 
-        form = service.form_of(service.header(eid))
+        form = service.forms.of(service.engagements.header(eid))
         book = AnswerBook(service, eid, form)
         book.load()
         section = next(s for s in form.questionnaire.sections if s.id == "backup_continuity")
@@ -104,7 +104,7 @@ def main() -> int:
         numbers = [qpage.fields[q] for q in typed]
         grab(qpage, "questions-de.png")
         qpage.close()
-        print("stored:", {f.question.id: service.answers(eid).get(f.question.id, (None, ""))[0] for f in numbers})
+        print("stored:", {f.question.id: service.interview.answers(eid).get(f.question.id, (None, ""))[0] for f in numbers})
         service.close()
     return 0
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.ui.workspace.page import PageContext
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -39,10 +39,10 @@ def shoot(app: QApplication, page, name: str) -> Path:
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        service = DiscoveryService.open(AppPaths.resolve(Path(tmp) / "demo.sqlite3"))
+        service = Discovery.open(AppPaths.resolve(Path(tmp) / "demo.sqlite3"))
         eid = create_demo(service)
         # Make the flag visible: a second Accountable party on one function.
-        service.set_raci(eid, "restore_testing", "provider", "RA")
+        service.offer.set_raci(eid, "restore_testing", "provider", "RA")
         stack = QUndoStack()
         pages = []
         from discovery_app.ui.workspace.responsibilities_page import ResponsibilitiesPage
@@ -58,7 +58,7 @@ def main() -> int:
             print(shoot(app, page, name))
         if len(pages) == 2:
             # The same page with a 15 % discount nobody approved yet: the blocker and the approval needed.
-            service.set_discount(eid, "15")
+            service.offer.set_discount(eid, "15")
             page = pages[1][0](PageContext(service, eid, stack))
             page.load()
             print(shoot(app, page, "pricing-discount.png"))

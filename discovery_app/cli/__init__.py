@@ -103,13 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args, None)
 
     from .. import collector
-    from ..services import DiscoveryService, ServiceError
+    from ..services import Discovery, ServiceError
     from ..storage.db import StoreError
 
     collector.resume()
 
     try:
-        service = DiscoveryService.open(paths)
+        service = Discovery.open(paths)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,7 +78,7 @@ def _read_passphrase_file(path: Path) -> str:
     return lines[0]
 
 
-def run_archive(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_archive(args: argparse.Namespace, service: Discovery) -> int:
     from ..export.atomic import ExportError
     from ..services import ServiceError
 
@@ -90,7 +90,7 @@ def run_archive(args: argparse.Namespace, service: DiscoveryService) -> int:
         if getpass.getpass("The same passphrase again: ") != passphrase:
             raise ServiceError("The two passphrases differ; nothing was written.")
     try:
-        path = service.archive_engagement(args.id, args.file, passphrase)
+        path = service.archives.write(args.id, args.file, passphrase)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -100,13 +100,13 @@ def run_archive(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0
 
 
-def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_open_archive(args: argparse.Namespace, service: Discovery) -> int:
     from ..services.durability import ArchiveRefused
 
     passphrase = None
     if args.passphrase_file is not None:
         passphrase = _read_passphrase_file(args.passphrase_file)
-    elif service.archive_is_encrypted(args.file):
+    elif service.archives.is_encrypted(args.file):
         try:
             if not terminal_available():
                 raise EOFError
@@ -116,7 +116,7 @@ def run_open_archive(args: argparse.Namespace, service: DiscoveryService) -> int
                   "to ask on); give it with --passphrase-file PATH. Nothing was imported.", file=sys.stderr)
             return 2
     try:
-        eid = service.open_archive(args.file, passphrase)
+        eid = service.archives.open(args.file, passphrase)
     except ArchiveRefused as exc:
         if exc.wrong_passphrase or len(exc.problems) != 1:
             print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,12 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=run_check)
 
 
-def run_check(args: argparse.Namespace, service: DiscoveryService) -> int:
-    readiness = service.check(args.id)
+def run_check(args: argparse.Namespace, service: Discovery) -> int:
+    readiness = service.assessments.check(args.id)
     if args.json:
         print(json.dumps(readiness.to_json_dict(), indent=2, ensure_ascii=False))
         return 0 if readiness.ready else 1
-    name = service.header(args.id).client_name
+    name = service.engagements.header(args.id).client_name
     blockers, warnings = readiness.blockers, readiness.warnings
     if readiness.ready:
         print(f"{name}: ready; nothing blocks the proposal.")

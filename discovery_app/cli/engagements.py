@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .times import local_time
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,8 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=run_demo)
 
 
-def run_list(args: argparse.Namespace, service: DiscoveryService) -> int:
-    rows = service.list_engagements(include_archived=args.all)
+def run_list(args: argparse.Namespace, service: Discovery) -> int:
+    rows = service.engagements.summaries(include_archived=args.all)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
     else:
@@ -58,19 +58,19 @@ def run_list(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_show(args: argparse.Namespace, service: Discovery) -> int:
     if args.json:
-        print(service.get(args.id).model_dump_json(indent=2))
+        print(service.engagements.get(args.id).model_dump_json(indent=2))
     else:
         _print_show(service, args.id)
     return 0
 
 
-def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_import(args: argparse.Namespace, service: Discovery) -> int:
     from ..export.interchange import InterchangeError, InterchangeUnreadable
 
     try:
-        eid = service.import_json(args.file)
+        eid = service.engagements.import_json(args.file)
     except InterchangeError as exc:
         if len(exc.problems) == 1:
             print(f"error: {exc.source} is not a valid engagement file: {exc.problems[0]}. Nothing was imported.",
@@ -85,11 +85,11 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0
 
 
-def run_export_json(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_export_json(args: argparse.Namespace, service: Discovery) -> int:
     from ..export.atomic import ExportError
 
     try:
-        path = service.export_json(args.id, args.file)
+        path = service.engagements.export_json(args.id, args.file)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -97,7 +97,7 @@ def run_export_json(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0
 
 
-def run_demo(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_demo(args: argparse.Namespace, service: Discovery) -> int:
     from ..demo import create_demo
 
     print(create_demo(service))
@@ -120,9 +120,9 @@ def _print_table(rows: list) -> None:
         print("  ".join(v.ljust(w) for v, w in zip(d, widths, strict=True)))
 
 
-def _print_show(service: DiscoveryService, eid: int) -> None:
-    eng = service.get(eid)
-    s = service.summary(eid)
+def _print_show(service: Discovery, eid: int) -> None:
+    eng = service.engagements.get(eid)
+    s = service.engagements.summary(eid)
     fit, prog = s["fit"], s["progress"]
     print(f"{eng.client_name}  (engagement {eng.id}, {eng.status.value})")
     print(f"  Form:        {eng.form_id} version {eng.form_version}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 @dataclass(frozen=True)
@@ -26,33 +26,33 @@ class Document:
     dest: str  # "proposal"
     label: str  # "proposal", for messages
     help: str
-    write: Callable[[DiscoveryService, argparse.Namespace, Path], Path]
+    write: Callable[[Discovery, argparse.Namespace, Path], Path]
 
 
-def _write_proposal(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
+def _write_proposal(service: Discovery, args: argparse.Namespace, path: Path) -> Path:
     password = os.environ.get(args.password_env) if args.password_env else None
     if args.password_env and not password:
         from ..services import ServiceError
 
         raise ServiceError(f"The environment variable {args.password_env} is empty or not set.")
-    return service.export_proposal(args.id, path, password=password, draft=args.draft, report=_client_report(service, args))
+    return service.documents.export_proposal(args.id, path, password=password, draft=args.draft, report=_client_report(service, args))
 
 
-def _write_plan(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
-    return service.export_plan(args.id, path, report=_client_report(service, args))
+def _write_plan(service: Discovery, args: argparse.Namespace, path: Path) -> Path:
+    return service.documents.export_plan(args.id, path, report=_client_report(service, args))
 
 
-def _client_report(service: DiscoveryService, args: argparse.Namespace) -> Any:
+def _client_report(service: Discovery, args: argparse.Namespace) -> Any:
     """The client report, built once for both PDFs of one command (one assessment, not two)."""
     cached = getattr(args, "_client_report", None)
     if cached is None:
-        cached = service.build_report(args.id, client=True)
+        cached = service.documents.report(args.id, client=True)
         args._client_report = cached
     return cached
 
 
-def _write_workbook(service: DiscoveryService, args: argparse.Namespace, path: Path) -> Path:
-    return service.export_workbook(args.id, path, client=args.client, start=args.start).path
+def _write_workbook(service: Discovery, args: argparse.Namespace, path: Path) -> Path:
+    return service.handoff.export_workbook(args.id, path, client=args.client, start=args.start).path
 
 
 def iso_day(text: str) -> date:
@@ -99,7 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=run_export)
 
 
-def run_export(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_export(args: argparse.Namespace, service: Discovery) -> int:
     from ..services import ServiceError
 
     chosen = [(doc, getattr(args, doc.dest)) for doc in DOCUMENTS if getattr(args, doc.dest, None)]
@@ -118,7 +118,7 @@ def run_export(args: argparse.Namespace, service: DiscoveryService) -> int:
                   f"{', '.join(TOOLS)}", file=sys.stderr)
             return 2
         try:
-            result = service.export_pack(args.id, tool, folder, start=args.start)
+            result = service.handoff.export_pack(args.id, tool, folder, start=args.start)
         except ServiceError as exc:
             print(f"error: {tool} pack: {exc}", file=sys.stderr)
             failed += 1

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
     from ..services.inventory import ImportReport
 
 SHOWN = 20  # rejects and warnings listed one by one; the rest are counted
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(handler=run_fields)
 
 
-def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_import(args: argparse.Namespace, service: Discovery) -> int:
     from ..domain import inventory as inv
     from ..services.inventory import (
         ImportRejected,
@@ -67,7 +67,7 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
         parse_map_options,
     )
 
-    preview = service.preview_inventory_file(args.file, profile=args.profile)
+    preview = service.inventory.preview_file(args.file, profile=args.profile)
     t = preview.table
     mapping = apply_overrides(preview.mapping, parse_map_options(args.map, t.headers))
     source = f"{t.format.upper()}" + (f", {t.encoding}, delimiter {t.delimiter!r}, {t.line_ending}" if t.format == "csv" else f", sheet {t.sheet!r}")
@@ -77,16 +77,16 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
         print(f"not imported: {', '.join(repr(h) for h in ignored)}", file=sys.stderr)
     for w in t.warnings():
         print(f"warning: {args.file.name}: {w}", file=sys.stderr)
-    service.check_inventory_mapping(preview, mapping)
+    service.inventory.check_mapping(preview, mapping)
     orders = {target: args.date_order for target in inv.DATE_TARGETS} if args.date_order else None
     for col in replace(preview, mapping=mapping).date_columns(orders):
         hint = "" if col.chosen_by_user or not (col.ambiguous or col.mixed) else " (change it with --date-order dmy|mdy|ymd)"
         print(f"dates: {col.describe()}{hint}", file=sys.stderr)
     if args.save_profile:
-        service.save_inventory_profile(args.save_profile, t.headers, mapping)
+        service.inventory.save_profile(args.save_profile, t.headers, mapping)
         print(f"Saved the mapping as profile {args.save_profile!r}.", file=sys.stderr)
     try:
-        report = service.import_inventory(args.id, args.file, mapping=mapping, skip_bad=args.skip_bad, preview=preview,
+        report = service.inventory.import_file(args.id, args.file, mapping=mapping, skip_bad=args.skip_bad, preview=preview,
                                           date_orders=orders, as_new=args.as_new, dry_run=args.dry_run)
     except ImportRejected as exc:
         _print_problems(exc.report)
@@ -115,12 +115,12 @@ def _print_problems(report: ImportReport) -> None:
         print(f"warning: ... {report.warning_count:,} fields left empty in all ({fields})", file=sys.stderr)
 
 
-def run_fields(args: argparse.Namespace, service: DiscoveryService) -> int:
-    for target, label, help_text, synonyms in service.inventory_fields():
+def run_fields(args: argparse.Namespace, service: Discovery) -> int:
+    for target, label, help_text, synonyms in service.inventory.fields():
         print(f"{target.value:<14} {label}" + (f": {help_text}" if help_text else ""))
         if synonyms:
             print(f"{'':<14} headers: {', '.join(synonyms)}")
-    profiles = service.inventory_profiles()
+    profiles = service.inventory.profiles()
     print()
     if profiles:
         print("Saved profiles (use with --profile NAME):")
@@ -131,11 +131,11 @@ def run_fields(args: argparse.Namespace, service: DiscoveryService) -> int:
     return 0
 
 
-def run_remove(args: argparse.Namespace, service: DiscoveryService) -> int:
+def run_remove(args: argparse.Namespace, service: Discovery) -> int:
     from ..services import ServiceError
 
     try:
-        removed = service.remove_inventory(args.id, list(dict.fromkeys(args.uids)))
+        removed = service.inventory.remove(args.id, list(dict.fromkeys(args.uids)))
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

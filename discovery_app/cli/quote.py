@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,12 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=run_quote)
 
 
-def run_quote(args: argparse.Namespace, service: DiscoveryService) -> int:
-    quote = service.quote(args.id)
+def run_quote(args: argparse.Namespace, service: Discovery) -> int:
+    quote = service.offer.quote(args.id)
     if args.json:
         print(json.dumps(quote.to_json_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_quote(service.get(args.id).client_name, quote)
+        _print_quote(service.engagements.get(args.id).client_name, quote)
     return 0
 
 

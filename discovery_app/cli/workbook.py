@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=run_import)
 
 
-def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
-    diff = service.preview_workbook_changes(args.id, args.file)
-    columns, refused = service.review_workbook(args.id, args.file)
+def run_import(args: argparse.Namespace, service: Discovery) -> int:
+    diff = service.handoff.preview_workbook_changes(args.id, args.file)
+    columns, refused = service.handoff.review_workbook(args.id, args.file)
     print(f"{args.file.name}: read against engagement {args.id}.")
     if columns:
         print("Columns:")
@@ -52,6 +52,6 @@ def run_import(args: argparse.Namespace, service: DiscoveryService) -> int:
     if not lines:
         print("Nothing to apply.")
         return 0
-    n = service.apply_workbook_changes(args.id, diff)
+    n = service.handoff.apply_workbook_changes(args.id, diff)
     print(f"Applied {n} change{'s' if n != 1 else ''} to engagement {args.id}.")
     return 0

@@ -245,7 +245,7 @@ class ClientDocument(BaseDocTemplate):
             encrypt = StandardEncryption(password, canPrint=1, canModify=0, canCopy=1, canAnnotate=0, strength=128)
         super().__init__(
             buffer, pagesize=theme.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN + 10 * mm, title=f"{doc_title}: {report.client.name}", author=report.provider.name,
+            bottomMargin=MARGIN + 10 * mm, title=f"{doc_title}: {report.client.name}", author=report.provider.display_name,
             subject=subject, creator="Discovery", keywords=[report.proposal_number, report.client.name],
             encrypt=encrypt, allowSplitting=1, initialFontName=FONT, initialFontSize=10,
         )
@@ -258,7 +258,7 @@ class ClientDocument(BaseDocTemplate):
         self.heading_pages: dict[str, int] = {}  # key -> page, filled during the layout
         # The footer's two lines are the same on every page: fit them once.
         r = report
-        self._footer_left = _fit_text(f"{r.provider.name}  ·  {doc_title}  ·  {r.client.name}", FONT, 8,
+        self._footer_left = _fit_text(f"{r.provider.display_name}  ·  {doc_title}  ·  {r.client.name}", FONT, 8,
                                       self.width - 30 * mm)
         conf = f"Confidential: prepared for {r.client.name}. Please do not share it without our permission."
         if draft:
@@ -523,11 +523,11 @@ def draw_cover(canv: Any, doc: ClientDocument, kicker: str, title: str, facts: S
         x += logo.drawWidth + 5 * mm
     canv.setFillColor(INK)
     canv.setFont(FONT_BOLD, 13)
-    canv.drawString(x, top - 7 * mm, _fit_text(r.provider.name, FONT_BOLD, 13, w - x - MARGIN))
-    if r.provider.contact:
+    canv.drawString(x, top - 7 * mm, _fit_text(r.provider.display_name, FONT_BOLD, 13, w - x - MARGIN))
+    if r.provider.contact_line:
         canv.setFont(FONT, 8.5)
         canv.setFillColor(MUTED)
-        first = r.provider.contact.splitlines()[0]
+        first = r.provider.contact_line.splitlines()[0]
         canv.drawString(x, top - 12 * mm, _fit_text(first, FONT, 8.5, w - x - MARGIN))
     # The band.
     band_top = h - 62 * mm

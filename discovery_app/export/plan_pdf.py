@@ -42,7 +42,7 @@ def render_plan(report: Report, *, password: str | None = None) -> bytes:
         ("Tasks and effort", f"{count(len(plan.tasks), 'task')}, {format_hours(plan.total_hours, report.locale)} hours"),
         ("Duration", f"about {plan.weeks} weeks"),
         ("Internal IT owner", report.client.internal_it_owner or "To be named"),
-        ("Prepared by", report.client.consultant + (f", {report.provider.name}" if report.client.consultant else report.provider.name)),
+        ("Prepared by", report.client.consultant + (f", {report.provider.display_name}" if report.client.consultant else report.provider.display_name)),
     ]
     doc = pc.ClientDocument(
         buf, report, theme, DOC_TITLE,

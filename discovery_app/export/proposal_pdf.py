@@ -38,7 +38,7 @@ def render_proposal(report: Report, *, password: str | None = None, draft: bool 
         ("Date", report.day(report.issued_on)),
         ("Valid until", report.day(report.valid_until)),
         ("Prepared for", _prepared_for(report)),
-        ("Prepared by", report.client.consultant + (f", {report.provider.name}" if report.client.consultant else report.provider.name)),
+        ("Prepared by", report.client.consultant + (f", {report.provider.display_name}" if report.client.consultant else report.provider.display_name)),
         ("Fixed fee · monthly fee", f"{report.money(report.prices.stabilization_net)} · "
                                     f"{report.money(report.prices.monthly_net)} a month"),
     ]
@@ -335,7 +335,7 @@ def _acceptance(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable
 
     dm = r.client.decision_maker
     both = Table([[block(r.client.name, dm.name if dm else "", dm.role if dm else ""),
-                   block(r.provider.name, r.client.consultant)]],
+                   block(r.provider.display_name, r.client.consultant)]],
                  colWidths=[t.width / 2, t.width / 2], hAlign="LEFT")
     both.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [KeepTogether([doc.heading("10. Acceptance"), _p(t, text), pc.spacer(6), both])]

@@ -16,7 +16,6 @@ Stable contract (the workbook builds on it): fields are only ever added, never r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,15 +38,13 @@ from ..domain.engagement import (
     StandardStatus,
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
+from ..domain.provider import ProviderProfile
 from ..domain.wording import count, device_noun
 
 CLIENT = "client"
 INTERNAL = "internal"
 
-DEFAULT_PROVIDER = "Your IT Partner"
-DEFAULT_BRAND = "#127C8A"
 DEFAULT_LOCALE = "en_US"
-PAGE_SIZES = ("Letter", "A4")
 
 PARTY_LABELS = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
 PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium",
@@ -128,55 +125,6 @@ def _locale(locale: str) -> str:
 
 
 # ---- the model ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProviderProfile:
-    """Who sends the documents: read from the ``provider_profile`` setting, defaults when empty."""
-
-    name: str = DEFAULT_PROVIDER
-    logo_path: str = ""  # a PNG or JPEG; empty: the renderer uses its placeholder
-    brand_colour: str = DEFAULT_BRAND  # "#RRGGBB"
-    contact: str = ""  # free text: address, phone, email, web
-    validity_days: int = 30
-    terms: str = ""  # the provider's own terms, printed with the assumptions
-    page_size: str = "Letter"  # "Letter" or "A4"
-    locale: str = DEFAULT_LOCALE
-
-    @classmethod
-    def from_setting(cls, data: Mapping[str, Any] | None) -> ProviderProfile:
-        """Tolerant: unknown keys are ignored, bad values fall back to the defaults."""
-        data = data if isinstance(data, Mapping) else {}
-
-        def text(*keys: str) -> str:
-            for k in keys:
-                v = data.get(k)
-                if isinstance(v, str) and v.strip():
-                    return v.strip()
-            return ""
-
-        colour = text("brand_colour", "brand_color", "colour", "color")
-        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
-            colour = DEFAULT_BRAND
-        try:
-            days = int(data.get("proposal_validity_days", data.get("validity_days", 30)))
-        except (TypeError, ValueError):
-            days = 30
-        size = text("page_size")
-        size = next((s for s in PAGE_SIZES if s.casefold() == size.casefold()), "Letter")
-        # The Settings dialog stores the contact in parts; older or hand-made profiles in one text.
-        parts = [text("contact"), text("address").replace("\n", ", "), text("contact_name"), text("contact_phone"),
-                 text("contact_email"), text("website")]
-        return cls(
-            name=text("name", "provider_name") or DEFAULT_PROVIDER,
-            logo_path=text("logo_path", "logo"),
-            brand_colour=colour.upper(),
-            contact=" · ".join(p for p in parts if p),
-            validity_days=days if 1 <= days <= 365 else 30,
-            terms=text("terms"),
-            page_size=size,
-            locale=_locale(text("locale") or DEFAULT_LOCALE),
-        )
 
 
 @dataclass(frozen=True)
@@ -775,7 +723,7 @@ def build_report(
     quote, matrix = assessment.quote, assessment.matrix
     provider = provider or ProviderProfile()
     issued_on = issued_on or date.today()
-    loc = provider.locale
+    loc = provider.document_locale
     money = lambda a: format_money(a, quote.currency, loc)  # noqa: E731
 
     contacts = tuple(ContactRow(c.name, c.role, c.email, c.phone, c.decision_maker) for c in eng.contacts)
@@ -898,7 +846,7 @@ def build_report(
 __all__ = [
     "CLIENT", "INTERNAL", "ClientInfo", "ContactRow", "DiscountSummary", "FitSummary", "InternalFigures",
     "MatrixRow", "MatrixTable", "Plan", "PlanPhase", "PlanTask", "PriceLine", "Prices", "ProposedAction",
-    "ProviderProfile", "Report", "RiskRow", "RiskSummary", "RoadmapOption", "ScopeFunction", "ScopeLane",
+    "Report", "RiskRow", "RiskSummary", "RoadmapOption", "ScopeFunction", "ScopeLane",
     "StandardRow", "StandardsSummary", "UnitCounts", "band_of", "build_report", "format_amount",
     "format_day", "format_hours", "format_money",
 ]

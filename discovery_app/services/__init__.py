@@ -1,26 +1,71 @@
 """The use cases the GUI and the command line share: every read and write goes through here.
 
-One class, :class:`DiscoveryService`, assembled from a mixin per feature so each feature's use
-cases live in their own module.
+:class:`Discovery` is composed of one small service per feature, each with its dependencies
+named in its constructor::
+
+    service = Discovery.open(paths)
+    service.engagements.summaries()
+    service.interview.set_answer(eid, "it_user_count", 85)
+    service.assessments.check(eid)
+    service.documents.export_proposal(eid, path)
 """
 
 from __future__ import annotations
 
-from .base import ServiceBase, ServiceError
-from .durability import DurabilityMixin
-from .engagements import EngagementsMixin, EngagementSummary
-from .exports import ExportsMixin
-from .findings import FindingsMixin
-from .handoff import HandoffMixin
-from .inventory import InventoryMixin
-from .inventory_edits import InventoryEditsMixin
-from .offer import OfferMixin
-from .pricing import PricingMixin
-from .standards import StandardsMixin
-from .workspace import WorkspaceMixin
+from pathlib import Path
+from typing import Self
 
-__all__ = ["DiscoveryService", "EngagementSummary", "ServiceBase", "ServiceError"]
+from ..paths import AppPaths
+from ..storage.db import Store, open_store
+from .base import Core, Forms, ServiceError
+from .durability import Archives, Backups
+from .engagements import Engagements, EngagementSummary
+from .exports import Assessments, Documents
+from .findings import Findings
+from .handoff import Handoff
+from .inventory import Inventory
+from .offer import Offer
+from .settings import Settings
+from .standards import Standards
+from .workspace import Interview, Timer
+
+__all__ = ["Discovery", "EngagementSummary", "ServiceError"]
 
 
-class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, ServiceBase):
-    """Every use case of the app, on one store."""
+class Discovery:
+    """Every use case of the app, on one store, one feature per attribute."""
+
+    def __init__(self, store: Store, forms_root: Path | None = None):
+        core = self._core = Core(store, forms_root)
+        self.forms: Forms = core.forms
+        self.settings = Settings(core)
+        self.engagements = Engagements(core)
+        self.interview = Interview(core)
+        self.timer = Timer(core)
+        self.assessments = Assessments(core, self.settings)
+        self.inventory = Inventory(core)
+        self.standards = Standards(core)
+        self.findings = Findings(core, self.assessments, self.standards)
+        self.offer = Offer(core, self.assessments)
+        self.documents = Documents(core, self.assessments, self.settings)
+        self.handoff = Handoff(core, self.documents)
+        self.backups = Backups(core)
+        self.archives = Archives(core)
+
+    @classmethod
+    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:
+        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
+        return cls(store, forms_root)
+
+    @property
+    def store(self) -> Store:
+        """The open store (a restore replaces it)."""
+        return self._core.store
+
+    @property
+    def repairs(self) -> list[str]:
+        """What the last import or archive opening repaired (dangling links an older version left)."""
+        return self._core.repairs
+
+    def close(self) -> None:
+        self._core.store.dispose()

@@ -1,5 +1,9 @@
-"""The service layer's foundation: the store, the installed forms and the engagement lookups
-every use case needs. Feature modules add their use cases as mixins on :class:`ServiceBase`.
+"""The service layer's foundation: the store, the installed forms and the lookups every feature
+needs (:class:`Core`), and :class:`Feature`, the base of each sub-service.
+
+Each feature of the app is one small class in its own module (engagements, interview, inventory,
+findings, offer, ...) that takes the :class:`Core` and, where it needs another feature, that
+feature, in its constructor. :class:`~discovery_app.services.Discovery` wires them together.
 """
 
 from __future__ import annotations
@@ -7,13 +11,12 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
-from ..paths import AppPaths
 from ..storage import repository as repo
-from ..storage.db import Store, open_store
+from ..storage.db import Store
 
 if TYPE_CHECKING:
     from .. import formsio
@@ -25,48 +28,44 @@ class ServiceError(Exception):
     """A request the service cannot carry out; the message is for the consultant."""
 
 
-class ServiceBase:
-    def __init__(self, store: Store, forms_root: Path | None = None):
-        self.store = store
-        self._forms_root = forms_root
+class Forms:
+    """The installed form packages, and the exact copy each engagement was run with."""
+
+    def __init__(self, core: Core, root: Path | None = None):
+        self._core = core
+        self._root = root
         self._snapshots: dict[str, FormPackage] = {}
-        #: What the last import or archive opening repaired (dangling links an older version left).
-        self.repairs: list[str] = []
 
-    @classmethod
-    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:
-        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
-        return cls(store, forms_root)
-
-    def close(self) -> None:
-        self.store.dispose()
-
-    # ---- forms ------------------------------------------------------------------------------
+    def forget_copies(self) -> None:
+        """Drop the form copies read so far (the store was replaced, for example by a restore)."""
+        self._snapshots.clear()
 
     @cached_property
-    def form_results(self) -> list[formsio.LoadResult]:
+    def results(self) -> list[formsio.LoadResult]:
+        """What reading each installed form package gave (the package, or its errors)."""
         # Reading the YAML packages (and the YAML parser) waits until a form is asked for: the
         # list at start-up needs only the copies engagements keep in the store.
         from .. import formsio, resources
 
-        root = self._forms_root or resources.forms_dir()
+        root = self._root or resources.forms_dir()
         results = formsio.load_all(root)
         for r in results:
             for e in r.errors:
                 log.warning("form %s: %s", r.folder.name, e)
         return results
 
-    def forms(self) -> list[FormPackage]:
+    def available(self) -> list[FormPackage]:
         """The valid form packages, newest version of each id first."""
-        pkgs = [r.package for r in self.form_results if r.ok and r.package]
+        pkgs = [r.package for r in self.results if r.ok and r.package]
         return sorted(pkgs, key=lambda p: (p.id, -p.version))
 
-    def form(self, key: str | None = None) -> FormPackage:
-        pkgs = self.forms()
+    def get(self, key: str | None = None) -> FormPackage:
+        """The installed form ``key`` ("id@version" or id); ``None``: the default form, else the newest."""
+        pkgs = self.available()
         if not pkgs:
             raise ServiceError("No valid form package is installed; run 'discovery-app forms check'.")
         if key is None:
-            default = repo.get_setting(self.store, "default_form")
+            default = repo.get_setting(self._core.store, "default_form")
             key = default if isinstance(default, str) else None
         if key is None:
             return pkgs[0]
@@ -75,20 +74,45 @@ class ServiceBase:
                 return p
         raise ServiceError(f"There is no valid form {key!r}; installed: {', '.join(p.key for p in pkgs)}.")
 
-    def form_of(self, eng: EngagementHeader) -> FormPackage:
+    def of(self, eng: EngagementHeader) -> FormPackage:
         """The exact form copy an engagement was run with (not whatever is in forms/ today)."""
         pkg = self._snapshots.get(eng.form_hash)
         if pkg is None:
             # No cross-checks: the copy was valid when stored (as formsio.package_from_json).
-            pkg = FormPackage.model_validate_json(repo.form_snapshot(self.store, eng.form_hash))
+            pkg = FormPackage.model_validate_json(repo.form_snapshot(self._core.store, eng.form_hash))
             self._snapshots[eng.form_hash] = pkg
         return pkg
 
-    # ---- engagements ------------------------------------------------------------------------
 
-    # ---- engagements: the lookups every feature uses ------------------------------------------
+class Core:
+    """The store, the forms, and the engagement lookups every feature uses."""
+
+    def __init__(self, store: Store, forms_root: Path | None = None):
+        #: The open store; replaced as a whole when a backup is restored.
+        self.store = store
+        self.forms = Forms(self, forms_root)
+        #: What the last import or archive opening repaired (dangling links an older version left).
+        self.repairs: list[str] = []
+
+    def form_of(self, eng: EngagementHeader) -> FormPackage:
+        return self.forms.of(eng)
+
+    def get(self, eid: int) -> Engagement:
+        """The whole engagement with every child record."""
+        try:
+            return repo.load_engagement(self.store, eid)
+        except repo.NotFound as exc:
+            raise ServiceError(f"There is no engagement {eid}.") from exc
+
+    def header(self, eid: int) -> EngagementHeader:
+        """The engagement without its child records; raises when there is none."""
+        h = repo.header(self.store, eid)
+        if h is None:
+            raise ServiceError(f"There is no engagement {eid}.")
+        return h
 
     def save_new(self, eng: Engagement, pkg: FormPackage, attachments: dict[str, bytes] | None = None) -> int:
+        """Store a new engagement with the form copy it is run with; returns its id."""
         eid = repo.insert_engagement(
             self.store, eng, form_snapshot_json=pkg.canonical_json(), form_title=pkg.title,
             attachment_data=attachments,
@@ -96,22 +120,19 @@ class ServiceBase:
         log.info("engagement %s created", eid)
         return eid
 
-    def get(self, eid: int) -> Engagement:
-        try:
-            return repo.load_engagement(self.store, eid)
-        except repo.NotFound as exc:
-            raise ServiceError(f"There is no engagement {eid}.") from exc
-
-    def _header(self, eid: int) -> EngagementHeader:
-        h = repo.header(self.store, eid)
-        if h is None:
-            raise ServiceError(f"There is no engagement {eid}.")
-        return h
-
-    # ---- settings ---------------------------------------------------------------------------
-
     def setting(self, key: str, default: Any = None) -> Any:
         return repo.get_setting(self.store, key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
         repo.set_setting(self.store, key, value)
+
+
+class Feature:
+    """The base of a sub-service: the core it works on."""
+
+    def __init__(self, core: Core):
+        self.core = core
+
+    @property
+    def store(self) -> Store:
+        return self.core.store

@@ -2,7 +2,7 @@
 
 The module-level functions work on :class:`~discovery_app.paths.AppPaths` without an open store,
 because they are what a consultant needs exactly when the store will not open (a damaged file):
-list the backups, find the newest good one, restore it. The mixin offers the same on an open
+list the backups, find the newest good one, restore it. :class:`Backups` offers the same on an open
 service, plus the timed backup the GUI asks for and the archive use cases.
 """
 
@@ -23,7 +23,7 @@ from ..storage import restore as restore_mod
 from ..storage.backup import BackupInfo
 from ..storage.db import open_store
 from ..storage.migrations.head import KNOWN_REVISIONS
-from .base import ServiceBase, ServiceError
+from .base import Feature, ServiceError
 
 if TYPE_CHECKING:
     from ..export import archive as archive_mod
@@ -35,7 +35,7 @@ log = logging.getLogger("discovery_app.services")
 
 BACKUP_INTERVAL = timedelta(minutes=10)
 
-__all__ = ["BackupInfo", "DurabilityMixin", "list_backups", "newest_good_backup", "restore_backup"]
+__all__ = ["BackupInfo", "Archives", "Backups", "list_backups", "newest_good_backup", "restore_backup"]
 
 
 # ---- without an open store ------------------------------------------------------------------
@@ -73,8 +73,8 @@ class ArchiveRefused(ServiceError):
         self.wrong_passphrase = wrong_passphrase
 
 
-class DurabilityMixin(ServiceBase):
-    # ---- backups --------------------------------------------------------------------------------
+class Backups(Feature):
+    """Backups of the open store, and restoring one."""
 
     def _backup_dir(self) -> Path:
         folder = self.store.backup_dir
@@ -95,13 +95,13 @@ class DurabilityMixin(ServiceBase):
             return None
         return self.backup_now("auto")
 
-    def list_backups(self) -> list[BackupInfo]:
+    def available(self) -> list[BackupInfo]:
         return backup_mod.list_backups(self._backup_dir())
 
-    def newest_good_backup(self) -> BackupInfo | None:
+    def newest_good(self) -> BackupInfo | None:
         return backup_mod.newest_good_backup(self._backup_dir(), KNOWN_REVISIONS)
 
-    def restore_backup(self, backup_file: Path) -> Path | None:
+    def restore(self, backup_file: Path) -> Path | None:
         """Replace the live database with ``backup_file`` (keeping the current one first), then
         reopen it. Returns where the previous database was kept."""
         folder = self._backup_dir()
@@ -116,19 +116,21 @@ class DurabilityMixin(ServiceBase):
             raise ServiceError(str(exc)) from exc
         finally:
             # Reopen whatever is there now (the restored copy, or the untouched original).
-            self.store = open_store(path, backup_dir=folder)
-            self._snapshots.clear()
+            self.core.store = open_store(path, backup_dir=folder)
+            self.core.forms.forget_copies()
         return kept
 
-    # ---- the engagement archive ---------------------------------------------------------------
 
-    def archive_engagement(self, eid: int, target: Path, passphrase: str | None = None) -> Path:
+class Archives(Feature):
+    """The engagement archive: one file with an engagement and its attachments, sealed or not."""
+
+    def write(self, eid: int, target: Path, passphrase: str | None = None) -> Path:
         """Write engagement ``eid`` and its attachments to one archive file (sealed when a
         passphrase is given)."""
         from ..export import archive as archive_mod
         from ..export import sealed
 
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         if passphrase is not None:
             try:
                 sealed.check_passphrase(passphrase)
@@ -143,7 +145,7 @@ class DurabilityMixin(ServiceBase):
                  "encrypted" if passphrase else "not encrypted")
         return path
 
-    def archive_is_encrypted(self, source: Path) -> bool:
+    def is_encrypted(self, source: Path) -> bool:
         from ..export import sealed
 
         try:
@@ -152,7 +154,7 @@ class DurabilityMixin(ServiceBase):
         except OSError as exc:
             raise ServiceError(f"Cannot read {source}: {exc.strerror}.") from exc
 
-    def open_archive(self, source: Path, passphrase: str | None = None,
+    def open(self, source: Path, passphrase: str | None = None,
                      limits: archive_mod.Limits | None = None) -> int:
         """Check the whole archive, then add its engagement as a new one; returns its id.
         Refused archives write nothing (:class:`ArchiveRefused` says why)."""
@@ -188,8 +190,8 @@ class DurabilityMixin(ServiceBase):
             data_ = eng.model_dump(mode="python")
             data_["uid"] = new_uid()
             eng = Engagement.model_validate(data_)
-        eid = self.save_new(eng.model_copy(update={"id": None}), parsed.form, parsed.attachments)
-        self.repairs = list(parsed.repairs)
+        eid = self.core.save_new(eng.model_copy(update={"id": None}), parsed.form, parsed.attachments)
+        self.core.repairs = list(parsed.repairs)
         log.info("engagement %s opened from an archive (%d attachments, %d links repaired)", eid,
                  len(parsed.attachments), len(parsed.repairs))
         return eid

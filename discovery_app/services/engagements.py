@@ -23,7 +23,7 @@ from ..domain.forms import Fact, FormPackage, Question
 from ..export import interchange
 from ..export.atomic import write_atomic
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Feature, ServiceError
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,30 @@ class EngagementSummary:
         }
 
 
-class EngagementsMixin(ServiceBase):
-    def create_engagement(
+def fact_answer(pkg: FormPackage, q: Question, text: str) -> Any:
+    """The answer a fact typed as text stands for; refuses text that is none of the choices."""
+    answer = facts_mod.answer_from_text(pkg.questionnaire, q, text)
+    if answer is None and text.strip():
+        lst = pkg.questionnaire.choice_list(q.choices or "")
+        known = "; ".join(c.label for c in lst.choices) if lst else ""
+        raise ServiceError(f"{q.label}: “{text.strip()}” is not one of the form's choices ({known}).")
+    return answer
+
+
+class Engagements(Feature):
+    def get(self, eid: int) -> Engagement:
+        """The whole engagement with every child record."""
+        return self.core.get(eid)
+
+    def header(self, eid: int) -> EngagementHeader:
+        """The engagement without its child records (what lists and the details panel show)."""
+        return self.core.header(eid)
+
+    def save_new(self, eng: Engagement, pkg: FormPackage, attachments: dict[str, bytes] | None = None) -> int:
+        """Store a new engagement with the form copy it is run with; returns its id."""
+        return self.core.save_new(eng, pkg, attachments)
+
+    def create(
         self,
         client_name: str,
         *,
@@ -64,14 +86,14 @@ class EngagementsMixin(ServiceBase):
     ) -> int:
         if not client_name.strip():
             raise ServiceError("The client name cannot be empty.")
-        pkg = self.form(form_key)
+        pkg = self.core.forms.get(form_key)
         now = repo.now()
         # Facts typed in the new-engagement dialog are stored as their answers, the one value.
         answers = []
         for fact, text in ((Fact.INDUSTRY, industry), (Fact.INTERNAL_IT_OWNER, internal_it_owner)):
             q = facts_mod.question_for(pkg, fact)
             if q is not None and text.strip():
-                value = self._fact_answer(pkg, q, text)
+                value = fact_answer(pkg, q, text)
                 answers.append(Answer(question_id=q.id, value=value))
                 text = facts_mod.display_text(pkg.questionnaire, q, value)
             if fact is Fact.INDUSTRY:
@@ -91,75 +113,22 @@ class EngagementsMixin(ServiceBase):
             form_version=pkg.version,
             form_hash=pkg.content_hash(),
         )
-        return self.save_new(eng, pkg)
+        return self.core.save_new(eng, pkg)
 
-    def list_engagements(self, *, include_archived: bool = False) -> list[EngagementSummary]:
+    def summaries(self, *, include_archived: bool = False) -> list[EngagementSummary]:
         headers = repo.list_headers(self.store, include_archived=include_archived)
         answers = repo.answer_values_by_engagement(self.store, [h.id for h in headers if h.id is not None])
         out = []
         for h in headers:
-            pkg = self.form_of(h)
+            pkg = self.core.form_of(h)
             values = answers.get(h.id or 0, {})
             fit = fit_mod.evaluate(pkg, values)
             prog = answers_mod.progress(pkg.questionnaire, values)
             out.append(EngagementSummary(h, fit.label, str(fit.score), prog.percent))
         return out
 
-    def set_answer(self, eid: int, question_id: str, value: Any, note: str | None = None) -> Any:
-        """Check ``value`` against the engagement's form and store it; returns the stored value."""
-        header = self._header(eid)
-        pkg = self.form_of(header)
-        q = pkg.questionnaire.question(question_id)
-        if q is None:
-            raise ServiceError(f"{question_id!r} is not a question of {pkg.key}.")
-        try:
-            stored = answers_mod.normalise(q, value, pkg.questionnaire)
-        except answers_mod.AnswerError as exc:
-            raise ServiceError(f"{q.label}: {exc}.") from exc
-        # An answer bound to a fact the header mirrors (industry, internal IT owner) updates the
-        # mirror in the same transaction: the answer is the one value.
-        fact = facts_mod.fact_of(pkg.questionnaire, question_id)
-        mirror = ({fact.value: facts_mod.display_text(pkg.questionnaire, q, stored)}
-                  if fact in facts_mod.HEADER_FACTS else None)
-        repo.set_answer(self.store, eid, question_id, stored, note, header=mirror)
-        return stored
-
-    def update_engagement(self, eid: int, **fields: Any) -> None:
-        """Change header fields. The industry and the internal IT owner are facts whose one value
-        is an answer: changing them here writes that answer too."""
-        if "status" in fields:
-            raise ServiceError("Use set_status to change the status.")
-        if "client_name" in fields and not str(fields["client_name"]).strip():
-            raise ServiceError("The client name cannot be empty.")
-        header = self._header(eid)
-        pkg = self.form_of(header)
-        for fact in facts_mod.HEADER_FACTS:
-            if fact.value not in fields:
-                continue
-            q = facts_mod.question_for(pkg, fact)
-            if q is None:
-                continue
-            text = str(fields.pop(fact.value) or "")
-            answer = self._fact_answer(pkg, q, text)
-            self.set_answer(eid, q.id, answer)
-        if not fields:
-            return
-        try:
-            repo.update_header(self.store, eid, **fields)
-        except repo.NotFound as exc:
-            raise ServiceError(f"There is no engagement {eid}.") from exc
-
-    @staticmethod
-    def _fact_answer(pkg: FormPackage, q: Question, text: str) -> Any:
-        answer = facts_mod.answer_from_text(pkg.questionnaire, q, text)
-        if answer is None and text.strip():
-            lst = pkg.questionnaire.choice_list(q.choices or "")
-            known = "; ".join(c.label for c in lst.choices) if lst else ""
-            raise ServiceError(f"{q.label}: “{text.strip()}” is not one of the form's choices ({known}).")
-        return answer
-
     def set_status(self, eid: int, status: Status) -> None:
-        current = self._header(eid).status
+        current = self.core.header(eid).status
         if status == current:
             return
         if status not in STATUS_FLOW[current]:
@@ -181,7 +150,7 @@ class EngagementsMixin(ServiceBase):
 
     def duplicate(self, eid: int, client_name: str | None = None) -> int:
         """A copy for a re-assessment: same answers and findings, new identity, back to draft."""
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         data, mapping = self._renew_uids(eng)
         now = repo.now()
         data.update(
@@ -191,7 +160,7 @@ class EngagementsMixin(ServiceBase):
         copy = Engagement.model_validate(data)
         attachments = repo.attachment_data(self.store, eid)
         renamed = {new: attachments[old] for old, new in mapping.items() if old in attachments}
-        return self.save_new(copy, self.form_of(eng), renamed)
+        return self.core.save_new(copy, self.core.form_of(eng), renamed)
 
     @staticmethod
     def _renew_uids(eng: Engagement) -> tuple[dict[str, Any], dict[str, str]]:
@@ -221,8 +190,8 @@ class EngagementsMixin(ServiceBase):
     def summary(self, eid: int) -> dict[str, Any]:
         """Fit, progress and counts for the list's details panel: counted in the database, never
         by loading the engagement (which holds 20,000 inventory rows at a large client)."""
-        header = self._header(eid)
-        pkg = self.form_of(header)
+        header = self.core.header(eid)
+        pkg = self.core.form_of(header)
         values = repo.answer_values(self.store, eid)
         fit = fit_mod.evaluate(pkg, values)
         prog = answers_mod.progress(pkg.questionnaire, values)
@@ -233,16 +202,10 @@ class EngagementsMixin(ServiceBase):
             **repo.child_counts(self.store, eid),
         }
 
-    def header(self, eid: int) -> EngagementHeader:
-        """The engagement without its child records (what lists and the details panel show)."""
-        return self._header(eid)
-
-    # ---- pricing and the responsibility matrix --------------------------------------------
-
     # ---- interchange ------------------------------------------------------------------------
 
     def export_json(self, eid: int, target: Path) -> Path:
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         text = interchange.dumps(
             eng, repo.form_snapshot(self.store, eng.form_hash), repo.attachment_data(self.store, eid), __version__
         )
@@ -266,7 +229,7 @@ class EngagementsMixin(ServiceBase):
             data = eng.model_dump(mode="python")
             data["uid"] = new_uid()
             eng = Engagement.model_validate(data)
-        eid = self.save_new(eng.model_copy(update={"id": None}), parsed.form, attachments)
-        self.repairs = list(parsed.repairs)
+        eid = self.core.save_new(eng.model_copy(update={"id": None}), parsed.form, attachments)
+        self.core.repairs = list(parsed.repairs)
         return eid
 

@@ -17,7 +17,8 @@ from ..domain import pricing as pricing_mod
 from ..domain.basis import Basis
 from ..export.atomic import ExportError, write_atomic
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Core, Feature, ServiceError
+from .settings import Settings
 
 if TYPE_CHECKING:
     from ..export import report as report_mod
@@ -29,7 +30,13 @@ PROFILE_KEY = "provider_profile"
 TERMS_KEY = "commercial_terms"
 
 
-class ExportsMixin(ServiceBase):
+class Assessments(Feature):
+    """The one assessment of an engagement (quote, plan, readiness) every surface reads."""
+
+    def __init__(self, core: Core, settings: Settings):
+        super().__init__(core)
+        self.settings = settings
+
     def basis(self, eid: int, *, documents: bool = True) -> Basis:
         """Every record of the engagement except the inventory, which comes as counts per kind (all
         an assessment reads of it). At a large client this skips reading 20,000 records.
@@ -42,49 +49,30 @@ class ExportsMixin(ServiceBase):
             raise ServiceError(f"There is no engagement {eid}.") from exc
         return Basis(eng, repo.inventory_kind_counts(self.store, eid))
 
-    def commercial_terms(self) -> dict:
-        """The provider's own commercial terms (Settings › Terms), laid over the form's."""
-        value = self.setting(TERMS_KEY, {})
-        return value if isinstance(value, dict) else {}
-
-    def set_commercial_terms(self, terms: dict) -> dict:
-        """Store the provider's own commercial terms; an empty value follows the form's. Refuses
-        (nothing stored) a value out of range."""
-        from pydantic import ValidationError
-
-        from ..domain.forms import CommercialTerms
-
-        kept = {k: v for k, v in terms.items() if v not in (None, "", 0)}
-        try:
-            CommercialTerms.model_validate(kept)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = str(err["loc"][0]).replace("_", " ") if err["loc"] else "terms"
-            raise ServiceError(f"Commercial terms, {field}: {err['msg'].lower()}.") from None
-        self.set_setting(TERMS_KEY, kept)
-        return kept
-
-    def assess_basis(self, basis: Basis) -> assessment_mod.Assessment:
-        return assessment_mod.assess(basis, self.form_of(basis.engagement), self.commercial_terms(),
+    def of_basis(self, basis: Basis) -> assessment_mod.Assessment:
+        return assessment_mod.assess(basis, self.core.form_of(basis.engagement), self.settings.commercial_terms(),
                                      self.sentence_locale())
 
     def sentence_locale(self) -> str:
         """The locale the app's sentences write percents in: the provider's (Settings)."""
-        return self.document_provider().locale
+        return self.settings.provider().locale
 
-    def assessment(self, eid: int) -> assessment_mod.Assessment:
+    def of(self, eid: int) -> assessment_mod.Assessment:
         """The one assessment of ``eid``: quote, schedule, matrix, risk treatments, readiness."""
-        return self.assess_basis(self.basis(eid))
+        return self.of_basis(self.basis(eid))
 
     def check(self, eid: int) -> assessment_mod.Readiness:
         """What blocks the client-facing proposal and what only warns, with where to fix each."""
-        return self.assess_basis(self.basis(eid, documents=False)).readiness
+        return self.of_basis(self.basis(eid, documents=False)).readiness
 
-    def document_provider(self) -> report_mod.ProviderProfile:
-        """The provider profile from the settings, with defaults for whatever is not set."""
-        from ..export import report as report_mod
 
-        return report_mod.ProviderProfile.from_setting(self.setting(PROFILE_KEY, {}))
+class Documents(Feature):
+    """The client documents: the report model and the proposal and plan PDFs."""
+
+    def __init__(self, core: Core, assessments: Assessments, settings: Settings):
+        super().__init__(core)
+        self.assessments = assessments
+        self.settings = settings
 
     def report_of(self, basis: Basis, client: bool = True, *,
                   issued_on: date | None = None) -> tuple[report_mod.Report, assessment_mod.Assessment]:
@@ -92,21 +80,18 @@ class ExportsMixin(ServiceBase):
         from ..export import report as report_mod
 
         eng = basis.engagement
-        assessed = self.assess_basis(basis)
+        assessed = self.assessments.of_basis(basis)
         try:
-            report = report_mod.build_report(eng, self.form_of(eng), assessed, self.document_provider(),
+            report = report_mod.build_report(eng, self.core.form_of(eng), assessed, self.settings.provider(),
                                              client=client, issued_on=issued_on)
         except pricing_mod.PricingError as exc:
             raise ServiceError(f"Cannot price engagement {eng.id}: {exc}") from exc
         return report, assessed
 
-    def build_report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
+    def report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
         """The one report model of engagement ``eid``; ``client=False`` adds costs and margins."""
-        return self.report_of(self.basis(eid), client, issued_on=issued_on)[0]
+        return self.report_of(self.assessments.basis(eid), client, issued_on=issued_on)[0]
 
-    def export_blockers(self, eid: int) -> list[str]:
-        """The readiness blockers as sentences (see :meth:`check` for severity and where)."""
-        return self.check(eid).blocker_messages()
 
     def export_proposal(self, eid: int, path: Path, password: str | None = None, *, draft: bool = False,
                         issued_on: date | None = None, report: report_mod.Report | None = None) -> Path:
@@ -115,7 +100,7 @@ class ExportsMixin(ServiceBase):
         report of ``eid`` when the caller already built it (one assessment for several documents)."""
         from ..export.proposal_pdf import render_proposal
 
-        report = report or self.build_report(eid, client=True, issued_on=issued_on)
+        report = report or self.report(eid, client=True, issued_on=issued_on)
         if report.blockers and not draft:
             raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
                                + "\n- ".join(report.blockers))
@@ -127,7 +112,7 @@ class ExportsMixin(ServiceBase):
         """Write the stabilization plan PDF (it carries no prices, so nothing blocks it)."""
         from ..export.plan_pdf import render_plan
 
-        report = report or self.build_report(eid, client=True, issued_on=issued_on)
+        report = report or self.report(eid, client=True, issued_on=issued_on)
         return self._write_export(Path(path), render_plan(report))
 
     @staticmethod
@@ -137,14 +122,14 @@ class ExportsMixin(ServiceBase):
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
 
-    def export_file_name(self, eid: int, document: str) -> str:
+    def file_name(self, eid: int, document: str) -> str:
         """A safe default file name: ``"Harbor & Finch CPAs - Proposal P-2026-0001.pdf"``.
 
         ``document``: "proposal" or "plan"."""
         from ..domain.filenames import safe_file_name
         from ..export import report as report_mod
 
-        eng = self._header(eid)  # the name and id are all a file name needs
+        eng = self.core.header(eid)  # the name and id are all a file name needs
         number = report_mod.proposal_number(eng, date.today())
         label = {"proposal": "Proposal", "plan": "Stabilization plan"}.get(document, document.capitalize())
         return safe_file_name(f"{eng.client_name} - {label} {number}.pdf", fallback=f"{label}.pdf")

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 
 from ..domain import plan as plan_mod
 from ..domain.engagement import Attachment, RemediationItem, Risk, StandardAssessment
-from ..domain.forms import FormPackage, RiskTemplate, Role, StandardCategory
+from ..domain.forms import FormPackage, RiskTemplate, Role
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Core, Feature, ServiceError
+from .exports import Assessments
 from .findings_files import MAX_ATTACHMENT_BYTES, detect_kind, stored_name
+from .standards import Standards
 
 RISK_FIELDS = frozenset({"title", "category", "likelihood", "impact", "description", "why_it_matters", "evidence",
                          "standard_category", "linked_inventory", "treatment"})
@@ -65,49 +67,48 @@ def _problem(what: str, exc: ValidationError) -> ServiceError:
     return ServiceError(f"Cannot save the {what}: {where} {first.get('msg', 'is not valid').lower()}.")
 
 
-class FindingsMixin(ServiceBase):
+class Findings(Feature):
+
+    def __init__(self, core: Core, assessments: Assessments, standards: Standards):
+        super().__init__(core)
+        self.assessments = assessments
+        self.standards = standards
+
     # ---- reading --------------------------------------------------------------------------------
 
     def _form(self, eid: int) -> FormPackage:
-        return self.form_of(self._header(eid))
+        return self.core.form_of(self.core.header(eid))
 
     def risk_library(self, eid: int) -> list[RiskTemplate]:
         return list(self._form(eid).risk_library.risks)
-
-    def standard_categories(self, eid: int) -> list[StandardCategory]:
-        return list(self._form(eid).standards)
 
     def remediation_roles(self, eid: int) -> list[Role]:
         return list(self._form(eid).pricing.roles)
 
     def risks(self, eid: int) -> list[Risk]:
-        self._header(eid)
+        self.core.header(eid)
         return [Risk.model_validate(r) for r in repo.children(self.store, eid, "risks")]
 
     def risk_treatments(self, eid: int) -> dict[str, str]:
         """How each risk is treated, in the words the proposal uses (from its links, see
         domain/assessment.py), by risk uid."""
-        return {uid: t.text for uid, t in self.assessment(eid).treatments.items()}  # type: ignore[attr-defined]
+        return {uid: t.text for uid, t in self.assessments.of(eid).treatments.items()}
 
     def risk(self, eid: int, uid: str) -> Risk:
-        self._header(eid)
+        self.core.header(eid)
         found = repo.child(self.store, eid, "risks", uid)
         if found is None:
             raise ServiceError("That risk is no longer in the register.")
         return Risk.model_validate(found)
 
     def remediation_items(self, eid: int) -> list[RemediationItem]:
-        self._header(eid)
+        self.core.header(eid)
         return [RemediationItem.model_validate(r) for r in repo.children(self.store, eid, "remediation")]
-
-    def inventory_names(self, eid: int, uids: list[str]) -> dict[str, str]:
-        """uid -> name of the given inventory items (those still in the inventory)."""
-        return {fields["uid"]: fields["name"] for _, fields in repo.inventory_items_at(self.store, eid, uids)}
 
     # ---- risks ----------------------------------------------------------------------------------
 
     def _check_risk(self, eid: int, risk: Risk) -> Risk:
-        if risk.standard_category and risk.standard_category not in {c.id for c in self.standard_categories(eid)}:
+        if risk.standard_category and risk.standard_category not in {c.id for c in self.standards.categories(eid)}:
             raise ServiceError(f"The form has no standards category {risk.standard_category!r}.")
         if risk.linked_inventory:
             known = {fields["uid"] for _, fields in repo.inventory_items_at(self.store, eid, risk.linked_inventory)}
@@ -204,7 +205,7 @@ class FindingsMixin(ServiceBase):
     # ---- evidence files -------------------------------------------------------------------------
 
     def attachments(self, eid: int, risk_uid: str | None = None) -> list[Attachment]:
-        self._header(eid)
+        self.core.header(eid)
         out = [Attachment.model_validate(r) for r in repo.children(self.store, eid, "attachments")]
         return out if risk_uid is None else [a for a in out if a.risk_uid == risk_uid]
 

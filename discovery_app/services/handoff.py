@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ..domain.basis import Basis
 from ..export.atomic import ExportError
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Core, Feature, ServiceError
+from .exports import Documents
 
 if TYPE_CHECKING:
     from ..export import packs, workbook_data
@@ -23,16 +24,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("discovery_app.services.handoff")
 
 
-class HandoffMixin(ServiceBase):
+class Handoff(Feature):
+
+    def __init__(self, core: Core, documents: Documents):
+        super().__init__(core)
+        self.documents = documents
+
     def workbook_data(self, eid: int, *, client: bool = False, today: date | None = None,
                       start: date | None = None) -> workbook_data.HandoffData:
         """The workbook's rows, from the report model (client or internal audience). ``start``:
         the day delivery starts (plan week 1); by default the Monday after ``today``."""
         from ..export import workbook_data
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         today = today or date.today()
-        rep, assessed = self.report_of(Basis.of(eng), client, issued_on=today)  # type: ignore[attr-defined]  # ExportsMixin.report_of, a sibling mixin
-        return workbook_data.from_report(rep, eng, self.form_of(eng), assessed, today, start)
+        rep, assessed = self.documents.report_of(Basis.of(eng), client, issued_on=today)
+        return workbook_data.from_report(rep, eng, self.core.form_of(eng), assessed, today, start)
 
     def export_workbook(self, eid: int, path: Path, client: bool = False, *,
                         start: date | None = None) -> workbook_mod.WorkbookResult:
@@ -65,9 +71,9 @@ class HandoffMixin(ServiceBase):
     def preview_workbook_changes(self, eid: int, path: Path) -> wb_import.WorkbookDiff:
         """What re-importing the edited workbook would change; nothing is written."""
         from ..export import workbook_import as wb_import
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         try:
-            return wb_import.read_diff(Path(path), eng, self.form_of(eng))
+            return wb_import.read_diff(Path(path), eng, self.core.form_of(eng))
         except wb_import.WorkbookUnreadable as exc:
             from .inventory import FileRefused
 
@@ -99,7 +105,7 @@ class HandoffMixin(ServiceBase):
         """Apply a previewed diff in one transaction; returns how many rows changed. Refuses when
         the engagement changed since the preview (preview again)."""
         from ..export import workbook_import as wb_import
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         if diff.engagement_uid != eng.uid:
             raise ServiceError(f"These changes were read for another engagement, not {eng.client_name}.")
         if wb_import.fingerprint(eng) != diff.base:

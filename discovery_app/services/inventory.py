@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .. import collector
 from ..domain import inventory as inv
@@ -23,12 +24,25 @@ from ..domain.engagement import InventoryItem, new_uid
 from ..inventoryio import RawTable, ReadError, load_rules, read_table
 from ..storage import inventory_import as store_import
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Feature, ServiceError
 
 log = logging.getLogger("discovery_app.services.inventory")
 
 MAX_REPORTED = 1000  # rejects and warnings kept with their line; the rest are counted
 PROFILES = "inventory_profiles"
+BULK_FIELDS = frozenset({"site", "owner", "kind", "category"})
+
+
+@dataclass(frozen=True)
+class RemovedInventory:
+    """Deleted items with their positions, and the inventory links each affected risk had."""
+
+    items: list[tuple[int, InventoryItem]]
+    risk_links: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def unlinked_risks(self) -> int:
+        return len(self.risk_links)
 
 
 class FileRefused(ServiceError):
@@ -186,16 +200,16 @@ def apply_overrides(mapping: Mapping[int, inv.Target], overrides: Mapping[int, i
     return dict(sorted(out.items()))
 
 
-class InventoryMixin(ServiceBase):
+class Inventory(Feature):
     # ---- reading and mapping ---------------------------------------------------------------
 
-    def inventory_rules(self) -> inv.ImportRules:
+    def rules(self) -> inv.ImportRules:
         try:
             return load_rules()
         except ReadError as exc:
             raise ServiceError(str(exc)) from exc
 
-    def preview_inventory_file(self, path: Path, *, profile: str | None = None) -> InventoryPreview:
+    def preview_file(self, path: Path, *, profile: str | None = None) -> InventoryPreview:
         """Read a CSV or XLSX export and guess (or recall, or take from ``profile``) its mapping."""
         try:
             with collector.paused():  # tens of thousands of cells, no garbage cycles
@@ -206,44 +220,44 @@ class InventoryMixin(ServiceBase):
             raise FileRefused(f"{Path(path).name} is too large to read in the memory available.") from None
         if profile is not None:
             return InventoryPreview(table, self._profile_mapping(profile, table.headers), False, profile)
-        saved = self.setting(f"inventory_mapping:{_signature(table.headers)}")
+        saved = self.core.setting(f"inventory_mapping:{_signature(table.headers)}")
         if isinstance(saved, dict):
             mapping = {int(i): inv.Target(t) for i, t in saved.items()
                        if int(i) < len(table.headers) and t in inv.Target._value2member_map_}
             return InventoryPreview(table, mapping, remembered=True)
-        return InventoryPreview(table, inv.guess_mapping(table.headers, self.inventory_rules()), remembered=False)
+        return InventoryPreview(table, inv.guess_mapping(table.headers, self.rules()), remembered=False)
 
-    def check_inventory_mapping(self, preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> None:
+    def check_mapping(self, preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> None:
         """Raise :class:`ServiceError` naming the headers found when no column gives a name (the
         file was read; a --map or the dialog's mapping fixes it, so this is not a refusal)."""
         try:
-            inv.check_mapping(preview.headers, mapping, self.inventory_rules())
+            inv.check_mapping(preview.headers, mapping, self.rules())
         except inv.MappingError as exc:
             raise ServiceError(f"{preview.table.path.name}: {exc}") from None
 
-    def inventory_fields(self) -> list[tuple[inv.Target, str, str, tuple[str, ...]]]:
+    def fields(self) -> list[tuple[inv.Target, str, str, tuple[str, ...]]]:
         """(field, label, help, header synonyms) for every field a column can be mapped to."""
-        rules = self.inventory_rules()
+        rules = self.rules()
         return [(t, inv.TARGET_LABELS[t], rules.help.get(t, ""), tuple(rules.synonyms.get(t, ())))
                 for t in inv.Target]
 
     # ---- profiles --------------------------------------------------------------------------
 
-    def inventory_profiles(self) -> dict[str, dict[str, str]]:
+    def profiles(self) -> dict[str, dict[str, str]]:
         """Saved mapping profiles: name -> {normalised header: field}."""
-        saved = self.setting(PROFILES)
+        saved = self.core.setting(PROFILES)
         return {str(k): dict(v) for k, v in saved.items() if isinstance(v, dict)} if isinstance(saved, dict) else {}
 
-    def save_inventory_profile(self, name: str, headers: list[str], mapping: Mapping[int, inv.Target]) -> None:
+    def save_profile(self, name: str, headers: list[str], mapping: Mapping[int, inv.Target]) -> None:
         name = name.strip()
         if not name or len(name) > 80:
             raise ServiceError("A profile needs a name of 1 to 80 characters, e.g. the tool's name.")
-        profiles = self.inventory_profiles()
+        profiles = self.profiles()
         profiles[name] = {inv.norm(headers[i]): t.value for i, t in mapping.items() if i < len(headers)}
-        self.set_setting(PROFILES, profiles)
+        self.core.set_setting(PROFILES, profiles)
 
     def _profile_mapping(self, name: str, headers: list[str]) -> dict[int, inv.Target]:
-        profiles = self.inventory_profiles()
+        profiles = self.profiles()
         found = profiles.get(name) or next((v for k, v in profiles.items() if k.casefold() == name.casefold()), None)
         if found is None:
             known = ", ".join(sorted(profiles)) or "none saved yet (use --save-profile NAME)"
@@ -257,7 +271,7 @@ class InventoryMixin(ServiceBase):
 
     # ---- importing -------------------------------------------------------------------------
 
-    def import_inventory(
+    def import_file(
         self,
         eid: int,
         path: Path,
@@ -278,14 +292,14 @@ class InventoryMixin(ServiceBase):
         same headers.
         """
         path = Path(path)
-        header = self._header(eid)
-        pkg = self.form_of(header)
-        preview = preview or self.preview_inventory_file(path)
+        header = self.core.header(eid)
+        pkg = self.core.form_of(header)
+        preview = preview or self.preview_file(path)
         mapping = dict(mapping if mapping is not None else preview.mapping)
-        self.check_inventory_mapping(preview, mapping)
+        self.check_mapping(preview, mapping)
         table = preview.table
         batch = new_uid()
-        conv = inv.RowConverter(mapping, pkg.device_kinds, self.inventory_rules(),
+        conv = inv.RowConverter(mapping, pkg.device_kinds, self.rules(),
                                 date_orders=replace(preview, mapping=mapping).date_orders(date_orders), source=path.name,
                                 import_batch=batch)
         mapped = set(mapping.values())
@@ -354,25 +368,87 @@ class InventoryMixin(ServiceBase):
             return report
         if report.imported:
             report.batch = batch
-        self.set_setting(
+        self.core.set_setting(
             f"inventory_mapping:{_signature(table.headers)}", {str(i): t.value for i, t in mapping.items()}
         )
         log.info("engagement %s: inventory import: %d new, %d updated, %d unchanged, %d rejected",
                  eid, report.imported, report.updated, report.unchanged, report.rejected_count)
         return report
 
-    def undo_inventory_import(self, eid: int, batch: str) -> int:
+    def undo_import(self, eid: int, batch: str) -> int:
         """Remove every item one import brought in; returns how many were removed."""
-        self._header(eid)
+        self.core.header(eid)
         return repo.delete_inventory_batch(self.store, eid, batch)
 
-    def inventory(self, eid: int) -> list[InventoryItem]:
-        return self.get(eid).inventory
+    def items(self, eid: int) -> list[InventoryItem]:
+        return self.core.get(eid).inventory
 
-    def set_inventory(self, eid: int, items: list[InventoryItem]) -> None:
+    def set_items(self, eid: int, items: list[InventoryItem]) -> None:
         """Replace the inventory (edits, deletions, bulk changes) in one transaction."""
-        self._header(eid)
+        self.core.header(eid)
         repo.replace_children(self.store, eid, "inventory", items)
+
+    # ---- edits that touch only the items concerned (a cell, a bulk change, a delete) ----------
+
+    def device_kinds(self, eid: int) -> list[str]:
+        """The device kinds of the engagement's form, in the form's order."""
+        return list(self.core.form_of(self.core.header(eid)).device_kinds)
+
+    def update_item(self, eid: int, item: InventoryItem) -> None:
+        try:
+            repo.update_inventory_item(self.store, eid, InventoryItem.model_validate(item.model_dump()))
+        except repo.NotFound as exc:
+            raise ServiceError(f"That inventory item is gone (engagement {eid}); reload the page.") from exc
+
+    def update_fields(self, eid: int, changes: Sequence[tuple[Sequence[str], dict[str, Any]]]) -> int:
+        """Set fields (site, owner, kind, category) on many items in one transaction; returns how many."""
+        checked = []
+        for uids, fields in changes:
+            unknown = set(fields) - BULK_FIELDS
+            if unknown:
+                raise ServiceError(f"Cannot bulk-edit {', '.join(sorted(unknown))}.")
+            probe = InventoryItem(name="x").model_dump()
+            probe.update(fields)
+            values = InventoryItem.model_validate(probe).model_dump(mode="json", include=set(fields))
+            checked.append((list(uids), values))
+        self.core.header(eid)
+        return repo.update_inventory_fields(self.store, eid, checked)
+
+    def add_items(self, eid: int, items: Sequence[InventoryItem]) -> None:
+        """Append items typed by the consultant (or re-add the items of an undone import)."""
+        self.core.header(eid)
+        repo.add_inventory(self.store, eid, list(items))
+
+    def delete_items(self, eid: int, uids: Sequence[str]) -> RemovedInventory:
+        """Delete items and every risk's link to them in one transaction; returns what
+        :meth:`restore_inventory_items` needs to undo the whole (items, positions and links)."""
+        self.core.header(eid)
+        removed = [(pos, InventoryItem.model_validate(values)) for pos, values in repo.inventory_items_at(self.store, eid, uids)]
+        links = repo.delete_inventory_items(self.store, eid, uids)
+        return RemovedInventory(removed, links)
+
+    def restore_items(self, eid: int, removed: RemovedInventory | Sequence[tuple[int, InventoryItem]]) -> None:
+        """Put deleted items back where they were, with the risks' links to them."""
+        self.core.header(eid)
+        if isinstance(removed, RemovedInventory):
+            repo.insert_inventory_at(self.store, eid, list(removed.items))
+            if removed.risk_links:
+                repo.set_risk_links(self.store, eid, removed.risk_links)
+        else:
+            repo.insert_inventory_at(self.store, eid, list(removed))
+
+    def remove(self, eid: int, uids: Sequence[str]) -> RemovedInventory:
+        """Remove items by uid, refusing uids the engagement does not have (nothing is removed)."""
+        known = {pos_values[1]["uid"] for pos_values in repo.inventory_items_at(self.store, eid, list(uids))}
+        missing = [u for u in uids if u not in known]
+        if missing:
+            raise ServiceError(f"Engagement {eid} has no inventory item {', '.join(missing)}; nothing was removed.")
+        return self.delete_items(eid, uids)
+
+    def names(self, eid: int, uids: list[str]) -> dict[str, str]:
+        """uid -> name of the given inventory items (those still in the inventory)."""
+        return {fields["uid"]: fields["name"] for _, fields in repo.inventory_items_at(self.store, eid, uids)}
+
 
 
 def describe_mapping(preview: InventoryPreview, mapping: Mapping[int, inv.Target]) -> str:
@@ -380,5 +456,5 @@ def describe_mapping(preview: InventoryPreview, mapping: Mapping[int, inv.Target
     return ", ".join(f"{t.headers[i]!r} -> {target.value}" for i, target in sorted(mapping.items())) or "none recognised"
 
 
-__all__ = ["DateColumn", "FileRefused", "ImportRejected", "ImportReport", "InventoryMixin",
+__all__ = ["DateColumn", "FileRefused", "ImportRejected", "ImportReport", "Inventory", "RemovedInventory",
            "InventoryPreview", "apply_overrides", "describe_mapping", "parse_map_options"]

@@ -18,10 +18,19 @@ from pydantic import ValidationError
 
 from ..domain import locale_text
 from ..domain import matrix as matrix_mod
-from ..domain.engagement import DiscountApproval, PricingInputs, ResponsibilityAssignment
+from ..domain import pricing as pricing_mod
+from ..domain.basis import Basis
+from ..domain.engagement import (
+    DiscountApproval,
+    Engagement,
+    PricingInputs,
+    ResponsibilityAssignment,
+)
 from ..domain.forms import Lane
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Core, Feature, ServiceError
+from .exports import Assessments
+from .pricing import QUOTE_CHILDREN, PricingBasis
 
 RACI_ORDER = "RACI"
 _SEPARATORS = re.compile(r"[\s,/;+-]+")
@@ -65,21 +74,26 @@ def parse_percent(value: Decimal | str | int) -> Decimal:
     return pct.quantize(Decimal("0.01"))
 
 
-class OfferMixin(ServiceBase):
+class Offer(Feature):
+
+    def __init__(self, core: Core, assessments: Assessments):
+        super().__init__(core)
+        self.assessments = assessments
+
     # ---- responsibility matrix ----------------------------------------------------------------
 
     def responsibilities(self, eid: int) -> list[ResponsibilityAssignment]:
-        return self.get(eid).responsibilities
+        return self.core.get(eid).responsibilities
 
     def ensure_responsibilities(self, eid: int) -> bool:
         """Fill the matrix from the form's template when the engagement has no rows yet.
 
         Returns True when rows were created, False when the engagement already had some.
         """
-        eng = self.get(eid)
+        eng = self.core.get(eid)
         if eng.responsibilities:
             return False
-        pkg = self.form_of(eng)
+        pkg = self.core.form_of(eng)
         rows = [
             ResponsibilityAssignment(function_id=fn.id, name=fn.name, lane=fn.lane,
                                      raci={p.value: letters for p, letters in fn.raci.items()})
@@ -90,7 +104,7 @@ class OfferMixin(ServiceBase):
 
     def set_responsibilities(self, eid: int, rows: Sequence[ResponsibilityAssignment]) -> None:
         """Replace the whole matrix (used to undo and redo edits). Function ids must be unique."""
-        self._header(eid)
+        self.core.header(eid)
         ids = [r.function_id for r in rows]
         if len(set(ids)) != len(ids):
             raise ServiceError("Two functions of the matrix have the same id.")
@@ -98,7 +112,7 @@ class OfferMixin(ServiceBase):
         repo.replace_children(self.store, eid, "responsibilities", validated)
 
     def _rows(self, eid: int) -> list[ResponsibilityAssignment]:
-        return [r.model_copy(deep=True) for r in self.get(eid).responsibilities]
+        return [r.model_copy(deep=True) for r in self.core.get(eid).responsibilities]
 
     @staticmethod
     def _find(rows: list[ResponsibilityAssignment], function_id: str) -> ResponsibilityAssignment:
@@ -225,13 +239,13 @@ class OfferMixin(ServiceBase):
 
     def pricing_inputs(self, eid: int) -> PricingInputs:
         """The pricing inputs alone (one row; the engagement is not loaded)."""
-        self._header(eid)
+        self.core.header(eid)
         return repo.pricing_inputs(self.store, eid)
 
     def set_pricing_inputs(self, eid: int, inputs: PricingInputs) -> None:
         """Replace every pricing input at once (used to undo and redo edits)."""
         if inputs.coverage is not None:
-            self._check_coverage(self._header(eid), inputs.coverage)
+            self._check_coverage(self.core.header(eid), inputs.coverage)
         repo.set_pricing(self.store, eid, PricingInputs.model_validate(inputs.model_dump()))
 
     def _update_pricing(self, eid: int, **changes: object) -> PricingInputs:
@@ -244,7 +258,7 @@ class OfferMixin(ServiceBase):
         return updated
 
     def _check_coverage(self, eng, coverage: str) -> None:
-        levels = self.form_of(eng).pricing.coverage
+        levels = self.core.form_of(eng).pricing.coverage
         if coverage not in {lv.id for lv in levels}:
             known = ", ".join(lv.id for lv in levels)
             raise ServiceError(f"Coverage {coverage!r} is not one of the form's coverage levels ({known}).")
@@ -252,7 +266,7 @@ class OfferMixin(ServiceBase):
     def set_coverage(self, eid: int, coverage: str | None) -> None:
         """Override the coverage answer with ``coverage``, or follow the answer again (None)."""
         if coverage is not None:
-            self._check_coverage(self._header(eid), coverage)
+            self._check_coverage(self.core.header(eid), coverage)
         self._update_pricing(eid, coverage=coverage)
 
     def set_lanes_run(self, eid: int, lanes: Iterable[Lane | str]) -> None:
@@ -286,9 +300,9 @@ class OfferMixin(ServiceBase):
 
     def set_device_count_override(self, eid: int, kind: str, count: int | str | None) -> None:
         """Price this many devices of ``kind``; ``None`` (or "") goes back to the inventory's count."""
-        header = self._header(eid)
+        header = self.core.header(eid)
         current = self.pricing_inputs(eid)
-        known = set(self.form_of(header).device_kinds) | {k for (_c, k) in repo.inventory_kind_counts(self.store, eid) if k}
+        known = set(self.core.form_of(header).device_kinds) | {k for (_c, k) in repo.inventory_kind_counts(self.store, eid) if k}
         known |= set(current.device_count_overrides)
         if kind not in known:
             raise ServiceError(f"{kind!r} is not a device kind of this engagement's form.")
@@ -318,7 +332,7 @@ class OfferMixin(ServiceBase):
     # ---- discount approvals -------------------------------------------------------------------
 
     def discount_approvals(self, eid: int) -> list[DiscountApproval]:
-        self._header(eid)
+        self.core.header(eid)
         return [DiscountApproval.model_validate(r) for r in repo.children(self.store, eid, "discount_approvals")]
 
     def record_discount_approval(
@@ -365,6 +379,35 @@ class OfferMixin(ServiceBase):
 
     def set_discount_approvals(self, eid: int, approvals: Sequence[DiscountApproval]) -> None:
         """Replace the recorded approvals (used to undo and redo edits)."""
-        self._header(eid)
+        self.core.header(eid)
         validated = [DiscountApproval.model_validate(a.model_dump()) for a in approvals]
         repo.replace_children(self.store, eid, "discount_approvals", validated)
+
+    # ---- pricing and the responsibility matrix ---------------------------------------------
+
+    def pricing_basis(self, eid: int) -> PricingBasis:
+        """Everything a quote of ``eid`` needs, read without the inventory's records."""
+        header = self.core.header(eid)
+        data = header.model_dump()
+        for attr in QUOTE_CHILDREN:
+            data[attr] = repo.children(self.store, eid, attr)
+        data["pricing"] = repo.pricing_inputs(self.store, eid)
+        counts = repo.inventory_kind_counts(self.store, eid)
+        return PricingBasis(Basis(Engagement.model_validate(data), counts), self.core.form_of(header),
+                            self.assessments.sentence_locale())
+
+    @staticmethod
+    def quote_of(basis: PricingBasis) -> pricing_mod.Quote:
+        """Price a basis (no store access)."""
+        try:
+            return pricing_mod.build_quote(basis.basis, basis.form, basis.locale)
+        except pricing_mod.PricingError as exc:
+            raise ServiceError(f"Cannot price engagement {basis.engagement.id}: {exc}") from exc
+
+    def quote(self, eid: int) -> pricing_mod.Quote:
+        """The engagement priced with the form it was run with."""
+        return self.quote_of(self.pricing_basis(eid))
+
+    def matrix(self, eid: int) -> matrix_mod.MatrixReport:
+        """The responsibility matrix checked for exactly one Accountable party, with lane shares."""
+        return matrix_mod.build_matrix(self.core.get(eid).responsibilities)

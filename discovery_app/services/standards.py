@@ -8,7 +8,7 @@ from ..domain import standards as std
 from ..domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
 from ..domain.forms import StandardCategory
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Feature, ServiceError
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,13 @@ class StandardsView:
     alignment: std.Alignment
 
 
-class StandardsMixin(ServiceBase):
-    def standards_view(self, eid: int) -> StandardsView:
-        pkg = self.form_of(self._header(eid))
+class Standards(Feature):
+    def categories(self, eid: int) -> list[StandardCategory]:
+        """The standards categories of the engagement's form, in the form's order."""
+        return list(self.core.form_of(self.core.header(eid)).standards)
+
+    def view(self, eid: int) -> StandardsView:
+        pkg = self.core.form_of(self.core.header(eid))
         assessments = [StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)]
         ids = [c.id for c in pkg.standards]
         return StandardsView(
@@ -33,10 +37,10 @@ class StandardsMixin(ServiceBase):
             alignment=std.alignment(ids, assessments),
         )
 
-    def standards_alignment(self, eid: int) -> std.Alignment:
-        return self.standards_view(eid).alignment
+    def alignment(self, eid: int) -> std.Alignment:
+        return self.view(eid).alignment
 
-    def set_standard_assessment(
+    def set_assessment(
         self,
         eid: int,
         category_id: str,
@@ -51,7 +55,7 @@ class StandardsMixin(ServiceBase):
 
         A decision only belongs to an exception: changing the status to anything else clears it.
         """
-        pkg = self.form_of(self._header(eid))
+        pkg = self.core.form_of(self.core.header(eid))
         if category_id not in {c.id for c in pkg.standards}:
             raise ServiceError(f"The form has no standards category {category_id!r}.")
         current = next((StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)
@@ -76,7 +80,7 @@ class StandardsMixin(ServiceBase):
         repo.set_standard_assessment(self.store, eid, category_id, record)
         return record
 
-    def restore_standard_assessment(self, eid: int, category_id: str, record: StandardAssessment | None) -> None:
+    def restore_assessment(self, eid: int, category_id: str, record: StandardAssessment | None) -> None:
         """Put one category back exactly as it was (``None``: not assessed); used by undo."""
-        self._header(eid)
+        self.core.header(eid)
         repo.set_standard_assessment(self.store, eid, category_id, record)

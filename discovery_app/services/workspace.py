@@ -12,70 +12,20 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..domain import answers as answers_mod
 from ..domain import facts as facts_mod
 from ..domain.engagement import Contact, Site, TimeEntry
 from ..storage import repository as repo
-from .base import ServiceBase, ServiceError
+from .base import Feature, ServiceError
+from .engagements import fact_answer
 
 log = logging.getLogger("discovery_app.services.workspace")
 
-PROFILE_KEY = "provider_profile"
-DEFAULT_FORM_KEY = "default_form"
-CURRENCY_KEY = "currency"
-
 CLIENT_FIELDS = ("client_name", "consultant", "internal_it_owner", "industry", "discovery_date", "notes")
-
-
-class ProviderProfile(BaseModel):
-    """Who the proposal comes from: what the client-facing documents are branded with."""
-
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
-
-    name: str = Field(default="", max_length=200)
-    logo_path: str = Field(default="", max_length=1000)
-    brand_colour: str = Field(default="#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$")
-    contact_name: str = Field(default="", max_length=200)
-    contact_email: str = Field(default="", max_length=200)
-    contact_phone: str = Field(default="", max_length=100)
-    website: str = Field(default="", max_length=200)
-    address: str = Field(default="", max_length=1000)
-    proposal_validity_days: int = Field(default=30, ge=1, le=365)
-    terms: str = Field(default="", max_length=20000)
-    page_size: Literal["Letter", "A4"] = "Letter"
-    # How numbers, money, percents and dates are read and written, in the window and the
-    # documents (a Babel locale such as en_US, de_DE); "" follows this computer's locale.
-    locale: str = Field(default="en_US", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")
-
-    @classmethod
-    def lenient(cls, data: Any) -> ProviderProfile:
-        """Read a stored profile; each field that does not fit any more keeps its default."""
-        if not isinstance(data, dict):
-            return cls()
-        try:
-            return cls.model_validate(data)
-        except ValidationError:
-            good: dict[str, Any] = {}
-            for key, value in data.items():
-                if key in cls.model_fields:
-                    try:
-                        cls.model_validate({key: value})
-                    except ValidationError:
-                        log.warning("setting %s.%s=%r ignored: no longer valid", PROFILE_KEY, key, value)
-                        continue
-                    good[key] = value
-            return cls.model_validate(good)
-
-
-@dataclass(frozen=True)
-class AppSettings:
-    profile: ProviderProfile
-    default_form: str | None  # a form key ("id@version") or id; None: the newest form
-    currency: str  # ISO 4217 code used when a form does not say otherwise
 
 
 @dataclass(frozen=True)
@@ -101,15 +51,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class WorkspaceMixin(ServiceBase):
+class Interview(Feature):
+    """The interview: client details, sites and contacts, answers with their notes and who gave them."""
+
+
+
     # ---- client, sites and contacts --------------------------------------------------------
 
     def client_details(self, eid: int) -> dict[str, Any]:
         """The client's details; the industry and internal IT owner are read from their answers
         (the one value, domain/facts.py) where the form binds them and they are answered."""
-        h = self._header(eid)
+        h = self.core.header(eid)
         out = {f: getattr(h, f) for f in CLIENT_FIELDS}
-        pkg = self.form_of(h)
+        pkg = self.core.form_of(h)
         values = {qid: v for qid, (v, _n) in self.answers(eid).items()}
         for fact, fv in facts_mod.fact_values(pkg, values).items():
             if fact in facts_mod.HEADER_FACTS and fv.question is not None and fv.answered:
@@ -135,24 +89,24 @@ class WorkspaceMixin(ServiceBase):
             limit = 20000 if field == "notes" else 300
             if len(value) > limit:
                 raise ServiceError(f"That is longer than {limit} characters.")
-        self.update_engagement(eid, **{field: value})  # type: ignore[attr-defined]  # EngagementsMixin.update_engagement, a sibling mixin
+        self.update(eid, **{field: value})
         return value
 
     def sites(self, eid: int) -> list[Site]:
-        self._header(eid)
+        self.core.header(eid)
         return [Site.model_validate(r) for r in repo.children(self.store, eid, "sites")]
 
     def set_sites(self, eid: int, sites: list[Site]) -> None:
-        self._header(eid)
+        self.core.header(eid)
         checked = [self._check(Site, s, "site") for s in sites]
         repo.replace_children(self.store, eid, "sites", checked)
 
     def contacts(self, eid: int) -> list[Contact]:
-        self._header(eid)
+        self.core.header(eid)
         return [Contact.model_validate(r) for r in repo.children(self.store, eid, "contacts")]
 
     def set_contacts(self, eid: int, contacts: list[Contact]) -> None:
-        self._header(eid)
+        self.core.header(eid)
         checked = [self._check(Contact, c, "contact") for c in contacts]
         repo.replace_children(self.store, eid, "contacts", checked)
 
@@ -170,17 +124,17 @@ class WorkspaceMixin(ServiceBase):
 
     def answers(self, eid: int) -> dict[str, tuple[Any, str]]:
         """question id -> (stored value, note) of every stored answer."""
-        self._header(eid)
+        self.core.header(eid)
         return {r["question_id"]: (r["value"], r["note"] or "") for r in repo.children(self.store, eid, "answers")}
 
     def answer_sources(self, eid: int) -> dict[str, str]:
         """question id -> who gave the answer, for the answers that name someone."""
-        self._header(eid)
+        self.core.header(eid)
         return {r["question_id"]: r["said_by"] for r in repo.children(self.store, eid, "answers") if r.get("said_by")}
 
     def set_answer_said_by(self, eid: int, question_id: str, said_by: str) -> None:
         """Record who gave the answer to a question (the answer and its note are kept)."""
-        pkg = self.form_of(self._header(eid))
+        pkg = self.core.form_of(self.core.header(eid))
         if pkg.questionnaire.question(question_id) is None:
             raise ServiceError(f"{question_id!r} is not a question of {pkg.key}.")
         said_by = " ".join(said_by.split())
@@ -191,7 +145,7 @@ class WorkspaceMixin(ServiceBase):
 
     def set_answer_note(self, eid: int, question_id: str, note: str) -> None:
         """Change the note of a question, keeping its answer."""
-        pkg = self.form_of(self._header(eid))
+        pkg = self.core.form_of(self.core.header(eid))
         if pkg.questionnaire.question(question_id) is None:
             raise ServiceError(f"{question_id!r} is not a question of {pkg.key}.")
         if len(note) > 20000:
@@ -201,7 +155,7 @@ class WorkspaceMixin(ServiceBase):
 
     def missing_required(self, eid: int) -> list[tuple[str, str, str]]:
         """(section title, question id, label) of every shown required question not answered."""
-        pkg = self.form_of(self._header(eid))
+        pkg = self.core.form_of(self.core.header(eid))
         values = {qid: v for qid, (v, _n) in self.answers(eid).items()}
         shown = answers_mod.visible_values(pkg.questionnaire, values)
         out = []
@@ -211,18 +165,69 @@ class WorkspaceMixin(ServiceBase):
                 out.append((section.title, qid, q.label if q else qid))
         return out
 
+    # ---- answers that are facts, and header fields ----------------------------------------
+
+    def set_answer(self, eid: int, question_id: str, value: Any, note: str | None = None) -> Any:
+        """Check ``value`` against the engagement's form and store it; returns the stored value."""
+        header = self.core.header(eid)
+        pkg = self.core.form_of(header)
+        q = pkg.questionnaire.question(question_id)
+        if q is None:
+            raise ServiceError(f"{question_id!r} is not a question of {pkg.key}.")
+        try:
+            stored = answers_mod.normalise(q, value, pkg.questionnaire)
+        except answers_mod.AnswerError as exc:
+            raise ServiceError(f"{q.label}: {exc}.") from exc
+        # An answer bound to a fact the header mirrors (industry, internal IT owner) updates the
+        # mirror in the same transaction: the answer is the one value.
+        fact = facts_mod.fact_of(pkg.questionnaire, question_id)
+        mirror = ({fact.value: facts_mod.display_text(pkg.questionnaire, q, stored)}
+                  if fact in facts_mod.HEADER_FACTS else None)
+        repo.set_answer(self.store, eid, question_id, stored, note, header=mirror)
+        return stored
+
+
+    def update(self, eid: int, **fields: Any) -> None:
+        """Change header fields. The industry and the internal IT owner are facts whose one value
+        is an answer: changing them here writes that answer too."""
+        if "status" in fields:
+            raise ServiceError("Use set_status to change the status.")
+        if "client_name" in fields and not str(fields["client_name"]).strip():
+            raise ServiceError("The client name cannot be empty.")
+        header = self.core.header(eid)
+        pkg = self.core.form_of(header)
+        for fact in facts_mod.HEADER_FACTS:
+            if fact.value not in fields:
+                continue
+            q = facts_mod.question_for(pkg, fact)
+            if q is None:
+                continue
+            text = str(fields.pop(fact.value) or "")
+            answer = fact_answer(pkg, q, text)
+            self.set_answer(eid, q.id, answer)
+        if not fields:
+            return
+        try:
+            repo.update_header(self.store, eid, **fields)
+        except repo.NotFound as exc:
+            raise ServiceError(f"There is no engagement {eid}.") from exc
+
+
+class Timer(Feature):
+    """The discovery timer: the time spent on the paid discovery, against its fee."""
+
     # ---- discovery timer -------------------------------------------------------------------
 
-    def time_log(self, eid: int) -> list[TimeEntry]:
-        self._header(eid)
+    def log(self, eid: int) -> list[TimeEntry]:
+        self.core.header(eid)
         return [TimeEntry.model_validate(r) for r in repo.children(self.store, eid, "time_log")]
 
-    def running_timer(self, eid: int) -> TimeEntry | None:
-        return next((e for e in self.time_log(eid) if e.ended_at is None), None)
+    def running(self, eid: int) -> TimeEntry | None:
+        return next((e for e in self.log(eid) if e.ended_at is None), None)
 
-    def start_timer(self, eid: int, now: datetime | None = None, note: str = "") -> TimeEntry:
+    def start(self, eid: int, now: datetime | None = None, note: str = "") -> TimeEntry:
         """Start timing the discovery; starting a running timer changes nothing."""
-        log_ = self.time_log(eid)
+        log_ = self.log(eid)
         running = next((e for e in log_ if e.ended_at is None), None)
         if running is not None:
             return running
@@ -230,9 +235,9 @@ class WorkspaceMixin(ServiceBase):
         repo.replace_children(self.store, eid, "time_log", [*log_, entry])
         return entry
 
-    def stop_timer(self, eid: int, now: datetime | None = None) -> TimeEntry | None:
+    def stop(self, eid: int, now: datetime | None = None) -> TimeEntry | None:
         """Stop the running timer; returns the finished entry (None when none was running)."""
-        log_ = self.time_log(eid)
+        log_ = self.log(eid)
         for i, e in enumerate(log_):
             if e.ended_at is None:
                 end = max(now or _now(), e.started_at)
@@ -241,45 +246,15 @@ class WorkspaceMixin(ServiceBase):
                 return log_[i]
         return None
 
-    def time_summary(self, eid: int, now: datetime | None = None) -> TimeSummary:
+    def summary(self, eid: int, now: datetime | None = None) -> TimeSummary:
         """Time spent on the discovery so far (a running timer counts up to ``now``)."""
         now = now or _now()
         spent = timedelta()
         running = None
-        for e in self.time_log(eid):
+        for e in self.log(eid):
             end = e.ended_at or now
             if e.ended_at is None:
                 running = e.started_at
             spent += max(end - e.started_at, timedelta())
-        pkg = self.form_of(self._header(eid))
+        pkg = self.core.form_of(self.core.header(eid))
         return TimeSummary(spent, running, pkg.pricing.discovery_fee, pkg.pricing.currency)
-
-    # ---- settings --------------------------------------------------------------------------
-
-    def app_settings(self) -> AppSettings:
-        profile = ProviderProfile.lenient(self.setting(PROFILE_KEY))
-        default_form = self.setting(DEFAULT_FORM_KEY)
-        if not isinstance(default_form, str) or not any(default_form in (p.key, p.id) for p in self.forms()):
-            default_form = None
-        currency = self.setting(CURRENCY_KEY)
-        if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
-            currency = "USD"
-        return AppSettings(profile, default_form, currency)
-
-    def save_app_settings(self, profile: ProviderProfile | dict[str, Any], default_form: str | None, currency: str) -> AppSettings:
-        """Check and store the settings; nothing is stored when any part is wrong."""
-        try:
-            prof = ProviderProfile.model_validate(profile.model_dump() if isinstance(profile, BaseModel) else profile)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = str(err["loc"][0]).replace("_", " ") if err["loc"] else "profile"
-            raise ServiceError(f"Provider profile, {field}: {err['msg'].lower()}.") from None
-        currency = (currency or "").strip().upper()
-        if not (len(currency) == 3 and currency.isalpha()):
-            raise ServiceError("The currency must be a three-letter code such as USD, EUR or GBP.")
-        if default_form:
-            self.form(default_form)  # raises ServiceError naming the installed forms
-        self.set_setting(PROFILE_KEY, prof.model_dump(mode="json"))
-        self.set_setting(DEFAULT_FORM_KEY, default_form or None)
-        self.set_setting(CURRENCY_KEY, currency)
-        return AppSettings(prof, default_form or None, currency)

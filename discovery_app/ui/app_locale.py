@@ -27,7 +27,7 @@ def set_current(locale: str | None) -> str:
 def from_service(service: object) -> str:
     """Take the locale from the store's settings (the provider profile)."""
     try:
-        locale = service.app_settings().profile.locale  # type: ignore[attr-defined]
+        locale = service.settings.current().profile.locale  # type: ignore[attr-defined]
     except Exception:  # a store that cannot say keeps the default
         locale = locale_text.DEFAULT_LOCALE
     return set_current(locale)

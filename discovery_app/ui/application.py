@@ -63,11 +63,11 @@ def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None
 
 
 def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:
-    from ..services import DiscoveryService
+    from ..services import Discovery
     from ..storage.db import StoreError
 
     try:
-        service = DiscoveryService.open(paths, forms_root=forms_root)
+        service = Discovery.open(paths, forms_root=forms_root)
     except StoreError as exc:
         from ..storage.db import StoreDamaged
 

@@ -26,7 +26,7 @@ from .messages import show_exception
 from .widgets import error_colour, labelled, muted
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 SUFFIX = ".discovery"
 FILTER = "Discovery archives (*.discovery);;All files (*)"
@@ -78,7 +78,7 @@ class _FileRow(QWidget):
 class SaveArchiveDialog(QDialog):
     saved = Signal(object)  # Path
 
-    def __init__(self, service: DiscoveryService, eid: int, client_name: str, *,
+    def __init__(self, service: Discovery, eid: int, client_name: str, *,
                  suggested: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("saveArchiveDialog")
@@ -159,7 +159,7 @@ class SaveArchiveDialog(QDialog):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = self.service.archive_engagement(self.eid, path, passphrase)
+            written = self.service.archives.write(self.eid, path, passphrase)
         except Exception as exc:
             QApplication.restoreOverrideCursor()
             show_exception(self, "Saving the archive", exc)
@@ -172,7 +172,7 @@ class SaveArchiveDialog(QDialog):
 class OpenArchiveDialog(QDialog):
     opened = Signal(int)  # the new engagement's id
 
-    def __init__(self, service: DiscoveryService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Discovery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("openArchiveDialog")
         self.setWindowTitle("Open engagement archive")
@@ -220,7 +220,7 @@ class OpenArchiveDialog(QDialog):
         passphrase = self.pass_edit.text() or None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            eid = self.service.open_archive(path, passphrase)
+            eid = self.service.archives.open(path, passphrase)
         except ArchiveRefused as exc:
             QApplication.restoreOverrideCursor()
             if exc.needs_passphrase or exc.wrong_passphrase:

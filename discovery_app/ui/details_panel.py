@@ -89,7 +89,7 @@ class DetailsPanel(QScrollArea):
         self.setWidget(body)
 
     def show_engagement(self, eng: Any, summary: dict[str, Any], form_title: str, status_label: str) -> None:
-        """``eng``: the service's Engagement; ``summary``: what ``service.summary`` returns."""
+        """``eng``: the service's Engagement; ``summary``: what ``service.engagements.summary`` returns."""
         self.engagement_id = eng.id
         fit, prog = summary["fit"], summary["progress"]
         self.title.setText(eng.client_name)

@@ -39,7 +39,7 @@ from .widgets import muted
 
 if TYPE_CHECKING:
     from ..paths import AppPaths
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -214,7 +214,7 @@ def _value(text: str, name: str) -> QLabel:
 class AboutDialog(QDialog):
     """Version, where the data lives, and which form versions are installed: what support asks."""
 
-    def __init__(self, service: DiscoveryService | None, paths: AppPaths, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Discovery | None, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from .. import __version__
 
@@ -233,7 +233,7 @@ class AboutDialog(QDialog):
             forms_text = "The database is not open yet."
         else:
             try:
-                forms = service.forms()
+                forms = service.forms.available()
             except Exception as exc:  # a broken forms folder must not stop About from opening
                 forms_text = f"Cannot read the forms: {exc}"
             else:

@@ -35,7 +35,7 @@ from .workspace_host import WorkspaceHost
 
 if TYPE_CHECKING:
     from ..paths import AppPaths
-    from ..services import DiscoveryService
+    from ..services import Discovery
     from .engagement_list import EngagementListPage
     from .new_engagement_dialog import NewEngagement, NewEngagementDialog
 
@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Discovery")
-        self.service: DiscoveryService | None = None
+        self.service: Discovery | None = None
         self.paths: AppPaths | None = None
         self.actions = MainActions(self)
         self._build_menus()
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("No database open")
         self._update_actions()
 
-    def set_service(self, service: DiscoveryService, paths: AppPaths | None = None) -> None:
+    def set_service(self, service: Discovery, paths: AppPaths | None = None) -> None:
         from ..domain.engagement import STATUS_LABELS
         from . import app_locale
 
@@ -263,9 +263,9 @@ class MainWindow(QMainWindow):
         if service is None:
             return
         try:
-            if service.setting(PROVIDER_PROMPT_KEY) or service.app_settings().profile.name.strip():
+            if service.settings.get(PROVIDER_PROMPT_KEY) or service.settings.current().profile.name.strip():
                 return
-            service.set_setting(PROVIDER_PROMPT_KEY, True)
+            service.settings.set(PROVIDER_PROMPT_KEY, True)
         except Exception:  # a prompt is never worth an error dialog
             log.warning("provider prompt skipped", exc_info=True)
             return
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def _backup_if_due(self) -> None:
         if self.service is not None:
-            self._attempt("Backing up", self.service.backup_if_due)
+            self._attempt("Backing up", self.service.backups.backup_if_due)
 
     def open_archive(self) -> None:
         if self.service is None:
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         from .engagement_table import rows_from_summaries
 
         ok, rows = self._attempt("Loading the engagements", lambda: rows_from_summaries(
-            service.list_engagements(include_archived=True)))
+            service.engagements.summaries(include_archived=True)))
         if not ok or rows is None:
             return
         self.list_page.set_rows(rows, select_id)
@@ -371,8 +371,8 @@ class MainWindow(QMainWindow):
         from ..domain.engagement import STATUS_LABELS
 
         def load() -> tuple[Any, dict[str, Any], str]:
-            eng = service.header(eid)  # the header and counts: never the 20,000 inventory rows
-            return eng, service.summary(eid), service.form_of(eng).title
+            eng = service.engagements.header(eid)  # the header and counts: never the 20,000 inventory rows
+            return eng, service.engagements.summary(eid), service.forms.of(eng).title
 
         ok, loaded = self._attempt("Showing the engagement", load)
         if not ok or loaded is None:
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         if service is None:
             return None
         with self._busy("Reading the form packages…"):
-            ok, forms = self._attempt("Reading the form packages", service.forms)
+            ok, forms = self._attempt("Reading the form packages", service.forms.available)
         if not ok or forms is None:
             return None
         if not forms:
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
         choices = [FormChoice(p.key, p.title, p.description) for p in forms]
         settings = QSettings()
         dialog = NewEngagementDialog(choices, consultant=str(settings.value("newEngagement/consultant", "") or ""), parent=self)
-        ok, default = self._attempt("Reading the default form", lambda: service.form().key)
+        ok, default = self._attempt("Reading the default form", lambda: service.forms.get().key)
         if ok and default is not None:
             dialog.form_combo.setCurrentIndex(max(0, dialog.form_combo.findData(default)))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         service = self.service
         if service is None:
             return
-        ok, eid = self._attempt("Creating the engagement", lambda: service.create_engagement(
+        ok, eid = self._attempt("Creating the engagement", lambda: service.engagements.create(
             value.client_name, form_key=value.form_key or None, consultant=value.consultant,
             internal_it_owner=value.internal_it_owner,
         ))
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         row, service = self.list_page.selected_row(), self.service
         if row is None or service is None:
             return
-        ok, eid = self._attempt("Duplicating the engagement", lambda: service.duplicate(row.id))
+        ok, eid = self._attempt("Duplicating the engagement", lambda: service.engagements.duplicate(row.id))
         if ok and eid is not None:
             self._after_change(eid, f"Duplicated {row.client}: the copy is a new draft")
 
@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
         service = self.service
         if service is None:
             return
-        ok, _ = self._attempt("Archiving the engagement", lambda: service.archive(eid, archived))
+        ok, _ = self._attempt("Archiving the engagement", lambda: service.engagements.archive(eid, archived))
         if not ok:
             return
         self.refresh(select_id=eid)
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         service = self.service
         if service is None:
             return
-        ok, _ = self._attempt("Deleting the engagement", lambda: service.delete(eid))
+        ok, _ = self._attempt("Deleting the engagement", lambda: service.engagements.delete(eid))
         if not ok:
             return
         self.refresh()

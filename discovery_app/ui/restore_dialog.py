@@ -41,7 +41,7 @@ from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
     from ..paths import AppPaths
-    from ..services import DiscoveryService
+    from ..services import Discovery
     from ..storage.backup import BackupInfo
 
 Index = QModelIndex | QPersistentModelIndex
@@ -229,7 +229,7 @@ class RestoreDialog(QDialog):
         self.accept()
 
 
-def open_restore_dialog(parent: QWidget | None, *, service: DiscoveryService | None = None,
+def open_restore_dialog(parent: QWidget | None, *, service: Discovery | None = None,
                         paths: AppPaths | None = None,
                         on_restored: Callable[[Path | None], object] | None = None) -> RestoreDialog | None:
     """Show the dialog for the open ``service``, or for ``paths`` when no store could be opened."""
@@ -237,7 +237,7 @@ def open_restore_dialog(parent: QWidget | None, *, service: DiscoveryService | N
 
     restore: Callable[[Path], Path | None]
     if service is not None:
-        backups, restore = service.list_backups(), service.restore_backup
+        backups, restore = service.backups.available(), service.backups.restore
     elif paths is not None:
         backups = durability.list_backups(paths)
         restore = partial(durability.restore_backup, paths)

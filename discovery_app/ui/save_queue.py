@@ -201,7 +201,11 @@ class QueuedService:
         return self._service
 
     def __getattr__(self, name: str) -> Any:
+        from ..services.base import Feature
+
         attr = getattr(self._service, name)
+        if isinstance(attr, Feature):  # a sub-service: its calls wait for queued saves too
+            return QueuedService(attr, self._saves)
         if not callable(attr) or name.startswith("__"):
             return attr
         saves = self._saves

@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from ..domain import locale_text
 from ..domain.forms import CommercialTerms
+from ..domain.provider import DEFAULT_BRAND
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
-    from ..services import DiscoveryService
+    from ..services import Discovery
 
 CURRENCIES = ("USD", "CAD", "EUR", "GBP", "AUD", "NZD", "CHF")
 
@@ -50,12 +51,12 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 class SettingsDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, service: DiscoveryService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Discovery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.service = service
-        current = service.app_settings()
+        current = service.settings.current()
         p = current.profile
 
         def line(name: str, value: str, placeholder: str = "") -> QLineEdit:
@@ -76,7 +77,7 @@ class SettingsDialog(QDialog):
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(browse)
-        self.colour_edit = line("brand_colour", p.brand_colour, "#1f5fa8")
+        self.colour_edit = line("brand_colour", p.brand_colour, DEFAULT_BRAND)
         self.colour_edit.setMaxLength(7)
         self.colour_edit.setMaximumWidth(self.colour_edit.fontMetrics().horizontalAdvance("#0000000") + 24)
         self.colour_button = QPushButton("Choose…")
@@ -133,10 +134,10 @@ class SettingsDialog(QDialog):
         self.terms_edit.setPlaceholderText("Payment terms, change-order rule, what the fee covers…")
         # Commercial terms: the form ships defaults; a value here is the provider's own.
         try:
-            form_terms = service.form().pricing.terms or CommercialTerms()
+            form_terms = service.forms.get().pricing.terms or CommercialTerms()
         except Exception:
             form_terms = CommercialTerms()
-        own = service.commercial_terms()
+        own = service.settings.commercial_terms()
         self.payment_edit = QLineEdit(str(own.get("payment_schedule", "")))
         self.payment_edit.setObjectName("settings_paymentSchedule")
         self.payment_edit.setPlaceholderText(form_terms.payment_schedule or "For example: half on signing, half on completion")
@@ -165,7 +166,7 @@ class SettingsDialog(QDialog):
         self.form_combo = QComboBox()
         self.form_combo.setObjectName("settings_defaultForm")
         self.form_combo.addItem("The newest installed form", None)
-        for pkg in service.forms():
+        for pkg in service.forms.available():
             self.form_combo.addItem(f"{pkg.title} (version {pkg.version})", pkg.key)
         index = self.form_combo.findData(current.default_form) if current.default_form else 0
         if index < 0:  # stored as a bare id: pick that form's newest version
@@ -306,9 +307,9 @@ class SettingsDialog(QDialog):
         from ..services import ServiceError
 
         try:
-            self.service.save_app_settings(self.profile_values(), self.form_combo.currentData(),
+            self.service.settings.save(self.profile_values(), self.form_combo.currentData(),
                                            self.currency_combo.currentText())
-            self.service.set_commercial_terms(self.terms_values())  # in range by construction
+            self.service.settings.set_commercial_terms(self.terms_values())  # in range by construction
         except ServiceError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()

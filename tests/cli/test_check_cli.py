@@ -10,7 +10,7 @@ import pytest
 from app_process import run_app as run
 
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 ROOT = Path(__file__).parents[2]
 
@@ -24,8 +24,8 @@ def demo_db(tmp_path):
     return db
 
 
-def service_on(db: Path) -> DiscoveryService:
-    return DiscoveryService.open(AppPaths.resolve(db))
+def service_on(db: Path) -> Discovery:
+    return Discovery.open(AppPaths.resolve(db))
 
 
 def test_check_says_ready_and_exits_0_for_the_demo(demo_db):
@@ -39,10 +39,10 @@ def test_check_says_ready_and_exits_0_for_the_demo(demo_db):
 
 def test_what_the_window_calls_blocked_the_command_line_refuses_until_fixed(demo_db, tmp_path):
     s = service_on(demo_db)
-    item = next(i for i in s.remediation_items(1) if i.phase.value == "stabilization")
-    s.update_remediation_item(1, item.uid, definition_of_done="")
-    s.set_standard_assessment(1, "firewall", clear_decision=True)
-    readiness = s.check(1)
+    item = next(i for i in s.findings.remediation_items(1) if i.phase.value == "stabilization")
+    s.findings.update_remediation_item(1, item.uid, definition_of_done="")
+    s.standards.set_assessment(1, "firewall", clear_decision=True)
+    readiness = s.assessments.check(1)
     s.close()
 
     proc = run("check", "1", "--json", db=demo_db, check=False)
@@ -66,13 +66,13 @@ def test_what_the_window_calls_blocked_the_command_line_refuses_until_fixed(demo
 
 def test_removing_a_linked_device_unlinks_it_and_the_archive_opens_again(demo_db, tmp_path):
     s = service_on(demo_db)
-    risk = next(r for r in s.risks(1) if r.linked_inventory)
+    risk = next(r for r in s.findings.risks(1) if r.linked_inventory)
     victim = risk.linked_inventory[0]
     s.close()
     out = run("inventory", "remove", "1", victim, db=demo_db).stdout
     assert out.startswith("Removed 1 inventory item from engagement 1; 1 risk no longer links to them.")
     s = service_on(demo_db)
-    assert victim not in s.risk(1, risk.uid).linked_inventory
+    assert victim not in s.findings.risk(1, risk.uid).linked_inventory
     s.close()
 
     archive = tmp_path / "eng.discovery"
@@ -90,9 +90,9 @@ def test_removing_an_unknown_uid_removes_nothing(demo_db):
 
 def test_undo_of_a_delete_puts_the_risk_links_back(demo_db):
     s = service_on(demo_db)
-    risk = next(r for r in s.risks(1) if r.linked_inventory)
-    removed = s.delete_inventory_items(1, risk.linked_inventory[:2])
-    assert s.risk(1, risk.uid).linked_inventory == risk.linked_inventory[2:]
-    s.restore_inventory_items(1, removed)
-    assert s.risk(1, risk.uid).linked_inventory == risk.linked_inventory
+    risk = next(r for r in s.findings.risks(1) if r.linked_inventory)
+    removed = s.inventory.delete_items(1, risk.linked_inventory[:2])
+    assert s.findings.risk(1, risk.uid).linked_inventory == risk.linked_inventory[2:]
+    s.inventory.restore_items(1, removed)
+    assert s.findings.risk(1, risk.uid).linked_inventory == risk.linked_inventory
     s.close()

@@ -17,12 +17,12 @@ def paths(tmp_path: Path) -> AppPaths:
 
 @pytest.fixture
 def open_service(paths):
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
     opened = []
 
     def make(p: AppPaths = paths):
-        svc = DiscoveryService.open(p, forms_root=FORMS)
+        svc = Discovery.open(p, forms_root=FORMS)
         opened.append(svc)
         return svc
 

@@ -78,7 +78,7 @@ def run_gui_flow(qtbot, paths: AppPaths, settings_dir: Path) -> None:
                 qtbot.wait(10)
             workspace.close_workspace()
     if hasattr(window.service, "backup_if_due"):
-        window.service.backup_if_due()
+        window.service.backups.backup_if_due()
     window.close()
 
 

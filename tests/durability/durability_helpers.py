@@ -33,10 +33,10 @@ def add_engagement(svc) -> int:
     """An engagement with answers and two attachments (one with a hostile outside name)."""
     from discovery_app.domain.engagement import Attachment, new_uid
 
-    eid = svc.create_engagement("Contoso Dental")
-    svc.set_answer(eid, "internal_it_owner", "Marcus Lee")
-    svc.set_answer(eid, "employee_count", 42)
-    eng = svc.get(eid)
+    eid = svc.engagements.create("Contoso Dental")
+    svc.interview.set_answer(eid, "internal_it_owner", "Marcus Lee")
+    svc.interview.set_answer(eid, "employee_count", 42)
+    eng = svc.engagements.get(eid)
     files = {"closet.png": ("image/png", PNG), "../../etc/passwd.txt": ("text/plain", TEXT)}
     records, data = [], {}
     for name, (ctype, content) in files.items():
@@ -45,4 +45,4 @@ def add_engagement(svc) -> int:
         records.append(rec)
         data[rec.uid] = content
     copy = eng.model_copy(update={"id": None, "uid": new_uid(), "attachments": records})
-    return svc.save_new(copy, svc.form_of(eng), data)
+    return svc.engagements.save_new(copy, svc.forms.of(eng), data)

@@ -42,7 +42,7 @@ def test_save_then_open_an_encrypted_archive(qtbot, service, tmp_path):
         click(qtbot, save.save_button)
     assert target.read_bytes().startswith(sealed.MAGIC)
 
-    before = len(service.list_engagements())
+    before = len(service.engagements.summaries())
     dialog = OpenArchiveDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -53,25 +53,25 @@ def test_save_then_open_an_encrypted_archive(qtbot, service, tmp_path):
     qtbot.keyClicks(dialog.pass_edit, "not the right one")
     click(qtbot, dialog.open_button)
     assert "passphrase is wrong" in dialog.error_label.text()
-    assert len(service.list_engagements()) == before
+    assert len(service.engagements.summaries()) == before
     dialog.pass_edit.clear()
     qtbot.keyClicks(dialog.pass_edit, PASS)
     with qtbot.waitSignal(dialog.opened, timeout=10000) as opened:
         click(qtbot, dialog.open_button)
-    assert service.get(opened.args[0]).client_name == "Contoso Dental"
+    assert service.engagements.get(opened.args[0]).client_name == "Contoso Dental"
 
 
 def test_open_refuses_a_tampered_archive_in_place(qtbot, service, tmp_path):
     eid = add_engagement(service)
-    path = service.archive_engagement(eid, tmp_path / "plain.discovery")
+    path = service.archives.write(eid, tmp_path / "plain.discovery")
     data = bytearray(path.read_bytes())
     data[data.find(b"\x89PNG") if b"\x89PNG" in data else len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    before = len(service.list_engagements())
+    before = len(service.engagements.summaries())
     dialog = OpenArchiveDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.file_row.edit, str(path))
     click(qtbot, dialog.open_button)
     assert dialog.isVisible() and "Nothing was imported" in dialog.error_label.text()
-    assert len(service.list_engagements()) == before
+    assert len(service.engagements.summaries()) == before

@@ -131,11 +131,11 @@ def test_an_approval_dated_where_it_was_recorded_is_not_in_the_future_after_flyi
     # Recorded in Auckland on 4 December; in Los Angeles it is still 3 December.
     from discovery_app.domain import locale_text
 
-    eid = service.create_engagement("Acme")
+    eid = service.engagements.create("Acme")
     zone("America/Los_Angeles")
     auckland_day = (datetime.now(UTC) + timedelta(hours=13)).date()
-    service.set_discount(eid, "5")
-    approval = service.record_discount_approval(eid, approver="Ann Lee", role="CEO", approved_on=auckland_day,
+    service.offer.set_discount(eid, "5")
+    approval = service.offer.record_discount_approval(eid, approver="Ann Lee", role="CEO", approved_on=auckland_day,
                                                 percent="5")
     assert approval.approved_on == auckland_day
     assert auckland_day <= locale_text.latest_today()

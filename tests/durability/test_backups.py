@@ -32,7 +32,7 @@ def age(path: Path, seconds: float) -> None:
 
 def test_a_backup_is_taken_on_open_before_anything_writes(paths, open_service):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     assert dur.list_backups(paths) == []  # a brand-new store has nothing worth keeping yet
 
@@ -40,7 +40,7 @@ def test_a_backup_is_taken_on_open_before_anything_writes(paths, open_service):
     [b] = dur.list_backups(paths)
     assert b.kind == "open" and b.engagements == 1 and b.size > 0
     assert engagements_in(b.path) == ["Contoso Dental"]
-    svc.create_engagement("Fabrikam Law")
+    svc.engagements.create("Fabrikam Law")
     svc.close()
 
     open_service().close()
@@ -50,7 +50,7 @@ def test_a_backup_is_taken_on_open_before_anything_writes(paths, open_service):
 
 def test_no_new_backup_on_open_when_nothing_changed(paths, open_service):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     open_service().close()
     open_service().close()
@@ -59,26 +59,26 @@ def test_no_new_backup_on_open_when_nothing_changed(paths, open_service):
 
 
 def test_backup_if_due_waits_for_the_interval_and_for_a_change(paths, service):
-    eid = service.create_engagement("Contoso Dental")
-    first = service.backup_if_due()  # none yet: due at once
+    eid = service.engagements.create("Contoso Dental")
+    first = service.backups.backup_if_due()  # none yet: due at once
     assert first is not None
-    assert service.backup_if_due() is None  # nothing changed since
-    service.set_answer(eid, "employee_count", 40)
-    assert service.backup_if_due() is None  # changed, but the last backup is only seconds old
+    assert service.backups.backup_if_due() is None  # nothing changed since
+    service.interview.set_answer(eid, "employee_count", 40)
+    assert service.backups.backup_if_due() is None  # changed, but the last backup is only seconds old
     age(first, 11 * 60)
-    second = service.backup_if_due()
+    second = service.backups.backup_if_due()
     assert second is not None and second != first
-    b = {x.path: x for x in service.list_backups()}[second]
+    b = {x.path: x for x in service.backups.available()}[second]
     assert b.kind == "auto" and b.engagements == 1
 
 
 def test_backups_are_consistent_while_a_write_transaction_is_open(paths, service):
     """The online backup API copies committed data only, even mid-transaction."""
-    service.create_engagement("Contoso Dental")
+    service.engagements.create("Contoso Dental")
     raw = sqlite3.connect(paths.db)
     raw.execute("BEGIN IMMEDIATE")
     raw.execute("UPDATE engagement SET client_name = 'half-written'")
-    path = service.backup_now()
+    path = service.backups.backup_now()
     raw.rollback()
     raw.close()
     assert engagements_in(path) == ["Contoso Dental"]
@@ -124,7 +124,7 @@ def test_prune_deletes_only_automatic_backups_outside_the_set(tmp_path):
 def test_many_sessions_keep_a_bounded_rolling_set(paths, open_service):
     for i in range(14):
         svc = open_service()
-        svc.create_engagement(f"Client {i}")
+        svc.engagements.create(f"Client {i}")
         svc.close()
     backups = dur.list_backups(paths)
     assert len(backups) == 10
@@ -133,37 +133,37 @@ def test_many_sessions_keep_a_bounded_rolling_set(paths, open_service):
 
 def test_restore_replaces_the_live_database_and_keeps_the_current_one(paths, open_service):
     svc = open_service()
-    eid = svc.create_engagement("Contoso Dental")
+    eid = svc.engagements.create("Contoso Dental")
     svc.close()
     svc = open_service()  # backup on open: holds Contoso only
     good = dur.list_backups(paths)[0].path
-    svc.set_answer(eid, "employee_count", 40)
-    svc.create_engagement("Mistake Ltd")
+    svc.interview.set_answer(eid, "employee_count", 40)
+    svc.engagements.create("Mistake Ltd")
 
-    kept = svc.restore_backup(good)
-    assert [s.header.client_name for s in svc.list_engagements()] == ["Contoso Dental"]
-    assert svc.get(eid).answer_values() == {}
+    kept = svc.backups.restore(good)
+    assert [s.header.client_name for s in svc.engagements.summaries()] == ["Contoso Dental"]
+    assert svc.engagements.get(eid).answer_values() == {}
     assert kept is not None and kept.name.startswith("before-restore-")
     assert engagements_in(kept) == ["Contoso Dental", "Mistake Ltd"]  # the restore can be undone
-    svc.create_engagement("After restore")  # the reopened store works
-    assert len(svc.list_engagements()) == 2
+    svc.engagements.create("After restore")  # the reopened store works
+    assert len(svc.engagements.summaries()) == 2
 
 
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(paths, service):
-    service.create_engagement("Contoso Dental")
+    service.engagements.create("Contoso Dental")
     bad = paths.backups / "discovery-20260101-000000-auto.sqlite3"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
     before = paths.db.read_bytes()
     with pytest.raises(ServiceError, match="cannot be restored.*Nothing was changed"):
-        service.restore_backup(bad)
+        service.backups.restore(bad)
     assert paths.db.read_bytes() == before
-    assert [s.header.client_name for s in service.list_engagements()] == ["Contoso Dental"]
+    assert [s.header.client_name for s in service.engagements.summaries()] == ["Contoso Dental"]
 
 
 def test_restore_over_a_damaged_database_moves_it_aside_whole(paths, open_service):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     open_service().close()
     good = dur.newest_good_backup(paths)
@@ -180,7 +180,7 @@ def test_restore_over_a_damaged_database_moves_it_aside_whole(paths, open_servic
 
 def test_a_failed_copy_leaves_no_half_written_database(paths, open_service, monkeypatch):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     open_service().close()
     good = dur.newest_good_backup(paths)
@@ -204,21 +204,21 @@ def test_a_failed_copy_leaves_no_half_written_database(paths, open_service, monk
 
 
 def test_restore_refuses_a_backup_from_a_newer_version(paths, service):
-    service.create_engagement("Contoso Dental")
-    newer = service.backup_now()
+    service.engagements.create("Contoso Dental")
+    newer = service.backups.backup_now()
     conn = sqlite3.connect(newer)
     conn.execute("UPDATE alembic_version SET version_num = '0999_future'")
     conn.commit()
     conn.close()
     with pytest.raises(ServiceError, match="newer version"):
-        service.restore_backup(newer)
+        service.backups.restore(newer)
 
 
 def test_list_backups_reads_files_read_only(paths, service):
-    service.create_engagement("Contoso Dental")
-    path = service.backup_now()
+    service.engagements.create("Contoso Dental")
+    path = service.backups.backup_now()
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    [info] = service.list_backups()
+    [info] = service.backups.available()
     assert (info.path, info.engagements) == (path, 1)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert not Path(str(path) + "-journal").exists() and not Path(str(path) + "-wal").exists()

@@ -17,13 +17,13 @@ from discovery_app.domain.engagement import Attachment, new_uid
 from discovery_app.export import archive as arc
 from discovery_app.export import sealed
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 from discovery_app.services.durability import ArchiveRefused
 from discovery_app.storage import repository as repo
 
 
-def count(svc: DiscoveryService) -> int:
-    return len(svc.list_engagements(include_archived=True))
+def count(svc: Discovery) -> int:
+    return len(svc.engagements.summaries(include_archived=True))
 
 
 def parts_of(data: bytes) -> dict[str, bytes]:
@@ -58,7 +58,7 @@ def relist(parts: dict[str, bytes], extra_listed: dict[str, bytes] | None = None
 
 @pytest.fixture
 def svc(tmp_path):
-    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "a.sqlite3"), forms_root=FORMS)
+    s = Discovery.open(AppPaths.resolve(tmp_path / "a.sqlite3"), forms_root=FORMS)
     yield s
     s.close()
 
@@ -66,12 +66,12 @@ def svc(tmp_path):
 @pytest.fixture
 def archived(svc, tmp_path) -> tuple[int, Path]:
     eid = add_engagement(svc)
-    return eid, svc.archive_engagement(eid, tmp_path / "contoso.discovery")
+    return eid, svc.archives.write(eid, tmp_path / "contoso.discovery")
 
 
-def open_elsewhere(tmp_path: Path, path: Path, passphrase: str | None = None, **kw) -> tuple[DiscoveryService, int]:
-    other = DiscoveryService.open(AppPaths.resolve(tmp_path / "other" / "b.sqlite3"), forms_root=FORMS)
-    return other, other.open_archive(path, passphrase, **kw)
+def open_elsewhere(tmp_path: Path, path: Path, passphrase: str | None = None, **kw) -> tuple[Discovery, int]:
+    other = Discovery.open(AppPaths.resolve(tmp_path / "other" / "b.sqlite3"), forms_root=FORMS)
+    return other, other.archives.open(path, passphrase, **kw)
 
 
 # ---- round trips --------------------------------------------------------------------------
@@ -79,10 +79,10 @@ def open_elsewhere(tmp_path: Path, path: Path, passphrase: str | None = None, **
 
 def test_archive_round_trip_keeps_every_record_and_attachment(svc, archived, tmp_path):
     eid, path = archived
-    original = svc.get(eid)
+    original = svc.engagements.get(eid)
     other, new_id = open_elsewhere(tmp_path, path)
     try:
-        copy = other.get(new_id)
+        copy = other.engagements.get(new_id)
         assert copy.model_dump(exclude={"id"}) == original.model_dump(exclude={"id"})
         assert repo.attachment_data(other.store, new_id) == repo.attachment_data(svc.store, eid)
     finally:
@@ -105,10 +105,10 @@ def test_archive_is_a_zip_with_a_manifest_of_hashes_and_safe_paths(archived):
 
 def test_opening_an_archive_twice_in_the_same_store_adds_a_copy(svc, archived):
     eid, path = archived
-    new_id = svc.open_archive(path)
+    new_id = svc.archives.open(path)
     assert new_id != eid
-    assert svc.get(new_id).uid != svc.get(eid).uid
-    assert svc.get(new_id).client_name == "Contoso Dental"
+    assert svc.engagements.get(new_id).uid != svc.engagements.get(eid).uid
+    assert svc.engagements.get(new_id).client_name == "Contoso Dental"
 
 
 # ---- encryption ---------------------------------------------------------------------------
@@ -116,15 +116,15 @@ def test_opening_an_archive_twice_in_the_same_store_adds_a_copy(svc, archived):
 
 def test_encrypted_archive_round_trip_and_hides_the_content(svc, tmp_path):
     eid = add_engagement(svc)
-    path = svc.archive_engagement(eid, tmp_path / "sealed.discovery", passphrase=PASS)
+    path = svc.archives.write(eid, tmp_path / "sealed.discovery", passphrase=PASS)
     raw = path.read_bytes()
     assert raw.startswith(sealed.MAGIC)
     for secret in (b"Contoso", b"Marcus Lee", b"sticky note", b"PK\x03\x04", PNG[:64]):
         assert secret not in raw
-    assert svc.archive_is_encrypted(path)
+    assert svc.archives.is_encrypted(path)
     other, new_id = open_elsewhere(tmp_path, path, PASS)
     try:
-        assert other.get(new_id).client_name == "Contoso Dental"
+        assert other.engagements.get(new_id).client_name == "Contoso Dental"
         assert sorted(repo.attachment_data(other.store, new_id).values()) == sorted([PNG, TEXT])
     finally:
         other.close()
@@ -132,13 +132,13 @@ def test_encrypted_archive_round_trip_and_hides_the_content(svc, tmp_path):
 
 def test_wrong_passphrase_is_named_and_nothing_is_written(svc, tmp_path):
     eid = add_engagement(svc)
-    path = svc.archive_engagement(eid, tmp_path / "sealed.discovery", passphrase=PASS)
+    path = svc.archives.write(eid, tmp_path / "sealed.discovery", passphrase=PASS)
     before = count(svc)
     with pytest.raises(ArchiveRefused, match="passphrase is wrong") as caught:
-        svc.open_archive(path, "correct horse battery stapler")
+        svc.archives.open(path, "correct horse battery stapler")
     assert caught.value.wrong_passphrase
     with pytest.raises(ArchiveRefused, match="encrypted: enter its passphrase") as caught:
-        svc.open_archive(path)
+        svc.archives.open(path)
     assert caught.value.needs_passphrase
     assert count(svc) == before
 
@@ -146,7 +146,7 @@ def test_wrong_passphrase_is_named_and_nothing_is_written(svc, tmp_path):
 @pytest.mark.parametrize("where", ["body", "tag", "nonce", "truncated"])
 def test_a_tampered_encrypted_archive_is_detected(svc, tmp_path, where):
     eid = add_engagement(svc)
-    path = svc.archive_engagement(eid, tmp_path / "sealed.discovery", passphrase=PASS)
+    path = svc.archives.write(eid, tmp_path / "sealed.discovery", passphrase=PASS)
     data = bytearray(path.read_bytes())
     if where == "body":
         data[sealed.HEADER_SIZE + 40] ^= 0x01
@@ -159,7 +159,7 @@ def test_a_tampered_encrypted_archive_is_detected(svc, tmp_path, where):
     path.write_bytes(bytes(data))
     before = count(svc)
     with pytest.raises(ArchiveRefused, match="changed or damaged") as caught:
-        svc.open_archive(path, PASS)
+        svc.archives.open(path, PASS)
     assert not caught.value.wrong_passphrase
     assert count(svc) == before
 
@@ -182,7 +182,7 @@ def test_a_header_asking_for_absurd_scrypt_cost_is_refused_before_deriving():
 def test_short_passphrases_are_refused(svc, tmp_path):
     eid = add_engagement(svc)
     with pytest.raises(ServiceError, match="at least 8 characters"):
-        svc.archive_engagement(eid, tmp_path / "x.discovery", passphrase="abc")
+        svc.archives.write(eid, tmp_path / "x.discovery", passphrase="abc")
     assert not (tmp_path / "x.discovery").exists()
 
 
@@ -222,7 +222,7 @@ def test_a_bad_archive_is_refused_whole_and_nothing_is_written(svc, archived, tm
     bad.write_bytes(data)
     before = count(svc)
     with pytest.raises(ArchiveRefused, match="Nothing was imported") as caught:
-        svc.open_archive(bad)
+        svc.archives.open(bad)
     assert why in str(caught.value)
     assert count(svc) == before
 
@@ -241,22 +241,22 @@ def test_a_corrupt_compressed_part_is_refused_in_words(svc, archived, tmp_path):
     bad.write_bytes(bytes(data))
     before = count(svc)
     with pytest.raises(ArchiveRefused, match="cannot be read"):
-        svc.open_archive(bad)
+        svc.archives.open(bad)
     assert count(svc) == before
 
 
 def test_an_attachment_that_is_really_a_program_is_refused(svc, tmp_path):
-    eid = svc.create_engagement("Contoso Dental")
-    eng = svc.get(eid)
+    eid = svc.engagements.create("Contoso Dental")
+    eng = svc.engagements.get(eid)
     exe = b"MZ\x90\x00" + b"\x00" * 200
     rec = Attachment(file_name="holiday.png", content_type="image/png",
                      sha256=hashlib.sha256(exe).hexdigest(), size=len(exe))
     copy = eng.model_copy(update={"id": None, "uid": new_uid(), "attachments": [rec]})
-    sneaky = svc.save_new(copy, svc.form_of(eng), {rec.uid: exe})
-    path = svc.archive_engagement(sneaky, tmp_path / "sneaky.discovery")
+    sneaky = svc.engagements.save_new(copy, svc.forms.of(eng), {rec.uid: exe})
+    path = svc.archives.write(sneaky, tmp_path / "sneaky.discovery")
     before = count(svc)
     with pytest.raises(ArchiveRefused, match="contains a program"):
-        svc.open_archive(path)
+        svc.archives.open(path)
     assert count(svc) == before
 
 
@@ -269,7 +269,7 @@ def test_zip_bombs_are_refused_by_declared_and_by_actual_size(svc, archived, tmp
     assert bad.stat().st_size < 200_000  # tiny on disk, 5 MB unpacked
     limits = arc.Limits(part_bytes=1_000_000, total_bytes=2_000_000)
     with pytest.raises(ArchiveRefused, match="over the 1000000 byte limit"):
-        svc.open_archive(bad, limits=limits)
+        svc.archives.open(bad, limits=limits)
 
     # A member that lies about its size: declares 100 bytes, holds 5 MB.
     data = bytearray(zip_of(bomb))
@@ -282,10 +282,10 @@ def test_zip_bombs_are_refused_by_declared_and_by_actual_size(svc, archived, tmp
     assert n >= 2 and info.file_size == 5_000_000  # local header and central directory both lied
     bad.write_bytes(bytes(data))
     with pytest.raises(ArchiveRefused, match="cannot be read|more data than it declares|size is"):
-        svc.open_archive(bad, limits=limits)
+        svc.archives.open(bad, limits=limits)
 
     with pytest.raises(ArchiveRefused, match="larger than the 0 MB limit"):
-        svc.open_archive(path, limits=arc.Limits(archive_bytes=100))
+        svc.archives.open(path, limits=arc.Limits(archive_bytes=100))
 
 
 # ---- the command line ---------------------------------------------------------------------
@@ -293,7 +293,7 @@ def test_zip_bombs_are_refused_by_declared_and_by_actual_size(svc, archived, tmp
 
 def test_cli_archive_and_open_archive_with_a_passphrase_file(tmp_path, capsys):
     db = tmp_path / "cli.sqlite3"
-    svc = DiscoveryService.open(AppPaths.resolve(db), forms_root=FORMS)
+    svc = Discovery.open(AppPaths.resolve(db), forms_root=FORMS)
     eid = add_engagement(svc)
     svc.close()
     secret = tmp_path / "pass.txt"
@@ -316,7 +316,7 @@ def test_cli_archive_and_open_archive_with_a_passphrase_file(tmp_path, capsys):
 
 def test_cli_prompts_for_the_passphrase(tmp_path, capsys, monkeypatch):
     db = tmp_path / "cli.sqlite3"
-    svc = DiscoveryService.open(AppPaths.resolve(db), forms_root=FORMS)
+    svc = Discovery.open(AppPaths.resolve(db), forms_root=FORMS)
     eid = add_engagement(svc)
     svc.close()
     prompts: list[str] = []

@@ -20,7 +20,7 @@ from sqlalchemy import event
 
 from discovery_app.cli import main as cli_main
 from discovery_app.domain.engagement import InventoryItem
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.storage import backup as bk
 from discovery_app.storage.db import (
     StoreDamaged,
@@ -36,7 +36,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def with_pragma(service: DiscoveryService, pragma: str) -> None:
+def with_pragma(service: Discovery, pragma: str) -> None:
     """Every new connection of the service's engine runs ``pragma`` (after the app's own)."""
     engine = service.store.engine
     engine.dispose()
@@ -45,7 +45,7 @@ def with_pragma(service: DiscoveryService, pragma: str) -> None:
 
 def make_store_with_backup(paths, open_service) -> None:
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     open_service().close()  # takes the on-open backup
 
@@ -64,7 +64,7 @@ def test_a_damaged_database_is_not_touched_and_the_message_offers_the_newest_goo
     before = digest(paths.db)
 
     with pytest.raises(StoreDamaged) as caught:
-        DiscoveryService.open(paths, forms_root=FORMS)
+        Discovery.open(paths, forms_root=FORMS)
     assert digest(paths.db) == before
     assert caught.value.backup is not None and caught.value.backup.path == good.path
     assert str(good.path) in str(caught.value)
@@ -90,11 +90,11 @@ def test_cli_names_the_backup_and_the_restore_command_that_fixes_it(paths, open_
 
 def test_no_good_backup_says_so(paths, open_service):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
     paths.db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     with pytest.raises(StoreDamaged, match="There is no good backup"):
-        DiscoveryService.open(paths, forms_root=FORMS)
+        Discovery.open(paths, forms_root=FORMS)
 
 
 def test_cli_refuses_a_database_from_a_newer_version_and_leaves_it_alone(paths, open_service, capsys):
@@ -106,7 +106,7 @@ def test_cli_refuses_a_database_from_a_newer_version_and_leaves_it_alone(paths, 
     before = digest(paths.db)
     backups_before = sorted(p.name for p in paths.backups.iterdir())
     with pytest.raises(StoreTooNew):
-        DiscoveryService.open(paths, forms_root=FORMS)
+        Discovery.open(paths, forms_root=FORMS)
     assert cli_main(["--db", str(paths.db), "list"]) == 1
     assert "newer version of Discovery" in capsys.readouterr().err
     assert digest(paths.db) == before
@@ -134,26 +134,26 @@ def test_a_database_in_a_read_only_folder_is_refused_in_words(paths, open_servic
     folder.chmod(0o555)
     try:
         with pytest.raises(StoreError, match="Cannot write|read-only|cannot be written"):
-            svc = DiscoveryService.open(paths, forms_root=FORMS)
-            svc.create_engagement("Fabrikam")
+            svc = Discovery.open(paths, forms_root=FORMS)
+            svc.engagements.create("Fabrikam")
     finally:
         folder.chmod(0o755)
     assert digest(paths.db) == before
 
 
 def test_a_read_only_medium_refuses_the_edit_in_words_and_keeps_the_data(service):
-    eid = service.create_engagement("Contoso Dental")
-    service.set_answer(eid, "employee_count", 40)
+    eid = service.engagements.create("Contoso Dental")
+    service.interview.set_answer(eid, "employee_count", 40)
     with_pragma(service, "PRAGMA query_only = ON")  # SQLite answers SQLITE_READONLY, as on a read-only medium
     with pytest.raises(StoreReadOnly, match="cannot be written.*everything saved before it is safe"):
-        service.set_answer(eid, "employee_count", 41)
-    assert service.get(eid).answer_values()["employee_count"] == 40
+        service.interview.set_answer(eid, "employee_count", 41)
+    assert service.engagements.get(eid).answer_values()["employee_count"] == 40
 
 
 def test_a_full_disk_refuses_the_edit_in_words_and_keeps_earlier_work(paths, service):
-    eid = service.create_engagement("Contoso Dental")
-    service.set_answer(eid, "employee_count", 40)
-    service.set_inventory(eid, [InventoryItem(name=f"PC-{i}") for i in range(20)])
+    eid = service.engagements.create("Contoso Dental")
+    service.interview.set_answer(eid, "employee_count", 40)
+    service.inventory.set_items(eid, [InventoryItem(name=f"PC-{i}") for i in range(20)])
     conn = sqlite3.connect(paths.db)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
@@ -161,25 +161,25 @@ def test_a_full_disk_refuses_the_edit_in_words_and_keeps_earlier_work(paths, ser
 
     big = [InventoryItem(name=f"PC-{i}", notes="x" * 2000) for i in range(500)]
     with pytest.raises(StoreFull, match="disk is full.*everything saved before it is safe"):
-        service.set_inventory(eid, big)
+        service.inventory.set_items(eid, big)
 
     service.close()
-    again = DiscoveryService.open(paths, forms_root=FORMS)
+    again = Discovery.open(paths, forms_root=FORMS)
     try:
-        eng = again.get(eid)
+        eng = again.engagements.get(eid)
         assert [i.name for i in eng.inventory] == [f"PC-{i}" for i in range(20)]  # not half replaced
         assert eng.answer_values()["employee_count"] == 40
         with again.store.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        again.set_inventory(eid, big)  # with room again, the same edit saves
-        assert len(again.inventory(eid)) == 500
+        again.inventory.set_items(eid, big)  # with room again, the same edit saves
+        assert len(again.inventory.items(eid)) == 500
     finally:
         again.close()
 
 
 def test_a_full_disk_while_backing_up_on_open_still_opens_and_warns(paths, open_service, monkeypatch):
     svc = open_service()
-    svc.create_engagement("Contoso Dental")
+    svc.engagements.create("Contoso Dental")
     svc.close()
 
     def full(*_a, **_k):
@@ -188,20 +188,20 @@ def test_a_full_disk_while_backing_up_on_open_still_opens_and_warns(paths, open_
     monkeypatch.setattr(bk, "copy_connection", full)
     svc = open_service()
     assert svc.store.backup_warning is not None and "disk is full" in svc.store.backup_warning
-    assert [s.header.client_name for s in svc.list_engagements()] == ["Contoso Dental"]
+    assert [s.header.client_name for s in svc.engagements.summaries()] == ["Contoso Dental"]
     assert not (paths.backups.exists() and list(paths.backups.glob("*.sqlite3")))
 
 
 def test_a_file_locked_by_another_program_is_explained(paths, service):
-    eid = service.create_engagement("Contoso Dental")
+    eid = service.engagements.create("Contoso Dental")
     with_pragma(service, "PRAGMA busy_timeout = 50")
     other = sqlite3.connect(paths.db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # e.g. a sync tool or a second copy of Discovery holds it
     try:
         with pytest.raises(StoreLocked, match="locked by another program.*cloud sync"):
-            service.set_answer(eid, "employee_count", 40)
+            service.interview.set_answer(eid, "employee_count", 40)
     finally:
         other.execute("ROLLBACK")
         other.close()
-    service.set_answer(eid, "employee_count", 40)
-    assert service.get(eid).answer_values()["employee_count"] == 40
+    service.interview.set_answer(eid, "employee_count", 40)
+    assert service.engagements.get(eid).answer_values()["employee_count"] == 40

@@ -8,7 +8,7 @@ from durability_flows import fresh_log, run_cli_flow, run_gui_flow
 
 from discovery_app import demo
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 
 def test_logs_never_contain_client_data(qtbot, tmp_path):
@@ -17,12 +17,12 @@ def test_logs_never_contain_client_data(qtbot, tmp_path):
     with fresh_log(paths) as log_file:
         eid = run_cli_flow(tmp_path, db, full=False)
         logging.getLogger("discovery_app").setLevel(logging.DEBUG)  # even debug lines
-        svc = DiscoveryService.open(paths)
+        svc = Discovery.open(paths)
         try:
-            svc.set_answer(eid, "site_details", "Secret closet behind the Zebra-42 poster")
-            svc.set_answer(eid, "backup_offsite", demo.ANSWERS["backup_offsite"], note="Tape labelled QUOKKA-7")
-            svc.update_engagement(eid, notes="Owner admits the admin password is Hunter2!")
-            svc.backup_now()
+            svc.interview.set_answer(eid, "site_details", "Secret closet behind the Zebra-42 poster")
+            svc.interview.set_answer(eid, "backup_offsite", demo.ANSWERS["backup_offsite"], note="Tape labelled QUOKKA-7")
+            svc.interview.update(eid, notes="Owner admits the admin password is Hunter2!")
+            svc.backups.backup_now()
         finally:
             svc.close()
         run_gui_flow(qtbot, AppPaths.resolve(tmp_path / "gui.sqlite3"), tmp_path / "settings")

@@ -14,7 +14,7 @@ from discovery_app.domain.engagement import DeliveryStatus
 from discovery_app.domain.handoff import combined_status
 from discovery_app.export import workbook as wbk
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 
 D = DeliveryStatus
 
@@ -32,7 +32,7 @@ def test_a_tasks_status_comes_from_its_role_rows(rows, task):
 
 @pytest.fixture
 def demo(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "store.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(tmp_path / "store.sqlite3"))
     eid = create_demo(service)
     yield service, eid
     service.close()
@@ -48,7 +48,7 @@ def _task_rows(ws):
 def test_status_actual_hours_and_done_date_are_read_back_and_shown_again(demo, tmp_path):
     service, eid = demo
     path = tmp_path / "handoff.xlsx"
-    service.export_workbook(eid, path, start=date(2027, 1, 4))
+    service.handoff.export_workbook(eid, path, start=date(2027, 1, 4))
     wb = load_workbook(path)
     ws = wb[wbk.STABILIZATION]
     col, rows = _task_rows(ws)
@@ -66,16 +66,16 @@ def test_status_actual_hours_and_done_date_are_read_back_and_shown_again(demo, t
     ws.cell(other, col[wbk.ACTUAL_HOURS]).value = "2.5"
     wb.save(path)
 
-    diff = service.preview_workbook_changes(eid, path)
+    diff = service.handoff.preview_workbook_changes(eid, path)
     text = "\n".join(diff.lines())
     assert "Status Not started -> Done" in text and "Status Not started -> In progress" in text
     assert f"Done Date (empty) -> 2027-01-{14 + len(first_rows) - 1:02d}" in text
     assert "Actual Hours (" in text
-    columns, refused = service.review_workbook(eid, path)
+    columns, refused = service.handoff.review_workbook(eid, path)
     assert refused == []  # Status, Actual Hours and Done Date are read, not refused; planned dates unchanged
-    service.apply_workbook_changes(eid, diff)
+    service.handoff.apply_workbook_changes(eid, diff)
 
-    items = {i.uid: i for i in service.get(eid).remediation}
+    items = {i.uid: i for i in service.engagements.get(eid).remediation}
     done = items[first_uid]
     assert done.delivery_status is DeliveryStatus.DONE
     assert done.done_on == date(2027, 1, 14 + len(first_rows) - 1)  # the last role's day
@@ -87,19 +87,19 @@ def test_status_actual_hours_and_done_date_are_read_back_and_shown_again(demo, t
 
     # Exported again, the workbook shows what delivery reported, and reading it back changes nothing.
     again = tmp_path / "again.xlsx"
-    service.export_workbook(eid, again, start=date(2027, 1, 4))
+    service.handoff.export_workbook(eid, again, start=date(2027, 1, 4))
     ws = load_workbook(again)[wbk.STABILIZATION]
     col, rows = _task_rows(ws)
     mine = [r for r in rows if ws.cell(r, col[wbk.ID]).value == first_uid]
     assert {ws.cell(r, col[wbk.STATUS]).value for r in mine} == {"Done"}
     assert sorted(ws.cell(r, col[wbk.ACTUAL_HOURS]).value for r in mine) == [5 + n for n in range(len(mine))]
-    assert service.preview_workbook_changes(eid, again).empty
+    assert service.handoff.preview_workbook_changes(eid, again).empty
 
 
 def test_unreadable_delivery_cells_change_nothing_and_say_where(demo, tmp_path):
     service, eid = demo
     path = tmp_path / "handoff.xlsx"
-    service.export_workbook(eid, path)
+    service.handoff.export_workbook(eid, path)
     wb = load_workbook(path)
     ws = wb[wbk.STABILIZATION]
     col, rows = _task_rows(ws)
@@ -107,11 +107,11 @@ def test_unreadable_delivery_cells_change_nothing_and_say_where(demo, tmp_path):
     ws.cell(rows[1], col[wbk.ACTUAL_HOURS]).value = "lots"
     ws.cell(rows[2], col[wbk.DONE_DATE]).value = "last Tuesday"
     wb.save(path)
-    before = service.get(eid).remediation
+    before = service.engagements.get(eid).remediation
     with pytest.raises(ServiceError) as err:
-        service.preview_workbook_changes(eid, path)
+        service.handoff.preview_workbook_changes(eid, path)
     message = str(err.value)
     assert f"row {rows[0]}" in message and "'Nearly' is not one of Not started, In progress, Blocked, Done" in message
     assert f"row {rows[1]}" in message and "'lots' is not a number of hours" in message
     assert f"row {rows[2]}" in message and "'last Tuesday' is not a date" in message
-    assert service.get(eid).remediation == before
+    assert service.engagements.get(eid).remediation == before

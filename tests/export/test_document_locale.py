@@ -15,7 +15,7 @@ from discovery_app import resources
 from discovery_app.demo import create_demo
 from discovery_app.domain.engagement import DiscountApproval
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -28,15 +28,15 @@ def flat_text(pdf: Path) -> str:
 @pytest.fixture(scope="module")
 def german(tmp_path_factory):
     folder = tmp_path_factory.mktemp("de")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
-    service.set_setting("provider_profile", {"name": "Nordwind IT", "locale": "de_DE"})
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
+    service.settings.set("provider_profile", {"name": "Nordwind IT", "locale": "de_DE"})
     eid = create_demo(service)
-    service.set_discount(eid, Decimal("12.5"), "Mehrjahresvertrag")
-    role = service.quote(eid).discount.required_role or "ceo"
-    service.set_discount_approvals(eid, [DiscountApproval(percent=Decimal("12.5"), approver="Erika Muster",
+    service.offer.set_discount(eid, Decimal("12.5"), "Mehrjahresvertrag")
+    role = service.offer.quote(eid).discount.required_role or "ceo"
+    service.offer.set_discount_approvals(eid, [DiscountApproval(percent=Decimal("12.5"), approver="Erika Muster",
                                                           role=role, approved_on=date(2026, 12, 4))])
-    proposal = service.export_proposal(eid, folder / "angebot.pdf", issued_on=date(2026, 12, 4))
-    result = service.export_workbook(eid, folder / "uebergabe.xlsx")
+    proposal = service.documents.export_proposal(eid, folder / "angebot.pdf", issued_on=date(2026, 12, 4))
+    result = service.handoff.export_workbook(eid, folder / "uebergabe.xlsx")
     yield service, eid, proposal, Path(getattr(result, "path", folder / "uebergabe.xlsx"))
     service.close()
 

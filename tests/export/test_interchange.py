@@ -31,14 +31,14 @@ from discovery_app.domain.engagement import (
 from discovery_app.domain.forms import QuestionType
 from discovery_app.export.interchange import InterchangeError
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.storage import repository as repo
 
 FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
 
 
-def open_service(folder: Path) -> DiscoveryService:
-    return DiscoveryService.open(AppPaths.resolve(folder / "s.sqlite3"), forms_root=FORMS)
+def open_service(folder: Path) -> Discovery:
+    return Discovery.open(AppPaths.resolve(folder / "s.sqlite3"), forms_root=FORMS)
 
 
 # ---- strategies -----------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def engagements(draw, form):
 def test_export_then_import_is_lossless(tmp_path):
     source = open_service(tmp_path / "a")
     target = open_service(tmp_path / "b")
-    form = source.form("mini")
+    form = source.forms.get("mini")
     out = tmp_path / "out"
     out.mkdir()
 
@@ -157,15 +157,15 @@ def test_export_then_import_is_lossless(tmp_path):
     @given(engagements(form))
     def round_trip(case):
         eng, blobs = case
-        eid = source.save_new(eng, form, blobs)
-        exported = source.get(eid)
-        path = source.export_json(eid, out / "e.json")
-        new_id = target.import_json(path)
-        imported = target.get(new_id)
+        eid = source.engagements.save_new(eng, form, blobs)
+        exported = source.engagements.get(eid)
+        path = source.engagements.export_json(eid, out / "e.json")
+        new_id = target.engagements.import_json(path)
+        imported = target.engagements.get(new_id)
         assert imported.model_dump(exclude={"id"}) == exported.model_dump(exclude={"id"})
         assert repo.attachment_data(target.store, new_id) == blobs
         # And the file it exports again says the same thing.
-        again = target.export_json(new_id, out / "again.json")
+        again = target.engagements.export_json(new_id, out / "again.json")
         first, second = (json.loads(p.read_text(encoding="utf-8")) for p in (path, again))
         assert first["engagement"] == second["engagement"]
         assert first["form"] == second["form"] and first["attachments"] == second["attachments"]
@@ -178,21 +178,21 @@ def test_export_then_import_is_lossless(tmp_path):
 @pytest.fixture
 def exported(tmp_path):
     service = open_service(tmp_path / "a")
-    eid = service.create_engagement("Acme Dental", form_key="mini")
-    service.set_answer(eid, "employee_count", 45)
-    eng = service.get(eid)
+    eid = service.engagements.create("Acme Dental", form_key="mini")
+    service.interview.set_answer(eid, "employee_count", 45)
+    eng = service.engagements.get(eid)
     risk = Risk(title="No MFA", category="security", likelihood=4, impact=5)
     repo.replace_children(service.store, eid, "risks", [risk])
     repo.replace_children(service.store, eid, "remediation", [RemediationItem(title="MFA", risk_uid=risk.uid)])
     assert eng.id == eid
-    path = service.export_json(eid, tmp_path / "acme.json")
+    path = service.engagements.export_json(eid, tmp_path / "acme.json")
     return service, path
 
 
 def import_fails(service, path, *fragments):
     before = repo.count_engagements(service.store)
     with pytest.raises(InterchangeError) as info:
-        service.import_json(path)
+        service.engagements.import_json(path)
     message = str(info.value)
     for fragment in fragments:
         assert fragment in message
@@ -245,8 +245,8 @@ def test_a_dangling_link_an_older_version_left_is_dropped_and_reported_not_refus
         d["engagement"]["risks"][0]["linked_inventory"] = ["no-such-device"]
 
     rewrite(path, damage)
-    eid = service.import_json(path)
-    eng = service.get(eid)
+    eid = service.engagements.import_json(path)
+    eng = service.engagements.get(eid)
     assert eng.remediation[0].risk_uid is None
     assert eng.risks[0].linked_inventory == []
     assert len(service.repairs) == 2
@@ -288,18 +288,18 @@ def test_newer_format_version_says_update(exported):
 
 def test_importing_the_same_file_twice_keeps_both(exported):
     service, path = exported
-    first = service.import_json(path)
-    second = service.import_json(path)
+    first = service.engagements.import_json(path)
+    second = service.engagements.import_json(path)
     assert first != second
-    assert service.get(first).uid != service.get(second).uid
-    assert service.get(second).client_name == "Acme Dental"
+    assert service.engagements.get(first).uid != service.engagements.get(second).uid
+    assert service.engagements.get(second).client_name == "Acme Dental"
 
 
 def test_export_leaves_an_earlier_file_intact_when_it_fails(exported, tmp_path):
     service, path = exported
     before = path.read_bytes()
     with pytest.raises(Exception, match="There is no engagement 999"):
-        service.export_json(999, path)
+        service.engagements.export_json(999, path)
     assert path.read_bytes() == before
 
 

@@ -15,7 +15,7 @@ from discovery_app.domain import calendar
 from discovery_app.export import packs
 from discovery_app.export.packs.tools import build_pack
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 
 START = date(2027, 1, 4)
 
@@ -23,9 +23,9 @@ START = date(2027, 1, 4)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("packs")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"))
     eid = create_demo(service)
-    yield service, eid, service.workbook_data(eid, client=True, start=START)
+    yield service, eid, service.handoff.workbook_data(eid, client=True, start=START)
     service.close()
 
 
@@ -43,7 +43,7 @@ def test_each_tools_pack_of_the_demo_passes_its_checks_and_matches_its_table(dem
     table = json.loads(packs.picklist_path(tool).read_text(encoding="utf-8"))["picklists"]
     columns = {c for f in pack.files for c in f.columns}
     assert set(table) <= columns, "every picklist in the table is a column of the pack"
-    result = service.export_pack(eid, tool, tmp_path / tool, start=START)
+    result = service.handoff.export_pack(eid, tool, tmp_path / tool, start=START)
     assert {p.name for p in result.files} == {f.name for f in pack.files} | {packs.README}
     for f in pack.files:
         raw = (tmp_path / tool / f.name).read_bytes()
@@ -68,8 +68,8 @@ def test_each_tools_pack_of_the_demo_passes_its_checks_and_matches_its_table(dem
 
 def test_the_work_plan_carries_the_plans_weeks_as_dates(demo, tmp_path):
     service, eid, data = demo
-    report = service.build_report(eid)
-    service.export_pack(eid, "connectwise", tmp_path / "cw", start=START)
+    report = service.documents.report(eid)
+    service.handoff.export_pack(eid, "connectwise", tmp_path / "cw", start=START)
     _, rows = read_csv(tmp_path / "cw" / "project-work-plan.csv")
     phases = [r for r in rows if r["Type"] == "Phase"]
     assert [r["Summary"] for r in phases] == [p.name for p in report.plan.phases]
@@ -133,7 +133,7 @@ def test_an_edited_picklist_table_is_used_and_a_broken_one_is_reported(demo, tmp
 def test_a_missing_parent_folder_is_a_clear_error(demo, tmp_path):
     service, eid, _ = demo
     with pytest.raises(ServiceError, match="does not exist"):
-        service.export_pack(eid, "generic", tmp_path / "no" / "such")
+        service.handoff.export_pack(eid, "generic", tmp_path / "no" / "such")
 
 
 def test_manufacturer_and_asset_tag_reach_the_tools_that_take_them(demo):

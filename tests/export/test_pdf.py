@@ -19,7 +19,7 @@ from discovery_app.domain.assessment import assess
 from discovery_app.domain.basis import Basis
 from discovery_app.export import report as report_mod
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 from discovery_app.storage import repository as repo
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -51,11 +51,11 @@ def info(pdf: Path, *args: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
-    service.set_setting("provider_profile", {"name": "Northwind Managed IT", "brand_colour": "#127C8A"})
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
+    service.settings.set("provider_profile", {"name": "Northwind Managed IT", "brand_colour": "#127C8A"})
     eid = create_demo(service)
-    proposal = service.export_proposal(eid, folder / "proposal.pdf", issued_on=ISSUED)
-    plan = service.export_plan(eid, folder / "plan.pdf", issued_on=ISSUED)
+    proposal = service.documents.export_proposal(eid, folder / "proposal.pdf", issued_on=ISSUED)
+    plan = service.documents.export_plan(eid, folder / "plan.pdf", issued_on=ISSUED)
     yield service, eid, proposal, plan
     service.close()
 
@@ -69,7 +69,7 @@ def test_every_proposal_section_appears(demo):
 
 def test_the_proposal_prices_are_the_pricing_engines(demo):
     service, eid, proposal, _ = demo
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     text = flat(text_of(proposal))
     money = lambda a: report_mod.format_money(a, quote.currency, "en_US")  # noqa: E731
     amount = lambda a: report_mod.format_amount(a, "en_US")  # noqa: E731
@@ -90,15 +90,15 @@ def test_the_proposal_prices_are_the_pricing_engines(demo):
 
 def test_the_client_proposal_has_no_cost_or_margin(demo):
     service, eid, proposal, _ = demo
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     text = flat(text_of(proposal)).casefold()
     assert "margin" not in text
     assert "cost rate" not in text
     for cost in (quote.stabilization.cost, quote.monthly.cost, quote.first_year_cost, quote.margins.first_year.money):
         assert report_mod.format_amount(cost, "en_US") not in text
-    internal = service.build_report(eid, client=False)
+    internal = service.documents.report(eid, client=False)
     assert internal.internal is not None and internal.internal.margin_first_year == quote.margins.first_year.percent
-    assert service.build_report(eid).internal is None
+    assert service.documents.report(eid).internal is None
 
 
 def test_metadata_pages_and_footer_on_every_page(demo):
@@ -120,7 +120,7 @@ def test_metadata_pages_and_footer_on_every_page(demo):
 
 def test_plan_lists_every_task_with_owner_hours_and_totals(demo):
     service, eid, _, plan = demo
-    report = service.build_report(eid)
+    report = service.documents.report(eid)
     text = flat(text_of(plan))
     for section in ("1. Overview", "Effort by role", "2. Timeline", "3. Tasks by phase", "Figure 1"):
         assert section in text
@@ -137,20 +137,20 @@ def test_plan_lists_every_task_with_owner_hours_and_totals(demo):
 
 def test_plan_order_respects_dependencies(demo):
     service, eid, _, _ = demo
-    plan = service.build_report(eid).plan
+    plan = service.documents.report(eid).plan
     for task in plan.tasks:
         assert all(dep < task.number for dep in task.depends_on)
         assert task.start_week >= max((plan.tasks[d - 1].end_week + 1 for d in task.depends_on), default=1)
 
 
 def test_accented_client_name_prints_with_embedded_fonts_on_a4(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
+    service = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
     try:
-        service.set_setting("provider_profile", {"page_size": "A4"})
+        service.settings.set("provider_profile", {"page_size": "A4"})
         eid = create_demo(service)
         name = "Zahnärzte Müller & Łukasz Sp. z o.o."
-        service.update_engagement(eid, client_name=name)
-        pdf = service.export_proposal(eid, tmp_path / "p.pdf")
+        service.interview.update(eid, client_name=name)
+        pdf = service.documents.export_proposal(eid, tmp_path / "p.pdf")
     finally:
         service.close()
     text = flat(text_of(pdf))
@@ -165,7 +165,7 @@ def test_accented_client_name_prints_with_embedded_fonts_on_a4(tmp_path):
 
 def test_password_protected_proposal_needs_the_password(demo, tmp_path):
     service, eid, _, _ = demo
-    pdf = service.export_proposal(eid, tmp_path / "locked.pdf", password="s3cret-Łódź")
+    pdf = service.documents.export_proposal(eid, tmp_path / "locked.pdf", password="s3cret-Łódź")
     failed = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
     assert failed.returncode != 0
     assert "Encrypted:       yes" in subprocess.run(["pdfinfo", "-upw", "s3cret-Łódź", str(pdf)],
@@ -173,23 +173,23 @@ def test_password_protected_proposal_needs_the_password(demo, tmp_path):
 
 
 def test_blockers_stop_the_proposal_but_not_the_plan(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
+    service = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
     try:
         eid = create_demo(service)
         target = tmp_path / "proposal.pdf"
-        service.export_proposal(eid, target)
+        service.documents.export_proposal(eid, target)
         before = target.read_bytes()
-        rows = list(service.get(eid).responsibilities)
+        rows = list(service.engagements.get(eid).responsibilities)
         rows[0] = rows[0].model_copy(update={"raci": {"provider": "R", "internal": "I"}})
         repo.replace_children(service.store, eid, "responsibilities", rows)
-        blockers = service.export_blockers(eid)
+        blockers = service.assessments.check(eid).blocker_messages()
         assert len(blockers) == 1 and "no party is Accountable" in blockers[0]
         with pytest.raises(ServiceError, match="no party is Accountable"):
-            service.export_proposal(eid, target)
+            service.documents.export_proposal(eid, target)
         assert target.read_bytes() == before  # the earlier file is untouched
-        draft = service.export_proposal(eid, tmp_path / "draft.pdf", draft=True)
+        draft = service.documents.export_proposal(eid, tmp_path / "draft.pdf", draft=True)
         assert "DRAFT" in text_of(draft)
-        assert service.export_plan(eid, tmp_path / "plan.pdf").exists()
+        assert service.documents.export_plan(eid, tmp_path / "plan.pdf").exists()
     finally:
         service.close()
 
@@ -209,7 +209,7 @@ def test_read_only_folder_gives_a_clear_message_and_keeps_the_old_file(demo, tmp
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
     with pytest.raises(ServiceError, match="read-only"):
-        service.export_proposal(eid, target)
+        service.documents.export_proposal(eid, target)
     assert target.read_bytes() == b"earlier"
 
 
@@ -227,7 +227,7 @@ def test_locked_target_gives_a_clear_message_and_keeps_the_old_file(demo, tmp_pa
     monkeypatch.setattr(atomic.os, "replace", locked)
     monkeypatch.setattr(atomic.time, "sleep", lambda s: None)
     with pytest.raises(ServiceError, match="open in another program"):
-        service.export_proposal(eid, target)
+        service.documents.export_proposal(eid, target)
     assert target.read_bytes() == b"earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["proposal.pdf"]
 
@@ -248,7 +248,7 @@ def test_write_failure_keeps_the_old_file(demo, tmp_path, monkeypatch):
 
     monkeypatch.setattr(atomic.os, "fsync", full)
     with pytest.raises(ServiceError, match="disk is full"):
-        service.export_proposal(eid, target)
+        service.documents.export_proposal(eid, target)
     monkeypatch.setattr(atomic.os, "fsync", real_fsync)
     assert target.read_bytes() == b"earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["proposal.pdf"]  # no temporary file left

@@ -18,7 +18,7 @@ import pytest
 from discovery_app import resources
 from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftohtml") is None,
                                 reason="poppler-utils not installed")
@@ -63,11 +63,11 @@ def outline(pdf: Path) -> list[tuple[str, int]]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf_layout")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"), forms_root=resources.forms_dir())
     try:
         eid = create_demo(service)
-        proposal = service.export_proposal(eid, folder / "proposal.pdf", issued_on=ISSUED)
-        plan = service.export_plan(eid, folder / "plan.pdf", issued_on=ISSUED)
+        proposal = service.documents.export_proposal(eid, folder / "proposal.pdf", issued_on=ISSUED)
+        plan = service.documents.export_plan(eid, folder / "plan.pdf", issued_on=ISSUED)
         yield proposal, plan
     finally:
         service.close()

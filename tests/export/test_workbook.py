@@ -19,7 +19,7 @@ from discovery_app.domain.engagement import InventoryItem
 from discovery_app.export import workbook as wbk
 from discovery_app.export.atomic import ExportError
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 from discovery_app.storage import repository as repo
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.invalid\",\"click\")", "+SUM(1,2)", "-2+3", "@SUM(A1)",
@@ -29,17 +29,17 @@ DANGEROUS = ["=HYPERLINK(\"http://evil.invalid\",\"click\")", "+SUM(1,2)", "-2+3
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbook")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"))
     eid = create_demo(service)
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     # Imported and typed data that a spreadsheet would run as a formula if written naively.
     extra = [InventoryItem(name=text, kind="workstation", notes=text, owner=text) for text in DANGEROUS]
-    service.set_inventory(eid, [*eng.inventory, *extra])
+    service.inventory.set_items(eid, [*eng.inventory, *extra])
     risks = list(eng.risks)
     risks[0] = risks[0].model_copy(update={"title": "=1+2 risky title", "evidence": "@evidence"})
     repo.replace_children(service.store, eid, "risks", risks)
-    internal = service.export_workbook(eid, folder / "internal.xlsx").path
-    client = service.export_workbook(eid, folder / "client.xlsx", client=True).path
+    internal = service.handoff.export_workbook(eid, folder / "internal.xlsx").path
+    client = service.handoff.export_workbook(eid, folder / "client.xlsx", client=True).path
     yield service, eid, internal, client
     service.close()
 
@@ -219,7 +219,7 @@ def test_every_sheet_is_there_and_each_data_sheet_is_a_filtered_table_with_a_fro
     service, eid, internal, _ = demo
     wb = load_workbook(internal)
     assert wb.sheetnames == list(wbk.SHEETS)
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     expected_rows = {wbk.INVENTORY: len(eng.inventory), wbk.RISKS: len(eng.risks),
                      wbk.STANDARDS: len(eng.standards), wbk.MATRIX: len(eng.responsibilities)}
     for title in wbk.TABLE_SHEETS:
@@ -243,7 +243,7 @@ def test_every_sheet_is_there_and_each_data_sheet_is_a_filtered_table_with_a_fro
 
 def test_inventory_rows_carry_the_engagement_data_with_dates_formatted(demo):
     service, eid, internal, _ = demo
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     ws = load_workbook(internal)[wbk.INVENTORY]
     header = [c.value for c in ws[1]]
     first = eng.inventory[0]
@@ -258,7 +258,7 @@ def test_every_inventory_row_keeps_its_own_values_and_styles(demo):
     """Rows alternate between plain and formula-like notes, dated and undated items: each cell
     shows its own row's value with its own column's style, whatever the row before it held."""
     service, eid, internal, _ = demo
-    items = {i.uid: i for i in service.get(eid).inventory}
+    items = {i.uid: i for i in service.engagements.get(eid).inventory}
     ws = load_workbook(internal)[wbk.INVENTORY]
     header = [c.value for c in ws[1]]
     col = {h: n for n, h in enumerate(header)}
@@ -311,12 +311,12 @@ def test_psa_sheet_uses_headings_a_psa_import_maps_directly(demo):
     assert header == ["Phase", "Task Name", "Description", "Estimated Hours", "Role", "Owner", "Assigned Resource",
                       "Order", "Predecessor"]
     rows = [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True) if r[1]]
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     hours = sum((Decimal(str(r["Estimated Hours"])) for r in rows), Decimal(0))
     assert hours == quote.stabilization.work.hours + sum((p.hours for p in quote.roadmap), Decimal(0))
     assert [r["Order"] for r in rows] == list(range(1, len(rows) + 1))
     # Internal IT's tasks go to the named internal IT owner.
-    owner = service.get(eid).internal_it_owner
+    owner = service.engagements.get(eid).internal_it_owner
     assert all(r["Assigned Resource"] == owner for r in rows if r["Owner"] == "Internal IT")
     # A predecessor is the Order of an earlier row.
     preds = [int(p) for r in rows if r["Predecessor"] for p in str(r["Predecessor"]).split(", ")]
@@ -344,7 +344,7 @@ def test_line_amounts_are_hours_times_rate_and_totals_are_formulas(demo):
 
 def test_formula_totals_equal_the_pricing_engine(demo):
     service, eid, internal, _ = demo
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     wb = load_workbook(internal)
     assert summary_value(wb, "Stabilization subtotal") == quote.stabilization.work.subtotal
     assert summary_value(wb, "Stabilization hours") == quote.stabilization.work.hours
@@ -380,7 +380,7 @@ def test_a_risk_score_and_band_are_formulas(demo):
     service, eid, internal, _ = demo
     wb = load_workbook(internal)
     ws = wb[wbk.RISKS]
-    risk = service.get(eid).risks[1]
+    risk = service.engagements.get(eid).risks[1]
     ev = Evaluator(wb)
     assert ws["E3"].value == "=C3*D3"
     assert ev.eval(ws, ws["E3"].value) == risk.score
@@ -423,7 +423,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_quoted_text(demo):
 
 def test_the_client_variant_has_no_cost_margin_or_approval_anywhere(demo):
     service, eid, internal, client = demo
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     internal_only = re.compile(r"Cost Rate|\bCost\b|gross margin|Target gross|approval|Approved by|Internal:", re.I)
     # The internal variant does carry them, so the scan below can fail.
     internal_wb = load_workbook(internal)
@@ -466,7 +466,7 @@ def test_the_client_variant_has_no_cost_margin_or_approval_anywhere(demo):
 def test_the_client_variant_still_prices_like_the_engine(demo):
     service, eid, _, client = demo
     wb = load_workbook(client)
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     assert summary_value(wb, "Launch and stabilization fee") == quote.stabilization.net
     assert summary_value(wb, "Monthly operations fee") == quote.monthly.net
     assert summary_value(wb, "Variant") == wbk.CLIENT_VARIANT
@@ -486,7 +486,7 @@ def test_a_locked_target_names_the_file_and_changes_nothing(demo, tmp_path, monk
     monkeypatch.setattr("discovery_app.export.atomic.os.replace", locked)
     monkeypatch.setattr("discovery_app.export.atomic.time.sleep", lambda s: None)
     with pytest.raises(ServiceError, match=re.escape(str(target))) as err:
-        service.export_workbook(eid, target)
+        service.handoff.export_workbook(eid, target)
     assert "open in another program" in str(err.value)
     assert target.read_bytes() == b"the team's earlier workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handoff.xlsx"]
@@ -495,14 +495,14 @@ def test_a_locked_target_names_the_file_and_changes_nothing(demo, tmp_path, monk
 def test_a_missing_folder_is_a_clear_error(demo, tmp_path):
     service, eid, _, _ = demo
     with pytest.raises(ServiceError, match="does not exist"):
-        service.export_workbook(eid, tmp_path / "nowhere" / "handoff.xlsx")
+        service.handoff.export_workbook(eid, tmp_path / "nowhere" / "handoff.xlsx")
 
 
 def test_an_engagement_with_nothing_recorded_still_writes_valid_tables(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"))
     try:
-        eid = service.create_engagement("Empty Co", discovery_date=date(2026, 1, 5))
-        path = service.export_workbook(eid, tmp_path / "empty.xlsx").path
+        eid = service.engagements.create("Empty Co", discovery_date=date(2026, 1, 5))
+        path = service.handoff.export_workbook(eid, tmp_path / "empty.xlsx").path
     finally:
         service.close()
     wb = load_workbook(path)

@@ -19,7 +19,7 @@ from discovery_app.domain import calendar
 from discovery_app.domain.handoff import shown_answers
 from discovery_app.export import workbook as wbk
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 START = date(2027, 1, 4)
 
@@ -27,10 +27,10 @@ START = date(2027, 1, 4)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("handoff")
-    service = DiscoveryService.open(AppPaths.resolve(folder / "store.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(folder / "store.sqlite3"))
     eid = create_demo(service)
-    internal = service.export_workbook(eid, folder / "internal.xlsx", start=START).path
-    client = service.export_workbook(eid, folder / "client.xlsx", client=True, start=START).path
+    internal = service.handoff.export_workbook(eid, folder / "internal.xlsx", start=START).path
+    client = service.handoff.export_workbook(eid, folder / "client.xlsx", client=True, start=START).path
     yield service, eid, internal, client
     service.close()
 
@@ -43,8 +43,8 @@ def rows_of(ws, header_row: int = 1) -> list[dict]:
 
 def test_the_answers_sheet_holds_every_shown_question_as_the_client_answered_it(demo):
     service, eid, internal, _ = demo
-    eng = service.get(eid)
-    pkg = service.form_of(eng)
+    eng = service.engagements.get(eid)
+    pkg = service.forms.of(eng)
     rows = rows_of(load_workbook(internal)[wbk.ANSWERS])
     expected = shown_answers(pkg.questionnaire, eng.answer_values(), {a.question_id: a.note for a in eng.answers})
     assert [r["Question ID"] for r in rows] == [a.question_id for a in expected]
@@ -63,7 +63,7 @@ def test_the_answers_sheet_holds_every_shown_question_as_the_client_answered_it(
 
 def test_contacts_and_escalation_follow_the_engagement(demo):
     service, eid, internal, _ = demo
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     ws = load_workbook(internal)[wbk.CONTACTS]
     cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
     col_a = [r[0] if r else None for r in cells]
@@ -87,7 +87,7 @@ def test_contacts_and_escalation_follow_the_engagement(demo):
 
 def test_every_task_and_phase_has_the_plans_weeks_and_their_dates(demo):
     service, eid, internal, client = demo
-    report = service.build_report(eid, client=True)
+    report = service.documents.report(eid, client=True)
     plan = {t.uid: t for t in report.plan.tasks}
     for path in (internal, client):
         wb = load_workbook(path)
@@ -109,14 +109,14 @@ def test_every_task_and_phase_has_the_plans_weeks_and_their_dates(demo):
 
 def test_the_start_date_defaults_to_the_monday_after_export(demo, tmp_path):
     service, eid, _, _ = demo
-    path = service.export_workbook(eid, tmp_path / "default.xlsx").path
+    path = service.handoff.export_workbook(eid, tmp_path / "default.xlsx").path
     first = next(r for r in rows_of(load_workbook(path)[wbk.PHASES]) if isinstance(r["No."], int))
     assert first[wbk.START_DATE].date() == calendar.next_monday(date.today())
 
 
 def test_every_sheet_prints_one_page_wide_with_its_header_and_a_footer(demo):
     service, eid, internal, _ = demo
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     wb = load_workbook(internal)
     for ws in wb.worksheets:
         ps = ws.page_setup
@@ -134,7 +134,7 @@ def test_every_sheet_prints_one_page_wide_with_its_header_and_a_footer(demo):
 
 def test_formula_cells_carry_their_results_for_viewers_that_do_not_recalculate(demo):
     service, eid, internal, client = demo
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     for path in (internal, client):
         formulas = load_workbook(path)
         values = load_workbook(path, data_only=True)

@@ -13,14 +13,14 @@ from discovery_app.demo import create_demo
 from discovery_app.domain.forms import Party, Phase
 from discovery_app.export import workbook as wbk
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 
 
 @pytest.fixture
 def demo(tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "store.sqlite3"))
+    service = Discovery.open(AppPaths.resolve(tmp_path / "store.sqlite3"))
     eid = create_demo(service)
-    path = service.export_workbook(eid, tmp_path / "handoff.xlsx").path
+    path = service.handoff.export_workbook(eid, tmp_path / "handoff.xlsx").path
     yield service, eid, path
     service.close()
 
@@ -39,13 +39,13 @@ def find_row(ws, header, value):
 
 def test_an_unedited_workbook_has_no_changes(demo):
     service, eid, path = demo
-    diff = service.preview_workbook_changes(eid, path)
+    diff = service.handoff.preview_workbook_changes(eid, path)
     assert diff.empty, diff.lines()
 
 
 def test_edited_hours_owners_and_new_rows_preview_exactly_then_apply(demo):
     service, eid, path = demo
-    before = service.get(eid)
+    before = service.engagements.get(eid)
     wb = load_workbook(path)
 
     # Tasks: more hours on one line, a new owner on every row of another task, one new task.
@@ -84,10 +84,10 @@ def test_edited_hours_owners_and_new_rows_preview_exactly_then_apply(demo):
     rk.cell(find_row(rk, wbk.ID, risk.uid), rc["Likelihood"]).value = new_likelihood
     wb.save(path)
 
-    diff = service.preview_workbook_changes(eid, path)
+    diff = service.handoff.preview_workbook_changes(eid, path)
     assert diff.counts() == {"changed": 4, "new": 2, "removed": 1}, diff.lines()
     changed = {r.uid: r for r in diff.rows if r.kind == "changed"}
-    role_id = next(ro.id for ro in service.form_of(before).pricing.roles if ro.name == role_name)
+    role_id = next(ro.id for ro in service.forms.of(before).pricing.roles if ro.name == role_name)
     assert [(c.column, c.old, c.new) for c in changed[task].changes] == [
         (f"Hours ({role_name})", str(old_hours), str(old_hours + Decimal("2.5")))]
     assert [(c.column, c.new) for c in changed[other].changes] == [("Owner", "internal")]
@@ -97,10 +97,10 @@ def test_edited_hours_owners_and_new_rows_preview_exactly_then_apply(demo):
         (wbk.STABILIZATION, "Label the patch panel"), (wbk.INVENTORY, "PDX-WS99")}
     assert [(r.sheet, r.uid) for r in diff.rows if r.kind == "removed"] == [(wbk.INVENTORY, gone.uid)]
     # Previewing wrote nothing.
-    assert service.get(eid).model_dump() == before.model_dump()
+    assert service.engagements.get(eid).model_dump() == before.model_dump()
 
-    assert service.apply_workbook_changes(eid, diff) == 7
-    after = service.get(eid)
+    assert service.handoff.apply_workbook_changes(eid, diff) == 7
+    after = service.engagements.get(eid)
     items = {r.uid: r for r in after.remediation}
     assert items[task].hours[role_id] == old_hours + Decimal("2.5")
     assert items[other].owner is Party.INTERNAL
@@ -113,17 +113,17 @@ def test_edited_hours_owners_and_new_rows_preview_exactly_then_apply(demo):
     assert next(r for r in after.risks if r.uid == risk.uid).likelihood == new_likelihood
     assert len(after.remediation) == len(before.remediation) + 1
     # The price follows: the engine now sees the extra hours.
-    assert service.quote(eid).stabilization.work.hours == before_hours(service, before) + Decimal("5.5")
+    assert service.offer.quote(eid).stabilization.work.hours == before_hours(service, before) + Decimal("5.5")
     # A fresh export carries the new rows' IDs, so re-importing it changes nothing.
-    fresh = service.export_workbook(eid, path).path
-    assert service.preview_workbook_changes(eid, fresh).empty
+    fresh = service.handoff.export_workbook(eid, path).path
+    assert service.handoff.preview_workbook_changes(eid, fresh).empty
 
 
 def before_hours(service, eng):
     from discovery_app.domain.basis import Basis
     from discovery_app.domain.pricing import build_quote
 
-    return build_quote(Basis.of(eng), service.form_of(eng)).stabilization.work.hours
+    return build_quote(Basis.of(eng), service.forms.of(eng)).stabilization.work.hours
 
 
 def test_a_diff_is_refused_once_the_engagement_changed_after_the_preview(demo):
@@ -132,12 +132,12 @@ def test_a_diff_is_refused_once_the_engagement_changed_after_the_preview(demo):
     inv = wb[wbk.INVENTORY]
     inv.cell(2, columns(inv)["Site"]).value = "Eugene"
     wb.save(path)
-    diff = service.preview_workbook_changes(eid, path)
-    eng = service.get(eid)
-    service.set_inventory(eid, eng.inventory[1:])
+    diff = service.handoff.preview_workbook_changes(eid, path)
+    eng = service.engagements.get(eid)
+    service.inventory.set_items(eid, eng.inventory[1:])
     with pytest.raises(ServiceError, match="preview the workbook again"):
-        service.apply_workbook_changes(eid, diff)
-    assert len(service.get(eid).inventory) == len(eng.inventory) - 1
+        service.handoff.apply_workbook_changes(eid, diff)
+    assert len(service.engagements.get(eid).inventory) == len(eng.inventory) - 1
 
 
 @pytest.mark.parametrize(("sheet", "header", "value", "message"), [
@@ -151,7 +151,7 @@ def test_a_diff_is_refused_once_the_engagement_changed_after_the_preview(demo):
 ])
 def test_a_bad_cell_names_sheet_row_and_column_and_changes_nothing(demo, sheet, header, value, message):
     service, eid, path = demo
-    before = service.get(eid).model_dump()
+    before = service.engagements.get(eid).model_dump()
     wb = load_workbook(path)
     ws = wb[sheet]
     col = columns(ws)[header]
@@ -161,13 +161,13 @@ def test_a_bad_cell_names_sheet_row_and_column_and_changes_nothing(demo, sheet, 
     inv.cell(4, columns(inv)["Site"]).value = "Eugene"
     wb.save(path)
     with pytest.raises(ServiceError) as err:
-        service.preview_workbook_changes(eid, path)
+        service.handoff.preview_workbook_changes(eid, path)
     text = str(err.value)
     letter = ws.cell(3, col).column_letter
     assert f"{sheet}, row 3, column {header} ({letter})" in text
     assert message in text
     assert "nothing was changed" in text
-    assert service.get(eid).model_dump() == before
+    assert service.engagements.get(eid).model_dump() == before
 
 
 def test_a_missing_sheet_or_column_is_named(demo):
@@ -178,20 +178,20 @@ def test_a_missing_sheet_or_column_is_named(demo):
     ws.cell(1, columns(ws)["Name"]).value = "Device name"
     wb.save(path)
     with pytest.raises(ServiceError, match="no sheet 'Risks'"):
-        service.preview_workbook_changes(eid, path)
+        service.handoff.preview_workbook_changes(eid, path)
     wb = load_workbook(path)
     wb.create_sheet(wbk.RISKS)
     wb.save(path)
     with pytest.raises(ServiceError) as err:
-        service.preview_workbook_changes(eid, path)
+        service.handoff.preview_workbook_changes(eid, path)
     assert "Inventory: the header row (row 1) has no column 'Name'" in str(err.value)
 
 
 def test_a_workbook_of_another_engagement_is_refused(demo, tmp_path):
     service, eid, path = demo
-    other = service.duplicate(eid, "Other Client")
+    other = service.engagements.duplicate(eid, "Other Client")
     with pytest.raises(ServiceError, match="belongs to another engagement"):
-        service.preview_workbook_changes(other, path)
+        service.handoff.preview_workbook_changes(other, path)
 
 
 def test_a_file_that_is_not_a_workbook_is_a_clear_error(demo, tmp_path):
@@ -199,7 +199,7 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error(demo, tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("just text", encoding="utf-8")
     with pytest.raises(ServiceError, match="(?s)notes.xlsx cannot be imported.*not an Excel workbook"):
-        service.preview_workbook_changes(eid, bad)
+        service.handoff.preview_workbook_changes(eid, bad)
 
 
 def test_text_that_looks_like_a_formula_survives_the_round_trip(demo):
@@ -210,9 +210,9 @@ def test_text_that_looks_like_a_formula_survives_the_round_trip(demo):
     cell.value = "=HYPERLINK(\"x\")"
     cell.data_type = "s"  # typed as text, as Excel stores a quote-prefixed entry
     wb.save(path)
-    diff = service.preview_workbook_changes(eid, path)
-    service.apply_workbook_changes(eid, diff)
-    assert service.get(eid).inventory[0].notes == "=HYPERLINK(\"x\")"
-    again = service.export_workbook(eid, path).path
+    diff = service.handoff.preview_workbook_changes(eid, path)
+    service.handoff.apply_workbook_changes(eid, diff)
+    assert service.engagements.get(eid).inventory[0].notes == "=HYPERLINK(\"x\")"
+    again = service.handoff.export_workbook(eid, path).path
     reread = load_workbook(again)[wbk.INVENTORY].cell(2, columns(inv)["Notes"])
     assert reread.data_type == "s" and reread.quotePrefix

@@ -10,7 +10,7 @@ from discovery_app.demo import create_demo
 from discovery_app.domain import pricing as pricing_mod
 from discovery_app.domain.forms import Lane
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
+from discovery_app.services import Discovery, ServiceError
 from discovery_app.services.offer import normalise_letters
 
 FIXTURE_FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
@@ -19,124 +19,124 @@ SHIPPED_FORMS = Path(__file__).parents[2] / "forms"
 
 @pytest.fixture
 def service(tmp_path):
-    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=FIXTURE_FORMS)
+    s = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=FIXTURE_FORMS)
     yield s
     s.close()
 
 
 @pytest.fixture
 def eid(service):
-    e = service.create_engagement("Acme", form_key="mini")
-    assert service.ensure_responsibilities(e) is True
+    e = service.engagements.create("Acme", form_key="mini")
+    assert service.offer.ensure_responsibilities(e) is True
     return e
 
 
 @pytest.fixture
 def demo(tmp_path):
-    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "d.sqlite3"), forms_root=SHIPPED_FORMS)
+    s = Discovery.open(AppPaths.resolve(tmp_path / "d.sqlite3"), forms_root=SHIPPED_FORMS)
     yield s, create_demo(s)
     s.close()
 
 
 def cell(service, eid, fid, party):
-    return next(r for r in service.responsibilities(eid) if r.function_id == fid).raci.get(party)
+    return next(r for r in service.offer.responsibilities(eid) if r.function_id == fid).raci.get(party)
 
 
 # ---- responsibility matrix ---------------------------------------------------------------------
 
 
 def test_a_new_engagement_gets_the_forms_template_once(service):
-    e = service.create_engagement("Acme", form_key="mini")
-    assert service.responsibilities(e) == []
-    assert service.ensure_responsibilities(e) is True
-    rows = service.responsibilities(e)
+    e = service.engagements.create("Acme", form_key="mini")
+    assert service.offer.responsibilities(e) == []
+    assert service.offer.ensure_responsibilities(e) is True
+    rows = service.offer.responsibilities(e)
     assert [(r.function_id, r.lane, r.raci) for r in rows] == [
         ("helpdesk", Lane.RUN, {"provider": "RA", "internal": "CI"}),
         ("budget", Lane.GOVERN, {"provider": "C", "internal": "RA"}),
     ]
-    service.set_raci(e, "budget", "internal", "R")
-    assert service.ensure_responsibilities(e) is False  # never overwrites edits
+    service.offer.set_raci(e, "budget", "internal", "R")
+    assert service.offer.ensure_responsibilities(e) is False  # never overwrites edits
     assert cell(service, e, "budget", "internal") == "R"
 
 
 def test_letters_are_normalised_and_flags_follow_the_accountable_count(service, eid):
-    assert service.set_raci(eid, "helpdesk", "internal", " a, c ") == "AC"
+    assert service.offer.set_raci(eid, "helpdesk", "internal", " a, c ") == "AC"
     assert cell(service, eid, "helpdesk", "internal") == "AC"
-    (issue,) = service.matrix(eid).issues
+    (issue,) = service.offer.matrix(eid).issues
     assert "Help-desk intake" in issue and "2 parties are Accountable" in issue
-    service.set_raci(eid, "helpdesk", "internal", "c")
-    assert service.matrix(eid).issues == ()
+    service.offer.set_raci(eid, "helpdesk", "internal", "c")
+    assert service.offer.matrix(eid).issues == ()
     assert normalise_letters("iCaRr") == "RACI"
 
 
 @pytest.mark.parametrize("letters", ["X", "RAX", "1", "Resp"])
 def test_bad_letters_are_refused_and_nothing_changes(service, eid, letters):
     with pytest.raises(ServiceError, match="only the letters R, A, C and I"):
-        service.set_raci(eid, "helpdesk", "provider", letters)
+        service.offer.set_raci(eid, "helpdesk", "provider", letters)
     assert cell(service, eid, "helpdesk", "provider") == "RA"
 
 
 def test_unknown_function_or_column_is_refused(service, eid):
     with pytest.raises(ServiceError, match="no function 'nope'"):
-        service.set_raci(eid, "nope", "provider", "R")
+        service.offer.set_raci(eid, "nope", "provider", "R")
     with pytest.raises(ServiceError, match="add the third party first"):
-        service.set_raci(eid, "helpdesk", "Ricoh", "R")
+        service.offer.set_raci(eid, "helpdesk", "Ricoh", "R")
 
 
 def test_custom_functions_are_added_to_their_lane_and_only_they_can_be_removed(service, eid):
-    fid = service.add_custom_function(eid, "  Copier fleet ", "run")
-    rows = service.responsibilities(eid)
+    fid = service.offer.add_custom_function(eid, "  Copier fleet ", "run")
+    rows = service.offer.responsibilities(eid)
     assert [r.function_id for r in rows] == ["helpdesk", fid, "budget"]
     new = rows[1]
     assert (new.name, new.lane, new.custom, new.raci) == ("Copier fleet", Lane.RUN, True, {"provider": "", "internal": ""})
-    assert any("Copier fleet" in i and "no party is Accountable" in i for i in service.matrix(eid).issues)
+    assert any("Copier fleet" in i and "no party is Accountable" in i for i in service.offer.matrix(eid).issues)
     with pytest.raises(ServiceError, match="already has a function called"):
-        service.add_custom_function(eid, "copier FLEET", "change")
+        service.offer.add_custom_function(eid, "copier FLEET", "change")
     with pytest.raises(ServiceError, match="Give the function a name"):
-        service.add_custom_function(eid, "  ", "run")
+        service.offer.add_custom_function(eid, "  ", "run")
     with pytest.raises(ServiceError, match="lane must be run, change or govern"):
-        service.add_custom_function(eid, "Printers", "later")
+        service.offer.add_custom_function(eid, "Printers", "later")
     with pytest.raises(ServiceError, match="cannot be removed"):
-        service.remove_custom_function(eid, "helpdesk")
-    service.remove_custom_function(eid, fid)
-    assert [r.function_id for r in service.responsibilities(eid)] == ["helpdesk", "budget"]
+        service.offer.remove_custom_function(eid, "helpdesk")
+    service.offer.remove_custom_function(eid, fid)
+    assert [r.function_id for r in service.offer.responsibilities(eid)] == ["helpdesk", "budget"]
 
 
 def test_third_party_columns_are_added_renamed_and_removed(service, eid):
-    assert service.add_third_party(eid, " Ricoh USA ") == "Ricoh USA"
-    assert service.matrix(eid).parties == ("provider", "internal", "Ricoh USA")
-    service.set_raci(eid, "helpdesk", "Ricoh USA", "I")
+    assert service.offer.add_third_party(eid, " Ricoh USA ") == "Ricoh USA"
+    assert service.offer.matrix(eid).parties == ("provider", "internal", "Ricoh USA")
+    service.offer.set_raci(eid, "helpdesk", "Ricoh USA", "I")
     for taken in ("ricoh usa", "Provider", "Internal IT", ""):
         with pytest.raises(ServiceError):
-            service.add_third_party(eid, taken)
-    service.rename_third_party(eid, "Ricoh USA", "Ricoh")
-    assert service.matrix(eid).parties == ("provider", "internal", "Ricoh")
+            service.offer.add_third_party(eid, taken)
+    service.offer.rename_third_party(eid, "Ricoh USA", "Ricoh")
+    assert service.offer.matrix(eid).parties == ("provider", "internal", "Ricoh")
     assert cell(service, eid, "helpdesk", "Ricoh") == "I"
     with pytest.raises(ServiceError, match="no third-party column"):
-        service.remove_third_party(eid, "provider")
-    service.remove_third_party(eid, "Ricoh")
-    assert service.matrix(eid).parties == ("provider", "internal")
+        service.offer.remove_third_party(eid, "provider")
+    service.offer.remove_third_party(eid, "Ricoh")
+    assert service.offer.matrix(eid).parties == ("provider", "internal")
     assert cell(service, eid, "helpdesk", "Ricoh") is None
 
 
 def test_accept_as_is_needs_a_note_and_a_defect_and_lifts_the_block(service, eid):
-    service.set_raci(eid, "budget", "internal", "R")  # no Accountable
-    assert service.matrix(eid).blocking
+    service.offer.set_raci(eid, "budget", "internal", "R")  # no Accountable
+    assert service.offer.matrix(eid).blocking
     with pytest.raises(ServiceError, match="Say why"):
-        service.accept_as_is(eid, "budget", "  ")
+        service.offer.accept_as_is(eid, "budget", "  ")
     with pytest.raises(ServiceError, match="nothing to accept"):
-        service.accept_as_is(eid, "helpdesk", "fine")
-    service.accept_as_is(eid, "budget", "Partners decide the budget together")
-    report = service.matrix(eid)
+        service.offer.accept_as_is(eid, "helpdesk", "fine")
+    service.offer.accept_as_is(eid, "budget", "Partners decide the budget together")
+    report = service.offer.matrix(eid)
     assert not report.blocking
     assert [r.accepted for r in report.rows] == [False, True]
-    service.accept_as_is(eid, "budget", "", accepted=False)
-    assert service.matrix(eid).blocking
+    service.offer.accept_as_is(eid, "budget", "", accepted=False)
+    assert service.offer.matrix(eid).blocking
     # Fixing a row drops its acceptance, so a later defect is flagged again.
-    service.accept_as_is(eid, "budget", "for now")
-    service.set_raci(eid, "budget", "internal", "RA")
-    service.set_raci(eid, "budget", "internal", "R")
-    assert service.matrix(eid).blocking
+    service.offer.accept_as_is(eid, "budget", "for now")
+    service.offer.set_raci(eid, "budget", "internal", "RA")
+    service.offer.set_raci(eid, "budget", "internal", "R")
+    assert service.offer.matrix(eid).blocking
 
 
 # ---- pricing inputs ------------------------------------------------------------------------------
@@ -144,57 +144,57 @@ def test_accept_as_is_needs_a_note_and_a_defect_and_lifts_the_block(service, eid
 
 def test_coverage_changes_the_monthly_fee_and_unknown_coverage_is_refused(demo):
     service, eid = demo
-    before = service.quote(eid).monthly_fee
-    service.set_coverage(eid, "round_the_clock")
-    after = service.quote(eid)
+    before = service.offer.quote(eid).monthly_fee
+    service.offer.set_coverage(eid, "round_the_clock")
+    after = service.offer.quote(eid)
     assert after.monthly.coverage.id == "round_the_clock" and after.monthly_fee > before
     with pytest.raises(ServiceError, match="not one of the form's coverage levels"):
-        service.set_coverage(eid, "weekends")
-    assert service.pricing_inputs(eid).coverage == "round_the_clock"
+        service.offer.set_coverage(eid, "weekends")
+    assert service.offer.pricing_inputs(eid).coverage == "round_the_clock"
 
 
 def test_lanes_run_by_the_provider_drive_the_monthly_lanes(demo):
     service, eid = demo
-    service.set_lanes_run(eid, ["govern", Lane.RUN])
-    assert service.pricing_inputs(eid).lanes_run_by_provider == [Lane.RUN, Lane.GOVERN]
-    assert [lf.lane for lf in service.quote(eid).monthly.lanes] == [Lane.RUN, Lane.GOVERN]
+    service.offer.set_lanes_run(eid, ["govern", Lane.RUN])
+    assert service.offer.pricing_inputs(eid).lanes_run_by_provider == [Lane.RUN, Lane.GOVERN]
+    assert [lf.lane for lf in service.offer.quote(eid).monthly.lanes] == [Lane.RUN, Lane.GOVERN]
     with pytest.raises(ServiceError, match="lane must be"):
-        service.set_lanes_run(eid, ["run", "sideways"])
+        service.offer.set_lanes_run(eid, ["run", "sideways"])
 
 
 def test_count_overrides_are_set_and_cleared(demo):
     service, eid = demo
-    derived = service.quote(eid).counts.users.derived
-    service.set_user_count_override(eid, "60")
-    users = service.quote(eid).counts.users
+    derived = service.offer.quote(eid).counts.users.derived
+    service.offer.set_user_count_override(eid, "60")
+    users = service.offer.quote(eid).counts.users
     assert (users.value, users.overridden, users.derived) == (60, True, derived)
-    service.set_user_count_override(eid, "")
-    assert service.quote(eid).counts.users.value == derived
-    service.set_device_count_override(eid, "server", 5)
-    assert service.quote(eid).counts.devices["server"].value == 5
-    service.set_device_count_override(eid, "server", None)
-    assert not service.quote(eid).counts.devices["server"].overridden
+    service.offer.set_user_count_override(eid, "")
+    assert service.offer.quote(eid).counts.users.value == derived
+    service.offer.set_device_count_override(eid, "server", 5)
+    assert service.offer.quote(eid).counts.devices["server"].value == 5
+    service.offer.set_device_count_override(eid, "server", None)
+    assert not service.offer.quote(eid).counts.devices["server"].overridden
     with pytest.raises(ServiceError, match="whole number"):
-        service.set_user_count_override(eid, "lots")
+        service.offer.set_user_count_override(eid, "lots")
     with pytest.raises(ServiceError, match="between 0"):
-        service.set_device_count_override(eid, "server", -1)
+        service.offer.set_device_count_override(eid, "server", -1)
     with pytest.raises(ServiceError, match="not a device kind"):
-        service.set_device_count_override(eid, "toaster", 3)
+        service.offer.set_device_count_override(eid, "toaster", 3)
 
 
 def test_a_discount_above_the_free_level_blocks_until_an_approval_covers_it(demo):
     service, eid = demo
-    assert service.set_discount(eid, "15 %", "Multi-year commitment") == Decimal("15.00")
-    quote = service.quote(eid)
+    assert service.offer.set_discount(eid, "15 %", "Multi-year commitment") == Decimal("15.00")
+    quote = service.offer.quote(eid)
     assert quote.discount.required_role == "ceo"
     assert quote.blocking and "needs approval by the CEO" in quote.blocking[0]
-    assert service.pricing_inputs(eid).discount_reason == "Multi-year commitment"
-    service.record_discount_approval(eid, approver="Ana Ruiz", role="CEO", approved_on=date(2026, 11, 20),
+    assert service.offer.pricing_inputs(eid).discount_reason == "Multi-year commitment"
+    service.offer.record_discount_approval(eid, approver="Ana Ruiz", role="CEO", approved_on=date(2026, 11, 20),
                                      percent="15", today=date(2026, 11, 21))
-    quote = service.quote(eid)
+    quote = service.offer.quote(eid)
     assert quote.blocking == [] and quote.discount.approval.approver == "Ana Ruiz"
-    removed = service.remove_discount_approval(eid, 0)
-    assert removed.approver == "Ana Ruiz" and service.quote(eid).blocking
+    removed = service.offer.remove_discount_approval(eid, 0)
+    assert removed.approver == "Ana Ruiz" and service.offer.quote(eid).blocking
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -203,8 +203,8 @@ def test_a_discount_above_the_free_level_blocks_until_an_approval_covers_it(demo
 def test_bad_discounts_are_refused(demo, bad, message):
     service, eid = demo
     with pytest.raises(ServiceError, match=message):
-        service.set_discount(eid, bad)
-    assert service.pricing_inputs(eid).discount_percent == Decimal("5")
+        service.offer.set_discount(eid, bad)
+    assert service.offer.pricing_inputs(eid).discount_percent == Decimal("5")
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -219,28 +219,28 @@ def test_an_approval_without_name_date_or_role_is_refused(demo, changes, message
     args = {"approver": "Ana Ruiz", "role": "CEO", "approved_on": date(2026, 11, 20), "percent": "15",
             "today": date(2026, 11, 21), **changes}
     with pytest.raises(ServiceError, match=message):
-        service.record_discount_approval(eid, **args)
-    assert service.discount_approvals(eid) == []
+        service.offer.record_discount_approval(eid, **args)
+    assert service.offer.discount_approvals(eid) == []
 
 
 def test_credit_of_the_discovery_fee_comes_off_the_fixed_fee(demo):
     service, eid = demo
-    service.set_credit_discovery_fee(eid, False)
-    without = service.quote(eid).stabilization
-    service.set_credit_discovery_fee(eid, True)
-    with_credit = service.quote(eid).stabilization
+    service.offer.set_credit_discovery_fee(eid, False)
+    without = service.offer.quote(eid).stabilization
+    service.offer.set_credit_discovery_fee(eid, True)
+    with_credit = service.offer.quote(eid).stabilization
     assert without.credit == 0 and with_credit.credit == Decimal("4500.00")
     assert with_credit.net == without.net - Decimal("4500.00")
 
 
 def test_snapshots_restore_for_undo(demo):
     service, eid = demo
-    inputs, approvals, rows = service.pricing_inputs(eid), service.discount_approvals(eid), service.responsibilities(eid)
-    service.set_discount(eid, "12")
-    service.record_discount_approval(eid, approver="A", role="CEO", approved_on=date.today() - timedelta(days=1), percent=12)
-    service.add_third_party(eid, "Acme Telecom")
-    service.set_pricing_inputs(eid, inputs)
-    service.set_discount_approvals(eid, approvals)
-    service.set_responsibilities(eid, rows)
-    assert (service.pricing_inputs(eid), service.discount_approvals(eid), service.responsibilities(eid)) == (inputs, approvals, rows)
-    assert isinstance(service.quote(eid), pricing_mod.Quote)
+    inputs, approvals, rows = service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid), service.offer.responsibilities(eid)
+    service.offer.set_discount(eid, "12")
+    service.offer.record_discount_approval(eid, approver="A", role="CEO", approved_on=date.today() - timedelta(days=1), percent=12)
+    service.offer.add_third_party(eid, "Acme Telecom")
+    service.offer.set_pricing_inputs(eid, inputs)
+    service.offer.set_discount_approvals(eid, approvals)
+    service.offer.set_responsibilities(eid, rows)
+    assert (service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid), service.offer.responsibilities(eid)) == (inputs, approvals, rows)
+    assert isinstance(service.offer.quote(eid), pricing_mod.Quote)

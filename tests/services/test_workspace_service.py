@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from discovery_app.domain.engagement import Contact, Site
+from discovery_app.domain.provider import DEFAULT_BRAND, ProviderProfile
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService, ServiceError
-from discovery_app.services.workspace import ProviderProfile
+from discovery_app.services import Discovery, ServiceError
 from discovery_app.storage import repository as repo
 
 FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
@@ -23,83 +23,83 @@ def paths(tmp_path):
 
 @pytest.fixture
 def service(paths):
-    s = DiscoveryService.open(paths, forms_root=FORMS)
+    s = Discovery.open(paths, forms_root=FORMS)
     yield s
     s.close()
 
 
 @pytest.fixture
 def eid(service):
-    return service.create_engagement("Acme", form_key="mini")
+    return service.engagements.create("Acme", form_key="mini")
 
 
 def test_client_fields_are_checked_and_stored(service, eid):
-    assert service.set_client_field(eid, "client_name", "  Acme Dental ") == "Acme Dental"
-    service.set_client_field(eid, "discovery_date", "2026-11-18")
-    service.set_client_field(eid, "notes", "Meet in the server room")
-    details = service.client_details(eid)
+    assert service.interview.set_client_field(eid, "client_name", "  Acme Dental ") == "Acme Dental"
+    service.interview.set_client_field(eid, "discovery_date", "2026-11-18")
+    service.interview.set_client_field(eid, "notes", "Meet in the server room")
+    details = service.interview.client_details(eid)
     assert details["client_name"] == "Acme Dental"
     assert details["discovery_date"] == date(2026, 11, 18)
     assert details["notes"] == "Meet in the server room"
     with pytest.raises(ServiceError, match="client name cannot be empty"):
-        service.set_client_field(eid, "client_name", "   ")
+        service.interview.set_client_field(eid, "client_name", "   ")
     with pytest.raises(ServiceError, match="must be a date"):
-        service.set_client_field(eid, "discovery_date", "next tuesday")
+        service.interview.set_client_field(eid, "discovery_date", "next tuesday")
     with pytest.raises(ServiceError, match="not a client detail"):
-        service.set_client_field(eid, "status", "accepted")
-    service.set_client_field(eid, "discovery_date", "")
-    assert service.client_details(eid)["discovery_date"] is None
+        service.interview.set_client_field(eid, "status", "accepted")
+    service.interview.set_client_field(eid, "discovery_date", "")
+    assert service.interview.client_details(eid)["discovery_date"] is None
 
 
 def test_sites_and_contacts_replace_and_validate(service, eid):
-    service.set_sites(eid, [Site(name="Head office", user_count=40), Site(name="Warehouse")])
-    service.set_contacts(eid, [Contact(name="Ann Lee", role="Office manager", decision_maker=True)])
-    assert [s.name for s in service.sites(eid)] == ["Head office", "Warehouse"]
-    assert service.sites(eid)[0].user_count == 40
-    assert service.contacts(eid)[0].decision_maker is True
+    service.interview.set_sites(eid, [Site(name="Head office", user_count=40), Site(name="Warehouse")])
+    service.interview.set_contacts(eid, [Contact(name="Ann Lee", role="Office manager", decision_maker=True)])
+    assert [s.name for s in service.interview.sites(eid)] == ["Head office", "Warehouse"]
+    assert service.interview.sites(eid)[0].user_count == 40
+    assert service.interview.contacts(eid)[0].decision_maker is True
     with pytest.raises(ServiceError, match="site's name"):
-        service.set_sites(eid, [{"name": ""}])
+        service.interview.set_sites(eid, [{"name": ""}])
     # A refused change leaves what was there.
-    assert len(service.sites(eid)) == 2
+    assert len(service.interview.sites(eid)) == 2
 
 
 def test_a_note_keeps_its_answer_and_an_answer_keeps_its_note(service, eid):
-    service.set_answer(eid, "employee_count", 45)
-    service.set_answer_note(eid, "employee_count", "Includes 5 seasonal staff")
-    assert service.answers(eid)["employee_count"] == (45, "Includes 5 seasonal staff")
-    service.set_answer(eid, "employee_count", 50)
-    assert service.answers(eid)["employee_count"] == (50, "Includes 5 seasonal staff")
+    service.interview.set_answer(eid, "employee_count", 45)
+    service.interview.set_answer_note(eid, "employee_count", "Includes 5 seasonal staff")
+    assert service.interview.answers(eid)["employee_count"] == (45, "Includes 5 seasonal staff")
+    service.interview.set_answer(eid, "employee_count", 50)
+    assert service.interview.answers(eid)["employee_count"] == (50, "Includes 5 seasonal staff")
     # A note on an unanswered question is kept too.
-    service.set_answer_note(eid, "budget", "Ask the CFO")
-    assert service.answers(eid)["budget"] == (None, "Ask the CFO")
+    service.interview.set_answer_note(eid, "budget", "Ask the CFO")
+    assert service.interview.answers(eid)["budget"] == (None, "Ask the CFO")
     with pytest.raises(ServiceError, match="not a question"):
-        service.set_answer_note(eid, "shoe_size", "x")
+        service.interview.set_answer_note(eid, "shoe_size", "x")
 
 
 def test_missing_required_follows_conditions(service, eid):
-    assert [m[1] for m in service.missing_required(eid)] == ["employee_count", "has_internal_it"]
-    service.set_answer(eid, "has_internal_it", True)
-    assert [m[1] for m in service.missing_required(eid)] == ["employee_count", "internal_it_owner"]
-    assert service.missing_required(eid)[1] == ("Profile", "internal_it_owner", "Named internal IT owner")
-    service.set_answer(eid, "has_internal_it", False)
-    assert [m[1] for m in service.missing_required(eid)] == ["employee_count"]
+    assert [m[1] for m in service.interview.missing_required(eid)] == ["employee_count", "has_internal_it"]
+    service.interview.set_answer(eid, "has_internal_it", True)
+    assert [m[1] for m in service.interview.missing_required(eid)] == ["employee_count", "internal_it_owner"]
+    assert service.interview.missing_required(eid)[1] == ("Profile", "internal_it_owner", "Named internal IT owner")
+    service.interview.set_answer(eid, "has_internal_it", False)
+    assert [m[1] for m in service.interview.missing_required(eid)] == ["employee_count"]
 
 
 def test_timer_starts_stops_and_sums_against_the_fee(service, eid):
-    assert service.running_timer(eid) is None
-    service.start_timer(eid, now=T0)
+    assert service.timer.running(eid) is None
+    service.timer.start(eid, now=T0)
     # Starting again while running changes nothing.
-    service.start_timer(eid, now=T0 + timedelta(minutes=5))
-    assert len(service.time_log(eid)) == 1
-    running = service.time_summary(eid, now=T0 + timedelta(minutes=30))
+    service.timer.start(eid, now=T0 + timedelta(minutes=5))
+    assert len(service.timer.log(eid)) == 1
+    running = service.timer.summary(eid, now=T0 + timedelta(minutes=30))
     assert running.running_since == T0
     assert running.spent == timedelta(minutes=30)
-    finished = service.stop_timer(eid, now=T0 + timedelta(hours=1, minutes=30))
+    finished = service.timer.stop(eid, now=T0 + timedelta(hours=1, minutes=30))
     assert finished is not None and finished.ended_at == T0 + timedelta(hours=1, minutes=30)
-    assert service.stop_timer(eid) is None
-    service.start_timer(eid, now=T0 + timedelta(days=1))
-    service.stop_timer(eid, now=T0 + timedelta(days=1, hours=1, minutes=30))
-    total = service.time_summary(eid, now=T0 + timedelta(days=5))
+    assert service.timer.stop(eid) is None
+    service.timer.start(eid, now=T0 + timedelta(days=1))
+    service.timer.stop(eid, now=T0 + timedelta(days=1, hours=1, minutes=30))
+    total = service.timer.summary(eid, now=T0 + timedelta(days=5))
     assert total.running_since is None
     assert total.spent == timedelta(hours=3)
     assert total.hours == Decimal("3.00")
@@ -108,24 +108,24 @@ def test_timer_starts_stops_and_sums_against_the_fee(service, eid):
 
 
 def test_settings_are_checked_and_survive_reopening(paths, service):
-    defaults = service.app_settings()
+    defaults = service.settings.current()
     assert defaults.profile.proposal_validity_days == 30
     assert defaults.default_form is None
     assert defaults.currency == "USD"
     profile = ProviderProfile(name="Harbor IT", brand_colour="#0a7d5a", proposal_validity_days=45, page_size="A4",
                               contact_email="hello@harbor.example", terms="Net 30.")
-    service.save_app_settings(profile, "mini@1", "eur")
+    service.settings.save(profile, "mini@1", "eur")
     with pytest.raises(ServiceError, match="brand colour"):
-        service.save_app_settings({"brand_colour": "green"}, None, "USD")
+        service.settings.save({"brand_colour": "green"}, None, "USD")
     with pytest.raises(ServiceError, match="three-letter"):
-        service.save_app_settings(profile, None, "euro")
+        service.settings.save(profile, None, "euro")
     with pytest.raises(ServiceError, match="no valid form 'nope'"):
-        service.save_app_settings(profile, "nope", "USD")
+        service.settings.save(profile, "nope", "USD")
     service.close()
 
-    again = DiscoveryService.open(paths, forms_root=FORMS)
+    again = Discovery.open(paths, forms_root=FORMS)
     try:
-        s = again.app_settings()
+        s = again.settings.current()
         assert s.profile.name == "Harbor IT"
         assert s.profile.brand_colour == "#0a7d5a"
         assert s.profile.page_size == "A4"
@@ -133,7 +133,7 @@ def test_settings_are_checked_and_survive_reopening(paths, service):
         assert s.default_form == "mini@1"
         assert s.currency == "EUR"
         # The default form is what a new engagement gets.
-        assert again.form().key == "mini@1"
+        assert again.forms.get().key == "mini@1"
     finally:
         again.close()
 
@@ -143,8 +143,8 @@ def test_settings_written_by_another_version_are_read_leniently(service):
     repo.set_setting(service.store, "provider_profile",
                      {"name": "Harbor IT", "brand_colour": "teal", "page_size": "A3", "slogan": "We fix it"})
     repo.set_setting(service.store, "currency", 12)
-    s = service.app_settings()
+    s = service.settings.current()
     assert s.profile.name == "Harbor IT"
-    assert s.profile.brand_colour == "#1f5fa8"
+    assert s.profile.brand_colour == DEFAULT_BRAND
     assert s.profile.page_size == "Letter"
     assert s.currency == "USD"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 ROOT = Path(__file__).parents[2]
 FORMS = ROOT / "tests" / "fixtures" / "forms"
@@ -25,12 +25,12 @@ FOLDERS = ["Q&A?", "a%20b", "x#y", "100%", "Zürich – Kunden ☃", "a?b#c%d"]
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_the_store_is_the_file_named(tmp_path, folder):
     db = tmp_path / folder / "a.sqlite3"
-    service = DiscoveryService.open(AppPaths.resolve(db), forms_root=FORMS)
-    service.create_engagement("Müller & Söhne", form_key="mini")
+    service = Discovery.open(AppPaths.resolve(db), forms_root=FORMS)
+    service.engagements.create("Müller & Söhne", form_key="mini")
     service.close()
     # Reopening takes a backup beside it; nothing is written anywhere else.
-    service = DiscoveryService.open(AppPaths.resolve(db), forms_root=FORMS)
-    assert [e.header.client_name for e in service.list_engagements()] == ["Müller & Söhne"]
+    service = Discovery.open(AppPaths.resolve(db), forms_root=FORMS)
+    assert [e.header.client_name for e in service.engagements.summaries()] == ["Müller & Söhne"]
     assert service.store.path == db
     service.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.storage.migrations.head import HEAD_REVISION
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "db").glob("schema-*.db"))
@@ -20,16 +20,16 @@ FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "db").glob("schema-*
 def test_released_store_opens_with_everything_intact(fixture, tmp_path):
     db = tmp_path / fixture.name
     shutil.copy(fixture, db)
-    service = DiscoveryService.open(AppPaths.resolve(db))
+    service = Discovery.open(AppPaths.resolve(db))
     with service.store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
-    (row,) = service.list_engagements()
-    eng = service.get(row.header.id)
+    (row,) = service.engagements.summaries()
+    eng = service.engagements.get(row.header.id)
     assert eng.client_name == "Harbor & Finch CPAs"
     assert len(eng.sites) == 2 and len(eng.inventory) == 73
     assert len(eng.risks) == 13 and len(eng.remediation) == 14
     assert eng.answer_values()["employee_count"] == 45
-    assert service.form_of(eng).key == "co-managed-discovery@1"
+    assert service.forms.of(eng).key == "co-managed-discovery@1"
     migrated = service.store.migrated_from is not None
     backups = list((tmp_path / f"{db.stem}-backups").glob("before-migration-*.sqlite3"))
     # A store that needed a migration was copied aside first; one that did not, was not.
@@ -54,13 +54,13 @@ def test_the_upgrade_repairs_links_an_older_version_left_dangling(tmp_path):
         conn.execute("DELETE FROM inventory_item WHERE uid = ?", (linked[0],))
         iid = conn.execute("SELECT id FROM remediation_item LIMIT 1").fetchone()[0]
         conn.execute("UPDATE remediation_item SET risk_uid = 'gone', depends_on = '[\"gone\"]' WHERE id = ?", (iid,))
-    service = DiscoveryService.open(AppPaths.resolve(db))
-    (row,) = service.list_engagements()
-    eng = service.get(row.header.id)
+    service = Discovery.open(AppPaths.resolve(db))
+    (row,) = service.engagements.summaries()
+    eng = service.engagements.get(row.header.id)
     risk = next(r for r in eng.risks if set(linked[1:]) <= set(r.linked_inventory) and len(r.linked_inventory) == len(linked) - 1)
     assert linked[0] not in risk.linked_inventory
     assert all(i.risk_uid != "gone" and "gone" not in i.depends_on for i in eng.remediation)
-    archive = service.archive_engagement(row.header.id, tmp_path / "eng.discovery")
-    assert service.open_archive(archive) != row.header.id
+    archive = service.archives.write(row.header.id, tmp_path / "eng.discovery")
+    assert service.archives.open(archive) != row.header.id
     assert service.repairs == []
     service.close()

@@ -35,9 +35,9 @@ def paths(tmp_path: Path) -> AppPaths:
 
 @pytest.fixture
 def service(paths: AppPaths):
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    svc = DiscoveryService.open(paths, forms_root=FORMS)
+    svc = Discovery.open(paths, forms_root=FORMS)
     yield svc
     svc.close()
 
@@ -71,9 +71,9 @@ def window(make_window, service):
 def demo(tmp_path: Path):
     """A fresh store holding the demo engagement (the shipped form): (service, engagement id)."""
     from discovery_app.demo import create_demo
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
+    svc = Discovery.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
     eid = create_demo(svc)
     yield svc, eid
     svc.close()

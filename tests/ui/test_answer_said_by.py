@@ -11,7 +11,7 @@ from discovery_app.ui.workspace.questions import AnswerBook, QuestionPage
 
 
 def question_page(qtbot, service, eid, section_id: str) -> QuestionPage:
-    form = service.form_of(service.header(eid))
+    form = service.forms.of(service.engagements.header(eid))
     book = AnswerBook(service, eid, form)
     book.load()
     section = next(s for s in form.questionnaire.sections if s.id == section_id)
@@ -22,7 +22,7 @@ def test_who_said_it_is_typed_beside_the_note_and_kept_with_the_answer(qtbot, de
     service, eid = demo
     page = question_page(qtbot, service, eid, "service_desk")
     field = page.fields["monthly_ticket_volume"]
-    value_before = service.answers(eid)["monthly_ticket_volume"][0]
+    value_before = service.interview.answers(eid)["monthly_ticket_volume"][0]
     assert field.said_by_edit.text() == "Marcus Lee"  # the demo's interview
     field.note_button.setChecked(True)
     edit = field.said_by_edit
@@ -32,16 +32,16 @@ def test_who_said_it_is_typed_beside_the_note_and_kept_with_the_answer(qtbot, de
     qtbot.keyClicks(edit, "Priya (help desk)")
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
     page.flush()
-    qtbot.waitUntil(lambda: service.answer_sources(eid).get("monthly_ticket_volume") == "Priya (help desk)")
-    assert service.answers(eid)["monthly_ticket_volume"][0] == value_before  # the answer is kept
-    assert next(a for a in service.get(eid).answers if a.question_id == "monthly_ticket_volume").said_by == \
+    qtbot.waitUntil(lambda: service.interview.answer_sources(eid).get("monthly_ticket_volume") == "Priya (help desk)")
+    assert service.interview.answers(eid)["monthly_ticket_volume"][0] == value_before  # the answer is kept
+    assert next(a for a in service.engagements.get(eid).answers if a.question_id == "monthly_ticket_volume").said_by == \
         "Priya (help desk)"
 
 
 def test_a_name_with_no_answer_yet_is_kept_and_cleared_with_it(demo):
     service, eid = demo
-    service.set_answer(eid, "user_satisfaction", None)
-    service.set_answer_said_by(eid, "user_satisfaction", "  Elena   Finch ")
-    assert service.answer_sources(eid)["user_satisfaction"] == "Elena Finch"
-    service.set_answer_said_by(eid, "user_satisfaction", "")
-    assert "user_satisfaction" not in service.answer_sources(eid)
+    service.interview.set_answer(eid, "user_satisfaction", None)
+    service.interview.set_answer_said_by(eid, "user_satisfaction", "  Elena   Finch ")
+    assert service.interview.answer_sources(eid)["user_satisfaction"] == "Elena Finch"
+    service.interview.set_answer_said_by(eid, "user_satisfaction", "")
+    assert "user_satisfaction" not in service.interview.answer_sources(eid)

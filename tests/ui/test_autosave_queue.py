@@ -15,7 +15,7 @@ from ui_helpers import FORMS
 
 from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.storage.db import StoreFull
 from discovery_app.ui.save_queue import QueuedService, SaveQueue
 from discovery_app.ui.workspace.offer_pricing_models import KIND_ROLE
@@ -24,7 +24,7 @@ from discovery_app.ui.workspace.page import PageContext
 
 @pytest.fixture
 def mini_eid(service):
-    return service.create_engagement("Acme", form_key="mini", consultant="Ann Lee")
+    return service.engagements.create("Acme", form_key="mini", consultant="Ann Lee")
 
 
 def record_threads(service, name: str) -> list[tuple[str, object]]:
@@ -45,14 +45,14 @@ def test_an_answer_typed_just_before_closing_the_window_is_in_the_store(qtbot, m
     view = open_workspace(qtbot, window, "Acme")
     view.go_to("q:money", focus=True)
     notes = view.page("q:money").fields["notes"]
-    calls = record_threads(service, "set_answer")
+    calls = record_threads(service.interview, "set_answer")
     qtbot.keyClicks(notes.editor, "Typed, then the window closed at once")
     window.close()  # no pause for the debounce, no wait for the writer
 
     assert calls and all(name == "discovery-autosave" for name, _ in calls), "saved off the GUI thread"
-    again = DiscoveryService.open(paths, forms_root=FORMS)
+    again = Discovery.open(paths, forms_root=FORMS)
     try:
-        assert again.answers(mini_eid)["notes"][0] == "Typed, then the window closed at once"
+        assert again.interview.answers(mini_eid)["notes"][0] == "Typed, then the window closed at once"
     finally:
         again.close()
 
@@ -64,7 +64,7 @@ def test_leaving_the_workspace_commits_the_queued_answer(qtbot, make_window, ser
     qtbot.keyClicks(view.page("q:money").fields["ratio"].editor, "0.5")
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # back to the list
     assert window.workspace.view is None
-    assert service.answers(mini_eid)["ratio"][0] == "0.5"
+    assert service.interview.answers(mini_eid)["ratio"][0] == "0.5"
 
 
 def test_a_failed_save_is_shown_in_words(qtbot, make_window, service, mini_eid):
@@ -76,13 +76,13 @@ def test_a_failed_save_is_shown_in_words(qtbot, make_window, service, mini_eid):
     def disk_full(*_args, **_kwargs):
         raise StoreFull("The disk is full. The change was not saved; everything saved before it is safe.")
 
-    service.set_answer = disk_full
+    service.interview.set_answer = disk_full
     qtbot.keyClicks(field.editor, "Will not fit")
     field.flush()
     qtbot.waitUntil(lambda: field.error_label.isVisible(), timeout=3000)
     assert field.error_label.text().startswith("The disk is full")
     assert window.statusBar().currentMessage().startswith("Not saved: The disk is full")
-    assert "notes" not in service.answers(mini_eid)
+    assert "notes" not in service.interview.answers(mini_eid)
 
 
 def test_many_quick_edits_commit_in_the_order_made(qtbot, make_window, service, mini_eid):
@@ -90,7 +90,7 @@ def test_many_quick_edits_commit_in_the_order_made(qtbot, make_window, service, 
     view = open_workspace(qtbot, window, "Acme")
     view.go_to("q:money", focus=True)
     ratio = view.page("q:money").fields["ratio"]
-    calls = record_threads(service, "set_answer")
+    calls = record_threads(service.interview, "set_answer")
     typed = [f"0.{n:02d}" for n in range(1, 41)]
     for text in typed:  # faster than the writer: each one flushed straight after typing
         ratio.editor.setText(text)
@@ -99,16 +99,16 @@ def test_many_quick_edits_commit_in_the_order_made(qtbot, make_window, service, 
     view.saves.flush()
     assert [v for _, v in calls] == typed
     assert {name for name, _ in calls} == {"discovery-autosave"}
-    assert service.answers(mini_eid)["ratio"][0] == "0.40"
+    assert service.interview.answers(mini_eid)["ratio"][0] == "0.40"
     # One undo step for the one field, back to before the first edit.
     view.undo()
-    assert "ratio" not in service.answers(mini_eid)
+    assert "ratio" not in service.interview.answers(mini_eid)
 
 
 @pytest.fixture
 def demo_queued(qtbot, tmp_path: Path):
     """A page context over the demo engagement with the workspace's background writer."""
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
+    svc = Discovery.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
     eid = create_demo(svc)
     saves = SaveQueue()
     yield PageContext(QueuedService(svc, saves), eid, QUndoStack(), saves), svc
@@ -140,7 +140,7 @@ def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(q
     row = page.visible_titles().index(title)
     assert page.proxy.index(row, 5).data() == "Low"
     assert page.detail.score.text() == "Score 4 of 25 · Low"
-    assert raw.risk(context.engagement_id, uid).likelihood == 1
+    assert raw.findings.risk(context.engagement_id, uid).likelihood == 1
 
     # The title typed in the detail reaches the register row after the commit.
     page.detail.title.setFocus()
@@ -149,10 +149,10 @@ def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(q
     qtbot.keyClick(page.detail.title, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Backups restored once a quarter" in page.visible_titles(), timeout=3000)
     assert title not in page.visible_titles()
-    assert raw.risk(context.engagement_id, uid).title == "Backups restored once a quarter"
+    assert raw.findings.risk(context.engagement_id, uid).title == "Backups restored once a quarter"
     context.saves.flush()
     context.undo_stack.undo()
-    assert raw.risk(context.engagement_id, uid).title == title
+    assert raw.findings.risk(context.engagement_id, uid).title == title
     assert title in page.visible_titles()
 
 
@@ -177,6 +177,6 @@ def test_a_discount_typed_on_the_pricing_page_updates_the_breakdown(qtbot, demo_
     assert discount_lines() == ["Discount 5%", "Discount 5%"]
     retype(qtbot, page.discount, "8")
     qtbot.waitUntil(lambda: discount_lines() == ["Discount 8%", "Discount 8%"], timeout=3000)
-    assert str(raw.pricing_inputs(context.engagement_id).discount_percent) == "8.00"
-    quote = raw.quote(context.engagement_id)
+    assert str(raw.offer.pricing_inputs(context.engagement_id).discount_percent) == "8.00"
+    quote = raw.offer.quote(context.engagement_id)
     assert page.first_year.text().endswith(f"{quote.first_year_total:,.2f}")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import button, click_row, double_click_row, row_of, visible_column, wait_for_modal
 
 from discovery_app.domain.engagement import Status
+from discovery_app.storage import repository as repo
 from discovery_app.ui.engagement_table import Column
 from discovery_app.ui.main_window import EMPTY_TEXT
 from discovery_app.ui.new_engagement_dialog import NewEngagementDialog
@@ -20,7 +21,7 @@ def open_new_dialog(qtbot, window) -> NewEngagementDialog:
 
 
 def seed(service, *clients: tuple[str, str]) -> list[int]:
-    return [service.create_engagement(name, consultant=consultant) for name, consultant in clients]
+    return [service.engagements.create(name, consultant=consultant) for name, consultant in clients]
 
 
 def test_empty_store_shows_what_to_do_next(window):
@@ -73,7 +74,7 @@ def test_client_name_is_required_and_said_in_place(qtbot, window, service):
     assert dialog.isVisible(), "the dialog must stay open"
     assert dialog.client_error.isVisible()
     assert "client's name" in dialog.client_error.text()
-    assert service.list_engagements(include_archived=True) == []
+    assert service.engagements.summaries(include_archived=True) == []
 
     qtbot.keyClicks(dialog.client_edit, "Acme")
     assert not dialog.client_error.isVisible()
@@ -125,7 +126,7 @@ def test_search_as_you_type_filters_and_counts(qtbot, make_window, service):
 
 def test_status_filter(qtbot, make_window, service):
     acme, _birch = seed(service, ("Acme", "Ann"), ("Birch", "Bob"))
-    service.set_status(acme, Status.IN_REVIEW)
+    service.engagements.set_status(acme, Status.IN_REVIEW)
     window = make_window(service)
     items = [window.status_combo.itemText(i) for i in range(window.status_combo.count())]
     assert items == ["All statuses", "Draft", "In review", "Proposal sent", "Accepted", "Declined"]
@@ -160,10 +161,10 @@ def test_completion_is_right_aligned(make_window, service):
 
 def test_the_current_row_shows_its_summary(qtbot, make_window, service):
     eid, _ = seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
-    service.update_engagement(eid, internal_it_owner="Sam Ortiz")
-    service.set_answer(eid, "employee_count", 45)
-    service.set_answer(eid, "has_internal_it", True)
-    service.set_answer(eid, "internal_it_owner", "Sam Ortiz")
+    service.interview.update(eid, internal_it_owner="Sam Ortiz")
+    service.interview.set_answer(eid, "employee_count", 45)
+    service.interview.set_answer(eid, "has_internal_it", True)
+    service.interview.set_answer(eid, "internal_it_owner", "Sam Ortiz")
     window = make_window(service)
 
     click_row(qtbot, window.table, row_of(window.table, "Acme Dental"))
@@ -189,8 +190,14 @@ def test_the_list_and_its_details_never_load_a_whole_engagement(qtbot, make_wind
     read them (it took seconds at start-up before)."""
     seed(service, ("Acme Dental", "Ann Lee"), ("Birch", "Bob"))
     loaded: list[int] = []
-    full_load = service.get
-    monkeypatch.setattr(service, "get", lambda eid: loaded.append(eid) or full_load(eid))
+    full_load = repo.load_engagement
+
+    def load(store, eid, *, skip=()):
+        if "inventory" not in skip:
+            loaded.append(eid)
+        return full_load(store, eid, skip=skip)
+
+    monkeypatch.setattr(repo, "load_engagement", load)
     window = make_window(service)
     click_row(qtbot, window.table, row_of(window.table, "Birch"))
     click_row(qtbot, window.table, row_of(window.table, "Acme Dental"))
@@ -236,7 +243,7 @@ def test_delete_asks_first_and_suggests_archive(qtbot, make_window, service):
     qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: visible_column(window.table) == ["Birch"])
     assert window.count_label.text() == "1 engagement"
-    assert [s.header.client_name for s in service.list_engagements(include_archived=True)] == ["Birch"]
+    assert [s.header.client_name for s in service.engagements.summaries(include_archived=True)] == ["Birch"]
 
 
 def test_deleting_the_last_engagement_shows_the_empty_state(qtbot, make_window, service, monkeypatch):
@@ -253,7 +260,7 @@ def test_deleting_the_last_engagement_shows_the_empty_state(qtbot, make_window, 
     click_row(qtbot, window.table, 0)
     window.actions.delete.trigger()
     qtbot.waitUntil(lambda: window.empty_page.isVisible())
-    assert service.list_engagements(include_archived=True) == []
+    assert service.engagements.summaries(include_archived=True) == []
 
 
 def test_archive_instead_of_delete(qtbot, make_window, service):
@@ -264,7 +271,7 @@ def test_archive_instead_of_delete(qtbot, make_window, service):
     box = wait_for_modal(qtbot, QMessageBox)
     qtbot.mouseClick(button(box, "Archive instead"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: visible_column(window.table) == ["Birch"])
-    assert len(service.list_engagements(include_archived=True)) == 2
+    assert len(service.engagements.summaries(include_archived=True)) == 2
 
 
 def test_archive_hides_unless_show_archived(qtbot, make_window, service):
@@ -295,7 +302,7 @@ def test_archive_hides_unless_show_archived(qtbot, make_window, service):
 
 def test_duplicate_adds_a_draft_copy(qtbot, make_window, service):
     (eid,) = seed(service, ("Acme", "Ann"))
-    service.set_status(eid, Status.IN_REVIEW)
+    service.engagements.set_status(eid, Status.IN_REVIEW)
     window = make_window(service)
     click_row(qtbot, window.table, 0)
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -357,7 +364,7 @@ def test_demo_button_creates_and_shows_the_demo(qtbot, window, service, monkeypa
     import discovery_app.demo
 
     def fake_demo(svc):
-        return svc.create_engagement("Harbor & Finch CPAs", consultant="Dana Whitfield")
+        return svc.engagements.create("Harbor & Finch CPAs", consultant="Dana Whitfield")
 
     monkeypatch.setattr(discovery_app.demo, "create_demo", fake_demo)
     qtbot.mouseClick(window.demo_button, Qt.MouseButton.LeftButton)

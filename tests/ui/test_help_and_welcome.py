@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import FORMS, button, visible_column, wait_for_modal
 
 from discovery_app import __version__
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.ui import help_dialogs
 from discovery_app.ui.archive_dialogs import OpenArchiveDialog
 from discovery_app.ui.help_dialogs import AboutDialog, ShortcutsDialog
@@ -64,7 +64,7 @@ def test_about_shows_the_version_the_database_and_the_installed_forms(qtbot, win
     assert dialog.db_label.text() == str(service.store.path) == str(paths.db)
     assert dialog.data_label.text() == str(paths.data)
     assert dialog.logs_label.text() == str(paths.logs)
-    pkg = service.forms()[0]
+    pkg = service.forms.available()[0]
     assert f"({pkg.id}, version {pkg.version})" in dialog.forms_label.text()
 
 
@@ -146,21 +146,21 @@ def test_welcome_demo_creates_the_demo_engagement(qtbot, make_window, tmp_path):
     # The demo needs the real form package, not the mini test form.
     from discovery_app.paths import AppPaths
 
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "real.sqlite3"))
+    svc = Discovery.open(AppPaths.resolve(tmp_path / "real.sqlite3"))
     try:
         window = make_window(svc)
         click(qtbot, window.demo_button)
         qtbot.waitUntil(lambda: window.table.isVisible(), timeout=10000)
-        assert len(svc.list_engagements(include_archived=True)) == 1
+        assert len(svc.engagements.summaries(include_archived=True)) == 1
         assert visible_column(window.table) == [window.details.title.text()]
     finally:
         window.close()
 
 
 def test_welcome_open_archive_brings_an_engagement_in(qtbot, window, service, tmp_path):
-    eid = service.create_engagement("Harbor & Finch CPAs", consultant="Dana")
-    archive = service.archive_engagement(eid, tmp_path / "harbor.discovery")
-    service.delete(eid)
+    eid = service.engagements.create("Harbor & Finch CPAs", consultant="Dana")
+    archive = service.archives.write(eid, tmp_path / "harbor.discovery")
+    service.engagements.delete(eid)
     window.refresh()
     assert window.empty_page.isVisible()
     click(qtbot, window.import_button)
@@ -182,13 +182,13 @@ def test_welcome_provider_profile_opens_the_settings(qtbot, window):
 
 
 def test_provider_prompt_appears_on_the_first_start_only(qtbot, make_window, paths):
-    first = DiscoveryService.open(paths, forms_root=FORMS)
+    first = Discovery.open(paths, forms_root=FORMS)
     window = make_window(first)
     assert window.provider_banner.isVisible()
     assert "provider profile" in window.provider_banner.label.text()
     window.close()  # closes the service too
 
-    second = DiscoveryService.open(paths, forms_root=FORMS)
+    second = Discovery.open(paths, forms_root=FORMS)
     again = make_window(second)
     try:
         assert not again.provider_banner.isVisible()
@@ -197,8 +197,8 @@ def test_provider_prompt_appears_on_the_first_start_only(qtbot, make_window, pat
 
 
 def test_no_provider_prompt_when_the_profile_is_already_set(make_window, service):
-    profile = service.app_settings().profile.model_copy(update={"name": "Northwind IT"})
-    service.save_app_settings(profile, None, "USD")
+    profile = service.settings.current().profile.model_copy(update={"name": "Northwind IT"})
+    service.settings.save(profile, None, "USD")
     window = make_window(service)
     assert not window.provider_banner.isVisible()
 
@@ -211,7 +211,7 @@ def test_provider_prompt_leads_to_settings_and_goes_away_when_saved(qtbot, windo
     qtbot.keyClicks(dialog.name_edit, "Northwind IT")
     dialog.accept()
     qtbot.waitUntil(lambda: not window.provider_banner.isVisible())
-    assert service.app_settings().profile.name == "Northwind IT"
+    assert service.settings.current().profile.name == "Northwind IT"
 
 
 def test_provider_prompt_can_be_dismissed(qtbot, window):

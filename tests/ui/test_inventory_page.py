@@ -18,12 +18,12 @@ from discovery_app.ui.workspace.page import PageContext
 
 @pytest.fixture
 def eid(service):
-    return service.create_engagement("Acme", form_key="mini")
+    return service.engagements.create("Acme", form_key="mini")
 
 
 def seed(service, eid, n=6):
     items = [InventoryItem(name=f"PC-{i}", kind="workstation", site="Portland", owner=f"User {i}") for i in range(n)]
-    service.add_inventory_items(eid, items)
+    service.inventory.add_items(eid, items)
     return items
 
 
@@ -40,7 +40,7 @@ def names(page: InventoryPage) -> list[str]:
 
 
 def stored(service, eid, field="name") -> list:
-    return [getattr(i, field) for i in service.inventory(eid)]
+    return [getattr(i, field) for i in service.inventory.items(eid)]
 
 
 def test_empty_state_says_what_to_do(make_page):
@@ -93,7 +93,7 @@ def test_reimport_preview_counts_and_ambiguous_dates_switch(make_page, service, 
     export = tmp_path / "assets.csv"
     export.write_text("Item Name,Category,Serial,Purchase Date\n"
                       "PC-1,Desktop,S1,05/04/2024\nPC-2,Server,S2,06/03/2024\n", encoding="utf-8")
-    service.import_inventory(eid, export)
+    service.inventory.import_file(eid, export)
     export.write_text("Item Name,Category,Serial,Purchase Date\n"
                       "PC-1,Desktop,S1,05/04/2024\nPC-2,Server,S2,06/03/2024\nPC-3,Desktop,S3,07/02/2024\n",
                       encoding="utf-8")
@@ -227,7 +227,7 @@ def test_add_device_then_undo(make_page, service, eid, qtbot):
 def test_filter_by_text_site_and_kind_shows_the_count(make_page, service, eid, qtbot):
     items = [InventoryItem(name=f"PC-{i}", kind="workstation", site="Portland") for i in range(12)]
     items += [InventoryItem(name="SRV-1", kind="server", site="Salem", notes="domain controller")]
-    service.add_inventory_items(eid, items)
+    service.inventory.add_items(eid, items)
     page = make_page()
     assert page.count_label.text() == "13 items"
     qtbot.keyClicks(page.search, "PC-1")
@@ -245,7 +245,7 @@ def test_filter_by_text_site_and_kind_shows_the_count(make_page, service, eid, q
 
 
 def test_header_click_sorts(make_page, service, eid, qtbot):
-    service.add_inventory_items(eid, [InventoryItem(name=n, kind="workstation", site=s)
+    service.inventory.add_items(eid, [InventoryItem(name=n, kind="workstation", site=s)
                                       for n, s in (("b", "Salem"), ("c", "Albany"), ("a", "Portland"))])
     page = make_page()
     header = page.table.horizontalHeader()
@@ -256,7 +256,7 @@ def test_header_click_sorts(make_page, service, eid, qtbot):
 
 def test_counts_for_pricing_come_from_the_inventory_and_note_overrides(make_page, service, eid, qtbot):
     seed(service, eid, 3)
-    eng = service.get(eid)
+    eng = service.engagements.get(eid)
     from discovery_app.storage import repository as repo
 
     repo.set_pricing(service.store, eid, eng.pricing.model_copy(update={"device_count_overrides": {"server": 2}}))

@@ -14,9 +14,9 @@ def demo_window(qtbot, make_window, tmp_path):
 
     from discovery_app.demo import create_demo
     from discovery_app.paths import AppPaths
-    from discovery_app.services import DiscoveryService
+    from discovery_app.services import Discovery
 
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
+    svc = Discovery.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
     eid = create_demo(svc)
     window = make_window(svc)
     window.resize(1280, 800)

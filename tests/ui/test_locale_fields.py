@@ -33,11 +33,11 @@ def window_locale():
 
 @pytest.fixture
 def mini(service):
-    return service, service.create_engagement("Acme", form_key="mini")
+    return service, service.engagements.create("Acme", form_key="mini")
 
 
 def question_page(qtbot, service, eid, section_id: str) -> QuestionPage:
-    form = service.form_of(service.header(eid))
+    form = service.forms.of(service.engagements.header(eid))
     book = AnswerBook(service, eid, form)
     book.load()
     section = next(s for s in form.questionnaire.sections if s.id == section_id)
@@ -53,7 +53,7 @@ def type_into(qtbot, edit, text: str) -> None:
 
 
 def stored(service, eid, qid):
-    return service.answers(eid).get(qid, (None, ""))[0]
+    return service.interview.answers(eid).get(qid, (None, ""))[0]
 
 
 # ---- answers ------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_a_date_typed_over_another_replaces_it_whole(qtbot, mini, window_locale)
     # QDateEdit edited one section: "2026-01-15" typed over 2023-09-14 stored 2023-01-15.
     service, eid = mini
     window_locale("de_DE")
-    service.set_answer(eid, "renewal", "2023-09-14")
+    service.interview.set_answer(eid, "renewal", "2023-09-14")
     page = question_page(qtbot, service, eid, "money")
     edit = page.fields["renewal"].date_edit
     assert edit.text() == "14.09.2023"
@@ -158,7 +158,7 @@ def test_pricing_inputs_read_in_the_locale(qtbot, pricing, locale, discount, use
     retype(qtbot, page.discount, discount)
     retype(qtbot, page.users, users)
     page.context.saves and page.context.saves.wait()
-    inputs = page.service.pricing_inputs(page.engagement_id)
+    inputs = page.service.offer.pricing_inputs(page.engagement_id)
     assert inputs.discount_percent == expected_pct
     assert inputs.user_count_override == 1234
     assert page.counts_error.isHidden() and page.discount_error.isHidden()
@@ -168,30 +168,30 @@ def test_german_thousands_in_a_count_is_refused_not_stored_as_1(qtbot, pricing):
     # Qt's German validator let "1.234" through: the store kept 1 and said "must be a whole number".
     page = pricing("de_DE")
     kind = next(iter(page.device_edits))
-    before = page.service.pricing_inputs(page.engagement_id).device_count_overrides.get(kind)
+    before = page.service.offer.pricing_inputs(page.engagement_id).device_count_overrides.get(kind)
     retype(qtbot, page.device_edits[kind], "1.234")
     # The "1" read on the first key press is taken back: the store holds what it held before.
-    assert page.service.pricing_inputs(page.engagement_id).device_count_overrides.get(kind) == before
+    assert page.service.offer.pricing_inputs(page.engagement_id).device_count_overrides.get(kind) == before
     message = page.counts_error.text()
     assert not page.counts_error.isHidden()
     assert "could mean 1234 or 1.234" in message and "Not saved" in message
     assert f"the price still uses {before if before is not None else 'the inventory'}" in message
     assert page.has_problem()  # the navigator marks Pricing while the refusal shows
     retype(qtbot, page.device_edits[kind], "1234")
-    assert page.service.pricing_inputs(page.engagement_id).device_count_overrides[kind] == 1234
+    assert page.service.offer.pricing_inputs(page.engagement_id).device_count_overrides[kind] == 1234
     assert page.counts_error.isHidden()
 
 
 def test_en_us_reads_12_comma_5_discount_as_nothing_it_guesses(qtbot, pricing):
     page = pricing("en_US")
-    before = page.service.pricing_inputs(page.engagement_id).discount_percent
+    before = page.service.offer.pricing_inputs(page.engagement_id).discount_percent
     retype(qtbot, page.discount, "12,5")
     # "12" was read while typing; "12,5" is refused and the discount from before the typing is back.
-    assert page.service.pricing_inputs(page.engagement_id).discount_percent == before
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == before
     assert "Did you mean 12.5?" in page.discount_error.text()
     assert f"the price still uses {before.normalize():f}%" in page.discount_error.text()
     retype(qtbot, page.discount, "12.5")
-    assert page.service.pricing_inputs(page.engagement_id).discount_percent == Decimal("12.5")
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("12.5")
     assert page.discount_error.isHidden()
 
 
@@ -218,7 +218,7 @@ def test_approval_dialog_reads_percent_and_date_in_the_locale(qtbot, pricing):
     dialog.date.setText("02.01.2026")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    (approval,) = page.service.discount_approvals(page.engagement_id)
+    (approval,) = page.service.offer.discount_approvals(page.engagement_id)
     assert approval.percent == Decimal("15.5") and approval.approved_on == date(2026, 1, 2)
 
 
@@ -232,16 +232,16 @@ def test_discovery_date_typed_in_the_locale(qtbot, demo_context, window_locale, 
     page = show_page(qtbot, ClientPage(demo_context), activate=True)
     type_into(qtbot, page.date_edit, typed)
     page.focus_first()
-    assert page.service.client_details(page.engagement_id)["discovery_date"] == date(2026, 1, 15)
+    assert page.service.interview.client_details(page.engagement_id)["discovery_date"] == date(2026, 1, 15)
 
 
 def test_discovery_date_that_is_not_a_date_is_said_not_dropped(qtbot, demo_context, window_locale):
     window_locale("de_DE")
     page = show_page(qtbot, ClientPage(demo_context), activate=True)
-    before = page.service.client_details(page.engagement_id)["discovery_date"]
+    before = page.service.interview.client_details(page.engagement_id)["discovery_date"]
     type_into(qtbot, page.date_edit, "1/15/2026")
     page.focus_first()
-    assert page.service.client_details(page.engagement_id)["discovery_date"] == before
+    assert page.service.interview.client_details(page.engagement_id)["discovery_date"] == before
     assert not page.errors["discovery_date"].isHidden()
     assert "DD.MM.YYYY" in page.errors["discovery_date"].text()
 
@@ -296,8 +296,8 @@ def test_fit_page_and_summary_show_stored_values_in_the_locale(service, window_l
     from discovery_app.ui.workspace.fit_page import answer_text
     from discovery_app.ui.workspace.summary_panel import money
 
-    eid = service.create_engagement("Acme", form_key="mini")
-    form = service.form_of(service.header(eid))
+    eid = service.engagements.create("Acme", form_key="mini")
+    form = service.forms.of(service.engagements.header(eid))
     window_locale("de_DE")
     assert answer_text(form, "budget", "1234.50") == "1.234,50"
     assert answer_text(form, "ratio", "12.5") == "12,5"

@@ -34,10 +34,10 @@ def click_row(qtbot, page, title):
 
 def test_accept_a_suggestion_after_editing_it(qtbot, page):
     # The demo covers every gap; without its PSA item the PSA gap is suggested again.
-    psa = next(i for i in page.service.remediation_items(page.engagement_id) if i.standard_category == "psa")
-    page.service.delete_remediation_item(page.engagement_id, psa.uid)
+    psa = next(i for i in page.service.findings.remediation_items(page.engagement_id) if i.standard_category == "psa")
+    page.service.findings.delete_remediation_item(page.engagement_id, psa.uid)
     page.load()
-    open_before = len(page.service.remediation_suggestions(page.engagement_id))
+    open_before = len(page.service.findings.remediation_suggestions(page.engagement_id))
     assert open_before >= 1
     assert page.suggest_button.text() == f"Suggest items… ({open_before})"
     items_before = page.model.rowCount()
@@ -87,7 +87,7 @@ def test_a_dependency_loop_is_refused_with_the_items_named(qtbot, page):
     seen = run_modal(qtbot, ChecklistDialog, drive)
     qtbot.mouseClick(page.deps_button, Qt.MouseButton.LeftButton)
     check_modal(seen)
-    onboard = next(i for i in page.service.remediation_items(page.engagement_id) if i.title == ONBOARD)
+    onboard = next(i for i in page.service.findings.remediation_items(page.engagement_id) if i.title == ONBOARD)
     assert onboard.depends_on == []
 
 
@@ -100,7 +100,7 @@ def test_plan_order_follows_dependencies_then_priority(qtbot, page):
     shown = [ranks[page.plan_model.index(r, prio_col).data()] for r in range(1, len(order))]
     assert shown == sorted(shown)
     # The page shows the plan's own numbers and weeks: what the PDF and the workbook show.
-    steps = page.service.stabilization_plan(page.engagement_id).plan.steps
+    steps = page.service.findings.stabilization_plan(page.engagement_id).plan.steps
     assert [page.plan_model.index(r, 0).data() for r in range(len(steps))] == [str(s.number) for s in steps]
     assert page.plan_model.index(0, weeks_col).data() == (
         str(steps[0].start_week) if steps[0].start_week == steps[0].end_week
@@ -113,13 +113,13 @@ def test_plan_order_follows_dependencies_then_priority(qtbot, page):
     page.proxy.setData(idx, "low")  # what the priority combo in the cell commits
     assert page.plan_titles()[0] == ONBOARD  # still first: everything waits for it
     rdp = "Close exposed RDP and move remote access behind VPN with MFA"
-    page.service.set_dependencies(page.engagement_id, next(
-        i.uid for i in page.service.remediation_items(page.engagement_id) if i.title == rdp), [])
+    page.service.findings.set_dependencies(page.engagement_id, next(
+        i.uid for i in page.service.findings.remediation_items(page.engagement_id) if i.title == rdp), [])
     page.load()
     # Numbered by phase, the groundwork others wait for stays task 1; the critical item no longer
     # waits for it and starts in week 1 beside it.
     assert page.plan_titles()[0] == ONBOARD
-    steps = {s.item.title: s for s in page.service.stabilization_plan(page.engagement_id).plan.steps}
+    steps = {s.item.title: s for s in page.service.findings.stabilization_plan(page.engagement_id).plan.steps}
     assert steps[rdp].start_week == 1 and steps[rdp].number > 1
 
 
@@ -128,11 +128,11 @@ def test_hours_cells_are_right_aligned_and_editable(qtbot, page):
     col = next(c for c in range(page.model.columnCount()) if page.model.key_of(c) == "hours:technician")
     idx = page.proxy.index(titles(page).index(ONBOARD), col)
     assert idx.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
-    before_total = page.service.stabilization_plan(page.engagement_id).plan.hours["technician"]
+    before_total = page.service.findings.stabilization_plan(page.engagement_id).plan.hours["technician"]
     page.proxy.setData(idx, "12.5")  # en_US, the window's locale here: "12,5" is refused (test_locale_fields)
-    item = next(i for i in page.service.remediation_items(page.engagement_id) if i.title == ONBOARD)
+    item = next(i for i in page.service.findings.remediation_items(page.engagement_id) if i.title == ONBOARD)
     assert str(item.hours["technician"]) == "12.5"
-    after_total = page.service.stabilization_plan(page.engagement_id).plan.hours["technician"]
+    after_total = page.service.findings.stabilization_plan(page.engagement_id).plan.hours["technician"]
     assert after_total - before_total == 4 + 0.5 or str(after_total - before_total) == "4.5"
 
 
@@ -146,22 +146,22 @@ def test_export_blockers_name_items_without_definition_of_done(qtbot, page):
 
 def test_an_item_is_linked_to_a_risk_and_a_standard_in_the_table(qtbot, page):
     svc, eid = page.service, page.engagement_id
-    risk = svc.risks(eid)[-1]
+    risk = svc.findings.risks(eid)[-1]
     click_row(qtbot, page, ONBOARD)
     row = titles(page).index(ONBOARD)
     risk_idx = page.proxy.index(row, page.model.column_of("risk_uid"))
     assert risk_idx.data() == ""  # the onboarding item fixes no particular risk
     assert (risk.uid, risk.title) in risk_idx.data(CHOICES_ROLE)
     page.proxy.setData(risk_idx, risk.uid)  # what the combo in the cell commits
-    item = next(i for i in svc.remediation_items(eid) if i.title == ONBOARD)
+    item = next(i for i in svc.findings.remediation_items(eid) if i.title == ONBOARD)
     assert item.risk_uid == risk.uid
     assert page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("risk_uid")).data() == risk.title
-    number = next(s.number for s in svc.stabilization_plan(eid).plan.steps if s.item.uid == item.uid)
-    assert str(number) in svc.risk_treatments(eid)[risk.uid]
+    number = next(s.number for s in svc.findings.stabilization_plan(eid).plan.steps if s.item.uid == item.uid)
+    assert str(number) in svc.findings.risk_treatments(eid)[risk.uid]
 
     std_idx = page.proxy.index(titles(page).index(ONBOARD), page.model.column_of("standard_category"))
     page.proxy.setData(std_idx, "")  # unlink the standard
-    assert next(i for i in svc.remediation_items(eid) if i.title == ONBOARD).standard_category is None
-    assert any(i.code == "standards.no_task" and i.where.record == "rmm" for i in svc.check(eid).blockers)
+    assert next(i for i in svc.findings.remediation_items(eid) if i.title == ONBOARD).standard_category is None
+    assert any(i.code == "standards.no_task" and i.where.record == "rmm" for i in svc.assessments.check(eid).blockers)
     page.context.undo_stack.undo()
-    assert next(i for i in svc.remediation_items(eid) if i.title == ONBOARD).standard_category == "rmm"
+    assert next(i for i in svc.findings.remediation_items(eid) if i.title == ONBOARD).standard_category == "rmm"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox,
 from ui_helpers import SHIPPED_FORMS, blockers_on, show_page
 
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.responsibilities_page import ResponsibilitiesPage
 
@@ -22,7 +22,7 @@ def page(qtbot, demo_context):
 
 
 def letters(page, fid=FN, party="internal"):
-    return next(r for r in page.service.responsibilities(page.engagement_id) if r.function_id == fid).raci.get(party)
+    return next(r for r in page.service.offer.responsibilities(page.engagement_id) if r.function_id == fid).raci.get(party)
 
 
 def check_text(page, fid=FN):
@@ -107,13 +107,13 @@ def test_add_a_third_party_column_and_undo_it(qtbot, page):
     assert not dialog.isVisible()
     headers = [page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())]
     assert "Acme Telecom" in headers
-    assert "Acme Telecom" in page.service.matrix(page.engagement_id).parties
+    assert "Acme Telecom" in page.service.offer.matrix(page.engagement_id).parties
     # The new column is editable like the others.
     type_into_cell(qtbot, page, "Acme Telecom", "c")
     assert letters(page, party="Acme Telecom") == "C"
     page.context.undo_stack.undo()
     page.context.undo_stack.undo()
-    assert "Acme Telecom" not in page.service.matrix(page.engagement_id).parties
+    assert "Acme Telecom" not in page.service.offer.matrix(page.engagement_id).parties
 
 
 def test_a_taken_name_is_refused_in_the_dialog(qtbot, page):
@@ -128,7 +128,7 @@ def test_add_a_custom_function_then_accept_it_as_is(qtbot, page):
     dialog = page.add_function()
     qtbot.keyClicks(dialog.name, "Door access badges")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    fid = next(r.function_id for r in page.service.responsibilities(page.engagement_id) if r.name == "Door access badges")
+    fid = next(r.function_id for r in page.service.offer.responsibilities(page.engagement_id) if r.name == "Door access badges")
     assert check_text(page, fid) == "Fix: no party is Accountable"
     assert any("Door access badges" in b for b in blockers_on(page))
 
@@ -146,18 +146,18 @@ def test_add_a_custom_function_then_accept_it_as_is(qtbot, page):
 def test_lane_summary_shows_who_owns_each_lane(qtbot, page):
     m = page.summary_model
     run = [m.index(0, c).data() for c in range(m.columnCount())]
-    report = page.service.matrix(page.engagement_id)
+    report = page.service.offer.matrix(page.engagement_id)
     share = report.lanes[0].share("provider")
     assert run[0] == "Run" and run[1] == str(report.lanes[0].functions)
     assert run[2].startswith(f"A {share.accountable} (")
     type_into_cell(qtbot, page, "internal", "ra")  # internal becomes Accountable too
-    after = page.service.matrix(page.engagement_id).lanes[0].share("internal").accountable
+    after = page.service.offer.matrix(page.engagement_id).lanes[0].share("internal").accountable
     assert m.index(0, 3).data().startswith(f"A {after} (")
 
 
 def test_an_engagement_without_rows_offers_the_template(qtbot, tmp_path):
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "n.sqlite3"), forms_root=SHIPPED_FORMS)
-    eid = service.create_engagement("Acme")
+    service = Discovery.open(AppPaths.resolve(tmp_path / "n.sqlite3"), forms_root=SHIPPED_FORMS)
+    eid = service.engagements.create("Acme")
     p = ResponsibilitiesPage(PageContext(service, eid, QUndoStack()))
     qtbot.addWidget(p)
     p.load()

@@ -7,21 +7,21 @@ from PySide6.QtWidgets import QMessageBox
 from ui_helpers import FORMS, button, click_row, visible_column, wait_for_modal
 
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.ui.restore_dialog import EMPTY_TEXT, RestoreDialog, open_restore_dialog
 
 
 def sessions(paths: AppPaths, clients: list[str]) -> None:
     """One app session per client: each opens (taking a backup), adds the client, closes."""
     for name in clients:
-        svc = DiscoveryService.open(paths, forms_root=FORMS)
-        svc.create_engagement(name)
+        svc = Discovery.open(paths, forms_root=FORMS)
+        svc.engagements.create(name)
         svc.close()
 
 
 def test_lists_backups_newest_first_with_counts_and_restores_the_chosen_one(qtbot, paths):
     sessions(paths, ["Contoso Dental", "Fabrikam Law", "Northwind Travel"])
-    service = DiscoveryService.open(paths, forms_root=FORMS)  # backup with 3 engagements
+    service = Discovery.open(paths, forms_root=FORMS)  # backup with 3 engagements
     try:
         dialog = open_restore_dialog(None, service=service)
         assert dialog is not None
@@ -40,8 +40,8 @@ def test_lists_backups_newest_first_with_counts_and_restores_the_chosen_one(qtbo
         assert "1 engagement)" in box.text()
         with qtbot.waitSignal(dialog.restored, timeout=5000):
             qtbot.mouseClick(button(box, "Restore"), Qt.MouseButton.LeftButton)
-        assert [s.header.client_name for s in service.list_engagements()] == ["Contoso Dental"]
-        kept = [b for b in service.list_backups() if b.kind == "before-restore"]
+        assert [s.header.client_name for s in service.engagements.summaries()] == ["Contoso Dental"]
+        kept = [b for b in service.backups.available() if b.kind == "before-restore"]
         assert len(kept) == 1 and kept[0].engagements == 3  # the restore can be undone
     finally:
         service.close()
@@ -49,7 +49,7 @@ def test_lists_backups_newest_first_with_counts_and_restores_the_chosen_one(qtbo
 
 def test_cancel_changes_nothing(qtbot, paths):
     sessions(paths, ["Contoso Dental", "Fabrikam Law"])
-    service = DiscoveryService.open(paths, forms_root=FORMS)
+    service = Discovery.open(paths, forms_root=FORMS)
     try:
         dialog = open_restore_dialog(None, service=service)
         qtbot.addWidget(dialog)
@@ -57,7 +57,7 @@ def test_cancel_changes_nothing(qtbot, paths):
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
         box = wait_for_modal(qtbot, QMessageBox)
         qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
-        assert len(service.list_engagements()) == 2
+        assert len(service.engagements.summaries()) == 2
         assert dialog.isVisible()
     finally:
         service.close()
@@ -65,7 +65,7 @@ def test_cancel_changes_nothing(qtbot, paths):
 
 def test_works_without_an_open_store_when_the_database_is_damaged(qtbot, paths):
     sessions(paths, ["Contoso Dental", "Fabrikam Law"])
-    DiscoveryService.open(paths, forms_root=FORMS).close()
+    Discovery.open(paths, forms_root=FORMS).close()
     paths.db.write_bytes(b"scrambled by a bad sync" * 300)
     dialog = open_restore_dialog(None, paths=paths)
     qtbot.addWidget(dialog)
@@ -75,16 +75,16 @@ def test_works_without_an_open_store_when_the_database_is_damaged(qtbot, paths):
     with qtbot.waitSignal(dialog.restored, timeout=5000) as signal:
         qtbot.mouseClick(button(box, "Restore"), Qt.MouseButton.LeftButton)
     assert signal.args[0].name.startswith("damaged-")
-    service = DiscoveryService.open(paths, forms_root=FORMS)
+    service = Discovery.open(paths, forms_root=FORMS)
     try:
-        assert sorted(s.header.client_name for s in service.list_engagements()) == ["Contoso Dental", "Fabrikam Law"]
+        assert sorted(s.header.client_name for s in service.engagements.summaries()) == ["Contoso Dental", "Fabrikam Law"]
     finally:
         service.close()
 
 
 def test_an_unreadable_backup_cannot_be_chosen_and_says_why(qtbot, paths):
     sessions(paths, ["Contoso Dental", "Fabrikam Law"])
-    DiscoveryService.open(paths, forms_root=FORMS).close()
+    Discovery.open(paths, forms_root=FORMS).close()
     (paths.backups / "discovery-29990101-000000-auto.sqlite3").write_bytes(b"junk" * 100)
     dialog = open_restore_dialog(None, paths=paths)
     qtbot.addWidget(dialog)

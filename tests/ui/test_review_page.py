@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices, QUndoStack
 from discovery_app import resources
 from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 from discovery_app.storage import repository as repo
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.review_page import ReviewPage
@@ -19,7 +19,7 @@ from discovery_app.ui.workspace.review_page import ReviewPage
 
 @pytest.fixture
 def demo_service(tmp_path):
-    svc = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
+    svc = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=resources.forms_dir())
     eid = create_demo(svc)
     yield svc, eid
     svc.close()
@@ -77,13 +77,13 @@ def test_password_box_needs_a_password(qtbot, demo_service, tmp_path, monkeypatc
 
 def test_blockers_are_listed_and_stop_only_the_proposal(qtbot, demo_service, tmp_path, monkeypatch):
     service, eid = demo_service
-    rows = list(service.get(eid).responsibilities)
+    rows = list(service.engagements.get(eid).responsibilities)
     rows[0] = rows[0].model_copy(update={"raci": {"provider": "R", "internal": "I"}})
     repo.replace_children(service.store, eid, "responsibilities", rows)
     page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
 
     assert page.check_title.text() == "1 item to resolve before the proposal can be exported"
-    readiness = service.check(eid)
+    readiness = service.assessments.check(eid)
     # The checklist is the readiness check: blockers first, then warnings, each with where to fix it.
     assert checklist(page) == [f"{'' if i.blocks else 'Warning: '}{i.message} ({i.where})"
                                for i in (*readiness.blockers, *readiness.warnings)]
@@ -142,7 +142,7 @@ def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_p
     service, eid = demo_service
     page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
     path = tmp_path / "handoff.xlsx"
-    service.export_workbook(eid, path)
+    service.handoff.export_workbook(eid, path)
     wb = load_workbook(path)
     ws = wb[wbk.STABILIZATION]
     headers = [c.value for c in ws[1]]
@@ -160,7 +160,7 @@ def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_p
     assert dialog.apply_button.text() == "Apply 1 change"
 
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    assert service.preview_workbook_changes(eid, path).empty  # applied: the workbook now matches
+    assert service.handoff.preview_workbook_changes(eid, path).empty  # applied: the workbook now matches
 
 
 def test_an_import_pack_exports_from_the_review_page_into_a_new_folder(qtbot, demo_service, tmp_path, monkeypatch):

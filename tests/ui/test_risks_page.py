@@ -49,7 +49,7 @@ def test_add_a_risk_from_the_library_by_searching_and_picking(qtbot, page):
     assert (added.title, added.likelihood, added.impact, added.template_id) == (
         "Scanner still uses basic auth", 3, 5, "legacy_auth_allowed")
     assert page.detail.heading.text() == "Scanner still uses basic auth"
-    assert [r.title for r in page.service.risks(page.engagement_id)][-1] == "Scanner still uses basic auth"
+    assert [r.title for r in page.service.findings.risks(page.engagement_id)][-1] == "Scanner still uses basic auth"
     page.context.undo_stack.undo()
     assert page.model.rowCount() == before
 
@@ -63,7 +63,7 @@ def test_changing_likelihood_moves_score_band_and_heat_map(qtbot, page):
     page.detail.likelihood.setFocus()
     for _ in range(3):
         qtbot.keyClick(page.detail.likelihood, Qt.Key.Key_Up)  # 4 -> 1 (Rare)
-    saved = page.service.risk(page.engagement_id, risk.uid)
+    saved = page.service.findings.risk(page.engagement_id, risk.uid)
     assert saved.likelihood == 1
     assert page.detail.score.text() == "Score 4 of 25 · Low"
     row = page.visible_titles().index(title)
@@ -72,7 +72,7 @@ def test_changing_likelihood_moves_score_band_and_heat_map(qtbot, page):
     page.context.undo_stack.undo()
     page.context.undo_stack.undo()
     page.context.undo_stack.undo()
-    assert page.service.risk(page.engagement_id, risk.uid).likelihood == 4
+    assert page.service.findings.risk(page.engagement_id, risk.uid).likelihood == 4
     assert page.heatmap.count(4, 4) == 7
 
 
@@ -81,7 +81,7 @@ def test_clicking_a_heat_map_cell_filters_the_register_and_again_clears(qtbot, p
     centre = page.heatmap.cell_rect(4, 4).center().toPoint()  # Likely x Major
     qtbot.mouseClick(page.heatmap, Qt.MouseButton.LeftButton, pos=centre)
     shown = page.visible_titles()
-    expected = [r.title for r in page.service.risks(page.engagement_id) if (r.likelihood, r.impact) == (4, 4)]
+    expected = [r.title for r in page.service.findings.risks(page.engagement_id) if (r.likelihood, r.impact) == (4, 4)]
     assert len(expected) == 7
     assert sorted(shown) == sorted(expected)
     assert page.count.text() == f"7 of {total} risks"
@@ -94,8 +94,8 @@ def test_clicking_a_heat_map_cell_filters_the_register_and_again_clears(qtbot, p
 def test_text_filter_and_empty_state(qtbot, page):
     qtbot.keyClicks(page.filter, "rdp")
     assert page.visible_titles() == ["Remote desktop exposed to the internet"]
-    for uid in [r.uid for r in page.service.risks(page.engagement_id)]:
-        page.service.delete_risk(page.engagement_id, uid)
+    for uid in [r.uid for r in page.service.findings.risks(page.engagement_id)]:
+        page.service.findings.delete_risk(page.engagement_id, uid)
     page.load()
     assert page.table_stack.currentWidget() is page.empty
     assert "risk library" in page.empty.text_label.text()
@@ -108,7 +108,7 @@ def test_evidence_notes_are_saved_after_typing_and_photos_show_as_thumbnails(qtb
     qtbot.keyClicks(page.detail.evidence, "12 of 45 mailboxes")
     page.flush()
     uid = page.selected_risk().uid
-    assert page.service.risk(page.engagement_id, uid).evidence == "12 of 45 mailboxes"
+    assert page.service.findings.risk(page.engagement_id, uid).evidence == "12 of 45 mailboxes"
     from PySide6.QtGui import QImage
 
     image = QImage(40, 30, QImage.Format.Format_RGB32)
@@ -127,22 +127,22 @@ def test_evidence_notes_are_saved_after_typing_and_photos_show_as_thumbnails(qtb
 
 def test_a_risk_no_item_fixes_gets_its_treatment_recorded_in_the_detail(qtbot, page):
     svc, eid = page.service, page.engagement_id
-    risk = svc.risks(eid)[0]
-    for item in svc.remediation_items(eid):
+    risk = svc.findings.risks(eid)[0]
+    for item in svc.findings.remediation_items(eid):
         if item.risk_uid == risk.uid:
-            svc.update_remediation_item(eid, item.uid, risk_uid=None)
+            svc.findings.update_remediation_item(eid, item.uid, risk_uid=None)
     page.load()
     select(qtbot, page, risk.title)
     assert page.detail.treatment_now.text() == "Now: Treatment not decided yet."
-    assert any(i.code == "risk.treatment" and i.where.record == risk.uid for i in svc.check(eid).blockers)
+    assert any(i.code == "risk.treatment" and i.where.record == risk.uid for i in svc.assessments.check(eid).blockers)
 
     combo = page.detail.treatment
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # "Accepted by the client", chosen by keys
     page.flush()
-    qtbot.waitUntil(lambda: svc.risk(eid, risk.uid).treatment is not None)
-    assert svc.risk(eid, risk.uid).treatment.value == "accepted"
+    qtbot.waitUntil(lambda: svc.findings.risk(eid, risk.uid).treatment is not None)
+    assert svc.findings.risk(eid, risk.uid).treatment.value == "accepted"
     qtbot.waitUntil(lambda: page.detail.treatment_now.text().startswith("Now: Accepted by you"))
-    assert not any(i.code == "risk.treatment" for i in svc.check(eid).items)
+    assert not any(i.code == "risk.treatment" for i in svc.assessments.check(eid).items)
     page.context.undo_stack.undo()
-    assert svc.risk(eid, risk.uid).treatment is None
+    assert svc.findings.risk(eid, risk.uid).treatment is None

@@ -19,7 +19,7 @@ RMM, BACKUP = 0, 1
 
 @pytest.fixture
 def eid(service):
-    return service.create_engagement("Acme", form_key="mini")
+    return service.engagements.create("Acme", form_key="mini")
 
 
 @pytest.fixture
@@ -96,9 +96,9 @@ def test_exception_in_the_lane_shows_surcharge_and_alignment(page, service, eid,
     assert page.progress() == (2, 2)
 
     # Saved at once: the service (and so pricing) sees it.
-    view = service.standards_view(eid)
+    view = service.standards.view(eid)
     assert view.assessments["rmm"].current_tool == "Kaseya VSA"
-    assert [(s.category_id, str(s.amount)) for s in service.quote(eid).monthly.surcharges] == [("rmm", "100.00")]
+    assert [(s.category_id, str(s.amount)) for s in service.offer.quote(eid).monthly.surcharges] == [("rmm", "100.00")]
 
 
 def test_undo_puts_the_decision_back_to_empty(page, service, eid, qtbot):
@@ -108,10 +108,10 @@ def test_undo_puts_the_decision_back_to_empty(page, service, eid, qtbot):
     assert cell(page, RMM, SCol.SURCHARGE) == "USD 100.00 if kept"
     page.context.undo_stack.undo()
     assert cell(page, RMM, SCol.DECISION) == "Needs a decision"
-    assert service.standards_view(eid).assessments["rmm"].decision is None
+    assert service.standards.view(eid).assessments["rmm"].decision is None
     page.context.undo_stack.undo()
     assert cell(page, RMM, SCol.STATUS) == "Not assessed"
-    assert "rmm" not in service.standards_view(eid).assessments
+    assert "rmm" not in service.standards.view(eid).assessments
     page.context.undo_stack.redo()
     assert cell(page, RMM, SCol.STATUS) == "Exception"
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from ui_helpers import FORMS, row_of, visible_column, wait_for_modal
 
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -53,7 +53,7 @@ def go_to_section(qtbot, window, title: str):
 
 
 def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
-    service = DiscoveryService.open(paths, forms_root=FORMS)
+    service = Discovery.open(paths, forms_root=FORMS)
     window = make_window(service)
 
     # Create it through the New engagement dialog.
@@ -82,7 +82,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     assert employees.error_label.isVisible()
     assert employees.error_label.text() == "Must be at least 1."
     assert view.navigator.marks(2) == ("0/2", True)
-    assert service.answers(view.eid) == {}
+    assert service.interview.answers(view.eid) == {}
 
     # Fixing it clears the message; Enter moved on to the next question.
     employees.editor.setFocus()
@@ -91,7 +91,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     qtbot.keyClick(employees.editor, Qt.Key.Key_Return)
     settle(view)
     assert not employees.error_label.isVisible()
-    assert service.answers(view.eid)["employee_count"] == (45, "")
+    assert service.interview.answers(view.eid)["employee_count"] == (45, "")
     has_it = profile.fields["has_internal_it"]
     assert focused() is has_it.focus_widget()
 
@@ -108,7 +108,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     # Typing is saved after a short pause, with a quiet "Saved" in the status bar.
     qtbot.mouseClick(owner.editor, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(owner.editor, "Sam Ortiz")
-    qtbot.waitUntil(lambda: service.answers(view.eid).get("internal_it_owner") == ("Sam Ortiz", ""), timeout=3000)
+    qtbot.waitUntil(lambda: service.interview.answers(view.eid).get("internal_it_owner") == ("Sam Ortiz", ""), timeout=3000)
     settle(view)
     assert window.statusBar().currentMessage() == "Saved"
     assert view.navigator.marks(2) == ("3/3", False)
@@ -119,13 +119,13 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     adopt.editor.setFocus()
     qtbot.keyClick(adopt.editor, Qt.Key.Key_Down)
     settle(view)
-    assert service.answers(view.eid)["adopt"][0] == "full"
+    assert service.interview.answers(view.eid)["adopt"][0] == "full"
     qtbot.mouseClick(owner.note_button, Qt.MouseButton.LeftButton)
     assert focused() is owner.note_edit
     qtbot.keyClicks(owner.note_edit, "Also runs the phones")
     qtbot.keyClick(owner.note_edit, Qt.Key.Key_Tab)
     settle(view)
-    assert service.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "Also runs the phones")
+    assert service.interview.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "Also runs the phones")
 
     # The summary follows: completion, fit verdict, nothing left before export on this form.
     qtbot.waitUntil(lambda: view.summary.completion_bar.value() == 100, timeout=3000)
@@ -135,20 +135,20 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     # Undo takes back an answer (the note first, then the choice), redo puts it back.
     owner.editor.setFocus()
     qtbot.keyClick(owner.editor, Qt.Key.Key_Z, CTRL)
-    assert service.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "")
+    assert service.interview.answers(view.eid)["internal_it_owner"] == ("Sam Ortiz", "")
     qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
-    assert "adopt" not in service.answers(view.eid)
+    assert "adopt" not in service.interview.answers(view.eid)
     assert adopt.editor.currentIndex() == 0
     qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL | SHIFT)
-    assert service.answers(view.eid)["adopt"][0] == "full"
+    assert service.interview.answers(view.eid)["adopt"][0] == "full"
     assert adopt.editor.currentText() == "Fully"
 
     # Undo the has_internal_it answer: the conditional question hides again.
     for _ in range(2):
         qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
-    assert "internal_it_owner" not in service.answers(view.eid)
+    assert "internal_it_owner" not in service.interview.answers(view.eid)
     qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL)
-    assert "has_internal_it" not in service.answers(view.eid)
+    assert "has_internal_it" not in service.interview.answers(view.eid)
     assert not owner.isVisible()
     for _ in range(4):  # has_internal_it, the owner, the choice, the note
         qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL | SHIFT)
@@ -159,7 +159,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     # Close the app and open it again on the same database: everything is as it was left.
     eid = view.eid
     window.close()
-    again = DiscoveryService.open(paths, forms_root=FORMS)
+    again = Discovery.open(paths, forms_root=FORMS)
     second = make_window(again)
     view2 = second.workspace.view
     assert view2 is not None and view2.eid == eid, "the last open engagement opens again"
@@ -176,7 +176,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     assert second.workspace.view is None
     assert second.list_page.isVisible()
     second.close()
-    third = make_window(DiscoveryService.open(paths, forms_root=FORMS))
+    third = make_window(Discovery.open(paths, forms_root=FORMS))
     assert third.workspace.view is None
     third.close()
 
@@ -185,27 +185,27 @@ def test_the_last_engagement_reopens_only_in_its_own_store(qtbot, make_window, s
     """Engagement 1 of another database (--db) is another client: it must not open instead."""
     from discovery_app.paths import AppPaths
 
-    eid = service.create_engagement("Acme Dental", form_key="mini")
+    eid = service.engagements.create("Acme Dental", form_key="mini")
     window = make_window(service)
     window.workspace.open(eid)
     window.close()
 
-    other = DiscoveryService.open(AppPaths.resolve(tmp_path / "other.sqlite3"), forms_root=FORMS)
-    assert other.create_engagement("Birch Law", form_key="mini") == eid  # the same id, elsewhere
+    other = Discovery.open(AppPaths.resolve(tmp_path / "other.sqlite3"), forms_root=FORMS)
+    assert other.engagements.create("Birch Law", form_key="mini") == eid  # the same id, elsewhere
     elsewhere = make_window(other)
     assert elsewhere.workspace.view is None
     assert visible_column(elsewhere.table) == ["Birch Law"]
     elsewhere.close()
     other.close()
 
-    back = make_window(DiscoveryService.open(AppPaths.resolve(service.store.path), forms_root=FORMS))
+    back = make_window(Discovery.open(AppPaths.resolve(service.store.path), forms_root=FORMS))
     assert back.workspace.view is not None and back.workspace.view.eid == eid
     back.close()
 
 
 @pytest.fixture
 def mini_eid(service):
-    return service.create_engagement("Acme", form_key="mini", consultant="Ann Lee")
+    return service.engagements.create("Acme", form_key="mini", consultant="Ann Lee")
 
 
 def test_every_question_type_saves_what_was_entered(qtbot, make_window, service, mini_eid):
@@ -234,7 +234,7 @@ def test_every_question_type_saves_what_was_entered(qtbot, make_window, service,
     qtbot.keyClick(money.fields["notes"].editor, Qt.Key.Key_Return, CTRL)
 
     settle(view)
-    values = {k: v for k, (v, _n) in service.answers(mini_eid).items()}
+    values = {k: v for k, (v, _n) in service.interview.answers(mini_eid).items()}
     assert values["budget"] == "12500.00"
     assert money.fields["budget"].editor.text() == "12,500.00"  # shown back as it was read
     assert values["regs"] == ["hipaa", "pci_dss"]  # in the form's order
@@ -250,7 +250,7 @@ def test_every_question_type_saves_what_was_entered(qtbot, make_window, service,
     qtbot.keyClick(renewal.date_edit, Qt.Key.Key_Delete)
     qtbot.keyClick(renewal.date_edit, Qt.Key.Key_Return)
     settle(view)
-    assert "renewal" not in service.answers(mini_eid)
+    assert "renewal" not in service.interview.answers(mini_eid)
 
 
 def test_ctrl_f_finds_a_question_in_another_section(qtbot, make_window, service, mini_eid):
@@ -275,7 +275,7 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
     qtbot.keyClicks(name, "Acme Dental")
     qtbot.keyClick(name, Qt.Key.Key_Return)
     settle(view)
-    assert service.header(mini_eid).client_name == "Acme Dental"
+    assert service.engagements.header(mini_eid).client_name == "Acme Dental"
     assert view.title_label.text() == "Acme Dental"
     assert window.windowTitle().startswith("Acme Dental")
 
@@ -286,7 +286,7 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
     settle(view)
     assert client.errors["client_name"].isVisible()
     assert "cannot be empty" in client.errors["client_name"].text()
-    assert service.header(mini_eid).client_name == "Acme Dental"
+    assert service.engagements.header(mini_eid).client_name == "Acme Dental"
     qtbot.keyClicks(name, "Acme Dental Group")
     qtbot.keyClick(name, Qt.Key.Key_Return)
     settle(view)
@@ -298,27 +298,27 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
     combo.setFocus()
     combo.setCurrentIndex(1)
     combo.activated.emit(1)
-    assert service.header(mini_eid).status.value == "in_review"
+    assert service.engagements.header(mini_eid).status.value == "in_review"
     assert combo.currentText() == "In review"
 
     # Sites: add one, rename it in place; contacts likewise.
     qtbot.mouseClick(_button(client, "add_sites"), Qt.MouseButton.LeftButton)
-    assert [s.name for s in service.sites(mini_eid)] == ["Site 1"]
+    assert [s.name for s in service.interview.sites(mini_eid)] == ["Site 1"]
     index = client.sites_model.index(0, 0)
     assert client.sites_model.setData(index, "Head office")
     client.sites_model.setData(client.sites_model.index(0, 2), "31")
-    assert service.sites(mini_eid)[0].name == "Head office"
-    assert service.sites(mini_eid)[0].user_count == 31
+    assert service.interview.sites(mini_eid)[0].name == "Head office"
+    assert service.interview.sites(mini_eid)[0].user_count == 31
     assert not client.sites_model.setData(client.sites_model.index(0, 2), "many")
     assert client.table_message.text().startswith("Users: “many” is not a number")
     qtbot.mouseClick(_button(client, "add_contacts"), Qt.MouseButton.LeftButton)
-    assert [c.name for c in service.contacts(mini_eid)] == ["New contact"]
+    assert [c.name for c in service.interview.contacts(mini_eid)] == ["New contact"]
 
     # Undo goes back through the site edits and then the name.
     for _ in range(3):
         window.actions.undo.trigger()
-    assert service.contacts(mini_eid) == []
-    assert service.sites(mini_eid)[0].user_count is None
+    assert service.interview.contacts(mini_eid) == []
+    assert service.interview.sites(mini_eid)[0].user_count is None
     assert client.sites_model.data(client.sites_model.index(0, 2)) == ""
 
 
@@ -335,7 +335,7 @@ def test_timer_runs_and_the_summary_weighs_it_against_the_fee(qtbot, make_window
     view = open_workspace(qtbot, window, "Acme")
     assert view.timer.button.text() == "Start timer"
     qtbot.mouseClick(view.timer.button, Qt.MouseButton.LeftButton)
-    assert service.running_timer(mini_eid) is not None
+    assert service.timer.running(mini_eid) is not None
     assert view.timer.button.text() == "Stop timer"
     qtbot.waitUntil(lambda: "timer running" in view.summary.counts["time"].text(), timeout=3000)
     assert "USD 4,500.00" in view.summary.fee_label.text()
@@ -343,8 +343,8 @@ def test_timer_runs_and_the_summary_weighs_it_against_the_fee(qtbot, make_window
     activate(qtbot, window)
     qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
     assert window.workspace.view is None
-    assert service.running_timer(mini_eid) is None
-    assert len(service.time_log(mini_eid)) == 1
+    assert service.timer.running(mini_eid) is None
+    assert len(service.timer.log(mini_eid)) == 1
 
 
 def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):

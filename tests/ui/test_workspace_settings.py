@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from ui_helpers import FORMS, wait_for_modal
 
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -19,7 +19,7 @@ def open_settings(qtbot, window):
 
 
 def test_settings_are_saved_and_come_back_after_a_restart(qtbot, make_window, paths, tmp_path):
-    service = DiscoveryService.open(paths, forms_root=FORMS)
+    service = Discovery.open(paths, forms_root=FORMS)
     window = make_window(service)
     dialog = open_settings(qtbot, window)
     qtbot.keyClicks(dialog.name_edit, "Harbor IT Partners")
@@ -44,9 +44,9 @@ def test_settings_are_saved_and_come_back_after_a_restart(qtbot, make_window, pa
     assert window.statusBar().currentMessage() == "Settings saved"
     window.close()
 
-    again = DiscoveryService.open(paths, forms_root=FORMS)
+    again = Discovery.open(paths, forms_root=FORMS)
     second = make_window(again)
-    s = again.app_settings()
+    s = again.settings.current()
     assert s.profile.name == "Harbor IT Partners"
     assert s.profile.brand_colour == "#0a7d5a"
     assert s.profile.logo_path == str(logo)
@@ -71,7 +71,7 @@ def test_a_wrong_colour_is_explained_and_nothing_is_stored(qtbot, window, servic
     assert dialog.isVisible()
     assert dialog.error_label.isVisible()
     assert "brand colour" in dialog.error_label.text()
-    assert service.app_settings().profile.name == ""
+    assert service.settings.current().profile.name == ""
     dialog.reject()
 
 
@@ -81,11 +81,11 @@ def test_commercial_terms_are_the_forms_until_the_provider_sets_its_own(qtbot, m
     from discovery_app.demo import create_demo
     from discovery_app.paths import AppPaths
 
-    service = DiscoveryService.open(AppPaths.resolve(tmp_path / "terms.sqlite3"), forms_root=SHIPPED_FORMS)
+    service = Discovery.open(AppPaths.resolve(tmp_path / "terms.sqlite3"), forms_root=SHIPPED_FORMS)
     eid = create_demo(service)
     window = make_window(service)
     dialog = open_settings(qtbot, window)
-    form_terms = service.form().pricing.terms
+    form_terms = service.forms.get().pricing.terms
     assert dialog.payment_edit.text() == "" and dialog.payment_edit.placeholderText() == form_terms.payment_schedule
     assert dialog.notice_spin.text() == f"Form's default ({form_terms.notice_days} days)"
     dialog.payment_edit.setFocus()
@@ -95,10 +95,10 @@ def test_commercial_terms_are_the_forms_until_the_provider_sets_its_own(qtbot, m
     qtbot.keyClicks(dialog.notice_spin, "60")
     qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert service.commercial_terms() == {"payment_schedule": "Invoiced monthly in arrears.", "notice_days": 60}
-    terms = service.assessment(eid).terms
+    assert service.settings.commercial_terms() == {"payment_schedule": "Invoiced monthly in arrears.", "notice_days": 60}
+    terms = service.assessments.of(eid).terms
     assert (terms.payment_schedule, terms.notice_days) == ("Invoiced monthly in arrears.", 60)
     assert terms.minimum_term_months == form_terms.minimum_term_months  # still the form's
-    report = service.build_report(eid)
+    report = service.documents.report(eid)
     assert ("Notice", "Either party may end co-managed operations with 60 days' written notice, effective at "
             "the end of the minimum term at the earliest.") in report.terms

@@ -74,5 +74,5 @@ def show_page(qtbot, page: QWidget, size: tuple[int, int] = (1280, 800), *, acti
 def blockers_on(page) -> list[str]:
     """What the readiness check (the one list every surface reads) says blocks the proposal on
     this page."""
-    readiness = page.service.check(page.engagement_id)
+    readiness = page.service.assessments.check(page.engagement_id)
     return [i.message for i in readiness.blockers if i.where.page == page.section_id]

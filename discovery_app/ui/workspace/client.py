@@ -279,9 +279,9 @@ class ClientPage(WorkspacePage):
     # ---- the contract -----------------------------------------------------------------------
 
     def load(self) -> None:
-        s = self.service
+        svc = self.service
         eid = self.engagement_id
-        self._details = s.client_details(eid)
+        self._details = svc.interview.client_details(eid)
         for field, deb in self._debouncers.items():
             deb.set_text(str(self._details.get(field) or ""))
         if self.industry_choices:
@@ -292,15 +292,15 @@ class ClientPage(WorkspacePage):
         for e in self.errors.values():
             e.hide()
         self.date_input.set_date(self._details.get("discovery_date"))
-        self._fill_status(s.header(eid).status)
-        self.sites_model.set_records(s.sites(eid))
-        self.contacts_model.set_records(s.contacts(eid))
+        self._fill_status(svc.engagements.header(eid).status)
+        self.sites_model.set_records(svc.interview.sites(eid))
+        self.contacts_model.set_records(svc.interview.contacts(eid))
         self.table_message.hide()
         self._update_hints()
 
     def _industry_choices(self) -> list[tuple[str, str]]:
         """(value, label) of the form's industry choices, [] when the form asks it as free text."""
-        pkg = self.service.form_of(self.service.header(self.engagement_id))
+        pkg = self.service.forms.of(self.service.engagements.header(self.engagement_id))
         q = facts_mod.question_for(pkg, Fact.INDUSTRY)
         lst = pkg.questionnaire.choice_list(q.choices) if q is not None and q.choices else None
         return [(c.value, c.label) for c in lst.choices] if lst else []
@@ -339,7 +339,7 @@ class ClientPage(WorkspacePage):
         if (old or "") == (value or "") and self.errors[field].isHidden():
             return
         svc, eid = self.service, self.engagement_id
-        self.save(lambda: svc.set_client_field(eid, field, value),
+        self.save(lambda: svc.interview.set_client_field(eid, field, value),
                   on_done=lambda stored: self._field_saved(field, stored),
                   on_error=lambda exc: self._field_refused(field, exc))
 
@@ -360,7 +360,7 @@ class ClientPage(WorkspacePage):
             label = next((lbl.rstrip(" *") for f, lbl, _h in TEXT_FIELDS if f == field), field.replace("_", " ").capitalize())
             self.context.undo_stack.push(ServiceCommand(
                 label.lower() if field != "client_name" else "client name", self,
-                do=lambda: svc.set_client_field(eid, field, stored), undo=lambda: svc.set_client_field(eid, field, old),
+                do=lambda: svc.interview.set_client_field(eid, field, stored), undo=lambda: svc.interview.set_client_field(eid, field, old),
                 merge_key=f"client:{eid}:{field}",
             ))
         self.changed.emit()
@@ -389,11 +389,11 @@ class ClientPage(WorkspacePage):
         from ...services import ServiceError
 
         value = self.status_combo.itemData(index)
-        current = self.service.header(self.engagement_id).status
+        current = self.service.engagements.header(self.engagement_id).status
         if value is None or value == current.value:
             return
         try:
-            self.service.set_status(self.engagement_id, Status(value))
+            self.service.engagements.set_status(self.engagement_id, Status(value))
         except ServiceError as exc:
             self.errors["status"].setText(str(exc))
             self.errors["status"].show()
@@ -420,10 +420,10 @@ class ClientPage(WorkspacePage):
 
     def _save_sites(self, new: list[Any]) -> None:
         # Called from the model's setData: reset the model after the view's editor has closed.
-        self._save_records("site edit", self.sites_model, new, self.service.set_sites, self.service.sites)
+        self._save_records("site edit", self.sites_model, new, self.service.interview.set_sites, self.service.interview.sites)
 
     def _save_contacts(self, new: list[Any]) -> None:
-        self._save_records("contact edit", self.contacts_model, new, self.service.set_contacts, self.service.contacts)
+        self._save_records("contact edit", self.contacts_model, new, self.service.interview.set_contacts, self.service.interview.contacts)
 
     def _table_refused(self, message: str) -> None:
         self.table_message.setText(message)

@@ -112,11 +112,11 @@ class FitPage(WorkspacePage):
         self.why_label.setText(self._whys[row] if 0 <= row < len(self._whys) else "Select a criterion to see why it counts.")
 
     def load(self) -> None:
-        s = self.service
+        svc = self.service
         eid = self.engagement_id
-        pkg = s.form_of(s.header(eid))
-        fit = s.summary(eid)["fit"]
-        values = {qid: v for qid, (v, _n) in s.answers(eid).items()}
+        pkg = svc.forms.of(svc.engagements.header(eid))
+        fit = svc.engagements.summary(eid)["fit"]
+        values = {qid: v for qid, (v, _n) in svc.interview.answers(eid).items()}
         self.score_label.setText(f"{fit.score} of 100")
         self.verdict_label.setText(fit.label)
         self.capped_label.setText("\n".join(f"Capped at conditional: {c} scored zero" for c in fit.capped_by))

@@ -34,7 +34,7 @@ from .inventory_model import CATEGORY_LABELS, Col, InventoryTableModel, kind_lab
 from .standards_model import PickCombo, commit_on_pick
 
 if TYPE_CHECKING:
-    from ...services.inventory_edits import RemovedInventory
+    from ...services.inventory import RemovedInventory
     from .inventory_page import InventoryPage
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -191,11 +191,11 @@ class EditItemCommand(_Command):
         self.structural = before.kind != after.kind or before.category != after.category
 
     def _redo(self) -> None:
-        self.page.service.update_inventory_item(self.page.engagement_id, self.after)
+        self.page.service.inventory.update_item(self.page.engagement_id, self.after)
         self.page.model.replace_items([self.after])
 
     def _undo(self) -> None:
-        self.page.service.update_inventory_item(self.page.engagement_id, self.before)
+        self.page.service.inventory.update_item(self.page.engagement_id, self.before)
         self.page.model.replace_items([self.before])
 
 
@@ -219,7 +219,7 @@ class BulkEditCommand(_Command):
         return out
 
     def apply(self) -> None:
-        self.page.service.update_inventory_fields(self.page.engagement_id, [([i.uid for i in self.before], self.fields)])
+        self.page.service.inventory.update_fields(self.page.engagement_id, [([i.uid for i in self.before], self.fields)])
         self.page.model.replace_items(self.after)
 
     _redo = apply
@@ -231,7 +231,7 @@ class BulkEditCommand(_Command):
         changes = [(uids, {f: (v.value if isinstance(v, InventoryCategory) else v)
                            for f, v in zip(self.fields, values, strict=True)})
                    for values, uids in groups.items()]
-        self.page.service.update_inventory_fields(self.page.engagement_id, changes)
+        self.page.service.inventory.update_fields(self.page.engagement_id, changes)
         self.page.model.replace_items(self.before)
 
 
@@ -244,11 +244,11 @@ class AddItemsCommand(_Command):
         self._first = saved
 
     def _redo(self) -> None:
-        self.page.service.add_inventory_items(self.page.engagement_id, self.items)
+        self.page.service.inventory.add_items(self.page.engagement_id, self.items)
         self.page.model.append_items(self.items)
 
     def _undo(self) -> None:
-        self.page.service.delete_inventory_items(self.page.engagement_id, [i.uid for i in self.items])
+        self.page.service.inventory.delete_items(self.page.engagement_id, [i.uid for i in self.items])
         self.page.model.remove_uids(i.uid for i in self.items)
 
 
@@ -264,12 +264,12 @@ class DeleteItemsCommand(_Command):
         self.rows: list[tuple[int, InventoryItem]] = []
 
     def _redo(self) -> None:
-        self.stored = self.page.service.delete_inventory_items(self.page.engagement_id, self.uids)
+        self.stored = self.page.service.inventory.delete_items(self.page.engagement_id, self.uids)
         self.rows = self.page.model.remove_uids(self.uids)
 
     def _undo(self) -> None:
         if self.stored is not None:
-            self.page.service.restore_inventory_items(self.page.engagement_id, self.stored)
+            self.page.service.inventory.restore_items(self.page.engagement_id, self.stored)
         self.page.model.insert_items(self.rows)
 
 
@@ -285,9 +285,9 @@ class ImportCommand(_Command):
         self.items = list(items)
 
     def _redo(self) -> None:
-        self.page.service.add_inventory_items(self.page.engagement_id, self.items)
+        self.page.service.inventory.add_items(self.page.engagement_id, self.items)
         self.page.model.append_items(self.items)
 
     def _undo(self) -> None:
-        self.page.service.undo_inventory_import(self.page.engagement_id, self.batch)
+        self.page.service.inventory.undo_import(self.page.engagement_id, self.batch)
         self.page.model.remove_uids(i.uid for i in self.items)

@@ -242,9 +242,9 @@ class InventoryPage(WorkspacePage):
     # ---- loading ------------------------------------------------------------------------------
 
     def load(self) -> None:
-        self.kinds = self.service.device_kinds(self.engagement_id)
+        self.kinds = self.service.inventory.device_kinds(self.engagement_id)
         self.delegate.kinds = self.kinds
-        self.model.set_items(self.service.inventory(self.engagement_id))
+        self.model.set_items(self.service.inventory.items(self.engagement_id))
         self._fill_kind_filter()
         self._fill_site_filter()
         self._update_count()
@@ -321,7 +321,7 @@ class InventoryPage(WorkspacePage):
         """Ask pricing for the counts on a worker thread (it reads the whole engagement)."""
         self._counts_timer.stop()
         service, eid = self.service, self.engagement_id
-        self._counts_call.start(lambda: service.quote(eid).counts)
+        self._counts_call.start(lambda: service.offer.quote(eid).counts)
 
     def _show_counts(self, counts: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -394,7 +394,7 @@ class InventoryPage(WorkspacePage):
             show_message(self, "Not saved", f"{Col.SPEC[column][1]}: {message}")
             return False
         try:
-            self.service.update_inventory_item(self.engagement_id, after)
+            self.service.inventory.update_item(self.engagement_id, after)
         except Exception as exc:
             show_exception(self, "Saving the inventory", exc)
             return False
@@ -496,20 +496,20 @@ class InventoryPage(WorkspacePage):
         path = Path(path)
         try:
             preview = run_busy(self, f"Reading {path.name}…",
-                               lambda: self.service.preview_inventory_file(path))
+                               lambda: self.service.inventory.preview_file(path))
         except Exception as exc:
             show_exception(self, "Reading the export", exc)
             return None
         service, eid = self.service, self.engagement_id
 
         def check(mapping: dict, orders: dict) -> Any:
-            return service.import_inventory(eid, path, mapping=mapping, preview=preview, date_orders=orders,
+            return service.inventory.import_file(eid, path, mapping=mapping, preview=preview, date_orders=orders,
                                             skip_bad=True, dry_run=True)
 
         dialog = ImportMappingDialog(
             preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work), check=check,
-            rules=service.inventory_rules(), profiles=service.inventory_profiles(),
-            save_profile=lambda name, mapping: service.save_inventory_profile(name, preview.headers, mapping))
+            rules=service.inventory.rules(), profiles=service.inventory.profiles(),
+            save_profile=lambda name, mapping: service.inventory.save_profile(name, preview.headers, mapping))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping(), dialog.date_orders()))
         dialog.rejected.connect(lambda: self.status.emit(f"Nothing imported from {path.name}"))
@@ -520,7 +520,7 @@ class InventoryPage(WorkspacePage):
         service, eid = self.service, self.engagement_id
         n = preview.table.row_count
         try:
-            report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.import_inventory(
+            report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.inventory.import_file(
                 eid, path, mapping=mapping, skip_bad=True, preview=preview, date_orders=orders))
         except Exception as exc:
             show_exception(self, "Importing the inventory", exc)
@@ -529,7 +529,7 @@ class InventoryPage(WorkspacePage):
             self.status.emit(f"Nothing new imported from {path.name}"
                              + (f" ({report.unchanged:,} devices unchanged)" if report.unchanged else ""))
             return
-        self.model.set_items(service.inventory(eid))
+        self.model.set_items(service.inventory.items(eid))
         self._fill_kind_filter()
         if report.batch:
             items = [i for i in self.model.items() if i.import_batch == report.batch]

@@ -28,13 +28,13 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from ...services import DiscoveryService
+    from ...services import Discovery
     from ..save_queue import SaveQueue
 
 
 @dataclass
 class PageContext:
-    service: DiscoveryService
+    service: Discovery
     engagement_id: int
     undo_stack: QUndoStack
     #: The workspace's background writer; None for a page on its own (it then saves in line).
@@ -64,7 +64,7 @@ class WorkspacePage(QWidget):
         self.context = context
 
     @property
-    def service(self) -> DiscoveryService:
+    def service(self) -> Discovery:
         return self.context.service
 
     @property

@@ -39,7 +39,7 @@ from ...domain import locale_text
 from ...domain import pricing as pricing_mod
 from ...domain.engagement import DiscountApproval, PricingInputs
 from ...domain.forms import FormPackage, Lane
-from ...services import DiscoveryService, ServiceError
+from ...services import Discovery, ServiceError
 from ...services.pricing import PricingBasis
 from .. import app_locale
 from ..save_queue import for_consultant
@@ -409,7 +409,7 @@ class PricingPage(WorkspacePage):
     def load(self) -> None:
         # What the quote needs, read once (the inventory as counts per kind); edits recompute the
         # quote from it with the new inputs, never reloading the engagement.
-        self.basis = self.service.pricing_basis(self.engagement_id)
+        self.basis = self.service.offer.pricing_basis(self.engagement_id)
         self.package = self.basis.form
         self.inputs, self.approvals = self.basis.engagement.pricing, list(self.basis.engagement.discount_approvals)
         self._typed_from.clear()
@@ -621,15 +621,15 @@ class PricingPage(WorkspacePage):
 
     def _snapshot(self) -> Snapshot:
         """What the store holds now: the pricing row and the approvals (two narrow reads)."""
-        return self.service.pricing_inputs(self.engagement_id), self.service.discount_approvals(self.engagement_id)
+        return self.service.offer.pricing_inputs(self.engagement_id), self.service.offer.discount_approvals(self.engagement_id)
 
     def _restore(self, snap: Snapshot) -> None:
         inputs, approvals = snap
         current_inputs, current_approvals = self._snapshot()
         if inputs != current_inputs:
-            self.service.set_pricing_inputs(self.engagement_id, inputs)
+            self.service.offer.set_pricing_inputs(self.engagement_id, inputs)
         if approvals != current_approvals:
-            self.service.set_discount_approvals(self.engagement_id, approvals)
+            self.service.offer.set_discount_approvals(self.engagement_id, approvals)
 
     def _after_undo(self) -> None:
         self.load()
@@ -659,7 +659,7 @@ class PricingPage(WorkspacePage):
 
         def save() -> tuple[Snapshot, tuple[pricing_mod.Quote | None, str | None]]:
             action()
-            after = service.pricing_inputs(eid), service.discount_approvals(eid)
+            after = service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid)
             return after, _price(service, basis.with_inputs(*after))
 
         self.save(save, on_done=lambda done: self._applied(text, done[0], merge, error_label, done[1], status),
@@ -695,14 +695,14 @@ class PricingPage(WorkspacePage):
         cov = self.coverage.currentData()
         if cov == _FOLLOW_ANSWER:
             self._apply("Price the coverage the client answered",
-                        lambda: self.service.set_coverage(self.engagement_id, None))
+                        lambda: self.service.offer.set_coverage(self.engagement_id, None))
         elif cov is not None:
             self._apply(f"Set coverage to {self.coverage.currentText()}",
-                        lambda: self.service.set_coverage(self.engagement_id, cov))
+                        lambda: self.service.offer.set_coverage(self.engagement_id, cov))
 
     def _lanes_changed(self, _checked: bool) -> None:
         lanes = [lane for lane, cb in self.lane_boxes.items() if cb.isChecked()]
-        self._apply("Change the lanes the provider runs", lambda: self.service.set_lanes_run(self.engagement_id, lanes))
+        self._apply("Change the lanes the provider runs", lambda: self.service.offer.set_lanes_run(self.engagement_id, lanes))
 
     def _read(self, text: str, what: str, error_label: QLabel, kind: locale_text.Kind,
               still: str) -> tuple[bool, Decimal | None]:
@@ -746,7 +746,7 @@ class PricingPage(WorkspacePage):
             return  # the store holds what it held before the typing
         count = before if not ok else (None if number is None else int(number))
         self._send("users", count)
-        self._apply_typed("Override the user count", lambda: service.set_user_count_override(eid, count),
+        self._apply_typed("Override the user count", lambda: service.offer.set_user_count_override(eid, count),
                           merge="users", error_label=self.counts_error if ok else None,
                           status="Saved" if ok else self.counts_error.text())
 
@@ -762,7 +762,7 @@ class PricingPage(WorkspacePage):
         count = before if not ok else (None if number is None else int(number))
         self._send(f"device:{kind}", count)
         self._apply_typed(f"Override the {kind.replace('_', ' ')} count",
-                          lambda: service.set_device_count_override(eid, kind, count),
+                          lambda: service.offer.set_device_count_override(eid, kind, count),
                           merge=f"device:{kind}", error_label=self.counts_error if ok else None,
                           status="Saved" if ok else self.counts_error.text())
 
@@ -776,18 +776,18 @@ class PricingPage(WorkspacePage):
             return  # the store holds what it held before the typing
         pct = before if not ok else (Decimal(0) if number is None else number)
         self._send("discount", pct)
-        self._apply_typed("Change the discount", lambda: service.set_discount(eid, pct),
+        self._apply_typed("Change the discount", lambda: service.offer.set_discount(eid, pct),
                           merge="discount", error_label=self.discount_error if ok else None,
                           status="Saved" if ok else self.discount_error.text())
 
     def _reason_edited(self, text: str) -> None:
         service, eid = self.service, self.engagement_id
-        self._apply_typed("Change the discount reason", lambda: service.set_discount_reason(eid, text),
+        self._apply_typed("Change the discount reason", lambda: service.offer.set_discount_reason(eid, text),
                           merge="reason")
 
     def _credit_toggled(self, checked: bool) -> None:
         self._apply("Credit the discovery fee" if checked else "Stop crediting the discovery fee",
-                    lambda: self.service.set_credit_discovery_fee(self.engagement_id, checked))
+                    lambda: self.service.offer.set_credit_discovery_fee(self.engagement_id, checked))
 
     def record_approval(self) -> ApprovalDialog:
         q = self.quote
@@ -796,7 +796,7 @@ class PricingPage(WorkspacePage):
 
         def accept(d: ApprovalDialog) -> None:
             def action() -> None:
-                self.service.record_discount_approval(
+                self.service.offer.record_discount_approval(
                     self.engagement_id, approver=d.approver.text(), role=d.role.text(),
                     approved_on=d.approved_on(), percent=d.percent_value(), note=d.note.text())
             if not self._apply(f"Record approval by {d.approver.text().strip()}", action, error_label=d.error):
@@ -819,15 +819,15 @@ class PricingPage(WorkspacePage):
             index = 0
         else:
             index = rows[0].row()
-        if self._apply("Remove discount approval", lambda: self.service.remove_discount_approval(self.engagement_id, index)):
+        if self._apply("Remove discount approval", lambda: self.service.offer.remove_discount_approval(self.engagement_id, index)):
             self.approvals_model.set_approvals(self.approvals)
             self._update_approvals_view()
 
 
-def _price(service: DiscoveryService, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
+def _price(service: Discovery, basis: PricingBasis) -> tuple[pricing_mod.Quote | None, str | None]:
     """The quote of ``basis``, or why it cannot be priced (runs on either thread; no widgets)."""
     try:
-        return service.quote_of(basis), None
+        return service.offer.quote_of(basis), None
     except ServiceError as exc:
         return None, str(exc)
 

@@ -22,13 +22,13 @@ from .question_fields import QuestionField, make_field
 from .undo import ServiceCommand
 
 if TYPE_CHECKING:
-    from ...services import DiscoveryService
+    from ...services import Discovery
 
 
 class AnswerBook:
     """The engagement's answers and notes, read once and kept in step with the store."""
 
-    def __init__(self, service: DiscoveryService, eid: int, form: FormPackage) -> None:
+    def __init__(self, service: Discovery, eid: int, form: FormPackage) -> None:
         self.service = service
         self.eid = eid
         self.form = form
@@ -37,10 +37,10 @@ class AnswerBook:
         self._said_by: dict[str, str] = {}
 
     def load(self) -> None:
-        stored = self.service.answers(self.eid)
+        stored = self.service.interview.answers(self.eid)
         self._values = {qid: v for qid, (v, _n) in stored.items() if v is not None}
         self._notes = {qid: n for qid, (_v, n) in stored.items() if n}
-        self._said_by = self.service.answer_sources(self.eid)
+        self._said_by = self.service.interview.answer_sources(self.eid)
 
     def said_by(self, qid: str) -> str:
         return self._said_by.get(qid, "")
@@ -62,7 +62,7 @@ class AnswerBook:
 
     def save(self, qid: str, value: Any) -> Any:
         """Store an answer now (raises ServiceError with the reason when it does not fit)."""
-        return self.saved(qid, self.service.set_answer(self.eid, qid, value))
+        return self.saved(qid, self.service.interview.set_answer(self.eid, qid, value))
 
     def saved(self, qid: str, stored: Any) -> Any:
         """The store now holds ``stored`` for ``qid`` (after a save made here or queued)."""
@@ -73,7 +73,7 @@ class AnswerBook:
         return stored
 
     def save_note(self, qid: str, note: str) -> None:
-        self.service.set_answer_note(self.eid, qid, note)
+        self.service.interview.set_answer_note(self.eid, qid, note)
         self.note_saved(qid, note)
 
     def note_saved(self, qid: str, note: str) -> None:
@@ -199,7 +199,7 @@ class QuestionPage(WorkspacePage):
             self.status.emit(f"Not saved: {message}")
             return
         service, eid = self.service, self.engagement_id
-        self.save(lambda: service.set_answer(eid, qid, value),
+        self.save(lambda: service.interview.set_answer(eid, qid, value),
                   on_done=lambda stored: self._answered(qid, stored),
                   on_error=lambda exc: self._answer_refused(qid, exc))
 
@@ -234,13 +234,13 @@ class QuestionPage(WorkspacePage):
 
     def _note(self, qid: str, note: str) -> None:
         service, eid = self.service, self.engagement_id
-        self.save(lambda: service.set_answer_note(eid, qid, note),
+        self.save(lambda: service.interview.set_answer_note(eid, qid, note),
                   on_done=lambda _r: self._noted(qid, note),
                   on_error=lambda exc: self._note_refused(qid, exc))
 
     def _said_by(self, qid: str, who: str) -> None:
         service, eid = self.service, self.engagement_id
-        self.save(lambda: service.set_answer_said_by(eid, qid, who),
+        self.save(lambda: service.interview.set_answer_said_by(eid, qid, who),
                   on_done=lambda _r: self._said_by_saved(qid, who),
                   on_error=lambda exc: self._note_refused(qid, exc))
 

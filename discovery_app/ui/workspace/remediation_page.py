@@ -174,12 +174,12 @@ class RemediationPage(WorkspacePage):
     def load(self) -> None:
         svc, eid = self.service, self.engagement_id
         selected = self.selected_uid()
-        roles = svc.remediation_roles(eid)
-        self._items = svc.remediation_items(eid)
-        self._view = svc.stabilization_plan(eid)
-        self._suggestions = svc.remediation_suggestions(eid)
-        risks = [(r.uid, r.title) for r in svc.risks(eid)]
-        standards = [(c.id, c.name) for c in svc.standard_categories(eid)]
+        roles = svc.findings.remediation_roles(eid)
+        self._items = svc.findings.remediation_items(eid)
+        self._view = svc.findings.stabilization_plan(eid)
+        self._suggestions = svc.findings.remediation_suggestions(eid)
+        risks = [(r.uid, r.title) for r in svc.findings.risks(eid)]
+        standards = [(c.id, c.name) for c in svc.standards.categories(eid)]
         self.model.set_items(self._items, roles, risks, standards)
         self.plan_model.set_plan(self._view)
         self.roadmap_model.set_plan(self._view)
@@ -290,15 +290,15 @@ class RemediationPage(WorkspacePage):
 
         def do() -> None:
             if "after" in holder:
-                svc.put_remediation_item(eid, holder["after"])
+                svc.findings.put_remediation_item(eid, holder["after"])
             else:
-                holder["after"] = svc.update_remediation_item(eid, uid, **{field: value})
+                holder["after"] = svc.findings.update_remediation_item(eid, uid, **{field: value})
 
         label = {"risk_uid": "risk", "standard_category": "standard"}.get(field, field.replace("_", " "))
-        self._run(f"Change {label} of “{before.title}”", do, lambda: svc.put_remediation_item(eid, before), select=uid)
+        self._run(f"Change {label} of “{before.title}”", do, lambda: svc.findings.put_remediation_item(eid, before), select=uid)
 
     def suggest(self) -> None:
-        suggestions = self.service.remediation_suggestions(self.engagement_id)
+        suggestions = self.service.findings.remediation_suggestions(self.engagement_id)
         if not suggestions:
             QMessageBox.information(self, "Nothing to suggest",
                                     "Every risk from the library and every standards gap already has an item. "
@@ -318,16 +318,16 @@ class RemediationPage(WorkspacePage):
         try:
             for key, changes in chosen:
                 try:
-                    item = svc.accept_suggestion(eid, key, **changes)
+                    item = svc.findings.accept_suggestion(eid, key, **changes)
                 except ServiceError as exc:
                     problems.append(str(exc))
                     continue
                 added.append(item)
-                position = len(svc.remediation_items(eid)) - 1
+                position = len(svc.findings.remediation_items(eid)) - 1
                 stack.push(ServiceCommand(
                     f"Add “{item.title}”", self,
-                    partial(svc.add_remediation_item, eid, item, position),
-                    partial(svc.delete_remediation_item, eid, item.uid)))
+                    partial(svc.findings.add_remediation_item, eid, item, position),
+                    partial(svc.findings.delete_remediation_item, eid, item.uid)))
         finally:
             stack.endMacro()
         self.load()
@@ -343,9 +343,9 @@ class RemediationPage(WorkspacePage):
         item = RemediationItem(title="New remediation item", phase=Phase.STABILIZATION)
 
         def do() -> None:
-            svc.add_remediation_item(eid, item)
+            svc.findings.add_remediation_item(eid, item)
 
-        if self._run("Add item", do, lambda: svc.delete_remediation_item(eid, item.uid), select=item.uid):
+        if self._run("Add item", do, lambda: svc.findings.delete_remediation_item(eid, item.uid), select=item.uid):
             idx = self.proxy.mapFromSource(self.model.index(self.model.row_of(item.uid) or 0, self.model.column_of("title")))
             self.table.setCurrentIndex(idx)
             self.table.edit(idx)
@@ -358,9 +358,9 @@ class RemediationPage(WorkspacePage):
         holder: dict[str, Any] = {}
 
         def do() -> None:
-            holder["deleted"] = svc.delete_remediation_item(eid, item.uid)
+            holder["deleted"] = svc.findings.delete_remediation_item(eid, item.uid)
 
-        self._run(f"Delete “{item.title}”", do, lambda: svc.restore_remediation_item(eid, holder["deleted"]))
+        self._run(f"Delete “{item.title}”", do, lambda: svc.findings.restore_remediation_item(eid, holder["deleted"]))
 
     def _double_clicked(self, index: Any) -> None:
         src = self.proxy.mapToSource(index)
@@ -376,7 +376,7 @@ class RemediationPage(WorkspacePage):
         return ChecklistDialog(
             "Dependencies", f"Tick the items that must be finished before “{item.title}” can start.",
             others, item.depends_on, self,
-            check=lambda chosen: svc.dependency_problem(eid, item.uid, chosen), ok_text="Save")
+            check=lambda chosen: svc.findings.dependency_problem(eid, item.uid, chosen), ok_text="Save")
 
     def edit_dependencies(self) -> None:
         item = self.selected_item()

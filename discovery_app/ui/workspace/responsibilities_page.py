@@ -197,7 +197,7 @@ class ResponsibilitiesPage(WorkspacePage):
     # ---- the page contract ------------------------------------------------------------------
 
     def load(self) -> None:
-        self.report = self.service.matrix(self.engagement_id)
+        self.report = self.service.offer.matrix(self.engagement_id)
         report = self.report
         self.stack.setCurrentIndex(0 if report.rows else 1)
         self.model.set_report(report)
@@ -292,7 +292,7 @@ class ResponsibilitiesPage(WorkspacePage):
 
     def _apply(self, text: str, action: Callable[[], object]) -> bool:
         """Run one edit through the service and push it on the undo stack; False if refused."""
-        before = self.service.responsibilities(self.engagement_id)
+        before = self.service.offer.responsibilities(self.engagement_id)
         try:
             action()
         except ServiceError as exc:
@@ -301,13 +301,13 @@ class ResponsibilitiesPage(WorkspacePage):
             self.status.emit(str(exc))
             return False
         self.error.hide()
-        after = self.service.responsibilities(self.engagement_id)
+        after = self.service.offer.responsibilities(self.engagement_id)
         self.context.undo_stack.push(SnapshotCommand(text, before, after, self._restore, self._after_undo))
         self._saved()
         return True
 
     def _restore(self, rows) -> None:
-        self.service.set_responsibilities(self.engagement_id, rows)
+        self.service.offer.set_responsibilities(self.engagement_id, rows)
 
     def _after_undo(self) -> None:
         self.load()
@@ -330,7 +330,7 @@ class ResponsibilitiesPage(WorkspacePage):
         name = next((r.name for r in self.report.rows if r.function_id == function_id), function_id) if self.report else function_id
         label = matrix_mod.party_label(party)
         return self._apply(f"Set {label} on {name} to {letters or 'nothing'}",
-                           lambda: self.service.set_raci(self.engagement_id, function_id, party, letters))
+                           lambda: self.service.offer.set_raci(self.engagement_id, function_id, party, letters))
 
     def _cell_menu(self, pos) -> None:
         index = self.table.indexAt(pos)
@@ -359,7 +359,7 @@ class ResponsibilitiesPage(WorkspacePage):
 
     def start_from_template(self) -> None:
         self._apply("Start the matrix from the template",
-                    lambda: self.service.ensure_responsibilities(self.engagement_id))
+                    lambda: self.service.offer.ensure_responsibilities(self.engagement_id))
 
     def add_function(self) -> AddFunctionDialog:
         check = self._current()
@@ -370,7 +370,7 @@ class ResponsibilitiesPage(WorkspacePage):
             name, lane_value = d.name.text(), d.lane.currentData()
 
             def action() -> None:
-                added.append(self.service.add_custom_function(self.engagement_id, name, lane_value))
+                added.append(self.service.offer.add_custom_function(self.engagement_id, name, lane_value))
             # Validate through the service first so the dialog can show the refusal in place.
             if not self._apply(f"Add function {name.strip()}", action):
                 self.error.hide()
@@ -399,16 +399,16 @@ class ResponsibilitiesPage(WorkspacePage):
         return self._name_dialog(
             "Add a third party", "Third party", "A vendor or contractor that does part of the work, "
             "e.g. \"Ricoh USA\" or the line-of-business software vendor.", "Add column",
-            lambda n: f"Add third party {n}", lambda n: self.service.add_third_party(self.engagement_id, n))
+            lambda n: f"Add third party {n}", lambda n: self.service.offer.add_third_party(self.engagement_id, n))
 
     def rename_third_party(self, party: str) -> NameDialog:
         return self._name_dialog(
             f"Rename {party}", "New name", "The column's letters are kept.", "Rename",
             lambda n: f"Rename third party {party} to {n}",
-            lambda n: self.service.rename_third_party(self.engagement_id, party, n), party)
+            lambda n: self.service.offer.rename_third_party(self.engagement_id, party, n), party)
 
     def remove_third_party(self, party: str) -> None:
-        self._apply(f"Remove third party {party}", lambda: self.service.remove_third_party(self.engagement_id, party))
+        self._apply(f"Remove third party {party}", lambda: self.service.offer.remove_third_party(self.engagement_id, party))
 
     def accept_selected(self) -> AcceptDialog | None:
         check = self._current()
@@ -416,13 +416,13 @@ class ResponsibilitiesPage(WorkspacePage):
             return None
         if check.accepted:
             self._apply(f"Withdraw acceptance of {check.name}",
-                        lambda: self.service.accept_as_is(self.engagement_id, check.function_id, "", accepted=False))
+                        lambda: self.service.offer.accept_as_is(self.engagement_id, check.function_id, "", accepted=False))
             return None
 
         def accept(d) -> None:
             note = d.note.toPlainText()
             if not self._apply(f"Accept {check.name} as is",
-                               lambda: self.service.accept_as_is(self.engagement_id, check.function_id, note)):
+                               lambda: self.service.offer.accept_as_is(self.engagement_id, check.function_id, note)):
                 self.error.hide()
                 raise ServiceError(self.error.text())
 
@@ -436,4 +436,4 @@ class ResponsibilitiesPage(WorkspacePage):
         if check is None or not check.assignment.custom:
             return
         self._apply(f"Remove function {check.name}",
-                    lambda: self.service.remove_custom_function(self.engagement_id, check.function_id))
+                    lambda: self.service.offer.remove_custom_function(self.engagement_id, check.function_id))

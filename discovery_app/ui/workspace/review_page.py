@@ -1,6 +1,6 @@
 """Review & export: what still blocks the proposal, then the two client PDFs.
 
-The checklist is the readiness check (``service.check``, domain/assessment.py); the proposal button stays disabled while it
+The checklist is the readiness check (``service.assessments.check``, domain/assessment.py); the proposal button stays disabled while it
 has entries (the plan carries no prices and can always be written). Exports run on Qt's thread
 pool with a busy progress bar; when a file is written, "Open file" and "Show in folder" appear.
 """
@@ -283,12 +283,12 @@ class ReviewPage(WorkspacePage):
     # ---- WorkspacePage --------------------------------------------------------------------
 
     def load(self) -> None:
-        """The checklist is the readiness check's one list (``service.check``): blockers first,
+        """The checklist is the readiness check's one list (``service.assessments.check``): blockers first,
         then warnings, each saying where to fix it."""
         self.checklist_model.clear()
         style = self.style()
         try:
-            readiness = self.service.check(self.engagement_id)
+            readiness = self.service.assessments.check(self.engagement_id)
         except Exception as exc:
             self._blockers = [f"The engagement could not be checked: {exc}"]
             self.check_title.setText("The engagement could not be checked")
@@ -373,7 +373,7 @@ class ReviewPage(WorkspacePage):
         service, eid = self.service, self.engagement_id
         try:
             diff, (columns, refused) = run_busy(self, f"Reading {path.name}…", lambda: (
-                service.preview_workbook_changes(eid, path), service.review_workbook(eid, path)))
+                service.handoff.preview_workbook_changes(eid, path), service.handoff.review_workbook(eid, path)))
         except Exception as exc:
             show_exception(self, "Reading the workbook", exc)
             return None
@@ -382,7 +382,7 @@ class ReviewPage(WorkspacePage):
 
         def apply() -> None:
             try:
-                n = run_busy(self, "Applying the changes…", lambda: service.apply_workbook_changes(eid, diff))
+                n = run_busy(self, "Applying the changes…", lambda: service.handoff.apply_workbook_changes(eid, diff))
             except Exception as exc:
                 show_exception(self, "Applying the workbook", exc)
                 return
@@ -403,7 +403,7 @@ class ReviewPage(WorkspacePage):
         if document == PACK:
             tool = self.pack_tool.currentData()
             try:
-                name = str(Path(self.service.export_file_name(self.engagement_id, "plan")).with_suffix(""))
+                name = str(Path(self.service.documents.file_name(self.engagement_id, "plan")).with_suffix(""))
             except Exception as exc:
                 show_exception(self, "Export", exc)
                 return
@@ -414,10 +414,10 @@ class ReviewPage(WorkspacePage):
             return
         try:
             if document in WORKBOOKS:
-                suggested = str(Path(self.service.export_file_name(self.engagement_id, "plan")).with_suffix(""))
+                suggested = str(Path(self.service.documents.file_name(self.engagement_id, "plan")).with_suffix(""))
                 suggested = suggested.replace("Stabilization plan", WORKBOOKS[document]) + ".xlsx"
             else:
-                suggested = self.service.export_file_name(self.engagement_id, document)
+                suggested = self.service.documents.file_name(self.engagement_id, document)
         except Exception as exc:
             show_exception(self, "Export", exc)
             return
@@ -437,22 +437,22 @@ class ReviewPage(WorkspacePage):
             password = self._password()
 
             def work() -> Path:
-                return service.export_proposal(eid, path, password=password)
+                return service.documents.export_proposal(eid, path, password=password)
         elif document == PACK:
             tool = self.pack_tool.currentData()
 
             def work() -> Path:
                 # "Open file" then opens the README: how to import the pack.
-                return service.export_pack(eid, tool, path).folder / "README.txt"
+                return service.handoff.export_pack(eid, tool, path).folder / "README.txt"
         elif document in WORKBOOKS:
             client = document == "client_workbook"
 
             def work() -> Path:
-                return service.export_workbook(eid, path, client=client).path
+                return service.handoff.export_workbook(eid, path, client=client).path
         else:
 
             def work() -> Path:
-                return service.export_plan(eid, path)
+                return service.documents.export_plan(eid, path)
 
         label = {"proposal": "proposal", "plan": "stabilization plan"}.get(document, WORKBOOKS.get(document, "").lower())
         if document == PACK:

@@ -181,14 +181,14 @@ class RisksPage(WorkspacePage):
     def load(self) -> None:
         svc, eid = self.service, self.engagement_id
         if not self._loaded:
-            self.detail.set_categories(svc.standard_categories(eid))
+            self.detail.set_categories(svc.standards.categories(eid))
             self._loaded = True
         selected = self.selected_uid()
-        self._risks = svc.risks(eid)
-        self._attachments = svc.attachments(eid)
+        self._risks = svc.findings.risks(eid)
+        self._attachments = svc.findings.attachments(eid)
         linked = list(dict.fromkeys(u for r in self._risks for u in r.linked_inventory))
-        self._inventory_names = svc.inventory_names(eid, linked)
-        self._treatments = svc.risk_treatments(eid)
+        self._inventory_names = svc.inventory.names(eid, linked)
+        self._treatments = svc.findings.risk_treatments(eid)
         live = {a.uid for a in self._attachments}
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
         files: dict[str, int] = {}
@@ -244,7 +244,7 @@ class RisksPage(WorkspacePage):
             return None
         if att.uid not in self._thumbs:
             try:
-                image = QImage.fromData(self.service.attachment_bytes(self.engagement_id, att.uid))
+                image = QImage.fromData(self.service.findings.attachment_bytes(self.engagement_id, att.uid))
             except ServiceError:
                 image = QImage()
             self._thumbs[att.uid] = image.scaled(176, 176, Qt.AspectRatioMode.KeepAspectRatio,
@@ -284,7 +284,7 @@ class RisksPage(WorkspacePage):
 
     def add_from_library(self) -> None:
         self.flush()
-        library = self.service.risk_library(self.engagement_id)
+        library = self.service.findings.risk_library(self.engagement_id)
         dialog = RiskLibraryDialog(library, {r.template_id for r in self._risks if r.template_id}, self)
         if dialog.exec() != RiskLibraryDialog.DialogCode.Accepted:
             return
@@ -292,7 +292,7 @@ class RisksPage(WorkspacePage):
         if choice is None:
             return
         try:
-            risk = self.service.add_risk_from_library(self.engagement_id, choice.template_id, title=choice.title,
+            risk = self.service.findings.add_risk_from_library(self.engagement_id, choice.template_id, title=choice.title,
                                                       likelihood=choice.likelihood, impact=choice.impact)
         except ServiceError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
@@ -303,7 +303,7 @@ class RisksPage(WorkspacePage):
         self.flush()
         risk = Risk(title="New risk", category=RiskCategory.OPERATIONS, likelihood=3, impact=3)
         try:
-            self.service.add_risk(self.engagement_id, risk)
+            self.service.findings.add_risk(self.engagement_id, risk)
         except ServiceError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
@@ -313,10 +313,10 @@ class RisksPage(WorkspacePage):
 
     def _push_added(self, risk: Risk) -> None:
         eid, svc = self.engagement_id, self.service
-        position = next(n for n, r in enumerate(svc.risks(eid)) if r.uid == risk.uid)
+        position = next(n for n, r in enumerate(svc.findings.risks(eid)) if r.uid == risk.uid)
         self.context.undo_stack.push(ServiceCommand(
             f"Add risk “{risk.title}”", self,
-            lambda: svc.add_risk(eid, risk, position), lambda: svc.delete_risk(eid, risk.uid)))
+            lambda: svc.findings.add_risk(eid, risk, position), lambda: svc.findings.delete_risk(eid, risk.uid)))
         if self.heatmap.selected not in (None, (risk.likelihood, risk.impact)):
             self.heatmap.select(None)
         self.filter.clear()
@@ -333,9 +333,9 @@ class RisksPage(WorkspacePage):
         holder: dict[str, DeletedRisk] = {}
 
         def do() -> None:
-            holder["deleted"] = svc.delete_risk(eid, risk.uid)
+            holder["deleted"] = svc.findings.delete_risk(eid, risk.uid)
 
-        self._run(f"Delete risk “{risk.title}”", do, lambda: svc.restore_risk(eid, holder["deleted"]))
+        self._run(f"Delete risk “{risk.title}”", do, lambda: svc.findings.restore_risk(eid, holder["deleted"]))
 
     def _field_edited(self, field: str, value: object) -> None:
         """Queue the change of one field; the row, heat map and detail follow after the commit."""
@@ -343,7 +343,7 @@ class RisksPage(WorkspacePage):
         if risk is None:
             return
         eid, svc, uid = self.engagement_id, self.service, risk.uid
-        self.save(lambda: svc.update_risk(eid, uid, **{field: value}),
+        self.save(lambda: svc.findings.update_risk(eid, uid, **{field: value}),
                   on_done=lambda after: self._risk_saved(field, after),
                   on_error=self._risk_refused)
 
@@ -365,7 +365,7 @@ class RisksPage(WorkspacePage):
         label = {"why_it_matters": "why it matters", "standard_category": "standards category"}.get(field, field)
         self.context.undo_stack.push(ServiceCommand(
             f"Change {label} of “{before.title}”", self,
-            lambda: svc.put_risk(eid, after), lambda: svc.put_risk(eid, before)))
+            lambda: svc.findings.put_risk(eid, after), lambda: svc.findings.put_risk(eid, before)))
         self._show_saved(after)
         self.changed.emit()
         self.status.emit("Saved")
@@ -376,10 +376,10 @@ class RisksPage(WorkspacePage):
         self._refresh_figures()
         missing = [u for u in risk.linked_inventory if u not in self._inventory_names]
         if missing:
-            self._inventory_names.update(self.service.inventory_names(self.engagement_id, missing))
+            self._inventory_names.update(self.service.inventory.names(self.engagement_id, missing))
         if self.selected_uid() == risk.uid:
             self.delete_button.setEnabled(True)
-            self._treatments = self.service.risk_treatments(self.engagement_id)
+            self._treatments = self.service.findings.risk_treatments(self.engagement_id)
             self.detail.show_treatment(risk, self._treatments.get(risk.uid, ""))
             self.detail.risk_saved(risk, [self._inventory_names[u] for u in risk.linked_inventory
                                           if u in self._inventory_names])
@@ -395,7 +395,7 @@ class RisksPage(WorkspacePage):
         risk = self.selected_risk()
         if risk is None:
             return
-        items = self.service.inventory(self.engagement_id)
+        items = self.service.inventory.items(self.engagement_id)
         if not items:
             QMessageBox.information(self, "No inventory yet",
                                     "The inventory is empty. Import an RMM export or add devices on the Inventory page first.")
@@ -421,7 +421,7 @@ class RisksPage(WorkspacePage):
         problems = []
         for p in paths:
             try:
-                att = self.service.attach_file(self.engagement_id, risk.uid, Path(p))
+                att = self.service.findings.attach_file(self.engagement_id, risk.uid, Path(p))
             except ServiceError as exc:
                 problems.append(str(exc))
                 continue
@@ -439,16 +439,16 @@ class RisksPage(WorkspacePage):
         holder: dict[str, RemovedAttachment] = {}
 
         def undo() -> None:
-            holder["removed"] = svc.remove_attachment(eid, att.uid)
+            holder["removed"] = svc.findings.remove_attachment(eid, att.uid)
 
         def redo() -> None:
-            svc.restore_attachment(eid, holder["removed"])
+            svc.findings.restore_attachment(eid, holder["removed"])
 
         self.context.undo_stack.push(ServiceCommand(f"Attach “{att.file_name}”", self, redo, undo))
 
     def open_file(self, uid: str) -> None:
         try:
-            path = self.service.attachment_view_file(self.engagement_id, uid)
+            path = self.service.findings.attachment_view_file(self.engagement_id, uid)
         except (ServiceError, OSError) as exc:
             QMessageBox.warning(self, "Cannot open the file", str(exc))
             return
@@ -464,9 +464,9 @@ class RisksPage(WorkspacePage):
         holder: dict[str, RemovedAttachment] = {}
 
         def do() -> None:
-            holder["removed"] = svc.remove_attachment(eid, uid)
+            holder["removed"] = svc.findings.remove_attachment(eid, uid)
 
-        self._run(f"Remove “{att.file_name}”", do, lambda: svc.restore_attachment(eid, holder["removed"]),
+        self._run(f"Remove “{att.file_name}”", do, lambda: svc.findings.restore_attachment(eid, holder["removed"]),
                   select=att.risk_uid)
 
     # ---- page contract ---------------------------------------------------------------------

@@ -133,7 +133,7 @@ class StandardsPage(WorkspacePage):
     # ---- loading and the live summary --------------------------------------------------------
 
     def load(self) -> None:
-        self.view_data = self.service.standards_view(self.engagement_id)
+        self.view_data = self.service.standards.view(self.engagement_id)
         self.model.set_view(self.view_data)
         self._show_summary()
 
@@ -185,7 +185,7 @@ class StandardsPage(WorkspacePage):
         elif column == SCol.DECISION:
             kwargs = {"decision": value} if value else {"clear_decision": True}
         try:
-            after = self.service.set_standard_assessment(self.engagement_id, category_id, **kwargs)
+            after = self.service.standards.set_assessment(self.engagement_id, category_id, **kwargs)
         except Exception as exc:
             show_exception(self, "Saving the standards assessment", exc)
             return False
@@ -210,7 +210,7 @@ class StandardsPage(WorkspacePage):
     def restore(self, category_id: str, record: StandardAssessment | None) -> None:
         """Undo/redo: put one category back as it was, through the service."""
         try:
-            self.service.restore_standard_assessment(self.engagement_id, category_id, record)
+            self.service.standards.restore_assessment(self.engagement_id, category_id, record)
         except Exception as exc:
             show_exception(self, "Saving the standards assessment", exc)
         self._after_save()

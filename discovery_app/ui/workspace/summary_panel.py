@@ -105,7 +105,7 @@ class SummaryPanel(QScrollArea):
         return label
 
     def show_summary(self, summary: dict[str, Any], readiness: Readiness | None) -> None:
-        """``summary``: what ``service.summary`` returns; ``readiness``: the one check
+        """``summary``: what ``service.engagements.summary`` returns; ``readiness``: the one check
         (None when the engagement could not be checked)."""
         fit, prog = summary["fit"], summary["progress"]
         self.fit_label.setText(f"{fit.label}: {fit.score} of 100")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
 
 if TYPE_CHECKING:
-    from ...services import DiscoveryService
+    from ...services import Discovery
     from ...services.workspace import TimeSummary
 
 
@@ -24,7 +24,7 @@ class DiscoveryTimer(QWidget):
     #: The timer started or stopped (the summary shows the total against the fee).
     changed = Signal()
 
-    def __init__(self, service: DiscoveryService, eid: int, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Discovery, eid: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.eid = eid
@@ -47,7 +47,7 @@ class DiscoveryTimer(QWidget):
         self.button.clicked.connect(self.toggle)
 
     def load(self) -> TimeSummary:
-        t = self.service.time_summary(self.eid)
+        t = self.service.timer.summary(self.eid)
         self._since = t.running_since
         now = datetime.now(UTC)
         self._closed = t.spent - (now - t.running_since if t.running_since else timedelta())
@@ -63,9 +63,9 @@ class DiscoveryTimer(QWidget):
 
     def toggle(self) -> None:
         if self.running:
-            self.service.stop_timer(self.eid)
+            self.service.timer.stop(self.eid)
         else:
-            self.service.start_timer(self.eid)
+            self.service.timer.start(self.eid)
         self.load()
         self.changed.emit()
 

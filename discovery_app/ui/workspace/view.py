@@ -39,7 +39,7 @@ from .summary_panel import SummaryPanel
 from .timer import DiscoveryTimer
 
 if TYPE_CHECKING:
-    from ...services import DiscoveryService
+    from ...services import Discovery
 
 log = logging.getLogger(__name__)
 
@@ -109,21 +109,21 @@ class WorkspaceView(QWidget):
     #: The client name or status changed (the window title follows).
     title_changed = Signal(str)
 
-    def __init__(self, service: DiscoveryService, eid: int, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Discovery, eid: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
         # Autosaves made while typing run on one background writer, in order; every call through
         # ``self.service`` (the pages' too) waits for the saves still queued, so reads see them.
         self.saves = SaveQueue(self)
-        # QueuedService forwards every DiscoveryService call (after the queued saves), so the pages
+        # QueuedService forwards every Discovery call (after the queued saves), so the pages
         # type it as the service it wraps.
-        self.service: DiscoveryService = QueuedService(service, self.saves)  # type: ignore[assignment]
+        self.service: Discovery = QueuedService(service, self.saves)  # type: ignore[assignment]
         service = self.service
         self.eid = eid
         self.undo_stack = QUndoStack(self)
         self.context = PageContext(service, eid, self.undo_stack, self.saves)
-        header = service.header(eid)
-        self.form = service.form_of(header)
+        header = service.engagements.header(eid)
+        self.form = service.forms.of(header)
         self.book = AnswerBook(service, eid, self.form)
         self.client_name = header.client_name
 
@@ -355,7 +355,7 @@ class WorkspaceView(QWidget):
         self._summary_timer.start()
 
     def refresh_header(self) -> None:
-        h = self.service.header(self.eid)
+        h = self.service.engagements.header(self.eid)
         self.client_name = h.client_name
         self.title_label.setText(h.client_name)
         who = f" · {h.consultant}" if h.consultant else ""
@@ -377,7 +377,7 @@ class WorkspaceView(QWidget):
 
     def _readiness(self) -> Readiness | None:
         try:
-            self._last_readiness = self.service.check(self.eid)
+            self._last_readiness = self.service.assessments.check(self.eid)
         except Exception:
             log.exception("engagement %s could not be checked", self.eid)
             self._last_readiness = None
@@ -397,9 +397,9 @@ class WorkspaceView(QWidget):
     def refresh_summary(self) -> None:
         self._summary_timer.stop()
         readiness = self._readiness()
-        self.summary.show_summary(self.service.summary(self.eid), readiness)
+        self.summary.show_summary(self.service.engagements.summary(self.eid), readiness)
         self.refresh_marks(readiness)
-        t = self.service.time_summary(self.eid)
+        t = self.service.timer.summary(self.eid)
         self.summary.show_time(t.spent, t.running_since is not None, t.discovery_fee, t.currency, t.effective_rate)
 
     # ---- settings ---------------------------------------------------------------------------
