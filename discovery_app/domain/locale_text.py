@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
@@ -284,7 +284,7 @@ def format_number(value: Decimal | int, locale: str | None, *, decimals: int | N
     sym = _symbols(loc)
     number = Decimal(value)
     if decimals is not None:
-        number = number.quantize(Decimal(1).scaleb(-decimals))
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         pattern = "0" + ("." + "0" * decimals if decimals else "")
         text = format_decimal(abs(number), format=pattern, locale=loc, decimal_quantization=False)
     else:
@@ -324,10 +324,25 @@ def format_money(value: Decimal, locale: str | None, currency: str) -> str:
     from babel.numbers import format_currency
 
     loc = resolve(locale)
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = format_currency(amount, currency, locale=loc, group_separator=False)
     plain = format_number(abs(amount), loc, decimals=2, grouping=False)
     return text.replace(plain, format_number(abs(amount), loc, decimals=2), 1)
+
+
+def format_hours(hours: Decimal | int, locale: str | None) -> str:
+    """Hours with up to two decimals, trailing zeros dropped: ``"1,234.5"``, ``"12"``."""
+    h = Decimal(hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    if h == h.to_integral_value():
+        h = h.quantize(Decimal(1))
+    return format_number(h, locale)
+
+
+def currency_symbol(currency: str, locale: str | None) -> str:
+    """The locale's symbol for ``currency``: ``"$"`` for USD in en_US, ``"US$"`` in en_AU."""
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale=resolve(locale))
 
 
 def format_percent(points: Decimal | int, locale: str | None, *, decimals: int = 2) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 from ..domain import assessment as assessment_mod
 from ..domain import facts as facts_mod
 from ..domain import fit as fit_mod
+from ..domain import locale_text
 from ..domain import matrix as matrix_mod
 from ..domain import plan as plan_mod
 from ..domain import pricing as pricing_mod
@@ -44,7 +45,7 @@ from ..domain.wording import count, device_noun
 CLIENT = "client"
 INTERNAL = "internal"
 
-DEFAULT_LOCALE = "en_US"
+DEFAULT_LOCALE = locale_text.DEFAULT_LOCALE
 
 PARTY_LABELS = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
 PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium",
@@ -77,51 +78,36 @@ PARALLEL_TASKS = plan_mod.PARALLEL_TASKS
 # ---- formatting (shared by every renderer and by the tests) --------------------------------
 
 
+# The documents' names for the one formatter (domain/locale_text.py), in the argument order the
+# renderers use.
+
+
 def format_money(amount: Decimal, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """``Decimal("24237.5")``, USD, en_US -> ``"$24,237.50"``; the locale's currency format."""
-    from babel.numbers import format_currency
-
-    return format_currency(pricing_mod.cents(amount), currency, locale=_locale(locale))
+    return locale_text.format_money(amount, locale, currency)
 
 
 def format_amount(amount: Decimal, locale: str = DEFAULT_LOCALE) -> str:
     """Money without the symbol, for a column whose header names the currency: ``"24,237.50"``."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(pricing_mod.cents(amount), format="#,##0.00", locale=_locale(locale))
+    return locale_text.format_amount(amount, locale)
 
 
 def format_hours(hours: Decimal, locale: str = DEFAULT_LOCALE) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(hours, format="#,##0.##", locale=_locale(locale))
+    return locale_text.format_hours(hours, locale)
 
 
 def format_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """A date the way the locale writes it in a letter: ``"November 23, 2026"``."""
-    from babel.dates import format_date
-
-    return format_date(day, format="long", locale=_locale(locale))
+    return locale_text.format_date_long(day, locale)
 
 
 def format_percent(points: Decimal, locale: str = DEFAULT_LOCALE, decimals: int = 2) -> str:
     """Percent points as the locale writes them: ``12.5%`` (en_US), ``12,5 %`` (de_DE)."""
-    from ..domain import locale_text
-
-    return locale_text.format_percent(points, _locale(locale), decimals=decimals)
+    return locale_text.format_percent(points, locale, decimals=decimals)
 
 
 def currency_symbol(currency: str, locale: str = DEFAULT_LOCALE) -> str:
-    from babel.numbers import get_currency_symbol
-
-    return get_currency_symbol(currency, locale=_locale(locale))
-
-
-def _locale(locale: str) -> str:
-    """A locale Babel knows: ``""`` is this computer's (Settings' "This computer's")."""
-    from ..domain import locale_text
-
-    return locale_text.resolve(locale)
+    return locale_text.currency_symbol(currency, locale)
 
 
 # ---- the model ---------------------------------------------------------------------------------

@@ -164,3 +164,11 @@ def test_what_an_input_field_shows_reads_back_as_the_same_decimal(value, locale)
     assert lt.parse_number(shown, locale, Kind.DECIMAL) == value
     if value == value.to_integral_value():
         assert lt.parse_whole(lt.format_number(value.quantize(Decimal(1)), locale, grouping=False), locale) == value
+
+
+def test_money_and_hours_round_half_up_in_every_document_and_screen():
+    # One formatter for the window and the documents; a half cent rounds up, never to even.
+    assert lt.format_money(Decimal("0.125"), "en_US", "USD") == "$0.13"
+    assert lt.format_amount(Decimal("2.345"), "de_DE") == "2,35"
+    assert lt.format_hours(Decimal("12.50"), "en_US") == "12.5"
+    assert lt.format_hours(Decimal("1234"), "de_DE") == "1.234"
