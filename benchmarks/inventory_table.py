@@ -49,7 +49,7 @@ def _settle(app: Any, page: Any) -> None:
 def _wait_counts(app: Any, page: Any) -> None:
     import time
 
-    while page._counts_call.busy:
+    while page.counts_pending:
         app.processEvents()
         time.sleep(0.005)
 

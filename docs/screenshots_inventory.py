@@ -81,7 +81,11 @@ def main() -> None:
 
             export = Path(tmp) / "asset-manager-export.csv"
             export.write_bytes(EXPORT.encode("utf-8"))
-            dialog = page.import_file(export)
+            page.import_file(export)
+            from discovery_app.ui import ops
+
+            ops.shared().wait_idle()
+            dialog = page.mapping_dialog
             QTest.qWaitForWindowExposed(dialog)
             dialog.resize(1180, 720)
             QTest.qWait(300)

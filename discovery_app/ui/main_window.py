@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import ops
 from .actions import MainActions
 from .messages import confirm, show_exception, show_message
 from .widgets import Banner, MessagePage, muted
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumWidth(160)
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
+        ops.shared().busy_changed.connect(self._op_busy)
         self.statusBar().addPermanentWidget(self.db_label)
         self.workspace = WorkspaceHost(self)
         self._connect()
@@ -272,8 +274,10 @@ class MainWindow(QMainWindow):
         self.provider_banner.show()
 
     def _backup_if_due(self) -> None:
+        """A backup copy when one is due, as a write op behind the edits already queued."""
         if self.service is not None:
-            self._attempt("Backing up", self.service.backup_if_due)
+            service = self.service
+            ops.WriteOp(self, lambda: service.backup_if_due(), what="Backing up").run_in_background()
 
     def open_archive(self) -> None:
         if self.service is None:
@@ -503,9 +507,11 @@ class MainWindow(QMainWindow):
     def _attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
         """Run ``fn``: (True, its result), or show why it failed and return (False, None).
 
-        Autosaves still queued in an open workspace are committed first, so whatever ``fn``
-        reads, copies or replaces (a backup, an export, a delete) includes the last edit."""
+        Autosaves still queued in an open workspace (and every other op) are committed first, so
+        whatever ``fn`` reads, copies or replaces (a backup, an export, a delete) includes the last
+        edit."""
         self.workspace.flush()
+        ops.shared().flush()
         try:
             return True, fn()
         except Exception as exc:
@@ -514,10 +520,13 @@ class MainWindow(QMainWindow):
 
     @contextmanager
     def _busy(self, message: str) -> Iterator[None]:
+        """Feedback around work that must run on the GUI thread (building a workspace's widgets):
+        the message and busy bar are painted at once (no event loop is spun). Work that needs no
+        widgets goes through :mod:`.ops` instead."""
         self.statusBar().showMessage(message)
         self.busy_bar.show()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self.statusBar().repaint()
         try:
             yield
         finally:
@@ -526,6 +535,14 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     busy = _busy
+
+    def _op_busy(self, label: str) -> None:
+        """A long op (export, import, backup) is under way: its label and the busy bar show."""
+        self.busy_bar.setVisible(bool(label))
+        if label:
+            self.statusBar().showMessage(label)
+        else:
+            self.statusBar().clearMessage()
 
     def attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
         return self._attempt(what, fn)
@@ -629,6 +646,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         # Keep the engagement remembered: it opens again on the next start.
         self.workspace.close_workspace(forget=False, refresh=False)
+        ops.shared().flush()  # a backup or anything else still queued finishes before the store closes
         if self.service is not None:
             self.service.close()
             self.service = None

@@ -98,7 +98,8 @@ def test_reimport_preview_counts_and_ambiguous_dates_switch(make_page, service, 
                       "PC-1,Desktop,S1,05/04/2024\nPC-2,Server,S2,06/03/2024\nPC-3,Desktop,S3,07/02/2024\n",
                       encoding="utf-8")
     page = make_page()
-    dialog = page.import_file(export)
+    page.import_file(export)
+    dialog = wait_for_modal(qtbot, ImportMappingDialog)
     assert "1 new, 0 updated, 2 unchanged" in dialog.report_label.text()
     assert not dialog.date_box.isHidden()
     assert "no day is above 12" in dialog.date_label.text()
@@ -127,7 +128,8 @@ def test_mapping_without_name_cannot_import(make_page, qtbot, tmp_path):
     export = tmp_path / "rmm.csv"
     export.write_text("Hostname,Type\nA,Server\n", encoding="utf-8")
     page = make_page()
-    dialog = page.import_file(export)
+    page.import_file(export)
+    dialog = wait_for_modal(qtbot, ImportMappingDialog)
     dialog.combos[0].setCurrentIndex(0)  # "Ignore"
     dialog.check()
     assert not dialog.import_button.isEnabled()

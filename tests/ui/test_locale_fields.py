@@ -157,7 +157,7 @@ def test_pricing_inputs_read_in_the_locale(qtbot, pricing, locale, discount, use
     page = pricing(locale)
     retype(qtbot, page.discount, discount)
     retype(qtbot, page.users, users)
-    page.context.saves and page.context.saves.wait()
+    page.context.ops and page.context.ops.wait()
     inputs = page.service.pricing_inputs(page.engagement_id)
     assert inputs.discount_percent == expected_pct
     assert inputs.user_count_override == 1234

@@ -13,6 +13,7 @@ from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
 from discovery_app.storage import repository as repo
+from discovery_app.ui import ops
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.review_page import ReviewPage
 
@@ -150,7 +151,9 @@ def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_p
     ws.cell(row=2, column=headers.index(wbk.RATE) + 1).value = 999
     wb.save(path)
 
-    dialog = page.read_back_workbook(path)
+    page.read_back_workbook(path)  # read off the GUI thread; the preview opens when it is read
+    qtbot.waitUntil(lambda: page.workbook_dialog is not None, timeout=30000)
+    dialog = page.workbook_dialog
     assert isinstance(dialog, WorkbookImportDialog)
     assert dialog.summary_label.text() == "1 changed, 0 new, 0 removed"
     assert dialog.changes.count() == 1 and "-> 12" in dialog.changes.item(0).text()
@@ -160,6 +163,8 @@ def test_an_edited_workbook_is_previewed_then_applied(qtbot, demo_service, tmp_p
     assert dialog.apply_button.text() == "Apply 1 change"
 
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.workbook_dialog is None, timeout=30000)
+    ops.shared().flush()  # the apply is a write op: wait for its commit
     assert service.preview_workbook_changes(eid, path).empty  # applied: the workbook now matches
 
 

@@ -28,8 +28,8 @@ def activate(qtbot, window) -> None:
 
 def settle(view) -> None:
     """Wait until every autosave the workspace queued is committed and its refresh has run (the
-    saves run on a background writer; a consultant sees them land a few milliseconds later)."""
-    view.saves.flush()
+    saves run on the one worker, ui/ops.py; a consultant sees them land a few milliseconds later)."""
+    view.ops.flush()
 
 
 def open_workspace(qtbot, window, client: str):

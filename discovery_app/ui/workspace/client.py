@@ -28,7 +28,7 @@ from ...domain import facts as facts_mod
 from ...domain.engagement import STATUS_FLOW, STATUS_LABELS, Contact, Site, Status
 from ...domain.forms import Fact
 from ..date_input import DateInput
-from ..save_queue import for_consultant
+from ..ops import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .question_fields import DEBOUNCE_MS

@@ -165,7 +165,7 @@ class ImportMappingDialog(QDialog):
     """Choose a target per column, see the rejects, then import the good rows or nothing."""
 
     def __init__(self, preview: Any, known_kinds: Sequence[str], parent: QWidget | None = None,
-                 *, run: Callable[[str, Callable[[], Any]], Any] | None = None,
+                 *, run: Callable[[str, Callable[[], Any], Callable[[Any], object]], None] | None = None,
                  check: Checker | None = None, rules: inv.ImportRules | None = None,
                  profiles: dict[str, dict[str, str]] | None = None,
                  save_profile: Callable[[str, dict[int, inv.Target]], None] | None = None) -> None:
@@ -173,8 +173,10 @@ class ImportMappingDialog(QDialog):
         self.preview = preview
         table = preview.table
         self._kinds = list(known_kinds)
-        # How to run the (possibly slow) check: directly, or through the page's busy runner.
-        self._run = run or (lambda _label, work: work())
+        # How to run the (possibly slow) check: directly, or as the page's query op, which calls
+        # back with the report on the GUI thread.
+        self._run = run or (lambda _label, work, done: done(work()))
+        self._checks = 0  # the newest check: a report of an older mapping arriving late is dropped
         self._checker = check
         self._rules = rules
         self._profiles = dict(profiles or {})
@@ -457,10 +459,19 @@ class ImportMappingDialog(QDialog):
             return inv.rows_to_items(table.rows, table.line_numbers, mapping, self._kinds, self._rules,
                                      source=table.path.name, date_orders=orders)
 
+        self._checks += 1
+        asked = self._checks
         if table.row_count > BIG_TABLE:
-            report = self._run(f"Checking {table.row_count:,} rows…", work)
+            self._set_import(0)
+            self._report(f"Checking {table.row_count:,} rows…", error=False)
+            self._run(f"Checking {table.row_count:,} rows…", work, lambda report: self._checked(asked, report))
         else:
-            report = work()
+            self._checked(asked, work())
+
+    def _checked(self, asked: int, report: Any) -> None:
+        """Show what the import would do (the newest check only)."""
+        if asked != self._checks:
+            return
         self.parsed = report
         if isinstance(report, inv.ParsedRows):
             good, bad, empty = len(report.items), len(report.rejects), len(report.warnings)

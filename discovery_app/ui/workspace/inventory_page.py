@@ -33,6 +33,7 @@ from ...domain import locale_text
 from ...domain.engagement import InventoryCategory, InventoryItem
 from .. import app_locale
 from ..messages import show_exception, show_message
+from ..ops import QueryOp, WriteOp
 from ..widgets import MessagePage, muted, scaled_font
 from .inventory_edit import (
     AddItemsCommand,
@@ -52,7 +53,6 @@ from .inventory_model import (
     kind_label,
     kind_plural,
 )
-from .inventory_tasks import BackgroundCall, run_busy
 from .page import PageContext, WorkspacePage
 
 EMPTY_TEXT = "No inventory yet: import an RMM export (Ctrl+I) or add a device"
@@ -81,7 +81,9 @@ class InventoryPage(WorkspacePage):
         self.model.edit_handler = self._edit_cell
         self.proxy = InventoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self._counts_call = BackgroundCall(self._show_counts, self)
+        self._counts_asked = 0  # the newest counts query: an older answer arriving late is dropped
+        self._counts_shown = 0
+        self.mapping_dialog: ImportMappingDialog | None = None
 
         heading = QLabel(self.title)
         heading.setFont(scaled_font(self, 1.4, bold=True))
@@ -321,12 +323,31 @@ class InventoryPage(WorkspacePage):
         """Ask pricing for the counts on a worker thread (it reads the whole engagement)."""
         self._counts_timer.stop()
         service, eid = self.service, self.engagement_id
-        self._counts_call.start(lambda: service.quote(eid).counts)
+        self._counts_asked += 1
+        asked = self._counts_asked
 
-    def _show_counts(self, counts: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.counts_label.setText(escape(f"Counts are not available: {error}"))
-            return
+        def counted(counts: Any) -> None:
+            if self._latest_counts(asked):
+                self._show_counts(counts)
+
+        def failed(error: BaseException) -> None:
+            if self._latest_counts(asked):
+                self.counts_label.setText(escape(f"Counts are not available: {error}"))
+
+        QueryOp(self, lambda: service.quote(eid).counts, counted, what="Counting the inventory").failure(
+            failed).run_in_background(self.context.ops)
+
+    @property
+    def counts_pending(self) -> bool:
+        """True while the newest counts query has not answered yet."""
+        return self._counts_shown < self._counts_asked
+
+    def _latest_counts(self, asked: int) -> bool:
+        """Record that query ``asked`` answered; True when it is the newest (show it)."""
+        self._counts_shown = max(self._counts_shown, asked)
+        return asked == self._counts_asked
+
+    def _show_counts(self, counts: Any) -> None:
         self.counts = counts
         users = counts.users
         parts = [f"<b>{_n(users.value)}</b> users ({escape(self._source(users))})"]
@@ -486,20 +507,20 @@ class InventoryPage(WorkspacePage):
 
     # ---- import -------------------------------------------------------------------------------
 
-    def import_file(self, path: Path | str | None = None) -> ImportMappingDialog | None:
-        """Choose a file (unless given), read it off the GUI thread, and open the mapping dialog."""
+    def import_file(self, path: Path | str | None = None) -> None:
+        """Choose a file (unless given), read it off the GUI thread, then open the mapping dialog
+        (:attr:`mapping_dialog` once the file is read)."""
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(self, "Import inventory", "", FILE_FILTER)
             if not chosen:
-                return None
+                return
             path = chosen
         path = Path(path)
-        try:
-            preview = run_busy(self, f"Reading {path.name}…",
-                               lambda: self.service.preview_inventory_file(path))
-        except Exception as exc:
-            show_exception(self, "Reading the export", exc)
-            return None
+        QueryOp(self, lambda: self.service.preview_inventory_file(path), lambda preview: self._open_mapping(path, preview),
+                what="Reading the export").with_progress(f"Reading {path.name}…").run_in_background(self.context.ops)
+
+    def _open_mapping(self, path: Path, preview: Any) -> ImportMappingDialog:
+        """The file is read: let the consultant map its columns (the page's :attr:`mapping_dialog`)."""
         service, eid = self.service, self.engagement_id
 
         def check(mapping: dict, orders: dict) -> Any:
@@ -507,24 +528,31 @@ class InventoryPage(WorkspacePage):
                                             skip_bad=True, dry_run=True)
 
         dialog = ImportMappingDialog(
-            preview, self.kinds, self, run=lambda label, work: run_busy(self, label, work), check=check,
+            preview, self.kinds, self, run=self._run_check, check=check,
             rules=service.inventory_rules(), profiles=service.inventory_profiles(),
             save_profile=lambda name, mapping: service.save_inventory_profile(name, preview.headers, mapping))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._do_import(path, preview, dialog.mapping(), dialog.date_orders()))
         dialog.rejected.connect(lambda: self.status.emit(f"Nothing imported from {path.name}"))
         dialog.open()
+        self.mapping_dialog = dialog
+        dialog.destroyed.connect(lambda *_: setattr(self, "mapping_dialog", None))
         return dialog
+
+    def _run_check(self, label: str, work: Callable[[], Any], done: Callable[[Any], object]) -> None:
+        """The mapping dialog's dry run of a large file, as a query op with a busy indicator."""
+        QueryOp(self, work, done, what="Checking the rows").with_progress(label).run_in_background(self.context.ops)
 
     def _do_import(self, path: Path, preview: Any, mapping: dict, orders: dict | None = None) -> None:
         service, eid = self.service, self.engagement_id
         n = preview.table.row_count
-        try:
-            report = run_busy(self, f"Importing {_n(n)} rows from {path.name}…", lambda: service.import_inventory(
-                eid, path, mapping=mapping, skip_bad=True, preview=preview, date_orders=orders))
-        except Exception as exc:
-            show_exception(self, "Importing the inventory", exc)
-            return
+        WriteOp(self, lambda: service.import_inventory(
+            eid, path, mapping=mapping, skip_bad=True, preview=preview, date_orders=orders),
+            what="Importing the inventory").success(lambda report: self._imported(path, report)).with_progress(
+            f"Importing {_n(n)} rows from {path.name}…").run_in_background(self.context.ops)
+
+    def _imported(self, path: Path, report: Any) -> None:
+        service, eid = self.service, self.engagement_id
         if not report.batch and not report.updated:
             self.status.emit(f"Nothing new imported from {path.name}"
                              + (f" ({report.unchanged:,} devices unchanged)" if report.unchanged else ""))

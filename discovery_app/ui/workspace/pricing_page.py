@@ -42,7 +42,7 @@ from ...domain.forms import FormPackage, Lane
 from ...services import DiscoveryService, ServiceError
 from ...services.pricing import PricingBasis
 from .. import app_locale
-from ..save_queue import for_consultant
+from ..ops import for_consultant
 from ..widgets import error_colour, muted, scaled_font
 from . import offer_format as fmt
 from .offer_dialogs import ApprovalDialog

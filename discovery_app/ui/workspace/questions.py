@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from ...domain import answers as answers_mod
 from ...domain.forms import FormPackage, Section
 from .. import app_locale
-from ..save_queue import for_consultant
+from ..ops import for_consultant
 from ..widgets import muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .question_fields import QuestionField, make_field

@@ -1,23 +1,20 @@
 """Review & export: what still blocks the proposal, then the two client PDFs.
 
 The checklist is the readiness check (``service.check``, domain/assessment.py); the proposal button stays disabled while it
-has entries (the plan carries no prices and can always be written). Exports run on Qt's thread
-pool with a busy progress bar; when a file is written, "Open file" and "Show in folder" appear.
+has entries (the plan carries no prices and can always be written). Exports run as query ops on
+the application's one worker (:mod:`discovery_app.ui.ops`) with a busy progress bar; when a file is
+written, "Open file" and "Show in folder" appear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
-    QRunnable,
     QStandardPaths,
     Qt,
-    QThreadPool,
     QUrl,
     Signal,
 )
@@ -40,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..messages import show_exception
+from ..ops import QueryOp, WriteOp
 from ..widgets import muted, scaled_font
 from .page import PageContext, WorkspacePage
 
@@ -49,27 +47,6 @@ WORKBOOKS = {"workbook": "Delivery workbook", "client_workbook": "Client workboo
 PACK_TOOLS = {"connectwise": "ConnectWise PSA", "autotask": "Autotask", "halopsa": "HaloPSA", "itglue": "IT Glue",
               "generic": "Generic CSV (Hudu, others)"}
 PACK = "pack"
-
-
-class _Signals(QObject):
-    done = Signal(object, object)  # result, exception
-
-
-class _ExportJob(QRunnable):
-    """One export on a pool thread; reports back through a queued signal on the GUI thread."""
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except BaseException as exc:
-            self.signals.done.emit(None, exc)
-        else:
-            self.signals.done.emit(result, None)
 
 
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -87,10 +64,8 @@ class ReviewPage(WorkspacePage):
         self._blockers: list[str] = []
         self._busy = False
         self._last_path: Path | None = None
-        self._jobs: list[_ExportJob] = []
-        # A pool of our own: an export never waits behind other pages' background work.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        #: The preview of an edited workbook read back (open until applied or cancelled).
+        self.workbook_dialog: Any = None
 
         heading = QLabel(self.title)
         heading.setFont(scaled_font(self, 1.4, bold=True))
@@ -357,41 +332,41 @@ class ReviewPage(WorkspacePage):
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested), kind)
         return path
 
-    def read_back_workbook(self, path: str | Path | None = None) -> Any:
-        """Choose an edited delivery workbook (unless given), preview what it changes, and apply
-        it when the consultant says so. Returns the preview dialog (already open), or None."""
-        from .inventory_tasks import run_busy
-        from .workbook_import_dialog import WorkbookImportDialog
-
+    def read_back_workbook(self, path: str | Path | None = None) -> None:
+        """Choose an edited delivery workbook (unless given), read it off the GUI thread, preview
+        what it changes (:attr:`workbook_dialog`), and apply it when the consultant says so."""
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(self, "Read an edited workbook back", "",
                                                     "Excel workbooks (*.xlsx)")
             if not chosen:
-                return None
+                return
             path = chosen
         path = Path(path)
         service, eid = self.service, self.engagement_id
-        try:
-            diff, (columns, refused) = run_busy(self, f"Reading {path.name}…", lambda: (
-                service.preview_workbook_changes(eid, path), service.review_workbook(eid, path)))
-        except Exception as exc:
-            show_exception(self, "Reading the workbook", exc)
-            return None
+        QueryOp(self, lambda: (service.preview_workbook_changes(eid, path), service.review_workbook(eid, path)),
+                lambda read: self._preview_workbook(path, *read), what="Reading the workbook").with_progress(
+            f"Reading {path.name}…").run_in_background(self.context.ops)
+
+    def _preview_workbook(self, path: Path, diff: Any, review: tuple[Any, Any]) -> None:
+        from .workbook_import_dialog import WorkbookImportDialog
+
+        columns, refused = review
+        service, eid = self.service, self.engagement_id
         dialog = WorkbookImportDialog(path.name, diff, columns, refused, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        def apply() -> None:
-            try:
-                n = run_busy(self, "Applying the changes…", lambda: service.apply_workbook_changes(eid, diff))
-            except Exception as exc:
-                show_exception(self, "Applying the workbook", exc)
-                return
+        def applied(n: int) -> None:
             self.status.emit(f"Applied {n} change{'s' if n != 1 else ''} from {path.name}")
             self.changed.emit()
 
+        def apply() -> None:
+            WriteOp(self, lambda: service.apply_workbook_changes(eid, diff), what="Applying the workbook").success(
+                applied).with_progress("Applying the changes…").run_in_background(self.context.ops)
+
         dialog.accepted.connect(apply)
+        dialog.destroyed.connect(lambda *_: setattr(self, "workbook_dialog", None))
+        self.workbook_dialog = dialog
         dialog.open()
-        return dialog
     def _ask_folder(self) -> str:
         """The folder to put the pack's folder in, from a dialog; "" when cancelled. Tests replace this."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -431,7 +406,8 @@ class ReviewPage(WorkspacePage):
         self.export_to(document, path)
 
     def export_to(self, document: str, path: Path) -> None:
-        """Write ``document`` ("proposal" or "plan") to ``path`` on a pool thread."""
+        """Write ``document`` ("proposal", "plan", a workbook or a pack) to ``path`` as a query op
+        (it reads the engagement and writes a file; it changes nothing in the store)."""
         service, eid = self.service, self.engagement_id
         if document == "proposal":
             password = self._password()
@@ -464,16 +440,11 @@ class ReviewPage(WorkspacePage):
         self.progress_bar.show()
         self.result_label.setText(f"Writing the {label}…")
         self.status.emit(f"Writing the {label}…")
-        job = _ExportJob(work)
-        job.setAutoDelete(False)
-        job.signals.done.connect(lambda result, error: self._finished(job, label, result, error),
-                                 Qt.ConnectionType.QueuedConnection)
-        self._jobs.append(job)
-        self._pool.start(job)
+        QueryOp(self, work, lambda result: self._finished(label, result, None), what=f"Export {label}").failure(
+            lambda error: self._finished(label, None, error)).with_progress(f"Writing the {label}…").run_in_background(
+            self.context.ops)
 
-    def _finished(self, job: _ExportJob, label: str, result: Any, error: BaseException | None) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
+    def _finished(self, label: str, result: Any, error: BaseException | None) -> None:
         self._busy = False
         self.progress_bar.hide()
         self._update_buttons()

@@ -31,7 +31,7 @@ from ...domain.engagement import Attachment, Risk
 from ...domain.forms import RiskCategory
 from ...services import ServiceError
 from ...services.findings import DeletedRisk, RemovedAttachment
-from ..save_queue import for_consultant
+from ..ops import for_consultant
 from ..widgets import MessagePage, muted, scaled_font
 from .page import PageContext, WorkspacePage
 from .page_parts import (
