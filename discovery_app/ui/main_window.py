@@ -52,9 +52,9 @@ PROVIDER_PROMPT_KEY = "provider_prompt_shown"
 
 
 class MainWindow(QMainWindow):
-    # The window's actions by name. It hides QWidget.actions() on this class (Qt's own C++ calls
-    # are unaffected); call QWidget.actions(window) for Qt's list.
-    actions: MainActions  # type: ignore[assignment]  # replaces the inherited actions() method
+    #: The window's commands (menu and toolbar actions) by name: ``window.commands.refresh``.
+    #: Not ``actions``: that would hide Qt's own ``QWidget.actions()`` list.
+    commands: MainActions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Discovery")
         self.service: DiscoveryService | None = None
         self.paths: AppPaths | None = None
-        self.actions = MainActions(self)
+        self.commands = MainActions(self)
         self._build_menus()
         self._build_toolbar()
 
@@ -82,17 +82,17 @@ class MainWindow(QMainWindow):
         self.profile_button = welcome.add_choice(
             QPushButton("Set up provider profile…"), "Your company's name, logo and terms for the proposals.")
         self.profile_button.setObjectName("emptyProfileButton")
-        self.new_button.clicked.connect(self.actions.new.trigger)
-        self.demo_button.clicked.connect(self.actions.demo.trigger)
+        self.new_button.clicked.connect(self.commands.new.trigger)
+        self.demo_button.clicked.connect(self.commands.demo.trigger)
         self.import_button.clicked.connect(self.open_archive)
-        self.profile_button.clicked.connect(self.actions.settings.trigger)
+        self.profile_button.clicked.connect(self.commands.settings.trigger)
         self.provider_banner = Banner(PROVIDER_PROMPT)
         self.provider_banner.setObjectName("providerBanner")
         self.banner_setup_button = self.provider_banner.add_button(QPushButton("Set up profile…"))
         self.banner_setup_button.setObjectName("providerBannerSetup")
         self.banner_close_button = self.provider_banner.add_button(QPushButton("Not now"))
         self.banner_close_button.setObjectName("providerBannerClose")
-        self.banner_setup_button.clicked.connect(self.actions.settings.trigger)
+        self.banner_setup_button.clicked.connect(self.commands.settings.trigger)
         self.banner_close_button.clicked.connect(self.provider_banner.hide)
         self.provider_banner.hide()
         self.error_page = MessagePage("Discovery could not open its database")
@@ -135,10 +135,10 @@ class MainWindow(QMainWindow):
         from .engagement_list import EngagementListPage
 
         page = EngagementListPage()
-        page.search_edit.setToolTip(self.actions.find.toolTip())
-        page.archived_check.setToolTip(self.actions.show_archived.toolTip())
+        page.search_edit.setToolTip(self.commands.find.toolTip())
+        page.archived_check.setToolTip(self.commands.show_archived.toolTip())
         self.stack.addWidget(page)
-        a = self.actions
+        a = self.commands
         a.show_archived.toggled.connect(page.archived_check.setChecked)
         page.archived_check.toggled.connect(a.show_archived.setChecked)
         page.selection_changed.connect(self._update_actions)
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
     count_label = property(lambda self: self.list_page.count_label)
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.new, a.open, a.demo])
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self.help_menu = help_menu
 
     def _build_toolbar(self) -> None:
-        a = self.actions
+        a = self.commands
         tb = QToolBar("Main toolbar")
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self.toolbar = tb
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.commands
         a.new.triggered.connect(self.new_engagement)
         a.demo.triggered.connect(self.create_demo)
         a.duplicate.triggered.connect(self.duplicate_selected)
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
         return self.list_page.selected_id()
 
     def _update_actions(self) -> None:
-        a = self.actions
+        a = self.commands
         # Inside a workspace the list's commands (and their shortcuts, Del among them) rest.
         in_list = self.service is not None and self.workspace.view is None
         row = self.list_page.selected_row() if in_list else None

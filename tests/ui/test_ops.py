@@ -89,7 +89,7 @@ def test_a_failing_op_shows_a_message_and_leaves_the_window_usable(qtbot, make_w
     # The worker and the window go on: the next op runs and the window's commands still work.
     QueryOp(window, lambda: 42, lambda r: done.append(f"ok {r}"), what="Reading").run_in_background()
     qtbot.waitUntil(lambda: done == ["ok 42"], timeout=5000)
-    window.actions.refresh.trigger()
+    window.commands.refresh.trigger()
     assert window.statusBar().isVisible()
 
 
