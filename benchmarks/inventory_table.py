@@ -58,8 +58,8 @@ def main() -> list[dict[str, Any]]:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QUndoStack
 
-    from discovery_app.ui.workspace.inventory_model import Col
-    from discovery_app.ui.workspace.inventory_page import InventoryPage
+    from discovery_app.ui.workspace.inventory.inventory_model import Col
+    from discovery_app.ui.workspace.inventory.inventory_page import InventoryPage
     from discovery_app.ui.workspace.page import PageContext
 
     app = _app()

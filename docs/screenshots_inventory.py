@@ -74,7 +74,7 @@ def main() -> None:
             stack = QUndoStack()
             context = PageContext(service, eid, stack)
 
-            from discovery_app.ui.workspace.inventory_page import InventoryPage
+            from discovery_app.ui.workspace.inventory.inventory_page import InventoryPage
 
             window, page = window_for(InventoryPage, context)
             window.grab().save(str(OUT / "inventory.png"))
@@ -93,7 +93,7 @@ def main() -> None:
             dialog.reject()
             window.close()
 
-            from discovery_app.ui.workspace.standards_page import StandardsPage
+            from discovery_app.ui.workspace.standards.standards_page import StandardsPage
 
             window, page = window_for(StandardsPage, context)
             window.grab().save(str(OUT / "standards.png"))

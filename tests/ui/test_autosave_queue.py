@@ -18,7 +18,7 @@ from discovery_app.paths import AppPaths
 from discovery_app.services import DiscoveryService
 from discovery_app.storage.db import StoreFull
 from discovery_app.ui.ops import WORKER_NAME, Ops
-from discovery_app.ui.workspace.offer_pricing_models import KIND_ROLE
+from discovery_app.ui.workspace.offer.offer_pricing_models import KIND_ROLE
 from discovery_app.ui.workspace.page import PageContext
 
 
@@ -117,9 +117,9 @@ def demo_queued(qtbot, tmp_path: Path):
 
 
 def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(qtbot, demo_queued):
-    from test_risks_page import select
+    from ui_helpers import select_risk as select
 
-    from discovery_app.ui.workspace.risks_page import RisksPage
+    from discovery_app.ui.workspace.risks.risks_page import RisksPage
 
     context, raw = demo_queued
     page = RisksPage(context)
@@ -157,9 +157,9 @@ def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(q
 
 
 def test_a_discount_typed_on_the_pricing_page_updates_the_breakdown(qtbot, demo_queued):
-    from test_pricing_page import retype
+    from ui_helpers import retype
 
-    from discovery_app.ui.workspace.pricing_page import PricingPage
+    from discovery_app.ui.workspace.offer.pricing_page import PricingPage
 
     context, raw = demo_queued
     page = PricingPage(context)

@@ -373,7 +373,8 @@ def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mi
 
 
 def test_broken_pages_do_not_stop_the_workspace(qtbot, make_window, service, mini_eid, monkeypatch):
-    from discovery_app.ui.workspace import fit_page, registry
+    from discovery_app.ui.workspace import registry
+    from discovery_app.ui.workspace.interview import fit_page
     from discovery_app.ui.workspace.page import WorkspacePage
 
     class Unbuildable(WorkspacePage):

@@ -1,7 +1,8 @@
 """The contract every section page of the engagement workspace follows.
 
 The workspace shows a navigator of sections on the left and one page at a time. Each page is a
-:class:`WorkspacePage` in its own module under ``discovery_app/ui/workspace/`` and is listed in
+:class:`WorkspacePage` in its feature's folder under ``discovery_app/ui/workspace/`` (``risks/``,
+``inventory/``, ``offer/``, ...; the shared shell stays at the top) and is listed in
 ``discovery_app/ui/workspace/registry.py``. A page:
 
 - is built once per workspace with the :class:`PageContext` (service, engagement id, undo stack);

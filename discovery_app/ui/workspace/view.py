@@ -32,9 +32,9 @@ from .. import ops as ops_mod
 from ..widgets import MessagePage, muted, scaled_font
 from . import registry
 from .find_dialog import FindQuestionDialog, Target
+from .interview.questions import AnswerBook, QuestionPage
 from .navigator import Navigator
 from .page import PageContext, WorkspacePage
-from .questions import AnswerBook, QuestionPage
 from .summary_panel import SummaryPanel
 from .timer import DiscoveryTimer
 
