@@ -401,6 +401,8 @@ def _progress_dialog(parent: QWidget | None, label: str) -> QProgressDialog:
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # Qt shows it after the delay (never setValue:
-    # on a modal dialog that spins the event loop)
+    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+    # Starts the timer that shows the dialog after the delay. Only this first call is safe: once the
+    # dialog is shown, setValue on a modal dialog spins the event loop, so it is never called again.
+    dialog.setValue(0)
     return dialog

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from ui_helpers import wait_for_modal
 
 import discovery_app.ui
@@ -117,10 +117,18 @@ def test_a_long_op_shows_the_busy_bar_until_it_is_done(qtbot, make_window, servi
     assert window.busy_bar.isVisible()
     assert window.statusBar().currentMessage() == "Writing the proposal…"
     assert QApplication.overrideCursor() is not None
+
+    def progress_shown() -> list[str]:
+        return [d.labelText() for d in window.findChildren(QProgressDialog) if d.isVisible()]
+
+    # After a moment a progress dialog holds input back (no edit can change the data under it).
+    qtbot.waitUntil(lambda: progress_shown() == ["Writing the proposal…"], timeout=3000)
+    assert QApplication.activeModalWidget() is not None
     release.set()
     qtbot.waitUntil(lambda: results == ["written"], timeout=5000)
     assert not window.busy_bar.isVisible()
     assert QApplication.overrideCursor() is None
+    assert progress_shown() == []
 
 
 def test_a_callback_of_a_closed_page_is_dropped(qtbot, worker):
