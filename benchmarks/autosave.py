@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import statistics
 import tempfile
@@ -133,14 +132,8 @@ class SaveSpy:
 def _pages() -> list[type]:
     from discovery_app.ui.workspace import registry
 
-    found = []
-    for entry in (*registry.BEFORE_QUESTIONNAIRE, *registry.AFTER_QUESTIONNAIRE):
-        module, _, cls = entry.partition(":")
-        try:
-            found.append(getattr(importlib.import_module(f"discovery_app.ui.workspace.{module}"), cls))
-        except (ImportError, AttributeError):
-            continue
-    return found
+    # The registry lists the page classes themselves (imported explicitly).
+    return [*registry.BEFORE_QUESTIONNAIRE, *registry.AFTER_QUESTIONNAIRE]
 
 
 def gui_rows(service: Any, eid: int, n_edits: int) -> list[dict[str, Any]]:
