@@ -4,7 +4,7 @@
   real answer, each its own transaction), against sqlite3 updating one row and committing with
   the same PRAGMAs (WAL, synchronous=FULL) on the same file.
 - GUI thread: when the workspace pages exist, the benchmark types into their fields the way a
-  consultant does, with the workspace's background writer (``discovery_app.ui.save_queue``) as
+  consultant does, with the workspace's background writer (``discovery_app.ui.ops``) as
   the workspace wires it, and records, through a wrapper round the service, on which thread each
   save ran and how long the GUI thread was busy per edit: the keystrokes' own handling plus the
   refresh the page runs on the GUI thread once the save has committed. Without the pages it
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import statistics
 import tempfile
@@ -133,14 +132,8 @@ class SaveSpy:
 def _pages() -> list[type]:
     from discovery_app.ui.workspace import registry
 
-    found = []
-    for entry in (*registry.BEFORE_QUESTIONNAIRE, *registry.AFTER_QUESTIONNAIRE):
-        module, _, cls = entry.partition(":")
-        try:
-            found.append(getattr(importlib.import_module(f"discovery_app.ui.workspace.{module}"), cls))
-        except (ImportError, AttributeError):
-            continue
-    return found
+    # The registry lists the page classes themselves (imported explicitly).
+    return [*registry.BEFORE_QUESTIONNAIRE, *registry.AFTER_QUESTIONNAIRE]
 
 
 def gui_rows(service: Any, eid: int, n_edits: int) -> list[dict[str, Any]]:
@@ -158,11 +151,11 @@ def gui_rows(service: Any, eid: int, n_edits: int) -> list[dict[str, Any]]:
             "NOT MEASURED: no workspace page exists yet; set_answer is synchronous, so a page calling "
             "it on the GUI thread would block it for the times above"))]
     try:
-        from discovery_app.ui.save_queue import QueuedService, SaveQueue
+        from discovery_app.ui.ops import Ops
     except ImportError:  # before the background writer existed: pages save on the GUI thread
-        QueuedService = SaveQueue = None  # type: ignore[assignment,misc]
+        Ops = None  # type: ignore[assignment,misc]
     spy = SaveSpy(service)
-    saves = SaveQueue() if SaveQueue is not None else None
+    saves = Ops() if Ops is not None else None
     delivered: list[float] = []  # GUI-thread time spent in the pages' after-commit refreshes
     if saves is not None:
         original_callback = saves._callback
@@ -175,7 +168,7 @@ def gui_rows(service: Any, eid: int, n_edits: int) -> list[dict[str, Any]]:
                 delivered.append(time.perf_counter() - t0)
 
         saves._callback = timed_callback  # type: ignore[method-assign]
-    page_service = QueuedService(service, saves) if saves is not None else service
+    page_service = saves.ordered(service) if saves is not None else service
     budget_end = time.perf_counter() + GUI_BUDGET_S
     per_page: dict[str, list[float]] = {}
     blocked: list[float] = []

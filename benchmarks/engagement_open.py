@@ -4,7 +4,7 @@ filtering its inventory table.
 - open: ``service.engagements.get`` (what the workspace calls) against the bare library reading the same
   rows: sqlite3 selecting every row of the engagement's tables, into tuples.
 - inventory table: the inventory page's own model and view when
-  ``discovery_app/ui/workspace/inventory_page.py`` exists, otherwise a QSortFilterProxyModel over
+  ``discovery_app/ui/workspace/inventory/inventory_page.py`` exists, otherwise a QSortFilterProxyModel over
   a plain table model of the same rows (the note says which); against Python's ``sorted`` and a
   list comprehension doing the same sort and filter on the same rows.
 """
@@ -55,7 +55,7 @@ def _page_view(service: Any, eid: int) -> tuple[Any, Any, Any, str]:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QLineEdit, QTableView
 
-    from discovery_app.ui.workspace.inventory_page import InventoryPage
+    from discovery_app.ui.workspace.inventory.inventory_page import InventoryPage
     from discovery_app.ui.workspace.page import PageContext
 
     page = InventoryPage(PageContext(service, eid, QUndoStack()))
@@ -115,7 +115,7 @@ def table_rows(service: Any, eid: int, items: list[Any], n: int) -> list[dict[st
 
     app = _qt_app()
     debounce: set[int] = set()
-    page_exists = importlib.util.find_spec("discovery_app.ui.workspace.inventory_page") is not None
+    page_exists = importlib.util.find_spec("discovery_app.ui.workspace.inventory.inventory_page") is not None
     load_times: list[float] = []
     if page_exists:
         # Building and loading the page is what the consultant waits for on opening the section.

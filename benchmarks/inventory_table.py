@@ -49,7 +49,7 @@ def _settle(app: Any, page: Any) -> None:
 def _wait_counts(app: Any, page: Any) -> None:
     import time
 
-    while page._counts_call.busy:
+    while page.counts_pending:
         app.processEvents()
         time.sleep(0.005)
 
@@ -58,8 +58,8 @@ def main() -> list[dict[str, Any]]:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QUndoStack
 
-    from discovery_app.ui.workspace.inventory_model import Col
-    from discovery_app.ui.workspace.inventory_page import InventoryPage
+    from discovery_app.ui.workspace.inventory.inventory_model import Col
+    from discovery_app.ui.workspace.inventory.inventory_page import InventoryPage
     from discovery_app.ui.workspace.page import PageContext
 
     app = _app()

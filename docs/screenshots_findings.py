@@ -49,14 +49,14 @@ def main() -> None:
         ctx = PageContext(service, eid, QUndoStack())
         wanted = sys.argv[1:] or ["risks", "remediation"]
         if "risks" in wanted:
-            from discovery_app.ui.workspace.risks_page import RisksPage
+            from discovery_app.ui.workspace.risks.risks_page import RisksPage
 
             page = RisksPage(ctx)
             page.setWindowTitle("Risks — Discovery")
             page.load()
             print(shoot(page, "risks.png"))
         if "remediation" in wanted:
-            from discovery_app.ui.workspace.remediation_page import RemediationPage
+            from discovery_app.ui.workspace.remediation.remediation_page import RemediationPage
 
             page = RemediationPage(ctx)
             page.setWindowTitle("Remediation — Discovery")

@@ -74,14 +74,18 @@ def main() -> None:
             stack = QUndoStack()
             context = PageContext(service, eid, stack)
 
-            from discovery_app.ui.workspace.inventory_page import InventoryPage
+            from discovery_app.ui.workspace.inventory.inventory_page import InventoryPage
 
             window, page = window_for(InventoryPage, context)
             window.grab().save(str(OUT / "inventory.png"))
 
             export = Path(tmp) / "asset-manager-export.csv"
             export.write_bytes(EXPORT.encode("utf-8"))
-            dialog = page.import_file(export)
+            page.import_file(export)
+            from discovery_app.ui import ops
+
+            ops.shared().wait_idle()
+            dialog = page.mapping_dialog
             QTest.qWaitForWindowExposed(dialog)
             dialog.resize(1180, 720)
             QTest.qWait(300)
@@ -89,7 +93,7 @@ def main() -> None:
             dialog.reject()
             window.close()
 
-            from discovery_app.ui.workspace.standards_page import StandardsPage
+            from discovery_app.ui.workspace.standards.standards_page import StandardsPage
 
             window, page = window_for(StandardsPage, context)
             window.grab().save(str(OUT / "standards.png"))

@@ -68,7 +68,7 @@ def main() -> int:
         grab(dialog, "settings-locale-de.png")
         dialog.close()
 
-        from discovery_app.ui.workspace.pricing_page import PricingPage
+        from discovery_app.ui.workspace.offer.pricing_page import PricingPage
 
         page = PricingPage(PageContext(service, eid, QUndoStack()))
         page.resize(*SIZE)
@@ -82,7 +82,7 @@ def main() -> int:
         grab(page, "pricing-de.png")
         page.close()
 
-        from discovery_app.ui.workspace.questions import AnswerBook, QuestionPage
+        from discovery_app.ui.workspace.interview.questions import AnswerBook, QuestionPage
 
         form = service.forms.of(service.engagements.header(eid))
         book = AnswerBook(service, eid, form)

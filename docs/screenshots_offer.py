@@ -45,10 +45,10 @@ def main() -> int:
         service.offer.set_raci(eid, "restore_testing", "provider", "RA")
         stack = QUndoStack()
         pages = []
-        from discovery_app.ui.workspace.responsibilities_page import ResponsibilitiesPage
+        from discovery_app.ui.workspace.offer.responsibilities_page import ResponsibilitiesPage
         pages.append((ResponsibilitiesPage, "responsibilities.png"))
         try:
-            from discovery_app.ui.workspace.pricing_page import PricingPage
+            from discovery_app.ui.workspace.offer.pricing_page import PricingPage
             pages.append((PricingPage, "pricing.png"))
         except ImportError:
             pass

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import ops
 from .actions import MainActions
 from .messages import confirm, show_exception, show_message
 from .widgets import Banner, MessagePage, muted
@@ -51,9 +52,9 @@ PROVIDER_PROMPT_KEY = "provider_prompt_shown"
 
 
 class MainWindow(QMainWindow):
-    # The window's actions by name. It hides QWidget.actions() on this class (Qt's own C++ calls
-    # are unaffected); call QWidget.actions(window) for Qt's list.
-    actions: MainActions  # type: ignore[assignment]  # replaces the inherited actions() method
+    #: The window's commands (menu and toolbar actions) by name: ``window.commands.refresh``.
+    #: Not ``actions``: that would hide Qt's own ``QWidget.actions()`` list.
+    commands: MainActions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Discovery")
         self.service: Discovery | None = None
         self.paths: AppPaths | None = None
-        self.actions = MainActions(self)
+        self.commands = MainActions(self)
         self._build_menus()
         self._build_toolbar()
 
@@ -81,17 +82,17 @@ class MainWindow(QMainWindow):
         self.profile_button = welcome.add_choice(
             QPushButton("Set up provider profile…"), "Your company's name, logo and terms for the proposals.")
         self.profile_button.setObjectName("emptyProfileButton")
-        self.new_button.clicked.connect(self.actions.new.trigger)
-        self.demo_button.clicked.connect(self.actions.demo.trigger)
+        self.new_button.clicked.connect(self.commands.new.trigger)
+        self.demo_button.clicked.connect(self.commands.demo.trigger)
         self.import_button.clicked.connect(self.open_archive)
-        self.profile_button.clicked.connect(self.actions.settings.trigger)
+        self.profile_button.clicked.connect(self.commands.settings.trigger)
         self.provider_banner = Banner(PROVIDER_PROMPT)
         self.provider_banner.setObjectName("providerBanner")
         self.banner_setup_button = self.provider_banner.add_button(QPushButton("Set up profile…"))
         self.banner_setup_button.setObjectName("providerBannerSetup")
         self.banner_close_button = self.provider_banner.add_button(QPushButton("Not now"))
         self.banner_close_button.setObjectName("providerBannerClose")
-        self.banner_setup_button.clicked.connect(self.actions.settings.trigger)
+        self.banner_setup_button.clicked.connect(self.commands.settings.trigger)
         self.banner_close_button.clicked.connect(self.provider_banner.hide)
         self.provider_banner.hide()
         self.error_page = MessagePage("Discovery could not open its database")
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumWidth(160)
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
+        ops.shared().busy_changed.connect(self._op_busy)
         self.statusBar().addPermanentWidget(self.db_label)
         self.workspace = WorkspaceHost(self)
         self._connect()
@@ -133,10 +135,10 @@ class MainWindow(QMainWindow):
         from .engagement_list import EngagementListPage
 
         page = EngagementListPage()
-        page.search_edit.setToolTip(self.actions.find.toolTip())
-        page.archived_check.setToolTip(self.actions.show_archived.toolTip())
+        page.search_edit.setToolTip(self.commands.find.toolTip())
+        page.archived_check.setToolTip(self.commands.show_archived.toolTip())
         self.stack.addWidget(page)
-        a = self.actions
+        a = self.commands
         a.show_archived.toggled.connect(page.archived_check.setChecked)
         page.archived_check.toggled.connect(a.show_archived.setChecked)
         page.selection_changed.connect(self._update_actions)
@@ -158,7 +160,7 @@ class MainWindow(QMainWindow):
     count_label = property(lambda self: self.list_page.count_label)
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.new, a.open, a.demo])
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
         self.help_menu = help_menu
 
     def _build_toolbar(self) -> None:
-        a = self.actions
+        a = self.commands
         tb = QToolBar("Main toolbar")
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
@@ -205,7 +207,7 @@ class MainWindow(QMainWindow):
         self.toolbar = tb
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.commands
         a.new.triggered.connect(self.new_engagement)
         a.demo.triggered.connect(self.create_demo)
         a.duplicate.triggered.connect(self.duplicate_selected)
@@ -272,8 +274,10 @@ class MainWindow(QMainWindow):
         self.provider_banner.show()
 
     def _backup_if_due(self) -> None:
+        """A backup copy when one is due, as a write op behind the edits already queued."""
         if self.service is not None:
-            self._attempt("Backing up", self.service.backups.backup_if_due)
+            service = self.service
+            ops.WriteOp(self, lambda: service.backups.backup_if_due(), what="Backing up").run_in_background()
 
     def open_archive(self) -> None:
         if self.service is None:
@@ -344,7 +348,7 @@ class MainWindow(QMainWindow):
         return self.list_page.selected_id()
 
     def _update_actions(self) -> None:
-        a = self.actions
+        a = self.commands
         # Inside a workspace the list's commands (and their shortcuts, Del among them) rest.
         in_list = self.service is not None and self.workspace.view is None
         row = self.list_page.selected_row() if in_list else None
@@ -503,9 +507,11 @@ class MainWindow(QMainWindow):
     def _attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
         """Run ``fn``: (True, its result), or show why it failed and return (False, None).
 
-        Autosaves still queued in an open workspace are committed first, so whatever ``fn``
-        reads, copies or replaces (a backup, an export, a delete) includes the last edit."""
+        Autosaves still queued in an open workspace (and every other op) are committed first, so
+        whatever ``fn`` reads, copies or replaces (a backup, an export, a delete) includes the last
+        edit."""
         self.workspace.flush()
+        ops.shared().flush()
         try:
             return True, fn()
         except Exception as exc:
@@ -514,10 +520,13 @@ class MainWindow(QMainWindow):
 
     @contextmanager
     def _busy(self, message: str) -> Iterator[None]:
+        """Feedback around work that must run on the GUI thread (building a workspace's widgets):
+        the message and busy bar are painted at once (no event loop is spun). Work that needs no
+        widgets goes through :mod:`.ops` instead."""
         self.statusBar().showMessage(message)
         self.busy_bar.show()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self.statusBar().repaint()
         try:
             yield
         finally:
@@ -526,6 +535,14 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     busy = _busy
+
+    def _op_busy(self, label: str) -> None:
+        """A long op (export, import, backup) is under way: its label and the busy bar show."""
+        self.busy_bar.setVisible(bool(label))
+        if label:
+            self.statusBar().showMessage(label)
+        else:
+            self.statusBar().clearMessage()
 
     def attempt(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
         return self._attempt(what, fn)
@@ -629,6 +646,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         # Keep the engagement remembered: it opens again on the next start.
         self.workspace.close_workspace(forget=False, refresh=False)
+        ops.shared().flush()  # a backup or anything else still queued finishes before the store closes
         if self.service is not None:
             self.service.close()
             self.service = None

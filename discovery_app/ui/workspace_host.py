@@ -31,7 +31,7 @@ class WorkspaceHost(QObject):
         self.window = window
         self.view: WorkspaceView | None = None
         self.last_open_seconds: float | None = None
-        a = window.actions
+        a = window.commands
         a.open.triggered.connect(self.open_selected)
         a.back.triggered.connect(self.close_workspace)
         a.undo.triggered.connect(lambda: self.view.undo() if self.view else None)
@@ -67,7 +67,7 @@ class WorkspaceHost(QObject):
 
             def build() -> WorkspaceView:
                 view = WorkspaceView(service, eid)
-                view.fill_toolbar([w.actions.back], [w.actions.toggle_summary])
+                view.fill_toolbar([w.commands.back], [w.commands.toggle_summary])
                 view.build()
                 view.load()
                 return view
@@ -87,7 +87,7 @@ class WorkspaceHost(QObject):
         w.stack.addWidget(view)
         w.stack.setCurrentWidget(view)
         view.restore_splitter(QSettings().value(SPLITTER_KEY))
-        view.summary.setVisible(w.actions.toggle_summary.isChecked())
+        view.summary.setVisible(w.commands.toggle_summary.isChecked())
         view.go(0, focus=True)
         self._title(view.client_name)
         QSettings().setValue(LAST_KEY, self._last_value(eid))
@@ -159,10 +159,10 @@ class WorkspaceHost(QObject):
     def save_state(self) -> None:
         if self.view is not None:
             QSettings().setValue(SPLITTER_KEY, self.view.splitter.saveState())
-        QSettings().setValue(SUMMARY_KEY, self.window.actions.toggle_summary.isChecked())
+        QSettings().setValue(SUMMARY_KEY, self.window.commands.toggle_summary.isChecked())
 
     def update_actions(self) -> None:
-        a = self.window.actions
+        a = self.window.commands
         view = self.view
         inside = view is not None
         for action in (a.back, a.next_section, a.previous_section, a.toggle_summary, a.timer):
@@ -177,7 +177,7 @@ class WorkspaceHost(QObject):
 
     def _stack_changed(self, *_args: object) -> None:
         # The window may be going away (app quitting) while the stack still says goodbye.
-        if self.view is not None and shiboken6.isValid(self.window.actions.undo):
+        if self.view is not None and shiboken6.isValid(self.window.commands.undo):
             self.update_actions()
 
     def _set_summary_visible(self, visible: bool) -> None:

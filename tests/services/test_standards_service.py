@@ -60,7 +60,7 @@ def test_unknown_category_and_bad_status_are_refused(service, eid):
         service.standards.set_assessment(eid, "rmm", status="sort of")
 
 
-# ---- inventory edits by uid (services/inventory_edits.py) -------------------------------------
+# ---- inventory edits by uid (services/inventory.py) -------------------------------------
 
 def _items(service, eid, n=5):
     items = [InventoryItem(name=f"PC-{i}", kind="workstation", site="Portland") for i in range(n)]

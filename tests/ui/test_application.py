@@ -54,7 +54,7 @@ def test_a_damaged_database_is_explained_and_nothing_crashes(qtbot, paths):
     assert "not a readable Discovery database" in box.text()
     assert window.error_page.isVisible()
     assert "not a readable Discovery database" in window.error_page.text_label.text()
-    assert not window.actions.new.isEnabled()
+    assert not window.commands.new.isEnabled()
     assert window.service is None
     assert gc.isenabled()  # start-up is over even when the store did not open
     # The file was left alone.
@@ -72,6 +72,15 @@ def test_window_geometry_is_restored(qtbot, make_window, service):
 
 
 @needs_interpreter
+def test_the_windows_commands_leave_qts_actions_list_alone(make_window, service):
+    """The named commands live on ``window.commands``; ``QWidget.actions()`` is still Qt's list."""
+    window = make_window(service)
+    window.addAction(window.commands.find)
+    assert window.actions() == [window.commands.find]  # a method again, not the commands object
+    menus = [a for m in window.menuBar().actions() for a in m.menu().actions()]
+    assert window.commands.refresh in menus and window.commands.quit in menus
+
+
 def test_window_module_does_not_import_the_storage_layer():
     """The window must paint before SQLAlchemy, pydantic and Alembic are loaded."""
     code = (

@@ -1,4 +1,4 @@
-"""Autosave off the GUI thread: the workspace's background writer keeps every edit, in order,
+"""Autosave off the GUI thread: the write ops on the one worker (ui/ops.py) keep every edit, in order,
 shows a failed save in words, and the pages refresh after the commit."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from discovery_app.demo import create_demo
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
 from discovery_app.storage.db import StoreFull
-from discovery_app.ui.save_queue import QueuedService, SaveQueue
-from discovery_app.ui.workspace.offer_pricing_models import KIND_ROLE
+from discovery_app.ui.ops import WORKER_NAME, Ops
+from discovery_app.ui.workspace.offer.offer_pricing_models import KIND_ROLE
 from discovery_app.ui.workspace.page import PageContext
 
 
@@ -49,7 +49,7 @@ def test_an_answer_typed_just_before_closing_the_window_is_in_the_store(qtbot, m
     qtbot.keyClicks(notes.editor, "Typed, then the window closed at once")
     window.close()  # no pause for the debounce, no wait for the writer
 
-    assert calls and all(name == "discovery-autosave" for name, _ in calls), "saved off the GUI thread"
+    assert calls and all(name == WORKER_NAME for name, _ in calls), "saved off the GUI thread"
     again = Discovery.open(paths, forms_root=FORMS)
     try:
         assert again.interview.answers(mini_eid)["notes"][0] == "Typed, then the window closed at once"
@@ -96,9 +96,9 @@ def test_many_quick_edits_commit_in_the_order_made(qtbot, make_window, service, 
         ratio.editor.setText(text)
         ratio._typed()
         ratio.flush()
-    view.saves.flush()
+    view.ops.flush()
     assert [v for _, v in calls] == typed
-    assert {name for name, _ in calls} == {"discovery-autosave"}
+    assert {name for name, _ in calls} == {WORKER_NAME}
     assert service.interview.answers(mini_eid)["ratio"][0] == "0.40"
     # One undo step for the one field, back to before the first edit.
     view.undo()
@@ -110,16 +110,16 @@ def demo_queued(qtbot, tmp_path: Path):
     """A page context over the demo engagement with the workspace's background writer."""
     svc = Discovery.open(AppPaths.resolve(tmp_path / "demo.sqlite3"), forms_root=SHIPPED_FORMS)
     eid = create_demo(svc)
-    saves = SaveQueue()
-    yield PageContext(QueuedService(svc, saves), eid, QUndoStack(), saves), svc
-    saves.close()
+    ops = Ops()
+    yield PageContext(ops.ordered(svc), eid, QUndoStack(), ops), svc
+    ops.close()
     svc.close()
 
 
 def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(qtbot, demo_queued):
-    from test_risks_page import select
+    from ui_helpers import select_risk as select
 
-    from discovery_app.ui.workspace.risks_page import RisksPage
+    from discovery_app.ui.workspace.risks.risks_page import RisksPage
 
     context, raw = demo_queued
     page = RisksPage(context)
@@ -150,16 +150,16 @@ def test_a_risk_field_saved_in_the_background_updates_its_row_and_the_heat_map(q
     qtbot.waitUntil(lambda: "Backups restored once a quarter" in page.visible_titles(), timeout=3000)
     assert title not in page.visible_titles()
     assert raw.findings.risk(context.engagement_id, uid).title == "Backups restored once a quarter"
-    context.saves.flush()
+    context.ops.flush()
     context.undo_stack.undo()
     assert raw.findings.risk(context.engagement_id, uid).title == title
     assert title in page.visible_titles()
 
 
 def test_a_discount_typed_on_the_pricing_page_updates_the_breakdown(qtbot, demo_queued):
-    from test_pricing_page import retype
+    from ui_helpers import retype
 
-    from discovery_app.ui.workspace.pricing_page import PricingPage
+    from discovery_app.ui.workspace.offer.pricing_page import PricingPage
 
     context, raw = demo_queued
     page = PricingPage(context)

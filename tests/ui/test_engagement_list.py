@@ -14,7 +14,7 @@ from discovery_app.ui.new_engagement_dialog import NewEngagementDialog
 
 
 def open_new_dialog(qtbot, window) -> NewEngagementDialog:
-    qtbot.mouseClick(window.toolbar.widgetForAction(window.actions.new), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.toolbar.widgetForAction(window.commands.new), Qt.MouseButton.LeftButton)
     dialog = wait_for_modal(qtbot, NewEngagementDialog)
     assert isinstance(dialog, NewEngagementDialog)
     return dialog
@@ -238,7 +238,7 @@ def test_delete_asks_first_and_suggests_archive(qtbot, make_window, service):
     qtbot.waitUntil(lambda: not box.isVisible())
     assert sorted(visible_column(window.table)) == ["Acme", "Birch"]
 
-    window.actions.delete.trigger()
+    window.commands.delete.trigger()
     box = wait_for_modal(qtbot, QMessageBox)
     qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: visible_column(window.table) == ["Birch"])
@@ -258,7 +258,7 @@ def test_deleting_the_last_engagement_shows_the_empty_state(qtbot, make_window, 
 
     monkeypatch.setattr(QMessageBox, "open", answer_yes)
     click_row(qtbot, window.table, 0)
-    window.actions.delete.trigger()
+    window.commands.delete.trigger()
     qtbot.waitUntil(lambda: window.empty_page.isVisible())
     assert service.engagements.summaries(include_archived=True) == []
 
@@ -267,7 +267,7 @@ def test_archive_instead_of_delete(qtbot, make_window, service):
     seed(service, ("Acme", "Ann"), ("Birch", "Bob"))
     window = make_window(service)
     click_row(qtbot, window.table, row_of(window.table, "Acme"))
-    window.actions.delete.trigger()
+    window.commands.delete.trigger()
     box = wait_for_modal(qtbot, QMessageBox)
     qtbot.mouseClick(button(box, "Archive instead"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: visible_column(window.table) == ["Birch"])
@@ -278,8 +278,8 @@ def test_archive_hides_unless_show_archived(qtbot, make_window, service):
     seed(service, ("Acme", "Ann"), ("Birch", "Bob"))
     window = make_window(service)
     click_row(qtbot, window.table, row_of(window.table, "Acme"))
-    assert window.actions.archive.text().replace("&", "") == "Archive"
-    qtbot.mouseClick(window.toolbar.widgetForAction(window.actions.archive), Qt.MouseButton.LeftButton)
+    assert window.commands.archive.text().replace("&", "") == "Archive"
+    qtbot.mouseClick(window.toolbar.widgetForAction(window.commands.archive), Qt.MouseButton.LeftButton)
 
     assert visible_column(window.table) == ["Birch"]
     assert window.count_label.text() == "1 engagement (1 archived hidden)"
@@ -293,8 +293,8 @@ def test_archive_hides_unless_show_archived(qtbot, make_window, service):
     assert status == "Draft (archived)"
 
     click_row(qtbot, window.table, row_of(window.table, "Acme"))
-    assert window.actions.archive.text().replace("&", "") == "Unarchive"
-    window.actions.archive.trigger()
+    assert window.commands.archive.text().replace("&", "") == "Unarchive"
+    window.commands.archive.trigger()
     qtbot.mouseClick(window.archived_check, Qt.MouseButton.LeftButton)
     assert sorted(visible_column(window.table)) == ["Acme", "Birch"]
     assert window.count_label.text() == "2 engagements"
@@ -315,13 +315,13 @@ def test_actions_need_a_selection(make_window, service):
     seed(service, ("Acme", "Ann"))
     window = make_window(service)
     window.table.clearSelection()
-    for action in (window.actions.duplicate, window.actions.archive, window.actions.delete):
+    for action in (window.commands.duplicate, window.commands.archive, window.commands.delete):
         assert not action.isEnabled()
-    assert window.actions.new.isEnabled()
+    assert window.commands.new.isEnabled()
 
 
 def test_shortcuts_show_in_tooltips_and_menus(window):
-    a = window.actions
+    a = window.commands
     assert a.new.toolTip().endswith("(Ctrl+N)")
     assert a.delete.toolTip().endswith("(Del)")
     assert "F5" in a.refresh.toolTip()
@@ -335,7 +335,7 @@ def test_loading_state_before_the_store_is_open(make_window):
     window = make_window()
     assert window.loading_page.isVisible()
     assert window.loading_page.title_label.text() == "Loading…"
-    assert not window.actions.new.isEnabled()
+    assert not window.commands.new.isEnabled()
 
 
 def test_ctrl_f_goes_to_the_search_box(qtbot, make_window, service):

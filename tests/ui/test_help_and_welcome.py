@@ -48,7 +48,7 @@ def close_modal(qtbot) -> None:
 
 
 def test_help_menu_offers_the_guide_shortcuts_folders_and_about_with_their_keys(window):
-    a = window.actions
+    a = window.commands
     texts = [x.text().replace("&", "") for x in window.help_menu.actions() if not x.isSeparator()]
     assert texts == ["User guide", "Keyboard shortcuts", "Open data folder", "Open log folder", "About Discovery"]
     assert a.user_guide.shortcut().toString() == "F1"
@@ -57,7 +57,7 @@ def test_help_menu_offers_the_guide_shortcuts_folders_and_about_with_their_keys(
 
 
 def test_about_shows_the_version_the_database_and_the_installed_forms(qtbot, window, service, paths):
-    window.actions.about.trigger()
+    window.commands.about.trigger()
     dialog = wait_for_modal(qtbot, AboutDialog)
     assert dialog.version_label.text() == __version__
     assert __version__ in dialog.findChild(type(dialog.version_label), "aboutTitle").text()
@@ -87,7 +87,7 @@ def test_the_shortcuts_dialog_lists_every_menu_shortcut_from_the_actions(qtbot, 
     assert "Create demo engagement" not in keys  # no shortcut, not listed
     # A shortcut added later shows up without anyone editing a list.
     dialog.close()
-    window.actions.demo.setShortcut("Ctrl+Shift+D")
+    window.commands.demo.setShortcut("Ctrl+Shift+D")
     dialog = window.show_shortcuts()
     keys = dict(zip(visible_column(dialog.table, 0), visible_column(dialog.table, 1), strict=True))
     assert keys["Create demo engagement"] == "Ctrl+Shift+D"
@@ -102,21 +102,21 @@ def test_the_shortcuts_filter_finds_a_key(qtbot, window):
 def test_open_data_and_log_folders_create_them_first(qtbot, window, opened_urls):
     paths = window.app_paths()
     assert not paths.logs.exists()
-    window.actions.open_log_folder.trigger()
-    window.actions.open_data_folder.trigger()
+    window.commands.open_log_folder.trigger()
+    window.commands.open_data_folder.trigger()
     assert opened_urls == [paths.logs, paths.data]
     assert paths.logs.is_dir() and paths.data.is_dir()
 
 
 def test_user_guide_opens_the_markdown_file(window, opened_urls):
-    window.actions.user_guide.trigger()
+    window.commands.user_guide.trigger()
     assert len(opened_urls) == 1
     assert opened_urls[0].parts[-2:] == ("docs", "user-guide.md") and opened_urls[0].is_file()
 
 
 def test_a_missing_user_guide_is_explained(qtbot, window, opened_urls, monkeypatch):
     monkeypatch.setattr(help_dialogs, "user_guide_path", lambda: None)
-    window.actions.user_guide.trigger()
+    window.commands.user_guide.trigger()
     box = wait_for_modal(qtbot, QMessageBox)
     assert "not installed" in box.text()
     assert opened_urls == []

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from ui_helpers import show_page
 
 from discovery_app.ui import app_locale
-from discovery_app.ui.workspace.client import ClientPage
+from discovery_app.ui.workspace.interview.client import ClientPage
+from discovery_app.ui.workspace.interview.questions import AnswerBook, QuestionPage
+from discovery_app.ui.workspace.offer.pricing_page import PricingPage
 from discovery_app.ui.workspace.page import PageContext
-from discovery_app.ui.workspace.pricing_page import PricingPage
-from discovery_app.ui.workspace.questions import AnswerBook, QuestionPage
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_pricing_inputs_read_in_the_locale(qtbot, pricing, locale, discount, use
     page = pricing(locale)
     retype(qtbot, page.discount, discount)
     retype(qtbot, page.users, users)
-    page.context.saves and page.context.saves.wait()
+    page.context.ops and page.context.ops.wait()
     inputs = page.service.offer.pricing_inputs(page.engagement_id)
     assert inputs.discount_percent == expected_pct
     assert inputs.user_count_override == 1234
@@ -257,7 +257,7 @@ def test_discovery_date_that_is_not_a_date_is_said_not_dropped(qtbot, demo_conte
 ])
 def test_site_user_counts_typed_in_a_table_cell(qtbot, window_locale, locale, typed, stored, says):
     from discovery_app.domain.engagement import Site
-    from discovery_app.ui.workspace.client import SITE_COLUMNS
+    from discovery_app.ui.workspace.interview.client import SITE_COLUMNS
     from discovery_app.ui.workspace.table_models import RecordTableModel
 
     window_locale(locale)
@@ -281,7 +281,7 @@ def test_site_user_counts_typed_in_a_table_cell(qtbot, window_locale, locale, ty
 ])
 def test_remediation_hours_read_in_the_locale(window_locale, locale, typed, hours, says):
     from discovery_app.domain.locale_text import ReadError
-    from discovery_app.ui.workspace.remediation_model import hours_text, read_hours
+    from discovery_app.ui.workspace.remediation.remediation_model import hours_text, read_hours
 
     window_locale(locale)
     if hours is None:
@@ -293,7 +293,7 @@ def test_remediation_hours_read_in_the_locale(window_locale, locale, typed, hour
 
 
 def test_fit_page_and_summary_show_stored_values_in_the_locale(service, window_locale):
-    from discovery_app.ui.workspace.fit_page import answer_text
+    from discovery_app.ui.workspace.interview.fit_page import answer_text
     from discovery_app.ui.workspace.summary_panel import money
 
     eid = service.engagements.create("Acme", form_key="mini")

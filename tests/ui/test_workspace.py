@@ -28,8 +28,8 @@ def activate(qtbot, window) -> None:
 
 def settle(view) -> None:
     """Wait until every autosave the workspace queued is committed and its refresh has run (the
-    saves run on a background writer; a consultant sees them land a few milliseconds later)."""
-    view.saves.flush()
+    saves run on the one worker, ui/ops.py; a consultant sees them land a few milliseconds later)."""
+    view.ops.flush()
 
 
 def open_workspace(qtbot, window, client: str):
@@ -154,7 +154,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
         qtbot.keyClick(focused(), Qt.Key.Key_Z, CTRL | SHIFT)
     assert owner.isVisible() and owner.editor.text() == "Sam Ortiz"
     assert owner.note_edit.text() == "Also runs the phones"
-    assert not window.actions.redo.isEnabled()
+    assert not window.commands.redo.isEnabled()
 
     # Close the app and open it again on the same database: everything is as it was left.
     eid = view.eid
@@ -316,7 +316,7 @@ def test_client_page_edits_status_sites_and_undo(qtbot, make_window, service, mi
 
     # Undo goes back through the site edits and then the name.
     for _ in range(3):
-        window.actions.undo.trigger()
+        window.commands.undo.trigger()
     assert service.interview.contacts(mini_eid) == []
     assert service.interview.sites(mini_eid)[0].user_count is None
     assert client.sites_model.data(client.sites_model.index(0, 2)) == ""
@@ -364,7 +364,7 @@ def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):
 def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mini_eid):
     window = make_window(service)
     open_workspace(qtbot, window, "Acme")
-    a = window.actions
+    a = window.commands
     assert not a.delete.isEnabled() and not a.duplicate.isEnabled() and not a.new.isEnabled()
     assert a.back.isEnabled()
     activate(qtbot, window)
@@ -373,7 +373,8 @@ def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mi
 
 
 def test_broken_pages_do_not_stop_the_workspace(qtbot, make_window, service, mini_eid, monkeypatch):
-    from discovery_app.ui.workspace import fit_page, registry
+    from discovery_app.ui.workspace import registry
+    from discovery_app.ui.workspace.interview import fit_page
     from discovery_app.ui.workspace.page import WorkspacePage
 
     class Unbuildable(WorkspacePage):

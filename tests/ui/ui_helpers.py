@@ -76,3 +76,21 @@ def blockers_on(page) -> list[str]:
     this page."""
     readiness = page.service.assessments.check(page.engagement_id)
     return [i.message for i in readiness.blockers if i.where.page == page.section_id]
+
+
+def retype(qtbot, edit, text):
+    """Replace a line edit's text by typing, as a consultant does."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(edit, text)
+
+
+def select_risk(qtbot, page, title):
+    """Click the risk called ``title`` in the Risks page's register (filters cleared first)."""
+    page.heatmap.select(None)
+    page.filter.clear()
+    row = page.visible_titles().index(title)
+    rect = page.table.visualRect(page.proxy.index(row, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.selected_risk().title == title

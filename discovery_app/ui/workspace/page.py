@@ -1,7 +1,8 @@
 """The contract every section page of the engagement workspace follows.
 
 The workspace shows a navigator of sections on the left and one page at a time. Each page is a
-:class:`WorkspacePage` in its own module under ``discovery_app/ui/workspace/`` and is listed in
+:class:`WorkspacePage` in its feature's folder under ``discovery_app/ui/workspace/`` (``risks/``,
+``inventory/``, ``offer/``, ...; the shared shell stays at the top) and is listed in
 ``discovery_app/ui/workspace/registry.py``. A page:
 
 - is built once per workspace with the :class:`PageContext` (service, engagement id, undo stack);
@@ -9,8 +10,8 @@ The workspace shows a navigator of sections on the left and one page at a time. 
   and whenever :meth:`WorkspacePage.reload` is asked for, e.g. after an undo);
 - saves every edit through the service as it is made (no Save button), pushing a
   ``QUndoCommand`` onto ``context.undo_stack`` whose ``redo``/``undo`` go through the service too;
-  edits made while typing go through :meth:`WorkspacePage.save`, which runs them on the
-  workspace's single background writer (:mod:`discovery_app.ui.save_queue`) in order;
+  edits made while typing go through :meth:`WorkspacePage.save`, which runs them as write ops
+  on the application's one worker (:mod:`discovery_app.ui.ops`) in order;
 - emits :attr:`changed` after a save so the summary panel and navigator refresh, and
   :attr:`status` with a short message for the status bar ("Saved");
 - reports its progress (``(done, total)`` or None) and whether something on it is invalid, for the
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from ...services import Discovery
-    from ..save_queue import SaveQueue
+    from ..ops import Ops
 
 
 @dataclass
@@ -37,8 +38,8 @@ class PageContext:
     service: Discovery
     engagement_id: int
     undo_stack: QUndoStack
-    #: The workspace's background writer; None for a page on its own (it then saves in line).
-    saves: SaveQueue | None = None
+    #: The worker the workspace's ops run on; None for a page on its own (it then saves in line).
+    ops: Ops | None = None
 
 
 class WorkspacePage(QWidget):
@@ -77,11 +78,11 @@ class WorkspacePage(QWidget):
 
         ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread after the commit, in the
         order the saves were made; refresh what the edit changed there, not before. Without a
-        save queue (a page built on its own) the save runs at once.
+        worker (a page built on its own) the save runs at once.
         """
-        saves = self.context.saves
-        if saves is not None:
-            saves.submit(fn, on_done, on_error)
+        ops = self.context.ops
+        if ops is not None:
+            ops.submit(fn, on_done, on_error, write=True)
             return
         try:
             result = fn()

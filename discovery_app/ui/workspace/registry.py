@@ -9,16 +9,16 @@ broken section never takes a consultant's workspace down.
 
 from __future__ import annotations
 
-from .client import ClientPage
-from .fit_page import FitPage
-from .inventory_page import InventoryPage
+from .interview.client import ClientPage
+from .interview.fit_page import FitPage
+from .inventory.inventory_page import InventoryPage
+from .offer.pricing_page import PricingPage
+from .offer.responsibilities_page import ResponsibilitiesPage
 from .page import WorkspacePage
-from .pricing_page import PricingPage
-from .remediation_page import RemediationPage
-from .responsibilities_page import ResponsibilitiesPage
-from .review_page import ReviewPage
-from .risks_page import RisksPage
-from .standards_page import StandardsPage
+from .remediation.remediation_page import RemediationPage
+from .review.review_page import ReviewPage
+from .risks.risks_page import RisksPage
+from .standards.standards_page import StandardsPage
 
 BEFORE_QUESTIONNAIRE: tuple[type[WorkspacePage], ...] = (ClientPage, FitPage)
 AFTER_QUESTIONNAIRE: tuple[type[WorkspacePage], ...] = (

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.assessment import Readiness
 from ..widgets import muted, scaled_font
-from . import offer_format as fmt
+from .offer import offer_format as fmt
 
 MAX_REASONS = 6
 MAX_BLOCKERS = 12

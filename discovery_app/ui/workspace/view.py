@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.assessment import Readiness
 from ...domain.engagement import STATUS_LABELS
-from ..save_queue import QueuedService, SaveQueue
+from .. import ops as ops_mod
 from ..widgets import MessagePage, muted, scaled_font
 from . import registry
 from .find_dialog import FindQuestionDialog, Target
+from .interview.questions import AnswerBook, QuestionPage
 from .navigator import Navigator
 from .page import PageContext, WorkspacePage
-from .questions import AnswerBook, QuestionPage
 from .summary_panel import SummaryPanel
 from .timer import DiscoveryTimer
 
@@ -112,16 +112,15 @@ class WorkspaceView(QWidget):
     def __init__(self, service: Discovery, eid: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
-        # Autosaves made while typing run on one background writer, in order; every call through
-        # ``self.service`` (the pages' too) waits for the saves still queued, so reads see them.
-        self.saves = SaveQueue(self)
-        # QueuedService forwards every Discovery call (after the queued saves), so the pages
-        # type it as the service it wraps.
-        self.service: Discovery = QueuedService(service, self.saves)  # type: ignore[assignment]
+        # Autosaves, imports and exports run as ops on the application's one worker, in order;
+        # every call through ``self.service`` (the pages' too) waits for the write ops still
+        # queued, so reads see them.
+        self.ops = ops_mod.shared()
+        self.service: Discovery = self.ops.ordered(service)
         service = self.service
         self.eid = eid
         self.undo_stack = QUndoStack(self)
-        self.context = PageContext(service, eid, self.undo_stack, self.saves)
+        self.context = PageContext(service, eid, self.undo_stack, self.ops)
         header = service.engagements.header(eid)
         self.form = service.forms.of(header)
         self.book = AnswerBook(service, eid, self.form)
@@ -170,7 +169,7 @@ class WorkspaceView(QWidget):
         self._summary_timer.timeout.connect(self.refresh_summary)
         self.navigator.page_chosen.connect(self._show_page)
         self.timer.changed.connect(self._schedule_summary)
-        self.saves.failed.connect(self.status_message)
+        self.ops.failed.connect(self.status_message)
 
     def fill_toolbar(self, leading: list, trailing: list) -> None:
         """Lay out the toolbar: the window's actions first (Back), title, timer, then the rest."""
@@ -285,7 +284,7 @@ class WorkspaceView(QWidget):
         current = self.current_page()
         if current is not None and current is not self.pages[index]:
             current.flush()
-            self.saves.flush()  # the page about to load must see the edits
+            self.ops.flush()  # the page about to load must see the edits
         if index in self._stale:
             self._stale.discard(index)
             self._load_page(index)
@@ -326,13 +325,15 @@ class WorkspaceView(QWidget):
         (their refreshes have run when this returns). Waits for at most the queued commits."""
         for p in self.pages:
             p.flush()
-        self.saves.flush()
+        self.ops.flush()
 
     def close_saves(self) -> None:
-        """Flush, then stop the background writer (the workspace is going away)."""
-        for p in self.pages:
-            p.flush()
-        self.saves.close()
+        """Commit every edit and run every callback still due (the workspace is going away)."""
+        self.flush()
+        try:
+            self.ops.failed.disconnect(self.status_message)
+        except (RuntimeError, TypeError):  # closed twice: already disconnected
+            pass
 
     def undo(self) -> None:
         self.flush()

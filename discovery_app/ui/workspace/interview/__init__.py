@@ -1,0 +1,1 @@
+"""The interview: client and sites, the fit check, and the questionnaire's pages and fields."""

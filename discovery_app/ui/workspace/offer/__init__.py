@@ -1,0 +1,1 @@
+"""The offer: who does what (responsibility matrix) and pricing, with their dialogs and undo."""

@@ -1,0 +1,1 @@
+"""Remediation: the stabilization plan's items, their order and weeks, and suggestions."""

@@ -1,0 +1,1 @@
+"""Review & export: the readiness list, the client documents, and reading an edited workbook back."""

@@ -1,0 +1,143 @@
+"""The pricing page, driven like a consultant would, over the demo engagement."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from ui_helpers import blockers_on, retype, show_page
+
+from discovery_app.domain.forms import Lane
+from discovery_app.ui.workspace.offer import offer_format as fmt
+from discovery_app.ui.workspace.offer.offer_pricing_models import AMOUNT_ROLE, KIND_ROLE
+from discovery_app.ui.workspace.offer.pricing_page import PricingPage
+
+
+@pytest.fixture
+def page(qtbot, demo_context):
+    return show_page(qtbot, PricingPage(demo_context), activate=True)
+
+
+
+
+def click_ok(qtbot, dialog):
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot, page):
+    assert blockers_on(page) == []  # the demo's 5 % needs no approval
+    assert "Needs no approval" in page.approval_need.text()
+
+    retype(qtbot, page.discount, "15")
+
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("15")
+    assert "Needs approval by the CEO" in page.approval_need.text()
+    assert "Required approval: <b>CEO</b>" in page.discount_summary.text()
+    assert page.blockers_box.isVisible() and "needs approval by the CEO" in page.blockers.text()
+    (blocker,) = blockers_on(page)
+    assert "15% discount needs approval" in blocker
+    quote = page.service.offer.quote(page.engagement_id)
+    assert page.fixed_net.text() == fmt.money_cur(quote.stabilization_fee, "USD")
+
+    dialog = page.record_approval()
+    assert dialog.role.text() == "CEO" and dialog.percent.text() == "15"
+    click_ok(qtbot, dialog)  # no name yet: refused in place
+    assert dialog.isVisible() and "name of the person" in dialog.error.text()
+    qtbot.keyClicks(dialog.approver, "Elena Finch")
+    click_ok(qtbot, dialog)
+
+    assert not dialog.isVisible()
+    assert blockers_on(page) == [] and not page.blockers_box.isVisible()
+    assert "Approved by <b>Elena Finch</b>" in page.approval_need.text()
+    assert page.approvals_model.index(0, 0).data() == "Elena Finch"
+
+    page.context.undo_stack.undo()  # the approval goes: blocked again
+    assert blockers_on(page) and page.approvals_model.rowCount() == 0
+
+
+def test_typing_a_discount_is_one_undo_step(qtbot, page):
+    retype(qtbot, page.discount, "12.5")
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("12.5")
+    assert page.context.undo_stack.count() == 1
+    page.context.undo_stack.undo()
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("5")
+    assert page.discount.text() == "5"
+
+
+def test_a_bad_discount_is_shown_in_place_and_not_saved(qtbot, page):
+    retype(qtbot, page.discount, "150")
+    assert page.discount_error.isVisible() and "between 0 and 100" in page.discount_error.text()
+    assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("15")  # "15" was valid on the way
+
+
+def test_coverage_follows_the_answer_until_the_consultant_overrides_it(qtbot, page):
+    # The demo client answered "Extended": pricing follows the answer, and says so.
+    assert page.coverage.currentIndex() == 0
+    assert page.coverage.currentText().startswith("As answered: Extended")
+    assert page.service.offer.quote(page.engagement_id).coverage.level.id == "extended"
+    before = page.monthly_net.text()
+    page.coverage.setFocus()
+    page.coverage.setCurrentIndex(page.coverage.findData("round_the_clock"))  # an override
+
+    quote = page.service.offer.quote(page.engagement_id)
+    assert quote.monthly.coverage.id == "round_the_clock" and quote.coverage.overridden
+    assert "override" in page.coverage.currentText()
+    assert any("overrides the coverage answer" in i.message for i in page.service.assessments.check(page.engagement_id).warnings)
+    assert page.monthly_net.text() == fmt.money_cur(quote.monthly_fee, "USD") != before
+    assert page.first_year.text() == fmt.money_cur(quote.first_year_total, "USD")
+    # The breakdown's net monthly line is the same amount.
+    model = page.breakdown_model
+    nets = [model.index(r, 0).data(AMOUNT_ROLE) for r in range(model.rowCount())
+            if model.index(r, 0).data() == "Net monthly fee"]
+    assert nets == [quote.monthly_fee]
+
+
+def test_each_breakdown_section_adds_up_to_its_total(qtbot, page):
+    model = page.breakdown_model
+    section: list[Decimal] = []
+    totals = []
+    for r in range(model.rowCount()):
+        kind, amount = model.index(r, 0).data(KIND_ROLE), model.index(r, 0).data(AMOUNT_ROLE)
+        if kind == "heading":
+            section = []
+        elif kind == "line":
+            section.append(amount)
+        elif kind == "total":
+            assert sum(section, Decimal(0)) == amount
+            totals.append(amount)
+    quote = page.service.offer.quote(page.engagement_id)
+    assert totals == [quote.stabilization_fee, quote.monthly_fee, quote.roadmap_total, quote.first_year_total]
+    for r in range(model.rowCount()):
+        if model.index(r, 3).data():
+            assert model.index(r, 3).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+
+
+def test_user_override_and_clearing_it(qtbot, page):
+    derived = page.service.offer.quote(page.engagement_id).counts.users.derived
+    retype(qtbot, page.users, "60")
+    assert page.service.offer.quote(page.engagement_id).counts.users.value == 60
+    assert page.users_help.text().startswith("Override: 60 priced")
+    retype(qtbot, page.users, "")
+    assert page.service.offer.quote(page.engagement_id).counts.users.value == derived
+    assert page.users.placeholderText() == str(derived)
+
+
+def test_margin_under_target_is_flagged_in_words(qtbot, page):
+    retype(qtbot, page.discount, "20")
+    m = page.margins_model
+    rows = {m.index(r, 0).data(): m.index(r, 4) for r in range(m.rowCount())}
+    assert rows["First year"].data().endswith(", under 40%")
+    assert rows["First year"].data(Qt.ItemDataRole.DecorationRole) is not None
+    assert "first-year total" in page.warnings.text() and page.warnings_box.isVisible()
+
+
+def test_lanes_and_credit(qtbot, page):
+    before = page.service.offer.quote(page.engagement_id)
+    qtbot.mouseClick(page.lane_boxes[Lane.RUN], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.credit, Qt.MouseButton.LeftButton)
+    after = page.service.offer.quote(page.engagement_id)
+    assert [lf.lane.value for lf in after.monthly.lanes] == ["change", "govern"]
+    assert after.stabilization.credit == 0 < before.stabilization.credit
+    assert page.fixed_net.text() == fmt.money_cur(after.stabilization_fee, "USD")
