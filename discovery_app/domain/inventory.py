@@ -143,14 +143,15 @@ def guess_mapping(headers: Sequence[str], rules: ImportRules) -> dict[int, Targe
     exact synonym matches only, in synonym order, so "Device Name" beats "Device".
     """
     mapping: dict[int, Target] = {}
-    used: set[Target] = set()
-    normalised = [norm(h) for h in headers]
+    columns: dict[str, list[int]] = {}  # normalised header -> its columns, left to right
+    for i, h in enumerate(headers):
+        columns.setdefault(norm(h), []).append(i)
     for target, words in rules.synonyms.items():
         for word in words:
-            for i, h in enumerate(normalised):
-                if i not in mapping and target not in used and h == word:
-                    mapping[i] = target
-                    used.add(target)
+            free = next((c for c in columns.get(word, ()) if c not in mapping), None)
+            if free is not None:
+                mapping[free] = target
+                break
     return dict(sorted(mapping.items()))
 
 
@@ -508,8 +509,9 @@ class RowConverter:
         # (target, column, field name, whether digits can be lost, longest text kept)
         self.texts = [(t, by_target[t], t.value, t in (Target.SERIAL, Target.ASSET_TAG),
                        _MAX_TEXT if t is Target.NOTES else _MAX_NAME) for t in TEXT_TARGETS if t in by_target]
-        self.dates: list[tuple[Target, int, DateOrder, dict[str, Any], list[Any]]] = [
-                      (t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [])
+        # (target, column, order, text -> date or why not, last format used, field name)
+        self.dates: list[tuple[Target, int, DateOrder, dict[str, Any], list[Any], str]] = [
+                      (t, by_target[t], (date_orders or {}).get(t, DateOrder.MDY), {}, [], t.value)
                       for t in DATE_TARGETS if t in by_target]
         self.iso_days: dict[str, date] = {}  # "2026-10-11" -> its date, for time stamps that start so
         self.kinds_seen: dict[tuple[str, str, str], tuple[str, KindFrom]] = {}
@@ -613,7 +615,7 @@ class RowConverter:
             self.kinds[got] += 1
         elif len(kind) > _MAX_NAME:
             kind = ""
-        for t, i, order, seen, memo in self.dates:
+        for t, i, order, seen, memo, field_name in self.dates:
             v = row[i] if i < n else None
             if v is None or v == "":
                 continue
@@ -646,7 +648,7 @@ class RowConverter:
             if type(got_date) is str:
                 warn(FieldWarning(line, t, got_date))
             elif got_date is not None:
-                values[t.value] = got_date
+                values[field_name] = got_date
         values["category"], values["kind"], values["name"] = category, kind, name
         values["source"], values["import_batch"] = self.source, self.import_batch
         if self.trusted and len(kind) <= _MAX_NAME and (

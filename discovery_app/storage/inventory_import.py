@@ -110,7 +110,7 @@ class _Insert:
         for k, name in enumerate(fields):
             proc = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
             if proc is not None:
-                processors[k] = proc
+                processors[k] = _remembered(proc)
         return cls(str(compiled), fields, processors)
 
     def row(self, record: BaseModel, eid: int, position: int) -> tuple[Any, ...]:
@@ -118,6 +118,23 @@ class _Insert:
         for k, proc in self.processors.items():
             values[k] = proc(values[k])
         return (eid, position, *values)
+
+
+def _remembered(proc: Callable[[Any], Any], most: int = 50_000) -> Callable[[Any], Any]:
+    """``proc`` remembering its results: a column's dates repeat (an import of 20,000 devices
+    holds a few thousand purchase dates), and SQLite's date processor formats each one anew."""
+    done: dict[Any, Any] = {}
+
+    def process(value: Any) -> Any:
+        if value is None:
+            return proc(value)
+        got = done.get(value)
+        if got is None:
+            got = proc(value)
+            if len(done) < most:
+                done[value] = got
+        return got
+    return process
 
 
 def run_import(store: Store, eid: int, steps: Iterator[tuple[BaseModel | None, Change | None]],
