@@ -1,0 +1,77 @@
+"""An import writes its new items with the driver's executemany (issue 15's speed work): what it
+stores must be byte for byte what the store's ordinary Core write stores for the same items."""
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from discovery_app.domain.engagement import InventoryCategory
+from discovery_app.paths import AppPaths
+from discovery_app.services import DiscoveryService
+
+FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
+
+EXPORT = (
+    "Hostname,Type,Item Category,Site,Owner,OS,Manufacturer,Model,Serial,Asset Tag,Department,"
+    "Purchase Date,Warranty End,Last Seen,Notes\n"
+    "FS01,Server,,Portland,CORP\\ops,Windows Server 2019,Dell,PowerEdge T440,7XK2,A-1,IT,"
+    "2021-03-04,03/31/2027,2026-10-11 18:57:00,\"two\nlines\"\n"
+    "Café-PC,Desktop,,Zürich 🏥,José Núñez,Windows 11 Pro,HP,ProDesk,CZC1,,Front desk,,,,\n"
+    "Office 365,,Application,,,,Microsoft,,,,,,,,\n"
+)
+
+RAW_COLUMNS = ("category, kind, name, site, owner, os, model, serial, purchase_date, warranty_end, notes, "
+               "manufacturer, asset_tag, department, last_seen")
+
+
+@pytest.fixture
+def service(tmp_path):
+    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=FORMS)
+    yield s
+    s.close()
+
+
+def raw_rows(db: Path, eid: int) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"SELECT {RAW_COLUMNS}, typeof(purchase_date), typeof(last_seen) FROM inventory_item "
+                            "WHERE engagement_id = ? ORDER BY position", (eid,)).fetchall()
+
+
+def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    imported = service.create_engagement("Imported", form_key="mini")
+    report = service.import_inventory(imported, path)
+    assert report.counts_text() == "3 new, 0 updated, 0 unchanged"
+
+    items = service.inventory(imported)
+    assert [i.name for i in items] == ["FS01", "Café-PC", "Office 365"]
+    fs01 = items[0]
+    assert (fs01.purchase_date, fs01.warranty_end, fs01.last_seen) == (date(2021, 3, 4), date(2027, 3, 31),
+                                                                         date(2026, 10, 11))
+    assert fs01.notes == "two\nlines" and items[1].site == "Zürich 🏥" and items[1].owner == "José Núñez"
+    assert items[2].category is InventoryCategory.APPLICATION
+    assert all(i.import_batch == report.batch and i.source == "export.csv" for i in items)
+
+    # The same items written by the store's ordinary (Core) path into another engagement.
+    typed = service.create_engagement("Typed", form_key="mini")
+    service.set_inventory(typed, items)
+    db = tmp_path / "s.sqlite3"
+    assert raw_rows(db, imported) == raw_rows(db, typed)
+    assert raw_rows(db, imported)[0][-2:] == ("text", "text")  # dates as ISO text, as SQLAlchemy writes them
+
+
+def test_a_re_import_after_the_fast_write_updates_instead_of_doubling(service, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    eid = service.create_engagement("Acme", form_key="mini")
+    service.import_inventory(eid, path)
+    again = service.import_inventory(eid, path)
+    assert again.counts_text() == "0 new, 0 updated, 3 unchanged"
+    assert len(service.inventory(eid)) == 3
+    with sqlite3.connect(tmp_path / "s.sqlite3") as conn:
+        positions = [p for (p,) in conn.execute(
+            "SELECT position FROM inventory_item WHERE engagement_id = ? ORDER BY position", (eid,))]
+    assert positions == [0, 1, 2]
