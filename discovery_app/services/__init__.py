@@ -17,10 +17,11 @@ from .inventory_edits import InventoryEditsMixin
 from .offer import OfferMixin
 from .pricing import PricingMixin
 from .standards import StandardsMixin
+from .suggestions import SuggestionsMixin
 from .workspace import WorkspaceMixin
 
 __all__ = ["DiscoveryService", "EngagementSummary", "ServiceBase", "ServiceError"]
 
 
-class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, ServiceBase):
+class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, SuggestionsMixin, ServiceBase):
     """Every use case of the app, on one store."""

@@ -1,0 +1,136 @@
+"""Suggested findings: the form's rules over the answers and the inventory, accepted into the
+risk register (or the standards assessment) or dismissed with a reason; and the lifecycle facts
+the inventory page and the replacement plan read (end of support, replacements by quarter).
+
+Dismissals are kept in the store's settings, per engagement uid (no schema change).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from ..domain import lifecycle as lifecycle_mod
+from ..domain import suggestions as sugg
+from ..domain.engagement import Engagement, Risk, StandardAssessment, StandardStatus
+from ..storage import repository as repo
+from .base import ServiceBase, ServiceError
+
+log = logging.getLogger("discovery_app.services.suggestions")
+
+DISMISSED_KEY = "suggestions.dismissed."  # + engagement uid -> {suggestion key: {"reason": ..., "on": ISO date}}
+MAX_REASON = 2000
+
+
+class SuggestionsMixin(ServiceBase):
+    def _dismissed(self, uid: str) -> dict[str, dict[str, str]]:
+        data = self.setting(DISMISSED_KEY + uid)
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+
+    def _engagement_for_rules(self, eid: int) -> Engagement:
+        self._header(eid)  # a clear message when there is no such engagement
+        return repo.load_engagement(self.store, eid, skip=("attachments", "time_log", "responsibilities"))
+
+    def _suggest(self, eng: Engagement, today: date | None) -> list[sugg.Suggestion]:
+        pkg = self.form_of(eng)
+        dismissed = {k: str(v.get("reason", "")) for k, v in self._dismissed(eng.uid).items()}
+        return sugg.suggest(pkg, eng.answer_values(), eng.inventory, eng.risks, eng.standards,
+                            today or date.today(), dismissed)
+
+    def suggested_findings(self, eid: int, *, today: date | None = None,
+                           include_dismissed: bool = True) -> list[sugg.Suggestion]:
+        """The engagement's suggested findings, open ones first in the form's order, then the
+        dismissed ones (unless ``include_dismissed`` is False)."""
+        found = self._suggest(self._engagement_for_rules(eid), today)
+        open_ = [s for s in found if not s.dismissed]
+        return open_ + ([s for s in found if s.dismissed] if include_dismissed else [])
+
+    def open_suggestion_count(self, eid: int, *, today: date | None = None) -> int:
+        """How many suggestions wait for a decision (the navigator's count)."""
+        return len(self.suggested_findings(eid, today=today, include_dismissed=False))
+
+    def _suggestion(self, eid: int, key: str, today: date | None) -> sugg.Suggestion:
+        for s in self.suggested_findings(eid, today=today):
+            if s.key == key:
+                return s
+        raise ServiceError(f"There is no suggestion {key!r} for this engagement any more (its trigger is gone, "
+                           "or it was accepted already).")
+
+    def accept_suggested_finding(self, eid: int, key: str, *, today: date | None = None) -> Risk | StandardAssessment:
+        """Create the suggested risk, with what triggered it as evidence and the devices linked,
+        or record the standards gap; returns what was created."""
+        s = self._suggestion(eid, key, today)
+        evidence = "Suggested from the discovery: " + "; ".join(s.triggers) if s.triggers else ""
+        if s.standard:
+            record = self.set_standard_assessment(eid, s.standard, status=StandardStatus.MISSING,  # type: ignore[attr-defined]  # StandardsMixin, a sibling mixin
+                                                  notes=evidence)
+            self._undismiss(eid, key)
+            log.info("engagement %s: suggestion %s accepted (standards gap)", eid, key)
+            return record
+        tpl = next((t for t in self.form_of(self._header(eid)).risk_library.risks if t.id == s.risk), None)
+        if tpl is None:
+            raise ServiceError(f"The form's risk library has no risk {s.risk!r}.")
+        risk = Risk(template_id=tpl.id, title=tpl.title, category=tpl.category, likelihood=tpl.likelihood,
+                    impact=tpl.impact, description=tpl.description, why_it_matters=tpl.why_it_matters,
+                    standard_category=tpl.standard_category, evidence=evidence[:20000],
+                    linked_inventory=list(s.device_uids))
+        added: Risk = self.add_risk(eid, risk)  # type: ignore[attr-defined]  # FindingsMixin.add_risk, a sibling mixin
+        self._undismiss(eid, key)
+        log.info("engagement %s: suggestion %s accepted (%d devices linked)", eid, key, len(s.device_uids))
+        return added
+
+    def dismiss_suggested_finding(self, eid: int, key: str, reason: str = "", *, today: date | None = None) -> None:
+        """Dismiss a suggestion (remembered for this engagement, with the reason given)."""
+        h = self._header(eid)
+        if key not in {sugg.key_of(r) for r in self.form_of(h).suggestion_rules or ()}:
+            raise ServiceError(f"The form's rules suggest nothing called {key!r}.")
+        reason = " ".join(reason.split())
+        if len(reason) > MAX_REASON:
+            raise ServiceError(f"A reason cannot be longer than {MAX_REASON} characters.")
+        data = self._dismissed(h.uid)
+        data[key] = {"reason": reason, "on": (today or date.today()).isoformat()}
+        self.set_setting(DISMISSED_KEY + h.uid, data)
+        log.info("engagement %s: suggestion %s dismissed", eid, key)
+
+    def restore_suggested_finding(self, eid: int, key: str) -> None:
+        """Bring a dismissed suggestion back (undo of a dismissal)."""
+        self._undismiss(eid, key)
+
+    def _undismiss(self, eid: int, key: str) -> None:
+        h = self._header(eid)
+        data = self._dismissed(h.uid)
+        if data.pop(key, None) is not None:
+            self.set_setting(DISMISSED_KEY + h.uid, data)
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+
+    def end_of_support(self, eid: int, *, today: date | None = None) -> dict[str, lifecycle_mod.DeviceSupport]:
+        """Each device's operating system support (by uid), from the form's lifecycle table;
+        devices whose OS the table does not know are left out."""
+        h = self._header(eid)
+        items = self._engagement_for_rules(eid).inventory
+        return lifecycle_mod.support_by_uid(self.form_of(h).lifecycle, items, today or date.today())
+
+    def replacement_plan(self, eid: int, *, today: date | None = None) -> list[lifecycle_mod.ReplacementLine]:
+        """Hardware replacements by quarter, counted per device kind and priced per unit from the
+        form's price list (for the roadmap's budget)."""
+        h = self._header(eid)
+        pkg = self.form_of(h)
+        items = self._engagement_for_rules(eid).inventory
+        return lifecycle_mod.replacement_plan(items, pkg.lifecycle, pkg.pricing, today or date.today())
+
+    def suggestions_json(self, eid: int, *, today: date | None = None) -> dict[str, Any]:
+        """The suggestions and the replacement plan as JSON-ready data (``findings suggest --json``)."""
+        found = self.suggested_findings(eid, today=today)
+        plan = self.replacement_plan(eid, today=today)
+        return {
+            "engagement": eid,
+            "suggestions": [s.as_json() for s in found],
+            "replacements": [{"quarter": r.quarter, "kind": r.kind, "count": r.count, "overdue": r.overdue,
+                              "unit_cost": None if r.unit_cost is None else str(r.unit_cost),
+                              "total": None if r.total is None else str(r.total), "devices": list(r.devices)}
+                             for r in plan],
+        }
