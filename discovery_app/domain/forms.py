@@ -123,7 +123,7 @@ class ChoiceList(Strict):
 
 
 class Question(Additions):
-    _added: ClassVar[tuple[str, ...]] = ("binds", "audience")
+    _added: ClassVar[tuple[str, ...]] = ("binds", "audience", "client_label", "client_help")
 
     id: Id
     type: QuestionType
@@ -137,6 +137,9 @@ class Question(Additions):
     placeholder: str = ""
     binds: Fact | None = None
     audience: Audience | None = None  # None: as its section says
+    # The question and its help as the client reads them in the pre-work workbook.
+    client_label: str | None = Field(default=None, min_length=1)
+    client_help: str | None = None
 
     @model_validator(mode="after")
     def _type_rules(self) -> Question:
@@ -152,13 +155,14 @@ class Question(Additions):
 
 
 class Section(Additions):
-    _added: ClassVar[tuple[str, ...]] = ("audience",)
+    _added: ClassVar[tuple[str, ...]] = ("audience", "client_intro")
 
     id: Id
     title: str = Field(min_length=1)
     intro: str = ""
     questions: list[Question] = Field(min_length=1)
     audience: Audience | None = None  # ``client``: every question of the section, unless it says otherwise
+    client_intro: str | None = None  # the section's introduction as the client reads it (pre-work)
 
 
 class Questionnaire(Strict):

@@ -15,6 +15,7 @@ from .handoff import HandoffMixin
 from .inventory import InventoryMixin
 from .inventory_edits import InventoryEditsMixin
 from .offer import OfferMixin
+from .prework import PreworkMixin
 from .pricing import PricingMixin
 from .standards import StandardsMixin
 from .suggestions import SuggestionsMixin
@@ -23,5 +24,5 @@ from .workspace import WorkspaceMixin
 __all__ = ["DiscoveryService", "EngagementSummary", "ServiceBase", "ServiceError"]
 
 
-class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, SuggestionsMixin, ServiceBase):
+class DiscoveryService(EngagementsMixin, InventoryMixin, InventoryEditsMixin, StandardsMixin, FindingsMixin, PricingMixin, OfferMixin, HandoffMixin, ExportsMixin, WorkspaceMixin, DurabilityMixin, PreworkMixin, SuggestionsMixin, ServiceBase):
     """Every use case of the app, on one store."""
