@@ -5,6 +5,7 @@ and device counts that pricing takes from it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -52,6 +53,7 @@ from .inventory_model import (
     kind_label,
     kind_plural,
 )
+from .inventory_support import support_filter_box
 from .inventory_tasks import BackgroundCall, run_busy
 from .page import PageContext, WorkspacePage
 
@@ -125,6 +127,8 @@ class InventoryPage(WorkspacePage):
         self.site_filter.setAccessibleName("Show site")
         self.site_filter.setMinimumContentsLength(12)
         self.site_filter.currentIndexChanged.connect(self._apply_site_filter)
+        self.support_filter = support_filter_box()
+        self.support_filter.currentIndexChanged.connect(self._apply_support_filter)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -132,6 +136,7 @@ class InventoryPage(WorkspacePage):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.kind_filter, 1)
         filters.addWidget(self.site_filter, 1)
+        filters.addWidget(self.support_filter, 1)
         filters.addWidget(self.count_label, 1)
 
         # ---- the message after an import, with its undo -------------------------------------
@@ -226,7 +231,8 @@ class InventoryPage(WorkspacePage):
         layout.addLayout(counts_box)
         self.setTabOrder(self.search, self.kind_filter)
         self.setTabOrder(self.kind_filter, self.site_filter)
-        self.setTabOrder(self.site_filter, self.table)
+        self.setTabOrder(self.site_filter, self.support_filter)
+        self.setTabOrder(self.support_filter, self.table)
 
     def _action(self, text: str, shortcut: str | QKeySequence, tip: str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -244,6 +250,7 @@ class InventoryPage(WorkspacePage):
     def load(self) -> None:
         self.kinds = self.service.device_kinds(self.engagement_id)
         self.delegate.kinds = self.kinds
+        self.model.set_lifecycle(self.service.form_of(self.service.header(self.engagement_id)).lifecycle, datetime.date.today())
         self.model.set_items(self.service.inventory(self.engagement_id))
         self._fill_kind_filter()
         self._fill_site_filter()
@@ -284,6 +291,10 @@ class InventoryPage(WorkspacePage):
             self._apply_site_filter()
 
     # ---- filters ------------------------------------------------------------------------------
+
+    def _apply_support_filter(self) -> None:
+        self.proxy.set_filter(support=self.support_filter.currentData())
+        self._update_count()
 
     def _apply_text_filter(self) -> None:
         self.proxy.set_filter(text=self.search.text())
