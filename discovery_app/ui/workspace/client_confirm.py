@@ -51,14 +51,14 @@ class ClientMark(QFrame):
         if mark is None:
             self.hide()
             return
-        who = f" ({mark.by}, {mark.imported_on})" if mark.by else ""
+        who = f" · {mark.by} · {mark.imported_on}" if mark.by else ""
         if mark.differs:
             theirs = pw.display(questionnaire, self.question, mark.client_value)
             yours = pw.display(questionnaire, self.question, current)
-            self.text.setText(f"The client's pre-work says “{theirs}”; you have “{yours}”{who}.")
+            self.text.setText(f"The client's pre-work says “{theirs}”; you have “{yours}”{who}")
             self.setAccessibleName(f"{self.question.label}: the client's answer differs")
         else:
-            self.text.setText(f"From the client, to confirm{who}.")
+            self.text.setText(f"From the client, to confirm{who}")
             self.setAccessibleName(f"{self.question.label}: from the client, to confirm")
         self.use_button.setVisible(mark.differs)
         self.keep_button.setVisible(mark.differs)

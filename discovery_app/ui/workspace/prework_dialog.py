@@ -79,6 +79,8 @@ class PreworkDialog(QDialog):
                                         STATUS_TEXT[status]])
                 item.setData(0, QID_ROLE, line.question_id)
                 item.setToolTip(0, f"{line.label} ({line.where})")
+                item.setToolTip(2, line.current)
+                item.setToolTip(3, line.incoming)
                 if status == "differs":
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(0, Qt.CheckState.Unchecked)
