@@ -16,9 +16,44 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Protocol
 
-from .engagement import InventoryCategory, InventoryItem
+from .engagement import InventoryCategory
 from .forms import Lifecycle, LifecycleEntry, PricingDefaults
+
+
+class Device(Protocol):
+    """What lifecycle and suggestion rules read of an inventory item (an Device, or the
+    light :class:`DeviceFacts` a large inventory is read into)."""
+
+    @property
+    def uid(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> InventoryCategory: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def os(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def purchase_date(self) -> date | None: ...
+    @property
+    def warranty_end(self) -> date | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    uid: str
+    name: str
+    category: InventoryCategory
+    kind: str
+    os: str
+    source: str
+    purchase_date: date | None
+    warranty_end: date | None
 
 
 @lru_cache(maxsize=512)
@@ -26,14 +61,31 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(text, re.IGNORECASE)
 
 
+# Per table (kept alive with it): OS text -> its row. An inventory repeats a few dozen OS names
+# over thousands of devices, so each name is matched once.
+_MEMO: dict[int, tuple[Lifecycle, dict[str, LifecycleEntry | None]]] = {}
+
+
 def os_entry(table: Lifecycle | None, os_text: str) -> LifecycleEntry | None:
     """The lifecycle row for an operating system as the inventory names it, None if no row matches."""
     if table is None or not os_text.strip():
         return None
+    held = _MEMO.get(id(table))
+    if held is None or held[0] is not table:
+        if len(_MEMO) > 32:
+            _MEMO.clear()
+        held = _MEMO[id(table)] = (table, {})
+    memo = held[1]
+    if os_text in memo:
+        return memo[os_text]
+    found = None
     for entry in table.operating_systems:
         if any(_pattern(p).search(os_text) for p in entry.match):
-            return entry
-    return None
+            found = entry
+            break
+    if len(memo) < 10_000:
+        memo[os_text] = found
+    return found
 
 
 def add_months(day: date, months: int) -> date:
@@ -74,7 +126,7 @@ class DeviceSupport:
         return self.entry.end_of_support if self.entry else None
 
 
-def device_support(table: Lifecycle | None, item: InventoryItem, today: date,
+def device_support(table: Lifecycle | None, item: Device, today: date,
                    soon_months: int = SOON_MONTHS) -> DeviceSupport:
     entry = os_entry(table, item.os) if item.category is InventoryCategory.DEVICE else None
     if entry is None:
@@ -86,7 +138,7 @@ def device_support(table: Lifecycle | None, item: InventoryItem, today: date,
     return DeviceSupport(entry, Support.SUPPORTED)
 
 
-def support_by_uid(table: Lifecycle | None, items: Iterable[InventoryItem], today: date) -> dict[str, DeviceSupport]:
+def support_by_uid(table: Lifecycle | None, items: Iterable[Device], today: date) -> dict[str, DeviceSupport]:
     """Every device's support status, by uid (devices whose OS no row matches are left out)."""
     out = {}
     for item in items:
@@ -109,12 +161,12 @@ def quarter_label(q: tuple[int, int]) -> str:
 
 @dataclass(frozen=True)
 class Due:
-    item: InventoryItem
+    item: Device
     due: date
     reason: str  # "Windows 10 end of support", "warranty ends", "5 years old"
 
 
-def replacement_due(item: InventoryItem, table: Lifecycle | None) -> Due | None:
+def replacement_due(item: Device, table: Lifecycle | None) -> Due | None:
     """When a device is due for replacement and why: its purchase date plus the years its kind is
     kept, or (no purchase date) the end of its warranty. An operating system past support is an
     upgrade, not by itself a new machine, so it does not date the replacement. None: nothing dates it."""
@@ -144,7 +196,7 @@ class ReplacementLine:
         return None if self.unit_cost is None else self.unit_cost * self.count
 
 
-def replacement_plan(items: Sequence[InventoryItem], table: Lifecycle | None, pricing: PricingDefaults,
+def replacement_plan(items: Sequence[Device], table: Lifecycle | None, pricing: PricingDefaults,
                      today: date) -> list[ReplacementLine]:
     """Hardware replacements by quarter (overdue ones in the current quarter), within the table's
     ``plan_quarters``, counted per device kind and priced from ``pricing.replacement_costs``.

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import answers as answers_mod
 from . import lifecycle
-from .engagement import InventoryCategory, InventoryItem, Risk, StandardAssessment
+from .engagement import InventoryCategory, Risk, StandardAssessment
 from .expressions import ExpressionError, parse
 from .formcheck import Loc, Problem
 from .forms import (
@@ -29,6 +29,7 @@ from .forms import (
     QuestionType,
     SuggestionRule,
 )
+from .lifecycle import Device
 
 #: The inventory aggregates a rule's condition may name, besides question ids.
 AGGREGATES = {
@@ -70,7 +71,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _names(items: Sequence[InventoryItem]) -> str:
+def _names(items: Sequence[Device]) -> str:
     names = sorted(i.name for i in items)
     more = len(names) - NAMES_SHOWN
     shown = ", ".join(names[:NAMES_SHOWN])
@@ -97,11 +98,11 @@ def answer_text(questionnaire: Questionnaire, qid: str, value: Any) -> str:
 
 @dataclass
 class _Picked:
-    items: list[InventoryItem] = field(default_factory=list)
+    items: list[Device] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
 
-def _kind_noun(items: Sequence[InventoryItem]) -> str:
+def _kind_noun(items: Sequence[Device]) -> str:
     nouns = {"workstation": ("workstation", "workstations"), "laptop": ("laptop", "laptops"),
              "server": ("server", "servers"), "virtual_server": ("virtual server", "virtual servers"),
              "storage": ("storage unit", "storage units"), "firewall": ("firewall", "firewalls"),
@@ -114,26 +115,27 @@ def _kind_noun(items: Sequence[InventoryItem]) -> str:
     return _plural(n, "device")
 
 
-def select_devices(sel: DeviceSelect, items: Sequence[InventoryItem], pkg: FormPackage, today: date) -> _Picked:
+def select_devices(sel: DeviceSelect, items: Sequence[Device], pkg: FormPackage, today: date) -> _Picked:
     """The devices ``sel`` picks, with one line per group saying why they were picked."""
     table = pkg.lifecycle
-    picked: list[InventoryItem] = []
+    older_than = None if sel.older_than_years is None else float(sel.older_than_years) * 365.25
+    picked: list[Device] = []
     for item in items:
         if item.category is not InventoryCategory.DEVICE:
             continue
         if sel.kinds and item.kind not in sel.kinds:
             continue
-        entry = lifecycle.os_entry(table, item.os)
-        if sel.os_past_end_of_support and not (entry and entry.end_of_support <= today):
-            continue
-        if sel.os_support_ends_within_months is not None and not (
-                entry and entry.end_of_support <= lifecycle.add_months(today, sel.os_support_ends_within_months)):
-            continue
+        if sel.os_past_end_of_support or sel.os_support_ends_within_months is not None:
+            entry = lifecycle.os_entry(table, item.os)
+            if sel.os_past_end_of_support and not (entry and entry.end_of_support <= today):
+                continue
+            if sel.os_support_ends_within_months is not None and not (
+                    entry and entry.end_of_support <= lifecycle.add_months(today, sel.os_support_ends_within_months)):
+                continue
         if sel.warranty_ends_within_months is not None and not (
                 item.warranty_end and item.warranty_end <= lifecycle.add_months(today, sel.warranty_ends_within_months)):
             continue
-        if sel.older_than_years is not None and not (
-                item.purchase_date and (today - item.purchase_date).days / 365.25 > float(sel.older_than_years)):
+        if older_than is not None and not (item.purchase_date and (today - item.purchase_date).days > older_than):
             continue
         if sel.not_from_source is not None and sel.not_from_source.casefold() in item.source.casefold():
             continue
@@ -142,7 +144,7 @@ def select_devices(sel: DeviceSelect, items: Sequence[InventoryItem], pkg: FormP
     if not picked:
         return out
     if sel.os_past_end_of_support or sel.os_support_ends_within_months is not None:
-        by_os: dict[str, list[InventoryItem]] = {}
+        by_os: dict[str, list[Device]] = {}
         for item in picked:
             entry = lifecycle.os_entry(table, item.os)
             by_os.setdefault(entry.name if entry else item.os, []).append(item)
@@ -186,7 +188,7 @@ def _target_title(pkg: FormPackage, rule: SuggestionRule) -> str:
     return f"Standards gap: {cat.name if cat else rule.standard}"
 
 
-def suggest(pkg: FormPackage, answers: Mapping[str, Any], inventory: Sequence[InventoryItem], risks: Sequence[Risk],
+def suggest(pkg: FormPackage, answers: Mapping[str, Any], inventory: Sequence[Device], risks: Sequence[Risk],
             standards: Sequence[StandardAssessment], today: date,
             dismissed: Mapping[str, str] | None = None) -> list[Suggestion]:
     """The form's suggestions for this engagement, in the form's order: the open ones and the

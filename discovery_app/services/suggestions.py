@@ -13,7 +13,13 @@ from typing import Any
 
 from ..domain import lifecycle as lifecycle_mod
 from ..domain import suggestions as sugg
-from ..domain.engagement import Engagement, Risk, StandardAssessment, StandardStatus
+from ..domain.engagement import (
+    Engagement,
+    InventoryCategory,
+    Risk,
+    StandardAssessment,
+    StandardStatus,
+)
 from ..storage import repository as repo
 from .base import ServiceBase, ServiceError
 
@@ -23,6 +29,12 @@ DISMISSED_KEY = "suggestions.dismissed."  # + engagement uid -> {suggestion key:
 MAX_REASON = 2000
 
 
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
 class SuggestionsMixin(ServiceBase):
     def _dismissed(self, uid: str) -> dict[str, dict[str, str]]:
         data = self.setting(DISMISSED_KEY + uid)
@@ -30,21 +42,41 @@ class SuggestionsMixin(ServiceBase):
             return {}
         return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
 
-    def _engagement_for_rules(self, eid: int) -> Engagement:
+    def _engagement_for_rules(self, eid: int) -> tuple[Engagement, list[lifecycle_mod.DeviceFacts]]:
+        """What the rules read: the engagement without its inventory, and the devices as light
+        facts read straight from their rows (20,000 devices in a fraction of a second)."""
         self._header(eid)  # a clear message when there is no such engagement
-        return repo.load_engagement(self.store, eid, skip=("attachments", "time_log", "responsibilities"))
+        eng = repo.load_engagement(self.store, eid, skip=("attachments", "time_log", "responsibilities", "inventory",
+                                                          "remediation", "discount_approvals"))
+        device = InventoryCategory.DEVICE.value
+        devices = [
+            lifecycle_mod.DeviceFacts(r["uid"], r["name"], InventoryCategory.DEVICE, r["kind"] or "", r["os"] or "",
+                                      r["source"] or "", _day(r["purchase_date"]), _day(r["warranty_end"]))
+            for r in repo.children(self.store, eid, "inventory") if r["category"] == device]
+        return eng, devices
 
-    def _suggest(self, eng: Engagement, today: date | None) -> list[sugg.Suggestion]:
+    def _suggest(self, read: tuple[Engagement, list[lifecycle_mod.DeviceFacts]], today: date | None) -> list[sugg.Suggestion]:
+        eng, devices = read
         pkg = self.form_of(eng)
         dismissed = {k: str(v.get("reason", "")) for k, v in self._dismissed(eng.uid).items()}
-        return sugg.suggest(pkg, eng.answer_values(), eng.inventory, eng.risks, eng.standards,
+        return sugg.suggest(pkg, eng.answer_values(), devices, eng.risks, eng.standards,
                             today or date.today(), dismissed)
 
     def suggested_findings(self, eid: int, *, today: date | None = None,
                            include_dismissed: bool = True) -> list[sugg.Suggestion]:
         """The engagement's suggested findings, open ones first in the form's order, then the
-        dismissed ones (unless ``include_dismissed`` is False)."""
-        found = self._suggest(self._engagement_for_rules(eid), today)
+        dismissed ones (unless ``include_dismissed`` is False). Kept until the engagement (or a
+        dismissal) changes, so the Risks page and the navigator's count share one evaluation."""
+        h = self._header(eid)
+        day = today or date.today()
+        key = (h.updated_at, h.form_hash, repr(self._dismissed(h.uid)), day)
+        cache: dict[int, tuple[Any, list[sugg.Suggestion]]] = self.__dict__.setdefault("_suggestion_cache", {})
+        held = cache.get(eid)
+        if held is not None and held[0] == key:
+            found = held[1]
+        else:
+            found = self._suggest(self._engagement_for_rules(eid), day)
+            cache[eid] = (key, found)
         open_ = [s for s in found if not s.dismissed]
         return open_ + ([s for s in found if s.dismissed] if include_dismissed else [])
 
@@ -111,7 +143,7 @@ class SuggestionsMixin(ServiceBase):
         """Each device's operating system support (by uid), from the form's lifecycle table;
         devices whose OS the table does not know are left out."""
         h = self._header(eid)
-        items = self._engagement_for_rules(eid).inventory
+        items = self._engagement_for_rules(eid)[1]
         return lifecycle_mod.support_by_uid(self.form_of(h).lifecycle, items, today or date.today())
 
     def replacement_plan(self, eid: int, *, today: date | None = None) -> list[lifecycle_mod.ReplacementLine]:
@@ -119,7 +151,7 @@ class SuggestionsMixin(ServiceBase):
         form's price list (for the roadmap's budget)."""
         h = self._header(eid)
         pkg = self.form_of(h)
-        items = self._engagement_for_rules(eid).inventory
+        items = self._engagement_for_rules(eid)[1]
         return lifecycle_mod.replacement_plan(items, pkg.lifecycle, pkg.pricing, today or date.today())
 
     def suggestions_json(self, eid: int, *, today: date | None = None) -> dict[str, Any]:

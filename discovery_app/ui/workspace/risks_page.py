@@ -48,7 +48,7 @@ from .risk_detail import RiskDetail
 from .risk_heatmap import RiskHeatMap
 from .risk_library_dialog import RiskLibraryDialog
 from .risk_model import BAND, COLUMNS, SCORE, TITLE, UID_ROLE, RiskFilterProxy, RiskTableModel
-from .suggestions_panel import SuggestionsHook, SuggestionsPanel, tab_title
+from .suggestions_panel import SuggestionsHook, SuggestionsPanel, badge_text, tab_title
 from .undo import ServiceCommand
 
 FILE_FILTER = "Evidence (*.jpg *.jpeg *.png *.gif *.webp *.heic *.heif *.tif *.tiff *.pdf *.txt *.csv *.log *.md *.eml *.docx *.xlsx *.pptx);;All files (*)"
@@ -213,10 +213,12 @@ class RisksPage(WorkspacePage):
         self._selection_changed()
         self._suggestions_hook.load()
 
-    def navigator_badge(self) -> tuple[str, str]:
-        """The navigator's count of suggested findings waiting for a decision."""
-        n = self.service.open_suggestion_count(self.engagement_id)
-        return (f"{n} new" if n else "", f"{n} suggested finding{'s' if n != 1 else ''} to review" if n else "")
+    def request_badge(self, show: Callable[[str, str], object]) -> None:
+        """Count the suggested findings waiting for a decision off the GUI thread (behind the
+        saves), then ``show(text, tooltip)`` for the navigator."""
+        svc, eid = self.service, self.engagement_id
+        self.save(lambda: svc.open_suggestion_count(eid), on_done=lambda n: show(*badge_text(n)),
+                  on_error=lambda _exc: None)
 
     # ---- selection and filters -------------------------------------------------------------
 

@@ -190,6 +190,13 @@ class SuggestionsPanel(QWidget):
 # ---- the Risks page's side: load, accept, dismiss, bring back (saved through the service) ----
 
 
+def badge_text(count: int) -> tuple[str, str]:
+    """The navigator's mark beside Risks, and its tooltip."""
+    if not count:
+        return "", ""
+    return f"{count} new", f"{count} suggested finding{'s' if count != 1 else ''} to review"
+
+
 def tab_title(count: int) -> str:
     return f"Suggested findings ({count})" if count else "Suggested findings"
 

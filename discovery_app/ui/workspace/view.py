@@ -399,11 +399,8 @@ class WorkspaceView(QWidget):
         readiness = self._readiness()
         self.summary.show_summary(self.service.summary(self.eid), readiness)
         for i, p in enumerate(self.pages):  # counts such as the Risks page's suggested findings
-            if hasattr(p, "navigator_badge"):
-                try:
-                    self.navigator.set_badge(i, *p.navigator_badge())
-                except Exception:
-                    log.exception("page %s could not report its count", p.section_id)
+            if hasattr(p, "request_badge"):
+                p.request_badge(lambda text, tip, row=i: self.navigator.set_badge(row, text, tip))
         self.refresh_marks(readiness)
         t = self.service.time_summary(self.eid)
         self.summary.show_time(t.spent, t.running_since is not None, t.discovery_fee, t.currency, t.effective_rate)
