@@ -375,6 +375,8 @@ def _people_sheet(ws: Worksheet, data: PreworkOut, band: PatternFill, on_band: F
         for i, v in enumerate(values, 1):
             c = ws.cell(row=r, column=i, value=v)
             c.protection, c.fill, c.border, c.alignment = _UNLOCKED, _ANSWER_FILL, _BOX, _WRAP
+        if site:
+            ws.row_dimensions[r].height = 15 * max(1, len(site.address) // 40 + 1, len(site.notes) // 38 + 1)
     users = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000", allow_blank=True,
                            error="Type a whole number of people.", errorTitle="A number")
     ws.add_data_validation(users)

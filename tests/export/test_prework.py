@@ -226,3 +226,20 @@ def test_the_workbook_is_protected_validated_and_holds_nothing_internal(service,
     assert "Answer only if question 4 is more than 1" in text  # site details, after the number of sites
     assert "Answer only if “Which regulations and frameworks apply to you?” includes" not in text
     assert "Answer only if question 1 includes “PCI DSS (card payments)”" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_workbook_saved_again_by_libreoffice_reads_back(service, eid, tmp_path):
+    import subprocess
+
+    path = service.export_prework(eid, tmp_path / "prework.xlsx")
+    fill_as_a_client(path)
+    out = tmp_path / "libreoffice"
+    out.mkdir()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=240)
+    preview = service.preview_prework(eid, out / "prework.xlsx")
+    assert preview.filled_by == "Marcus Lee"
+    assert {ln.question_id: ln.value for ln in preview.lines}["employee_count"] == 1250
+    assert preview.counts()["new"] == 13 and len(preview.problems) == 1

@@ -30,6 +30,9 @@ def test_suggested_findings_accept_with_undo_dismiss_and_bring_back(qtbot, demo_
     shown = []
     page.request_badge(lambda text, tip: shown.append((text, tip)))
     assert shown == [(f"{open_before} new", f"{open_before} suggested findings to review")]
+    assert panel.replacements.text().startswith("Hardware due for replacement")
+    assert " workstations" in panel.replacements.text() and "$" in panel.replacements.text()
+    assert "PDX-" in panel.replacements.toolTip()
     titles = [panel.list.item(i).text() for i in range(panel.list.count())]
     row = titles.index("Servers or storage out of warranty")
     panel.list.setCurrentRow(row)

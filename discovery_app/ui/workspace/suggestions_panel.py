@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -28,10 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import locale_text
 from ...domain.engagement import Risk
 from ...domain.suggestions import Suggestion
 from ...services import ServiceError
+from .. import app_locale
 from ..widgets import muted
+from .inventory_model import kind_plural
 from .page_parts import run_with_undo
 from .undo import ServiceCommand
 
@@ -51,6 +55,10 @@ class SuggestionsPanel(QWidget):
         self._all: list[Suggestion] = []
         self.summary = muted(QLabel())
         self.summary.setWordWrap(True)
+        self.replacements = muted(QLabel())
+        self.replacements.setObjectName("replacementPlan")
+        self.replacements.setWordWrap(True)
+        self.replacements.hide()
         self.show_dismissed = QCheckBox("Show dismissed")
         self.list = QListWidget()
         self.list.setAccessibleName("Suggested findings")
@@ -90,6 +98,7 @@ class SuggestionsPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addWidget(self.replacements)
 
         self.show_dismissed.toggled.connect(lambda _on: self._fill(self.selected_key()))
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
@@ -103,6 +112,12 @@ class SuggestionsPanel(QWidget):
         keep = self.selected_key()
         self._all = list(suggestions)
         self._fill(keep)
+
+    def set_replacements(self, text: str, tip: str) -> None:
+        """The hardware replacements by quarter, in one line (devices in the tooltip)."""
+        self.replacements.setText(text)
+        self.replacements.setToolTip(tip)
+        self.replacements.setVisible(bool(text))
 
     def open_count(self) -> int:
         return sum(1 for s in self._all if not s.dismissed)
@@ -190,6 +205,29 @@ class SuggestionsPanel(QWidget):
 # ---- the Risks page's side: load, accept, dismiss, bring back (saved through the service) ----
 
 
+def replacement_text(plan: Sequence[Any], currency: str, quarters: int = 4) -> tuple[str, str]:
+    """'Hardware due for replacement: 2026 Q4: 18 workstations, 14 laptops ($63,600.00); ...'."""
+    if not plan:
+        return "", ""
+    by_q: dict[str, list[Any]] = {}
+    for line in plan:
+        by_q.setdefault(line.quarter, []).append(line)
+    parts = []
+    for q, lines in list(by_q.items())[:quarters]:
+        what = ", ".join(f"{ln.count} {kind_plural(ln.kind, ln.count)}" for ln in lines)
+        total = sum((ln.total for ln in lines if ln.total is not None), Decimal(0))
+        money = f" ({locale_text.format_money(total, app_locale.current(), currency)})" if total else ""
+        overdue = sum(ln.overdue for ln in lines)
+        parts.append(f"{q}: {what}{money}" + (f", {overdue} overdue" if overdue else ""))
+    more = len(by_q) - quarters
+    text = "Hardware due for replacement (form's replacement ages and unit costs): " + "; ".join(parts)
+    if more > 0:
+        text += f"; and {more} more quarter{'s' if more != 1 else ''}"
+    tip = "\n".join(f"{ln.quarter}, {kind_plural(ln.kind, ln.count)}: {', '.join(ln.devices[:12])}"
+                     + (" …" if len(ln.devices) > 12 else "") for ln in plan)
+    return text, tip
+
+
 def badge_text(count: int) -> tuple[str, str]:
     """The navigator's mark beside Risks, and its tooltip."""
     if not count:
@@ -218,6 +256,12 @@ class SuggestionsHook:
             log.warning("suggestions not shown: %s", type(exc).__name__)
             found = []
         self.panel.set_suggestions(found)
+        try:
+            plan = self.page.service.replacement_plan(self.page.engagement_id)
+            currency = self.page.service.form_of(self.page.service.header(self.page.engagement_id)).pricing.currency
+        except ServiceError:
+            plan, currency = [], "USD"
+        self.panel.set_replacements(*replacement_text(plan, currency))
         self.tabs.setTabText(self.tabs.indexOf(self.panel), tab_title(self.panel.open_count()))
 
     def accept(self, key: str) -> None:
