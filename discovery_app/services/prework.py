@@ -176,19 +176,25 @@ class PreworkMixin(ServiceBase):
         who = f"{preview.filled_by} ({CLIENT_SOURCE})" if preview.filled_by else CLIENT_SOURCE[0].upper() + CLIENT_SOURCE[1:]
         on = (today or date.today()).isoformat()
         done = {"answered": 0, "replaced": 0, "kept": 0, "same": 0, "sites": 0, "contacts": 0}
+        writes = []
         for line in preview.lines:
             now = current.get(line.question_id)
             if now == line.value:
                 done["same"] += 1
                 continue
             if now in (None, "", []) or line.question_id in take:
-                self.set_answer(eid, line.question_id, line.value)  # type: ignore[attr-defined]  # EngagementsMixin
-                self.set_answer_said_by(eid, line.question_id, who)  # type: ignore[attr-defined]  # WorkspaceMixin
+                writes.append(line)
                 marks[line.question_id] = {"value": line.value, "on": on, "by": who, "differs": False}
                 done["replaced" if now not in (None, "", []) else "answered"] += 1
             else:
                 marks[line.question_id] = {"value": line.value, "on": on, "by": who, "differs": True}
                 done["kept"] += 1
+        # The marks first: a mark whose answer never got written does not show (its value is not
+        # the answer), so stopping half-way leaves every saved answer marked and nothing false.
+        self.set_setting(TO_CONFIRM_KEY + h.uid, marks)
+        for line in writes:
+            self.set_answer(eid, line.question_id, line.value)  # type: ignore[attr-defined]  # EngagementsMixin
+            self.set_answer_said_by(eid, line.question_id, who)  # type: ignore[attr-defined]  # WorkspaceMixin
         if preview.sites_new:
             have = self.sites(eid)  # type: ignore[attr-defined]  # WorkspaceMixin
             names = {s.name.casefold() for s in have}
@@ -201,7 +207,6 @@ class PreworkMixin(ServiceBase):
             new_c = [c for c in preview.contacts_new if c.name.casefold() not in names]
             self.set_contacts(eid, [*have_c, *new_c])  # type: ignore[attr-defined]  # WorkspaceMixin
             done["contacts"] = len(new_c)
-        self.set_setting(TO_CONFIRM_KEY + h.uid, marks)
         log.info("engagement %s: pre-work applied (%s)", eid, done)
         return done
 
