@@ -9,6 +9,8 @@ A form package is a folder of YAML files::
     risks.yaml             risks (the risk library)
     responsibilities.yaml  functions (the responsibility-matrix template)
     pricing.yaml           roles, lane rates, coverage, contingency, rounding, approvals
+    suggestions.yaml       (optional) rules: findings that suggest themselves from answers and inventory
+    lifecycle.yaml         (optional) operating systems' end of support, device replacement ages
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "risks.yaml": ("risk_library", None),
     "responsibilities.yaml": ("responsibilities", None),
     "pricing.yaml": ("pricing", None),
+    "suggestions.yaml": ("suggestion_rules", "rules"),
+    "lifecycle.yaml": ("lifecycle", None),
 }
+#: Parts a package may leave out (forms written before they existed).
+OPTIONAL_PARTS = frozenset({"suggestions.yaml", "lifecycle.yaml"})
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ def load_package(folder: Path) -> LoadResult:
     for name, (key, inner) in PARTS.items():
         path = folder / name
         if not path.exists():
+            if name in OPTIONAL_PARTS:
+                continue
             errors.append(FormError(name, None, "", "file is missing from the form package"))
             continue
         data, lines = _read_yaml(path, errors)

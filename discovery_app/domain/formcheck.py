@@ -176,4 +176,7 @@ def check_package(pkg: FormPackage) -> list[Problem]:
     levels = sorted(pkg.pricing.discount_approvals, key=lambda a: a.max_percent)
     if list(pkg.pricing.discount_approvals) != levels:
         problems.append(Problem(("pricing", "discount_approvals"), "approval levels must be listed by rising max_percent"))
+    from .suggestions import check_rules  # imported here: it builds on this module's Problem
+
+    problems += check_rules(pkg)
     return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, ClassVar
@@ -58,6 +59,12 @@ class Fact(StrEnum):
     INDUSTRY = "industry"
     INTERNAL_IT_OWNER = "internal_it_owner"
     SITES = "sites"
+
+
+class Audience(StrEnum):
+    """Who can answer a question: ``client`` questions go into the client's pre-work workbook."""
+
+    CLIENT = "client"
 
 
 class QuestionType(StrEnum):
@@ -116,7 +123,7 @@ class ChoiceList(Strict):
 
 
 class Question(Additions):
-    _added: ClassVar[tuple[str, ...]] = ("binds",)
+    _added: ClassVar[tuple[str, ...]] = ("binds", "audience", "client_label", "client_help")
 
     id: Id
     type: QuestionType
@@ -129,6 +136,10 @@ class Question(Additions):
     max: Decimal | None = None
     placeholder: str = ""
     binds: Fact | None = None
+    audience: Audience | None = None  # None: as its section says
+    # The question and its help as the client reads them in the pre-work workbook.
+    client_label: str | None = Field(default=None, min_length=1)
+    client_help: str | None = None
 
     @model_validator(mode="after")
     def _type_rules(self) -> Question:
@@ -143,11 +154,15 @@ class Question(Additions):
         return self
 
 
-class Section(Strict):
+class Section(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("audience", "client_intro")
+
     id: Id
     title: str = Field(min_length=1)
     intro: str = ""
     questions: list[Question] = Field(min_length=1)
+    audience: Audience | None = None  # ``client``: every question of the section, unless it says otherwise
+    client_intro: str | None = None  # the section's introduction as the client reads it (pre-work)
 
 
 class Questionnaire(Strict):
@@ -321,7 +336,7 @@ class CommercialTerms(Strict):
 
 
 class PricingDefaults(Additions):
-    _added: ClassVar[tuple[str, ...]] = ("terms",)
+    _added: ClassVar[tuple[str, ...]] = ("terms", "replacement_costs")
 
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     roles: list[Role] = Field(min_length=1)
@@ -333,13 +348,67 @@ class PricingDefaults(Additions):
     discovery_fee: Money
     discount_approvals: list[ApprovalLevel] = Field(min_length=1)
     terms: CommercialTerms | None = None
+    # What replacing one device of a kind costs (hardware and setup), for the replacement plan.
+    replacement_costs: dict[Id, Money] | None = None
 
     def role(self, rid: str) -> Role | None:
         return next((r for r in self.roles if r.id == rid), None)
 
 
-class FormPackage(Strict):
+class DeviceSelect(Strict):
+    """Which inventory devices a suggestion rule looks at; every test given must hold."""
+
+    kinds: list[Id] = []  # device kinds (package.yaml device_kinds); empty: every device
+    os_past_end_of_support: bool = False  # its operating system's end of support (lifecycle) has passed
+    os_support_ends_within_months: int | None = Field(default=None, ge=0, le=120)  # ended, or ends within
+    warranty_ends_within_months: int | None = Field(default=None, ge=0, le=120)  # 0: ended already
+    older_than_years: Decimal | None = Field(default=None, gt=0, le=50)  # by purchase date
+    not_from_source: str | None = Field(default=None, min_length=1, max_length=100)  # source lacks this text
+
+
+class SuggestionRule(Strict):
+    """A finding that suggests itself: when ``when`` holds over the answers (question ids) and
+    the inventory aggregates (``devices``: how many devices ``select`` picks, ``devices_total``),
+    suggest the library risk ``risk`` or a gap in the standards category ``standard``."""
+
+    id: Id
+    when: str = Field(min_length=1, max_length=2000)
+    risk: Id | None = None
+    standard: Id | None = None
+    select: DeviceSelect | None = None
+    why: str = ""  # one sentence for the consultant: why the trigger matters
+
+    @model_validator(mode="after")
+    def _target(self) -> SuggestionRule:
+        if (self.risk is None) == (self.standard is None):
+            raise ValueError("a rule suggests exactly one of 'risk' (a risk library id) or 'standard' (a category id)")
+        return self
+
+
+class LifecycleEntry(Strict):
+    """One operating system version and the day its vendor stops fixing it."""
+
+    family: Id
+    name: str = Field(min_length=1, max_length=100)
+    match: list[str] = Field(min_length=1)  # regular expressions over the inventory's OS text, any case
+    end_of_support: date
+    source: str = Field(pattern=r"^https://\S+$")
+    note: str = ""
+
+
+class Lifecycle(Strict):
+    """The lifecycle table: operating systems with their end of support (first matching row wins)
+    and how many years each device kind is kept before it is replaced."""
+
+    operating_systems: list[LifecycleEntry] = Field(min_length=1)
+    replace_after_years: dict[Id, int] = {}
+    plan_quarters: int = Field(default=8, ge=1, le=40)  # how far ahead the replacement plan looks
+
+
+class FormPackage(Additions):
     """Everything one version of a provider's discovery form defines."""
+
+    _added: ClassVar[tuple[str, ...]] = ("suggestion_rules", "lifecycle")
 
     id: Id
     version: int = Field(ge=1)
@@ -352,6 +421,8 @@ class FormPackage(Strict):
     risk_library: RiskLibrary
     responsibilities: ResponsibilityTemplate
     pricing: PricingDefaults
+    suggestion_rules: list[SuggestionRule] | None = None
+    lifecycle: Lifecycle | None = None
 
     @property
     def key(self) -> str:

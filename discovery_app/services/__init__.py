@@ -25,8 +25,10 @@ from .findings import Findings
 from .handoff import Handoff
 from .inventory import Inventory
 from .offer import Offer
+from .prework import Prework
 from .settings import Settings
 from .standards import Standards
+from .suggestions import Suggestions
 from .workspace import Interview, Timer
 
 __all__ = ["Discovery", "EngagementSummary", "ServiceError"]
@@ -49,6 +51,8 @@ class Discovery:
         self.offer = Offer(core, self.assessments)
         self.documents = Documents(core, self.assessments, self.settings)
         self.handoff = Handoff(core, self.documents)
+        self.prework = Prework(core, self.interview, self.settings)
+        self.suggestions = Suggestions(core, self.findings, self.standards)
         self.backups = Backups(core)
         self.archives = Archives(core)
 

@@ -9,7 +9,7 @@ import pytest
 
 from discovery_app.domain.engagement import InventoryCategory
 from discovery_app.paths import AppPaths
-from discovery_app.services import DiscoveryService
+from discovery_app.services import Discovery
 
 FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
 
@@ -28,7 +28,7 @@ RAW_COLUMNS = ("category, kind, name, site, owner, os, model, serial, purchase_d
 
 @pytest.fixture
 def service(tmp_path):
-    s = DiscoveryService.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=FORMS)
+    s = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=FORMS)
     yield s
     s.close()
 
@@ -42,11 +42,11 @@ def raw_rows(db: Path, eid: int) -> list[tuple]:
 def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp_path):
     path = tmp_path / "export.csv"
     path.write_text(EXPORT, encoding="utf-8")
-    imported = service.create_engagement("Imported", form_key="mini")
-    report = service.import_inventory(imported, path)
+    imported = service.engagements.create("Imported", form_key="mini")
+    report = service.inventory.import_file(imported, path)
     assert report.counts_text() == "3 new, 0 updated, 0 unchanged"
 
-    items = service.inventory(imported)
+    items = service.inventory.items(imported)
     assert [i.name for i in items] == ["FS01", "Café-PC", "Office 365"]
     fs01 = items[0]
     assert (fs01.purchase_date, fs01.warranty_end, fs01.last_seen) == (date(2021, 3, 4), date(2027, 3, 31),
@@ -56,8 +56,8 @@ def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp
     assert all(i.import_batch == report.batch and i.source == "export.csv" for i in items)
 
     # The same items written by the store's ordinary (Core) path into another engagement.
-    typed = service.create_engagement("Typed", form_key="mini")
-    service.set_inventory(typed, items)
+    typed = service.engagements.create("Typed", form_key="mini")
+    service.inventory.set_items(typed, items)
     db = tmp_path / "s.sqlite3"
     assert raw_rows(db, imported) == raw_rows(db, typed)
     assert raw_rows(db, imported)[0][-2:] == ("text", "text")  # dates as ISO text, as SQLAlchemy writes them
@@ -66,11 +66,11 @@ def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp
 def test_a_re_import_after_the_fast_write_updates_instead_of_doubling(service, tmp_path):
     path = tmp_path / "export.csv"
     path.write_text(EXPORT, encoding="utf-8")
-    eid = service.create_engagement("Acme", form_key="mini")
-    service.import_inventory(eid, path)
-    again = service.import_inventory(eid, path)
+    eid = service.engagements.create("Acme", form_key="mini")
+    service.inventory.import_file(eid, path)
+    again = service.inventory.import_file(eid, path)
     assert again.counts_text() == "0 new, 0 updated, 3 unchanged"
-    assert len(service.inventory(eid)) == 3
+    assert len(service.inventory.items(eid)) == 3
     with sqlite3.connect(tmp_path / "s.sqlite3") as conn:
         positions = [p for (p,) in conn.execute(
             "SELECT position FROM inventory_item WHERE engagement_id = ? ORDER BY position", (eid,))]

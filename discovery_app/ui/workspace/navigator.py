@@ -35,6 +35,15 @@ class Navigator(QTreeView):
         blank.fill(Qt.GlobalColor.transparent)
         self._blank = QIcon(blank)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._badges: dict[int, tuple[str, str]] = {}
+
+    def set_badge(self, row: int, text: str, tip: str) -> None:
+        """A count shown where a page has no progress (e.g. suggested findings on Risks)."""
+        self._badges[row] = (text, tip)
+        mark = self.model_.item(row, 1)
+        if mark is not None and not mark.text().count("/"):
+            mark.setText(text)
+            mark.setToolTip(tip or mark.toolTip())
 
     def set_sections(self, titles: list[str]) -> None:
         self.model_.removeRows(0, self.model_.rowCount())
@@ -54,8 +63,9 @@ class Navigator(QTreeView):
             return
         title = name.text()
         if progress is None:
-            mark.setText("")
-            tip = title
+            badge, badge_tip = self._badges.get(row, ("", ""))
+            mark.setText(badge)
+            tip = f"{title}: {badge_tip}" if badge_tip else title
         else:
             done, total = progress
             mark.setText(f"{done}/{total}")

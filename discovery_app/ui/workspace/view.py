@@ -399,6 +399,9 @@ class WorkspaceView(QWidget):
         self._summary_timer.stop()
         readiness = self._readiness()
         self.summary.show_summary(self.service.engagements.summary(self.eid), readiness)
+        for i, p in enumerate(self.pages):  # counts such as the Risks page's suggested findings
+            if hasattr(p, "request_badge"):
+                p.request_badge(lambda text, tip, row=i: self.navigator.set_badge(row, text, tip))
         self.refresh_marks(readiness)
         t = self.service.timer.summary(self.eid)
         self.summary.show_time(t.spent, t.running_since is not None, t.discovery_fee, t.currency, t.effective_rate)

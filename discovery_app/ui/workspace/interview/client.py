@@ -33,6 +33,7 @@ from ...widgets import error_colour, muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from ..table_models import RecordColumn, RecordTableModel
 from ..undo import ServiceCommand
+from .prework_dialog import prework_buttons
 from .question_fields import DEBOUNCE_MS
 
 TEXT_FIELDS = (
@@ -130,6 +131,7 @@ class ClientPage(WorkspacePage):
         lay = QVBoxLayout(column)
         lay.setContentsMargins(16, 12, 16, 16)
         lay.addWidget(heading)
+        lay.addLayout(prework_buttons(self))  # the client's pre-work workbook, out and back
 
         # The industry is a fact the questionnaire answers (domain/facts.py): where the form asks it
         # as a choice, the same choices are offered here and the answer is what is stored.

@@ -19,6 +19,7 @@ from ...ops import for_consultant
 from ...widgets import muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from ..undo import ServiceCommand
+from .client_confirm import ClientConfirm
 from .question_fields import QuestionField, make_field
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class QuestionPage(WorkspacePage):
         layout.addWidget(intro)
         layout.addWidget(legend)
         layout.addSpacing(6)
+        self.client_confirm = ClientConfirm(self, layout)  # answers from the client's pre-work
         self.fields: dict[str, QuestionField] = {}
         for q in section.questions:
             f = make_field(q, book.form.questionnaire)
@@ -126,6 +128,7 @@ class QuestionPage(WorkspacePage):
             f.advance.connect(lambda qid=q.id: self._advance(qid))
             self.fields[q.id] = f
             layout.addWidget(f)
+            self.client_confirm.add(q, layout)
         layout.addStretch(1)
 
         # Centred by stretches, not by an alignment flag: an aligned widget gets its size hint's
@@ -153,6 +156,7 @@ class QuestionPage(WorkspacePage):
             f.set_said_by(self.book.said_by(qid))
             f.set_error(None)
         self._update_visibility()
+        self.client_confirm.load()
 
     def progress(self) -> tuple[int, int] | None:
         p = answers_mod.section_progress(self.section, self.book.shown())
@@ -228,6 +232,8 @@ class QuestionPage(WorkspacePage):
                 merge_key=f"answer:{self.engagement_id}:{qid}",
             ))
         self._update_visibility()
+        if stored != old:
+            self.client_confirm.answered(qid)
         if stored != old or had_error:
             self.changed.emit()
             self.status.emit("Saved")
@@ -274,6 +280,7 @@ class QuestionPage(WorkspacePage):
         shown = self.book.shown()
         for qid, f in self.fields.items():
             f.setVisible(qid in shown)
+        self.client_confirm.refresh()
 
     def _advance(self, qid: str) -> None:
         ids = [i for i, f in self.fields.items() if not f.isHidden()]

@@ -25,7 +25,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from ....domain import lifecycle as lifecycle_mod
 from ....domain.engagement import InventoryCategory, InventoryItem
+from ....domain.forms import Lifecycle
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,6 +76,7 @@ class Col:
         ("site", "Site", 13),
         ("owner", "Owner", 16),
         ("os", "Operating system", 24),
+        ("end_of_support", "End of support", 13),  # from the form's lifecycle table, not stored
         ("model", "Model", 18),
         ("serial", "Serial number", 15),
         ("purchase_date", "Purchased", 11),
@@ -87,13 +90,15 @@ class Col:
         ("last_seen", "Last seen", 11),
     )
     FIELDS = tuple(f for f, _, _ in SPEC)
-    (NAME, CATEGORY, KIND, SITE, OWNER, OS, MODEL, SERIAL, PURCHASED, WARRANTY, NOTES, SOURCE,
+    (NAME, CATEGORY, KIND, SITE, OWNER, OS, END_OF_SUPPORT, MODEL, SERIAL, PURCHASED, WARRANTY, NOTES, SOURCE,
      MANUFACTURER, ASSET_TAG, DEPARTMENT, LAST_SEEN) = range(len(SPEC))
     DATES = frozenset({PURCHASED, WARRANTY, LAST_SEEN})
-    READ_ONLY = frozenset({SOURCE})
+    READ_ONLY = frozenset({SOURCE, END_OF_SUPPORT})
 
 
 def display(item: InventoryItem, column: int) -> str:
+    if column == Col.END_OF_SUPPORT:
+        return ""  # computed by the model from the form's lifecycle table
     value = getattr(item, Col.FIELDS[column])
     if value is None:
         return ""
@@ -129,6 +134,8 @@ class InventoryTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         #: Called with (item, column, value) for an inline edit; returns whether it was accepted.
         self.edit_handler: Callable[[InventoryItem, int, Any], bool] | None = None
+        self.lifecycle: Lifecycle | None = None
+        self.today = date.today()
 
     # ---- data in ----------------------------------------------------------------------------
 
@@ -239,7 +246,30 @@ class InventoryTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
-        self._items.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        key = self._support_sort_key if column == Col.END_OF_SUPPORT else _sort_key(column)
+        self._items.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    # ---- end of support (the form's lifecycle table) ----------------------------------------
+
+    def set_lifecycle(self, table: Lifecycle | None, today: date) -> None:
+        """The lifecycle table the End of support column and filter read."""
+        self.lifecycle, self.today = table, today
+        if self._items:
+            self.dataChanged.emit(self.index(0, Col.END_OF_SUPPORT), self.index(len(self._items) - 1, Col.END_OF_SUPPORT))
+
+    def support(self, item: InventoryItem) -> lifecycle_mod.DeviceSupport:
+        return lifecycle_mod.device_support(self.lifecycle, item, self.today)
+
+    def _support_sort_key(self, item: InventoryItem) -> tuple[bool, date]:
+        end = self.support(item).end_of_support
+        return (end is None, end or date.max)
+
+    def support_text(self, item: InventoryItem) -> str:
+        s = self.support(item)
+        if s.entry is None:
+            return ""
+        day = s.entry.end_of_support.isoformat()
+        return f"Ended {day}" if s.status == lifecycle_mod.Support.PAST else day
 
     # ---- Qt model API -----------------------------------------------------------------------
 
@@ -259,6 +289,16 @@ class InventoryTableModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         col = index.column()
+        if col == Col.END_OF_SUPPORT:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.support_text(item)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                entry = self.support(item).entry
+                return (f"{entry.name}: security fixes end {entry.end_of_support.isoformat()} "
+                        f"(source: {entry.source})") if entry else None
+            if role == UID_ROLE:
+                return item.uid
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return display(item, col)
         if role == Qt.ItemDataRole.EditRole:
@@ -301,6 +341,7 @@ class InventoryFilterProxy(QSortFilterProxyModel):
         self._category: str | None = None
         self._kind: str | None = None
         self._site: str | None = None
+        self._support: frozenset[str] | None = None  # lifecycle Support statuses shown; None: any
         self._shown: set[str] | None = None  # None: every row
 
     def setSourceModel(self, model: Any) -> None:
@@ -311,9 +352,11 @@ class InventoryFilterProxy(QSortFilterProxyModel):
             signal.connect(self._source_changed)
 
     def set_filter(self, *, text: str | None = None, category: str | None = "", kind: str | None = "",
-                   site: str | None = "") -> None:
+                   site: str | None = "", support: frozenset[str] | None | str = "") -> None:
         """Change some of the filters; ``""`` leaves one as it is, ``None`` clears it."""
         self.beginFilterChange()
+        if not isinstance(support, str):
+            self._support = support
         if text is not None:
             self._text = text.strip().casefold()
         if category != "":
@@ -326,14 +369,15 @@ class InventoryFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _compute(self) -> set[str] | None:
-        text, category, kind, site = self._text, self._category, self._kind, self._site
-        if not text and category is None and kind is None and site is None:
+        text, category, kind, site, support = self._text, self._category, self._kind, self._site, self._support
+        if not text and category is None and kind is None and site is None and support is None:
             return None
         model = self.source()
         hay = model._hay
         return {i.uid for i in model._items
                 if (category is None or i.category == category) and (kind is None or i.kind == kind)
-                and (site is None or i.site == site) and (not text or text in hay[i.uid])}
+                and (site is None or i.site == site) and (not text or text in hay[i.uid])
+                and (support is None or model.support(i).status in support)}
 
     def _source_changed(self, *args: Any) -> None:
         if self._shown is None:

@@ -5,6 +5,7 @@ and device counts that pricing takes from it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -54,6 +55,7 @@ from .inventory_model import (
     kind_label,
     kind_plural,
 )
+from .inventory_support import support_filter_box
 
 EMPTY_TEXT = "No inventory yet: import an RMM export (Ctrl+I) or add a device"
 FILE_FILTER = "Inventory exports (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
@@ -127,6 +129,8 @@ class InventoryPage(WorkspacePage):
         self.site_filter.setAccessibleName("Show site")
         self.site_filter.setMinimumContentsLength(12)
         self.site_filter.currentIndexChanged.connect(self._apply_site_filter)
+        self.support_filter = support_filter_box()
+        self.support_filter.currentIndexChanged.connect(self._apply_support_filter)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -134,6 +138,7 @@ class InventoryPage(WorkspacePage):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.kind_filter, 1)
         filters.addWidget(self.site_filter, 1)
+        filters.addWidget(self.support_filter, 1)
         filters.addWidget(self.count_label, 1)
 
         # ---- the message after an import, with its undo -------------------------------------
@@ -228,7 +233,8 @@ class InventoryPage(WorkspacePage):
         layout.addLayout(counts_box)
         self.setTabOrder(self.search, self.kind_filter)
         self.setTabOrder(self.kind_filter, self.site_filter)
-        self.setTabOrder(self.site_filter, self.table)
+        self.setTabOrder(self.site_filter, self.support_filter)
+        self.setTabOrder(self.support_filter, self.table)
 
     def _action(self, text: str, shortcut: str | QKeySequence, tip: str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -246,6 +252,7 @@ class InventoryPage(WorkspacePage):
     def load(self) -> None:
         self.kinds = self.service.inventory.device_kinds(self.engagement_id)
         self.delegate.kinds = self.kinds
+        self.model.set_lifecycle(self.service.forms.of(self.service.engagements.header(self.engagement_id)).lifecycle, datetime.date.today())
         self.model.set_items(self.service.inventory.items(self.engagement_id))
         self._fill_kind_filter()
         self._fill_site_filter()
@@ -286,6 +293,10 @@ class InventoryPage(WorkspacePage):
             self._apply_site_filter()
 
     # ---- filters ------------------------------------------------------------------------------
+
+    def _apply_support_filter(self) -> None:
+        self.proxy.set_filter(support=self.support_filter.currentData())
+        self._update_count()
 
     def _apply_text_filter(self) -> None:
         self.proxy.set_filter(text=self.search.text())

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +32,7 @@ from ....domain.engagement import Attachment, Risk
 from ....domain.forms import RiskCategory
 from ....services import ServiceError
 from ....services.findings import DeletedRisk, RemovedAttachment
-from ...ops import for_consultant
+from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from ..page_parts import (
@@ -48,6 +49,7 @@ from .risk_detail import RiskDetail
 from .risk_heatmap import RiskHeatMap
 from .risk_library_dialog import RiskLibraryDialog
 from .risk_model import BAND, COLUMNS, SCORE, TITLE, UID_ROLE, RiskFilterProxy, RiskTableModel
+from .suggestions_panel import SuggestionsHook, SuggestionsPanel, badge_text, tab_title
 
 FILE_FILTER = "Evidence (*.jpg *.jpeg *.png *.gif *.webp *.heic *.heif *.tif *.tiff *.pdf *.txt *.csv *.log *.md *.eml *.docx *.xlsx *.pptx);;All files (*)"
 
@@ -116,6 +118,11 @@ class RisksPage(WorkspacePage):
         self.band_summary.setWordWrap(True)
 
         self.detail = RiskDetail()
+        self.suggestions = SuggestionsPanel()
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self.detail, "Selected risk")
+        self.lower_tabs.addTab(self.suggestions, tab_title(0))
+        self._suggestions_hook = SuggestionsHook(self, self.suggestions, self.lower_tabs)
 
         # Buttons on one row, the filter and the heat-map cell note under them: the register keeps
         # its buttons whole beside the heat map at 1280 pixels with the summary panel shown.
@@ -147,7 +154,7 @@ class RisksPage(WorkspacePage):
         top.setSizes([600, 400])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.lower_tabs)
         # The register and map take most of a taller window, but the detail keeps room for its
         # fields (its minimum) and a share of any extra height.
         self.splitter.setStretchFactor(0, 3)
@@ -204,6 +211,14 @@ class RisksPage(WorkspacePage):
         if self.selected_uid() is None and self.proxy.rowCount():
             self.table.selectRow(0)
         self._selection_changed()
+        self._suggestions_hook.load()
+
+    def request_badge(self, show: Callable[[str, str], object]) -> None:
+        """Count the suggested findings waiting for a decision off the GUI thread (after the
+        writes queued before it), then ``show(text, tooltip)`` for the navigator."""
+        svc, eid = self.service, self.engagement_id
+        QueryOp(self, lambda: svc.suggestions.open_count(eid), lambda n: show(*badge_text(n)),
+                what="Counting the suggested findings").failure(lambda _exc: None).run_in_background(self.context.ops)
 
     # ---- selection and filters -------------------------------------------------------------
 
