@@ -247,6 +247,27 @@ class TimeEntry(Record):
     note: Text = ""
 
 
+class ClientAnswer(Record):
+    """An answer the client gave in the pre-work workbook, waiting for the consultant to confirm.
+
+    ``differs``: the consultant had already answered otherwise; their answer is kept and the
+    client's waits beside it."""
+
+    question_id: str = Field(min_length=1, max_length=64)
+    value: Any = None  # JSON-ready, as Answer.value
+    by: Name = ""
+    imported_on: date
+    differs: bool = False
+
+
+class DismissedSuggestion(Record):
+    """A suggested finding the consultant dismissed for this engagement, and why."""
+
+    key: str = Field(min_length=1, max_length=200)
+    reason: Annotated[str, Field(max_length=500)] = ""
+    dismissed_on: date
+
+
 class EngagementHeader(Record):
     """The engagement itself, without its child records: what lists show."""
 
@@ -282,6 +303,8 @@ class Engagement(EngagementHeader):
     discount_approvals: list[DiscountApproval] = []
     attachments: list[Attachment] = []
     time_log: list[TimeEntry] = []
+    client_answers: list[ClientAnswer] = []
+    dismissed_suggestions: list[DismissedSuggestion] = []
 
     def answer_values(self) -> dict[str, Any]:
         return {a.question_id: a.value for a in self.answers}

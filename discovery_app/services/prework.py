@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import prework as pw
-from ..domain.engagement import Contact, Site
+from ..domain.engagement import ClientAnswer, Contact, Site
 from ..export.atomic import ExportError
+from ..storage import repository as repo
 from .base import Core, Feature, ServiceError
 from .settings import Settings
 from .workspace import Interview
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("discovery_app.services.prework")
 
-TO_CONFIRM_KEY = "prework.to_confirm."  # + engagement uid -> {question id: mark}
 CLIENT_SOURCE = "client pre-work"
 
 
@@ -180,7 +180,7 @@ class Prework(Feature):
             raise ServiceError("This preview was read for another engagement. Nothing was changed.")
         take = set(take)
         current = {qid: v for qid, (v, _n) in self.interview.answers(eid).items()}
-        marks = self._marks(h.uid)
+        marks = self._marks(eid)
         who = f"{preview.filled_by} ({CLIENT_SOURCE})" if preview.filled_by else CLIENT_SOURCE[0].upper() + CLIENT_SOURCE[1:]
         on = (today or date.today()).isoformat()
         done = {"answered": 0, "replaced": 0, "kept": 0, "same": 0, "sites": 0, "contacts": 0}
@@ -199,7 +199,7 @@ class Prework(Feature):
                 done["kept"] += 1
         # The marks first: a mark whose answer never got written does not show (its value is not
         # the answer), so stopping half-way leaves every saved answer marked and nothing false.
-        self.core.set_setting(TO_CONFIRM_KEY + h.uid, marks)
+        self._save_marks(eid, marks)
         for line in writes:
             self.interview.set_answer(eid, line.question_id, line.value)
             self.interview.set_answer_said_by(eid, line.question_id, who)
@@ -220,19 +220,25 @@ class Prework(Feature):
 
     # ---- to confirm ---------------------------------------------------------------------------
 
-    def _marks(self, uid: str) -> dict[str, dict[str, Any]]:
-        data = self.core.setting(TO_CONFIRM_KEY + uid)
-        if not isinstance(data, dict):
-            return {}
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+    def _marks(self, eid: int) -> dict[str, dict[str, Any]]:
+        """question id -> the client's answer waiting for confirmation (the engagement's records)."""
+        return {r["question_id"]: {"value": r["value"], "on": r["imported_on"].isoformat(), "by": r["by"],
+                                   "differs": r["differs"]}
+                for r in repo.children(self.store, eid, "client_answers")}
+
+    def _save_marks(self, eid: int, marks: dict[str, dict[str, Any]]) -> None:
+        repo.replace_children(self.store, eid, "client_answers", [
+            ClientAnswer(question_id=qid, value=m.get("value"), by=str(m.get("by", "")),
+                         imported_on=date.fromisoformat(str(m["on"])), differs=bool(m.get("differs")))
+            for qid, m in marks.items()])
 
     def to_confirm(self, eid: int) -> dict[str, ToConfirm]:
         """The answers that came from the client and wait for the consultant, by question id. An
         answer the consultant has changed since is theirs: it is no longer listed."""
-        h = self.core.header(eid)
+        self.core.header(eid)
         current = {qid: v for qid, (v, _n) in self.interview.answers(eid).items()}
         out = {}
-        for qid, m in self._marks(h.uid).items():
+        for qid, m in self._marks(eid).items():
             differs = bool(m.get("differs"))
             if (current.get(qid) == m.get("value")) == differs:
                 continue  # the consultant answered it since
@@ -242,25 +248,25 @@ class Prework(Feature):
     def confirm(self, eid: int, question_ids: Iterable[str]) -> int:
         """The consultant confirms these answers (a differing client answer is dropped, the
         consultant's kept); returns how many marks were cleared."""
-        h = self.core.header(eid)
-        marks = self._marks(h.uid)
+        self.core.header(eid)
+        marks = self._marks(eid)
         n = 0
         for qid in question_ids:
             if marks.pop(qid, None) is not None:
                 n += 1
         if n:
-            self.core.set_setting(TO_CONFIRM_KEY + h.uid, marks)
+            self._save_marks(eid, marks)
         return n
 
     def use_client_answer(self, eid: int, question_id: str) -> Any:
         """Replace the consultant's answer with the client's differing one (it stays to confirm)."""
-        h = self.core.header(eid)
-        marks = self._marks(h.uid)
+        self.core.header(eid)
+        marks = self._marks(eid)
         m = marks.get(question_id)
         if m is None:
             raise ServiceError("The client gave no answer to that question in the pre-work.")
         stored = self.interview.set_answer(eid, question_id, m.get("value"))
         self.interview.set_answer_said_by(eid, question_id, str(m.get("by", "")))
         marks[question_id] = {**m, "differs": False}
-        self.core.set_setting(TO_CONFIRM_KEY + h.uid, marks)
+        self._save_marks(eid, marks)
         return stored

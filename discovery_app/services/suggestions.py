@@ -14,6 +14,7 @@ from typing import Any
 from ..domain import lifecycle as lifecycle_mod
 from ..domain import suggestions as sugg
 from ..domain.engagement import (
+    DismissedSuggestion,
     Engagement,
     InventoryCategory,
     Risk,
@@ -27,7 +28,6 @@ from .standards import Standards
 
 log = logging.getLogger("discovery_app.services.suggestions")
 
-DISMISSED_KEY = "suggestions.dismissed."  # + engagement uid -> {suggestion key: {"reason": ..., "on": ISO date}}
 MAX_REASON = 2000
 
 
@@ -51,18 +51,22 @@ class Suggestions(Feature):
         """Drop the kept evaluations (the next read evaluates the rules again)."""
         self._cache.clear()
 
-    def _dismissed(self, uid: str) -> dict[str, dict[str, str]]:
-        data = self.core.setting(DISMISSED_KEY + uid)
-        if not isinstance(data, dict):
-            return {}
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+    def _dismissed(self, eid: int) -> dict[str, dict[str, str]]:
+        """suggestion key -> {"reason", "on"} of every suggestion dismissed for the engagement."""
+        return {r["key"]: {"reason": r["reason"], "on": r["dismissed_on"].isoformat()}
+                for r in repo.children(self.store, eid, "dismissed_suggestions")}
+
+    def _save_dismissed(self, eid: int, data: dict[str, dict[str, str]]) -> None:
+        repo.replace_children(self.store, eid, "dismissed_suggestions", [
+            DismissedSuggestion(key=k, reason=v.get("reason", ""), dismissed_on=date.fromisoformat(v["on"]))
+            for k, v in data.items()])
 
     def _engagement_for_rules(self, eid: int) -> tuple[Engagement, list[lifecycle_mod.DeviceFacts]]:
         """What the rules read: the engagement without its inventory, and the devices as light
         facts read straight from their rows (20,000 devices in a fraction of a second)."""
         self.core.header(eid)  # a clear message when there is no such engagement
         eng = repo.load_engagement(self.store, eid, skip=("attachments", "time_log", "responsibilities", "inventory",
-                                                          "remediation", "discount_approvals"))
+                                                          "remediation", "discount_approvals", "client_answers"))
         device = InventoryCategory.DEVICE.value
         devices = [
             lifecycle_mod.DeviceFacts(r["uid"], r["name"], InventoryCategory.DEVICE, r["kind"] or "", r["os"] or "",
@@ -73,7 +77,7 @@ class Suggestions(Feature):
     def _suggest(self, read: tuple[Engagement, list[lifecycle_mod.DeviceFacts]], today: date | None) -> list[sugg.Suggestion]:
         eng, devices = read
         pkg = self.core.form_of(eng)
-        dismissed = {k: str(v.get("reason", "")) for k, v in self._dismissed(eng.uid).items()}
+        dismissed = {d.key: d.reason for d in eng.dismissed_suggestions}
         return sugg.suggest(pkg, eng.answer_values(), devices, eng.risks, eng.standards,
                             today or date.today(), dismissed)
 
@@ -84,7 +88,7 @@ class Suggestions(Feature):
         dismissal) changes, so the Risks page and the navigator's count share one evaluation."""
         h = self.core.header(eid)
         day = today or date.today()
-        key = (h.updated_at, h.form_hash, repr(self._dismissed(h.uid)), day)
+        key = (h.updated_at, h.form_hash, repr(self._dismissed(eid)), day)
         cache = self._cache
         held = cache.get(eid)
         if held is not None and held[0] == key:
@@ -137,9 +141,9 @@ class Suggestions(Feature):
         reason = " ".join(reason.split())
         if len(reason) > MAX_REASON:
             raise ServiceError(f"A reason cannot be longer than {MAX_REASON} characters.")
-        data = self._dismissed(h.uid)
+        data = self._dismissed(eid)
         data[key] = {"reason": reason, "on": (today or date.today()).isoformat()}
-        self.core.set_setting(DISMISSED_KEY + h.uid, data)
+        self._save_dismissed(eid, data)
         log.info("engagement %s: suggestion %s dismissed", eid, key)
 
     def restore(self, eid: int, key: str) -> None:
@@ -147,10 +151,10 @@ class Suggestions(Feature):
         self._undismiss(eid, key)
 
     def _undismiss(self, eid: int, key: str) -> None:
-        h = self.core.header(eid)
-        data = self._dismissed(h.uid)
+        self.core.header(eid)
+        data = self._dismissed(eid)
         if data.pop(key, None) is not None:
-            self.core.set_setting(DISMISSED_KEY + h.uid, data)
+            self._save_dismissed(eid, data)
 
     # ---- lifecycle ----------------------------------------------------------------------------
 

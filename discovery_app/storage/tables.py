@@ -283,6 +283,28 @@ class TimeEntryRow(SQLModel, table=True):
     note: str = ""
 
 
+class ClientAnswerRow(SQLModel, table=True):
+    __tablename__ = "client_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    question_id: str = Field(max_length=64)
+    value: Any = _json()
+    by: str = ""
+    imported_on: date
+    differs: bool = False
+
+
+class DismissedSuggestionRow(SQLModel, table=True):
+    __tablename__ = "dismissed_suggestion"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    key: str = Field(max_length=200)
+    reason: str = ""
+    dismissed_on: date
+
+
 class SettingRow(SQLModel, table=True):
     """Application settings (provider profile, defaults) as JSON values by key."""
 
@@ -304,10 +326,13 @@ CHILD_TABLES: dict[str, type[SQLModel]] = {
     "discount_approvals": DiscountApprovalRow,
     "attachments": AttachmentRow,
     "time_log": TimeEntryRow,
+    "client_answers": ClientAnswerRow,
+    "dismissed_suggestions": DismissedSuggestionRow,
 }
 
 JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
     AnswerRow: frozenset({"value"}),
+    ClientAnswerRow: frozenset({"value"}),
     RiskRow: frozenset({"linked_inventory"}),
     RemediationRow: frozenset({"hours", "depends_on", "actual_hours"}),
     ResponsibilityRow: frozenset({"raci"}),

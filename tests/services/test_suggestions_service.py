@@ -83,3 +83,36 @@ def test_end_of_support_and_replacements_come_from_the_form(service, demo):
     assert support[dc].entry.name == "Windows Server 2016" and support[dc].status == "soon"
     plan = service.suggestions.replacement_plan(demo, today=TODAY)
     assert plan[0].quarter == "2026 Q4" and all(r.unit_cost is not None for r in plan)
+
+
+def test_dismissals_and_client_answers_to_confirm_travel_with_the_engagement(service, demo, tmp_path):
+    """They are records of the engagement: its JSON file and its archive carry them, and a copy
+    opened elsewhere shows the same suggestions dismissed and the same answers to confirm."""
+    from discovery_app.domain.engagement import ClientAnswer
+    from discovery_app.storage import repository as repo
+
+    key = keys(service, demo)[0]
+    service.suggestions.dismiss(demo, key, "Handled by their last MSP", today=TODAY)
+    repo.replace_children(service.store, demo, "client_answers", [
+        ClientAnswer(question_id="monthly_ticket_volume", value=75, by="Elena Finch (client)", imported_on=TODAY,
+                     differs=True)])
+    expected_open = keys(service, demo, include_dismissed=False)
+    to_confirm = service.prework.to_confirm(demo)
+    assert set(to_confirm) == {"monthly_ticket_volume"} and key not in expected_open
+
+    service.engagements.export_json(demo, tmp_path / "e.json")
+    service.archives.write(demo, tmp_path / "e.discovery")
+    other = Discovery.open(AppPaths.resolve(tmp_path / "other.sqlite3"), forms_root=SHIPPED_FORMS)
+    try:
+        for eid in (other.engagements.import_json(tmp_path / "e.json"), other.archives.open(tmp_path / "e.discovery")):
+            assert keys(other, eid, include_dismissed=False) == expected_open
+            [gone] = [s for s in other.suggestions.current(eid, today=TODAY) if s.dismissed]
+            assert gone.key == key
+            assert other.prework.to_confirm(eid) == to_confirm
+    finally:
+        other.close()
+    service.engagements.delete(demo)  # deleting the engagement leaves nothing of it behind
+    with service.store.engine.connect() as conn:
+        for table in ("client_answer", "dismissed_suggestion", "setting"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE "
+                                        + ("key LIKE 'suggestions.%'" if table == "setting" else "1")).scalar() == 0

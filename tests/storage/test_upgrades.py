@@ -64,3 +64,34 @@ def test_the_upgrade_repairs_links_an_older_version_left_dangling(tmp_path):
     assert service.archives.open(archive) != row.header.id
     assert service.repairs == []
     service.close()
+
+
+def test_client_answers_and_dismissals_kept_in_the_settings_move_onto_their_engagement(tmp_path):
+    """Before 0007, the client's pre-work answers to confirm and the dismissed suggestions were
+    settings keyed by the engagement's uid, so an archive or JSON file left them behind. The
+    migration makes them records of the engagement; a key for an engagement that is gone goes."""
+    import json
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db" / "schema-0006.db", db)
+    with sqlite3.connect(db) as conn:
+        (uid,) = conn.execute("SELECT uid FROM engagement").fetchone()
+        marks = {"monthly_ticket_volume": {"value": 75, "on": "2026-11-30", "by": "Elena Finch (client)", "differs": True}}
+        dismissed = {"risk:mfa_gaps": {"reason": "MFA is being rolled out by their MSP", "on": "2026-12-01"}}
+        conn.executemany("INSERT INTO setting (key, value) VALUES (?, ?)", [
+            (f"prework.to_confirm.{uid}", json.dumps(marks)), (f"suggestions.dismissed.{uid}", json.dumps(dismissed)),
+            ("suggestions.dismissed.no-such-engagement", json.dumps(dismissed))])
+    service = Discovery.open(AppPaths.resolve(db))
+    (row,) = service.engagements.summaries()
+    eng = service.engagements.get(row.header.id)
+    [mark] = eng.client_answers
+    assert (mark.question_id, mark.value, mark.by, mark.imported_on.isoformat(), mark.differs) == (
+        "monthly_ticket_volume", 75, "Elena Finch (client)", "2026-11-30", True)
+    [gone] = eng.dismissed_suggestions
+    assert (gone.key, gone.reason, gone.dismissed_on.isoformat()) == (
+        "risk:mfa_gaps", "MFA is being rolled out by their MSP", "2026-12-01")
+    with service.store.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM setting WHERE key LIKE 'prework.%' OR key LIKE 'suggestions.%'").scalar() == 0
+    service.close()
