@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -14,6 +16,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+
+def apply_buttons(dialog: QDialog, apply_button: QPushButton,
+                  dismiss: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Cancel) -> QDialogButtonBox:
+    """The button row of a preview dialog: ``apply_button`` accepts it, the other closes it."""
+    apply_button.setObjectName("applyButton")
+    buttons = QDialogButtonBox()
+    buttons.addButton(apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(dismiss).setObjectName("closeButton")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def muted(label: QLabel) -> QLabel:

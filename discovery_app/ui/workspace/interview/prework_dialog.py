@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ....domain.filenames import safe_file_name
 from ...ops import QueryOp, WriteOp
-from ...widgets import scaled_font
+from ...widgets import apply_buttons, scaled_font
 
 if TYPE_CHECKING:
     from ....services.prework import PreworkPreview
@@ -110,13 +110,7 @@ class PreworkDialog(QDialog):
         self.problems.setMaximumHeight(110)
 
         self.apply_button = QPushButton()
-        self.apply_button.setObjectName("applyButton")
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        close.setObjectName("closeButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = apply_buttons(self, self.apply_button, QDialogButtonBox.StandardButton.Cancel)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

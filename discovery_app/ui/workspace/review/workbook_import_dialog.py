@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...widgets import muted, scaled_font
+from ...widgets import apply_buttons, muted, scaled_font
 
 
 class WorkbookImportDialog(QDialog):
@@ -67,15 +67,9 @@ class WorkbookImportDialog(QDialog):
 
         self.apply_button = QPushButton(f"Apply {len(lines)} change{'s' if len(lines) != 1 else ''}"
                                         if lines else "Nothing to apply")
-        self.apply_button.setObjectName("applyButton")
         self.apply_button.setEnabled(bool(lines))
         self.apply_button.setDefault(bool(lines))
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setObjectName("closeButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = apply_buttons(self, self.apply_button, QDialogButtonBox.StandardButton.Close)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
