@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 
 from . import backup
 from .migrations.head import HEAD_REVISION, KNOWN_REVISIONS
+from .revisions import Revisions
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ class Store:
     backup_dir: Path | None = None
     # Set when the automatic backup on open could not be written (the store still opened).
     backup_warning: str | None = None
+    #: This open store's side of the revision check (see :mod:`.revisions`).
+    revisions: Revisions = field(default_factory=Revisions)
 
     def dispose(self) -> None:
         self.engine.dispose()
