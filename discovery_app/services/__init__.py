@@ -17,7 +17,8 @@ from typing import Self
 
 from ..paths import AppPaths
 from ..storage.db import Store, open_store
-from .base import Core, Forms, ServiceError
+from .base import Core, EditConflict, Forms, ServiceError
+from .conflicts import Changes
 from .durability import Archives, Backups
 from .engagements import Engagements, EngagementSummary
 from .exports import Assessments, Documents
@@ -29,7 +30,7 @@ from .settings import Settings
 from .standards import Standards
 from .workspace import Interview, Timer
 
-__all__ = ["Discovery", "EngagementSummary", "ServiceError"]
+__all__ = ["Discovery", "EditConflict", "EngagementSummary", "ServiceError"]
 
 
 class Discovery:
@@ -51,6 +52,7 @@ class Discovery:
         self.handoff = Handoff(core, self.documents)
         self.backups = Backups(core)
         self.archives = Archives(core)
+        self.changes = Changes(core)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:

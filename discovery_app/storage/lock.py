@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..domain import locale_text
+
 log = logging.getLogger(__name__)
 
 # Windows locks a byte range; lock one far past the holder's details so they stay readable.
@@ -53,8 +55,7 @@ class Holder:
     def describe(self) -> str:
         """E.g. "a Discovery window (anna on laptop-7, process 4182, open since 14:05)"."""
         what = "a Discovery window" if self.kind == "window" else "a discovery-app command"
-        since = self.started.astimezone()
-        when = f"{since:%H:%M}" if since.date() == datetime.now().astimezone().date() else f"{since:%Y-%m-%d %H:%M}"
+        when = locale_text.format_moment(self.started, None)
         return f"{what} ({self.user} on {self.host}, process {self.pid}, open since {when})"
 
     def to_json(self) -> str:

@@ -35,7 +35,7 @@ UNSPECIFIED = ("engagement", ALL)
 
 
 def _t(model: type) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined, no-any-return]
+    return model.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
