@@ -217,15 +217,20 @@ class StoreLock:
 
 
 def holder_of(db: Path) -> Holder | None:
-    """Who holds the store now (None when nobody does), without taking the lock for long."""
-    probe = StoreLock(db, kind="probe")
-    if not probe.path.exists():
+    """Who holds the store now (None when nobody does); changes nothing in the lock file."""
+    path = lock_path(db)
+    if not path.exists():
         return None
     try:
-        probe.acquire()
-    except StoreHeld as exc:
-        return exc.holder or Holder(0, "?", "?", datetime.now(UTC), "window")
+        with open(path, "a+b") as fh:
+            try:
+                free = _try_os_lock(fh)
+            except _NoLocks:
+                holder = read_holder(db)
+                alive = holder is not None and (holder.host != socket.gethostname() or pid_alive(holder.pid))
+                return holder if alive else None
     except OSError:
         return None
-    probe.release()
-    return None
+    if free:  # closing the file above let go of the lock just taken
+        return None
+    return read_holder(db) or Holder(0, "?", "?", datetime.now(UTC), "window")
