@@ -55,9 +55,16 @@ class Discovery:
         self.changes = Changes(core)
 
     @classmethod
-    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:
-        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
+    def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:
+        """The service on the store at ``paths``; ``read_only``: beside a window that holds it
+        (no migration, no backup, every write refused in words)."""
+        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new,
+                           read_only=read_only)
         return cls(store, forms_root)
+
+    @property
+    def read_only(self) -> bool:
+        return self._core.store.read_only
 
     @property
     def store(self) -> Store:

@@ -28,6 +28,8 @@ _COLLECTIONS = {
     "time_log": "the discovery timer", "pricing": "the pricing inputs", "header": "the engagement details",
     "engagement": "the engagement",
 }
+_PLURAL = {"the sites", "the contacts", "the risks", "the pricing inputs", "the discount approvals",
+           "the attachments"}
 _HEADER_FIELDS = {"client_name": "the client name", "status": "the status", "consultant": "the consultant",
                   "internal_it_owner": "the internal IT owner", "industry": "the industry",
                   "discovery_date": "the discovery date", "notes": "the engagement notes",
@@ -65,9 +67,10 @@ def conflict_words(core: Core, eid: int, changes: Sequence[revisions.Change]) ->
     what = what_changed(core, eid, last.target, last.key)
     when = locale_text.format_moment(last.at, None)
     who = last.who or "another program"
-    return (f"Not saved: {what} was changed by {who} at {when} (in another Discovery window or by a "
-            "command) after this page showed it. The page now shows what is stored; make your change "
-            "again if it still applies.")
+    verb = "were" if what in _PLURAL else "was"
+    return (f"{what[0].upper()}{what[1:]} {verb} changed by {who} at {when} (in another Discovery window or "
+            "by a command) after this page showed it, so your change was not saved. The page now shows "
+            "what is stored; make your change again if it still applies.")
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,11 @@ class Changes(Feature):
         when = locale_text.format_moment(last.at, None)
         summary = f"{last.who or 'another program'} changed {shown} at {when}"
         return OutsideChanges(rev, targets, summary, tuple(changes))
+
+    def prune(self) -> None:
+        """Drop change-log rows older than any open picture can need (two weeks)."""
+        with self.store.engine.begin() as conn:
+            revisions.prune(conn)
 
     def accept(self, eid: int, revision: int) -> None:
         """The window reloaded what changed up to ``revision``: later saves are checked from there."""

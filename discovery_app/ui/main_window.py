@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from .workspace_host import WorkspaceHost
 if TYPE_CHECKING:
     from ..paths import AppPaths
     from ..services import Discovery
+    from ..storage.lock import StoreLock
     from .engagement_list import EngagementListPage
     from .new_engagement_dialog import NewEngagement, NewEngagementDialog
 
@@ -116,7 +117,14 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
         ops.shared().busy_changed.connect(self._op_busy)
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.read_only_label.hide()
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        #: The store's lock while this window holds it (None in a read-only window).
+        self.store_lock: StoreLock | None = None
+        self._instance_server: QObject | None = None
         self.workspace = WorkspaceHost(self)
         self._connect()
         self._restore_settings()
@@ -251,6 +259,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 3000)
         if service.store.backup_warning:
             self.statusBar().showMessage(service.store.backup_warning, 15000)
+        if service.read_only:  # the window holding the store backs it up and asks about the profile
+            self.workspace.restore_last()
+            return
         # backup_if_due decides: something changed and ten minutes since the last copy.
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(60_000)
@@ -279,8 +290,14 @@ class MainWindow(QMainWindow):
             service = self.service
             ops.WriteOp(self, lambda: service.backups.backup_if_due(), what="Backing up").run_in_background()
 
+    def _refuse_read_only(self) -> bool:
+        if self.read_only:
+            self.statusBar().showMessage("This window is read-only: do that in the window that has the "
+                                         "database open", 6000)
+        return self.read_only
+
     def open_archive(self) -> None:
-        if self.service is None:
+        if self.service is None or self._refuse_read_only():
             return
         from .archive_dialogs import OpenArchiveDialog
 
@@ -303,6 +320,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def restore_backup(self) -> None:
+        if self._refuse_read_only():  # never a store swapped under the window that holds it
+            return
         from .restore_dialog import open_restore_dialog
 
         self.workspace.flush()
@@ -358,6 +377,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(row is not None)
         a.settings.setEnabled(self.service is not None)
         a.set_archive_mode(bool(row and row.archived))
+        if self.read_only:  # beside the window that holds the store: look, never change
+            for action in (a.new, a.demo, a.duplicate, a.archive, a.delete, a.settings):
+                action.setEnabled(False)
+            for button in (self.new_button, self.demo_button, self.import_button, self.profile_button):
+                button.setEnabled(False)
         self.workspace.update_actions()
 
     def update_actions(self) -> None:
@@ -643,11 +667,40 @@ class MainWindow(QMainWindow):
             s.setValue("mainWindow/splitter", self._list_page.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_settings()
+        if not self.read_only:  # a read-only window keeps the other one's layout and last engagement
+            self.save_settings()
         # Keep the engagement remembered: it opens again on the next start.
         self.workspace.close_workspace(forget=False, refresh=False)
         ops.shared().flush()  # a backup or anything else still queued finishes before the store closes
         if self.service is not None:
             self.service.close()
             self.service = None
+        if self.store_lock is not None:  # only once the store is closed: the next one may open it
+            self.store_lock.release()
+            self.store_lock = None
         super().closeEvent(event)
+
+    # ---- one window per store ---------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.service is not None and self.service.read_only)
+
+    def hold_store(self, lock: StoreLock) -> None:
+        """This window holds the store: a second Discovery on it can ask this one forward."""
+        from .store_guard import InstanceServer, raise_window
+
+        self.store_lock = lock
+        server = InstanceServer(lock.db, self)
+        server.raise_requested.connect(lambda: raise_window(self))
+        self._instance_server = server
+
+    def show_read_only(self, holder: str) -> None:
+        """Say in the status bar, for as long as the window is open, that it changes nothing."""
+        self.read_only_label.setText("Read-only")
+        self.read_only_label.setToolTip(f"The database is open in {holder}; this window shows it and "
+                                        "follows what that window saves, but changes nothing.")
+        self.read_only_label.show()
+        self.statusBar().showMessage(f"Read-only: the database is open in {holder}", 15000)
+        self.setWindowTitle(f"{self.windowTitle()} (read-only)")
+        self._update_actions()

@@ -70,6 +70,7 @@ class WorkspaceHost(QObject):
                 view.fill_toolbar([w.commands.back], [w.commands.toggle_summary])
                 view.build()
                 view.load()
+                view.apply_read_only()
                 return view
 
             ok, view = w.attempt("Opening the engagement", build)
@@ -103,9 +104,11 @@ class WorkspaceHost(QObject):
             return
         w = self.window
         view.close_saves()  # every queued autosave is committed before the workspace goes
-        stopped = view.timer.running
+        # A read-only window shows the timer of the window that owns it: never its to stop.
+        stopped = view.timer.running and not view.read_only
         try:
-            view.timer.stop()
+            if not view.read_only:
+                view.timer.stop()
         except Exception:
             log.exception("could not stop the discovery timer")
         self.save_state()
@@ -167,7 +170,9 @@ class WorkspaceHost(QObject):
         inside = view is not None
         for action in (a.back, a.next_section, a.previous_section, a.toggle_summary, a.timer):
             action.setEnabled(inside)
-        stack = view.undo_stack if view is not None else None
+        if view is not None and view.read_only:
+            a.timer.setEnabled(False)
+        stack = view.undo_stack if view is not None and not view.read_only else None
         a.undo.setEnabled(bool(stack and stack.canUndo()))
         a.redo.setEnabled(bool(stack and stack.canRedo()))
         a.undo.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")

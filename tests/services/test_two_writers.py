@@ -32,7 +32,8 @@ def test_a_stale_answer_is_refused_with_what_who_and_when_then_saved_after_reloa
         b.interview.set_answer(eid, "rto_hours", 24)
     message = str(caught.value)
     label = a.forms.of(a.engagements.get(eid)).questionnaire.question("rto_hours").label
-    assert message.startswith(f"Not saved: the answer to “{label}” was changed by ")
+    assert message.startswith(f"The answer to “{label}” was changed by {a.store.revisions.who} at ")
+    assert "so your change was not saved" in message
     assert a.store.revisions.who in message  # who changed it
     assert ("answers", "rto_hours") in caught.value.targets
     assert b.engagements.get(eid).answer_values()["rto_hours"] == "12"  # B's refused value was not written
@@ -58,7 +59,7 @@ def test_a_risk_changed_elsewhere_is_refused_by_name(pair):
     a.findings.update_risk(eid, risk.uid, likelihood=1)
     with pytest.raises(EditConflict) as caught:
         b.findings.update_risk(eid, risk.uid, impact=1)
-    assert f"the risk “{risk.title}”" in str(caught.value)
+    assert str(caught.value).startswith(f"The risk “{risk.title}” was changed by ")
     assert a.findings.risk(eid, risk.uid).impact == risk.impact  # nothing of B's half-applied
     # Another risk is not in the way.
     other = a.findings.risks(eid)[1]
@@ -72,7 +73,7 @@ def test_pricing_inputs_changed_elsewhere_are_refused_and_undo_checks_too(pair):
     a.offer.set_discount(eid, 5, "Multi-year")
     with pytest.raises(EditConflict) as caught:
         b.offer.set_user_count_override(eid, 60)
-    assert "the pricing inputs" in str(caught.value)
+    assert str(caught.value).startswith("The pricing inputs were changed by ")
     # An undo in B (putting back the inputs B saw) would wipe A's discount: refused as well.
     with pytest.raises(EditConflict):
         b.offer.set_pricing_inputs(eid, before)
