@@ -675,6 +675,9 @@ class MainWindow(QMainWindow):
         if self.service is not None:
             self.service.close()
             self.service = None
+        close_server = getattr(self._instance_server, "close", None)
+        if close_server is not None:
+            close_server()
         if self.store_lock is not None:  # only once the store is closed: the next one may open it
             self.store_lock.release()
             self.store_lock = None

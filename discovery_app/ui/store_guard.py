@@ -76,17 +76,25 @@ class InstanceServer(QObject):
             sock = self.server.nextPendingConnection()
             if sock is None:
                 return
-            sock.readyRead.connect(lambda s=sock: self._read(s))
-            sock.disconnected.connect(sock.deleteLater)
+            sock.readyRead.connect(self._ready)
             if sock.bytesAvailable():
                 self._read(sock)
+
+    def _ready(self) -> None:
+        sock = self.sender()
+        if isinstance(sock, QLocalSocket):
+            self._read(sock)
 
     def _read(self, sock: QLocalSocket) -> None:
         if bytes(sock.readAll().data()).startswith(RAISE.strip()):
             self.raise_requested.emit()
 
     def close(self) -> None:
+        """Stop listening and drop the connections still open (before the window goes)."""
         self.server.close()
+        for sock in self.server.findChildren(QLocalSocket):
+            sock.readyRead.disconnect(self._ready)
+            sock.abort()
 
 
 def bring_to_front(db: Path, timeout_ms: int = 1500) -> bool:
