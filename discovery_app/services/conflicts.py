@@ -125,6 +125,12 @@ class Changes(Feature):
         summary = f"{last.who or 'another program'} changed {shown} at {when}"
         return OutsideChanges(rev, targets, summary, tuple(changes))
 
+    def fingerprint(self) -> tuple[object, ...]:
+        """Something that changes whenever any engagement is added, removed or written (the
+        list follows the store with it)."""
+        with self.store.engine.connect() as conn:
+            return revisions.fingerprint(conn)
+
     def prune(self) -> None:
         """Drop change-log rows older than any open picture can need (two weeks)."""
         with self.store.engine.begin() as conn:

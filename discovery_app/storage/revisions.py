@@ -137,3 +137,11 @@ def revision_of(conn: sa.Connection, eid: int) -> int | None:
 def prune(conn: sa.Connection) -> None:
     ct = _t(ChangeRow)
     conn.execute(ct.delete().where(ct.c.at < datetime.now(UTC) - KEEP))
+
+
+def fingerprint(conn: sa.Connection) -> tuple[object, ...]:
+    """(engagements, newest change, newest logged change): moves with every write to the store."""
+    t, ct = _t(EngagementRow), _t(ChangeRow)
+    count, newest = conn.execute(sa.select(sa.func.count(), sa.func.max(t.c.updated_at))).one()
+    logged = conn.execute(sa.select(sa.func.max(ct.c.id))).scalar()
+    return (count, newest, logged)

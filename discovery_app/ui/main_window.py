@@ -257,6 +257,11 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(f"Database: {service.store.path}")
         self.refresh()
         self.statusBar().showMessage("Ready", 3000)
+        # The list follows what other programs write (a command, a restore, the other window).
+        self._store_watch = QTimer(self)
+        self._store_watch.setInterval(2000)
+        self._store_watch.timeout.connect(self._follow_store)
+        self._store_watch.start()
         if service.store.backup_warning:
             self.statusBar().showMessage(service.store.backup_warning, 15000)
         if service.read_only:  # the window holding the store backs it up and asks about the profile
@@ -351,6 +356,7 @@ class MainWindow(QMainWindow):
         if not ok or rows is None:
             return
         self.list_page.set_rows(rows, select_id)
+        self._store_seen = self._fingerprint()
         self._show_current_page()
         self._update_actions()
         shown = self.details.engagement_id
@@ -682,6 +688,24 @@ class MainWindow(QMainWindow):
             self.store_lock.release()
             self.store_lock = None
         super().closeEvent(event)
+
+    def _fingerprint(self) -> tuple[object, ...] | None:
+        try:
+            return self.service.changes.fingerprint() if self.service is not None else None
+        except Exception:  # a look is never worth an error dialog
+            log.warning("could not read the store's fingerprint", exc_info=True)
+            return None
+
+    def _follow_store(self) -> None:
+        """Refresh the list when the store changed elsewhere (the workspace follows on its own)."""
+        if self.service is None or self.workspace.view is not None or ops.shared().pending:
+            return
+        seen = getattr(self, "_store_seen", None)
+        now = self._fingerprint()
+        if now is None or now == seen:
+            return
+        self.refresh(select_id=self.selected_id())
+        self.statusBar().showMessage("The list was updated: the database was changed elsewhere", 6000)
 
     # ---- one window per store ---------------------------------------------------------------
 

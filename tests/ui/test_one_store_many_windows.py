@@ -65,6 +65,9 @@ def _page_with(view, qid: str) -> tuple[int, QuestionPage]:
 
 def test_a_second_window_opens_read_only_and_changes_nothing(qtbot, make_window, demo_paths, other_window):
     paths, eid = demo_paths
+    owner = Discovery.open(paths, forms_root=SHIPPED_FORMS)  # the other window's discovery timer runs
+    owner.timer.start(eid)
+    owner.close()
     before = paths.db.read_bytes()
     window = make_window()
     asked: list[StoreHeld] = []
@@ -84,6 +87,7 @@ def test_a_second_window_opens_read_only_and_changes_nothing(qtbot, make_window,
 
     view = window.workspace.open(eid)
     assert view is not None and view.read_only
+    assert view.timer.running  # shown, counting the other window's time
     assert not view.timer.button.isEnabled() and not a.timer.isEnabled()
     assert not a.undo.isEnabled()
     i, page = _page_with(view, "rto_hours")
@@ -104,6 +108,23 @@ def test_a_second_window_opens_read_only_and_changes_nothing(qtbot, make_window,
     window.close()
     assert holder_of(paths.db).pid == other_window.pid  # the read-only window never took the lock
     assert paths.db.read_bytes() == before
+    look = Discovery.open(paths, forms_root=SHIPPED_FORMS, read_only=True)
+    assert look.timer.running(eid) is not None  # still the other window's, running
+    look.close()
+
+
+def test_the_list_follows_engagements_added_elsewhere(qtbot, make_window, demo_paths):
+    paths, _eid = demo_paths
+    mine = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    window = make_window(mine)
+    assert window.list_page.contains(1) and not window.list_page.contains(2)
+    other = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    try:
+        other.engagements.create("Northwind Dental", form_key="co-managed-discovery")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("The list was updated"), timeout=6000)
+    assert window.list_page.contains(2)
 
 
 def test_the_question_offers_switch_read_only_and_quit(qtbot, demo_paths, other_window):
