@@ -156,6 +156,15 @@ def _is_filter(edit: QLineEdit) -> bool:
     return any(w in name for w in ("filter", "search", "find")) or hint.startswith(("filter", "search", "find"))
 
 
+#: Buttons that only show something (an evidence file, a folder): they stay usable read-only.
+LOOKING = ("open", "show", "view", "copy")
+
+
+def _only_looks(button: QAbstractButton) -> bool:
+    text = button.text().replace("&", "").strip().lower()
+    return text.startswith(LOOKING) and not text.startswith(("open archive", "show archived"))
+
+
 def make_read_only(root: QWidget, keep: tuple[QWidget, ...] = ()) -> int:
     """Disable every edit control under ``root`` (fields read-only, buttons and choices
     disabled, tables not editable), leaving alone the widgets inside ``keep`` (navigation) and
@@ -177,7 +186,7 @@ def make_read_only(root: QWidget, keep: tuple[QWidget, ...] = ()) -> int:
             w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             continue  # its scroll bars and header buttons stay usable
         elif isinstance(w, QComboBox | QAbstractButton | QAbstractSlider):
-            if isinstance(w, QScrollBar):
+            if isinstance(w, QScrollBar) or (isinstance(w, QAbstractButton) and _only_looks(w)):
                 continue
             w.setEnabled(False)
         else:

@@ -120,7 +120,7 @@ class WorkspaceHost(QObject):
             signal.disconnect(self._stack_changed)
         w.stack.removeWidget(view)
         view.deleteLater()
-        w.setWindowTitle("Discovery")
+        w.setWindowTitle("Discovery (read-only)" if w.read_only else "Discovery")
         w.toolbar.show()
         if refresh and w.service is not None:
             w.refresh(select_id=view.eid)
@@ -195,7 +195,7 @@ class WorkspaceHost(QObject):
         self.window.statusBar().showMessage(message, 2500)
 
     def _title(self, client: str) -> None:
-        self.window.setWindowTitle(f"{client} — Discovery")
+        self.window.setWindowTitle(f"{client} — Discovery" + (" (read-only)" if self.window.read_only else ""))
 
     def current_widget(self) -> QWidget | None:
         return self.view
