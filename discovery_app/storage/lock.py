@@ -207,6 +207,12 @@ class StoreLock:
             fh.seek(0)
             fh.truncate()
             fh.flush()
+        if sys.platform == "win32":  # pragma: no cover - Windows only; it frees a lock on close only lazily
+            import msvcrt
+
+            with contextlib.suppress(OSError):
+                fh.seek(_WIN_LOCK_OFFSET)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
         fh.close()  # closing the file drops the OS lock
 
     def __enter__(self) -> StoreLock:

@@ -72,3 +72,23 @@ def test_without_a_window_commands_write_and_leave_the_lock_free(demo_db):
 
     run("demo", db=demo_db)
     assert holder_of(demo_db) is None
+
+
+@pytest.mark.parametrize(("argv", "writes"), [
+    (["import", "f.json"], True),
+    (["demo"], True),
+    (["open-archive", "a.dscv"], True),
+    (["restore", "b.sqlite3"], True),
+    (["inventory", "import", "1", "f.csv"], True),
+    (["inventory", "import", "1", "f.csv", "--dry-run"], False),
+    (["inventory", "remove", "1", "u1"], True),
+    (["workbook", "import", "1", "w.xlsx"], False),
+    (["workbook", "import", "1", "w.xlsx", "--apply"], True),
+    (["list"], False),
+    (["export", "1", "--proposal", "p.pdf"], False),
+    (["check", "1"], False),
+])
+def test_which_commands_count_as_writing(argv, writes):
+    from discovery_app.cli import _writes, build_parser
+
+    assert _writes(build_parser().parse_args(argv)) is writes
