@@ -98,3 +98,33 @@ def test_a_change_elsewhere_is_reported_to_the_other_window(pair):
     assert outside.targets == {"sites"}
     assert a.store.revisions.who in outside.summary and "the sites" in outside.summary
     assert len(b.interview.sites(eid)) == site_count + 1
+
+
+def test_a_read_only_store_refuses_every_write_in_words_and_changes_no_byte(tmp_path):
+    import shutil
+
+    from discovery_app.storage.db import READ_ONLY_MESSAGE, StoreError, StoreReadOnly
+
+    paths = AppPaths.resolve(tmp_path / "one.sqlite3")
+    owner = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    eid = create_demo(owner)
+    owner.close()
+    before = paths.db.read_bytes()
+    look = Discovery.open(paths, forms_root=SHIPPED_FORMS, read_only=True)
+    try:
+        assert look.read_only
+        assert look.engagements.get(eid).client_name == "Harbor & Finch CPAs"
+        for write in (lambda: look.interview.set_answer(eid, "rto_hours", 3),
+                      lambda: look.offer.set_discount(eid, 5, "x"),
+                      lambda: look.engagements.create("Someone", form_key="co-managed-discovery")):
+            with pytest.raises(StoreReadOnly) as caught:
+                write()
+            assert str(caught.value) == READ_ONLY_MESSAGE
+    finally:
+        look.close()
+    assert paths.db.read_bytes() == before
+    # An older store needs an upgrade, which waits for the window that holds it.
+    old = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db" / "schema-0006.db", old)
+    with pytest.raises(StoreError, match="needs an upgrade"):
+        Discovery.open(AppPaths.resolve(old), read_only=True)
