@@ -715,10 +715,17 @@ class MainWindow(QMainWindow):
 
     def hold_store(self, lock: StoreLock) -> None:
         """This window holds the store: a second Discovery on it can ask this one forward."""
+        self.store_lock = lock
+        # Listening waits until the window is usable (QtNetwork is slow to import); a second start
+        # in that moment opens read-only instead of switching.
+        QTimer.singleShot(500, self._listen_for_second_start)
+
+    def _listen_for_second_start(self) -> None:
         from .store_guard import InstanceServer, raise_window
 
-        self.store_lock = lock
-        server = InstanceServer(lock.db, self)
+        if self.store_lock is None or not self.store_lock.held or self._instance_server is not None:
+            return
+        server = InstanceServer(self.store_lock.db, self)
         server.raise_requested.connect(lambda: raise_window(self))
         self._instance_server = server
 

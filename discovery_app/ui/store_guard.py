@@ -14,9 +14,9 @@ import logging
 import os
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..storage.lock import StoreHeld
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,10 @@ class InstanceServer(QObject):
     raise_requested = Signal()
 
     def __init__(self, db: Path, parent: QObject | None = None) -> None:
+        # QtNetwork costs 60-100 ms to import: only the window that holds a store pays it, after
+        # it is usable (MainWindow.hold_store).
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.name = server_name(db)
         self.server = QLocalServer(self)
@@ -81,6 +88,8 @@ class InstanceServer(QObject):
                 self._read(sock)
 
     def _ready(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         sock = self.sender()
         if isinstance(sock, QLocalSocket):
             self._read(sock)
@@ -91,6 +100,8 @@ class InstanceServer(QObject):
 
     def close(self) -> None:
         """Stop listening and drop the connections still open (before the window goes)."""
+        from PySide6.QtNetwork import QLocalSocket
+
         self.server.close()
         for sock in self.server.findChildren(QLocalSocket):
             sock.readyRead.disconnect(self._ready)
@@ -99,6 +110,8 @@ class InstanceServer(QObject):
 
 def bring_to_front(db: Path, timeout_ms: int = 1500) -> bool:
     """Ask the window holding ``db`` to come to the front; False when it cannot be reached."""
+    from PySide6.QtNetwork import QLocalSocket
+
     sock = QLocalSocket()
     sock.connectToServer(server_name(db))
     if not sock.waitForConnected(timeout_ms):

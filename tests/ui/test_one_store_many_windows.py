@@ -20,6 +20,7 @@ from discovery_app.ui.application import open_store_into
 from discovery_app.ui.store_guard import (
     InstanceServer,
     WhenHeld,
+    _only_looks,
     ask_when_held,
     bring_to_front,
     held_dialog,
@@ -95,14 +96,14 @@ def test_a_second_window_opens_read_only_and_changes_nothing(qtbot, make_window,
     editor = page.fields["rto_hours"].editor
     assert isinstance(editor, QLineEdit) and editor.isReadOnly()
     assert window.windowTitle().endswith("— Discovery (read-only)")
-    buttons = [b for p in view.pages for b in p.findChildren(QAbstractButton)
-               if not b.text().replace("&", "").startswith("Open")]  # opening an evidence file only looks
-    assert buttons and not any(b.isEnabled() for b in buttons)
+    # Only buttons that open or show something (an evidence file, a folder) stay usable.
+    buttons = [b for p in view.pages for b in p.findChildren(QAbstractButton) if not _only_looks(b)]
+    assert buttons and not [(b.text(), b.objectName()) for b in buttons if b.isEnabled()]
     # A page shown later is locked as well.
     inventory = view.page("inventory")
     view.go_to("inventory")
     assert inventory is not None
-    assert not any(b.isEnabled() for b in inventory.findChildren(QAbstractButton) if not b.text().startswith("Open"))
+    assert not any(b.isEnabled() for b in inventory.findChildren(QAbstractButton) if not _only_looks(b))
     # Whatever slipped through, SQLite refuses it, in words.
     with pytest.raises(StoreReadOnly) as caught:
         window.service.interview.set_answer(eid, "rto_hours", 99)
@@ -226,3 +227,19 @@ def test_a_refused_save_says_why_and_the_page_shows_the_stored_value(qtbot, make
     finally:
         window.workspace.close_workspace()
         other.close()
+
+
+def test_the_first_window_holds_the_store_answers_a_second_start_and_lets_go_on_close(
+        qtbot, make_window, demo_paths):
+    paths, _eid = demo_paths
+    window = make_window()
+    assert open_store_into(window, paths, forms_root=SHIPPED_FORMS)
+    assert not window.read_only and window.store_lock is not None and window.store_lock.held
+    import os
+
+    assert holder_of(paths.db).pid == os.getpid()
+    qtbot.waitUntil(lambda: window._instance_server is not None, timeout=3000)
+    with qtbot.waitSignal(window._instance_server.raise_requested, timeout=3000):
+        assert bring_to_front(paths.db)
+    window.close()
+    assert holder_of(paths.db) is None
