@@ -725,7 +725,11 @@ class MainWindow(QMainWindow):
 
         if self.store_lock is None or not self.store_lock.held or self._instance_server is not None:
             return
-        server = InstanceServer(self.store_lock.db, self)
+        try:
+            server = InstanceServer(self.store_lock.db, self)
+        except ImportError as exc:  # a bundle without QtNetwork: a second start opens read-only
+            log.warning("cannot listen for a second start: %s", exc)
+            return
         server.raise_requested.connect(lambda: raise_window(self))
         self._instance_server = server
 

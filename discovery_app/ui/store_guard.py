@@ -110,7 +110,10 @@ class InstanceServer(QObject):
 
 def bring_to_front(db: Path, timeout_ms: int = 1500) -> bool:
     """Ask the window holding ``db`` to come to the front; False when it cannot be reached."""
-    from PySide6.QtNetwork import QLocalSocket
+    try:
+        from PySide6.QtNetwork import QLocalSocket
+    except ImportError:
+        return False
 
     sock = QLocalSocket()
     sock.connectToServer(server_name(db))
