@@ -73,6 +73,10 @@ def conflict_words(core: Core, eid: int, changes: Sequence[revisions.Change]) ->
             "what is stored; make your change again if it still applies.")
 
 
+#: The target of :class:`OutsideChanges` when the engagement itself is gone.
+DELETED = "deleted"
+
+
 @dataclass(frozen=True)
 class OutsideChanges:
     """What other windows or programs changed since this store's picture: the collections to
@@ -109,8 +113,10 @@ class Changes(Feature):
         base = self.store.revisions.seen.get(eid)
         with self.store.engine.connect() as conn:
             rev = revisions.revision_of(conn, eid)
-            if rev is None or base is None or rev == base:
+            if base is None or rev == base:
                 return None
+            if rev is None:
+                return OutsideChanges(base, frozenset({DELETED}), "the engagement was deleted", ())
             if rev < base:
                 return OutsideChanges(rev, frozenset({"engagement"}), "the engagement was replaced (a backup was restored)", ())
             changes = revisions.changes_since(conn, eid, base, exclude=self.store.revisions.session)

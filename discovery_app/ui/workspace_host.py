@@ -85,6 +85,7 @@ class WorkspaceHost(QObject):
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._stack_changed)
         view.timer.changed.connect(self._stack_changed)
+        view.outside.deleted.connect(self._deleted_elsewhere)
         w.stack.addWidget(view)
         w.stack.setCurrentWidget(view)
         view.restore_splitter(QSettings().value(SPLITTER_KEY))
@@ -127,6 +128,11 @@ class WorkspaceHost(QObject):
         w.update_actions()
         if stopped:
             w.statusBar().showMessage("The discovery timer was stopped", 5000)
+
+    def _deleted_elsewhere(self, message: str) -> None:
+        """Another program deleted the open engagement: back to the list, saying why."""
+        self.close_workspace(forget=True)
+        self.window.statusBar().showMessage(message, 10_000)
 
     def flush(self) -> None:
         """Commit every autosave still queued in the open workspace (waits for at most the

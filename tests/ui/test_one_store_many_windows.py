@@ -243,3 +243,17 @@ def test_the_first_window_holds_the_store_answers_a_second_start_and_lets_go_on_
         assert bring_to_front(paths.db)
     window.close()
     assert holder_of(paths.db) is None
+
+
+def test_an_engagement_deleted_elsewhere_closes_with_a_word(qtbot, make_window, demo_paths):
+    paths, eid = demo_paths
+    window = make_window(Discovery.open(paths, forms_root=SHIPPED_FORMS))
+    assert window.workspace.open(eid) is not None
+    other = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    try:
+        other.engagements.delete(eid)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.workspace.view is None, timeout=5000)
+    assert window.statusBar().currentMessage() == "Closed: the engagement was deleted elsewhere."
+    assert not window.list_page.contains(eid)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import ops as ops_mod
 
@@ -62,12 +62,16 @@ def pages_for(targets: frozenset[str]) -> set[str] | None:
 class OutsideWatch(QObject):
     """Polls for changes made elsewhere and reloads the workspace's affected pages."""
 
+    #: The engagement was deleted elsewhere (the message for the status bar): the host closes it.
+    deleted = Signal(str)
+
     def __init__(self, view: WorkspaceView) -> None:
         super().__init__(view)
         self.view = view
         # Read on the worker itself, not through the ordered proxy (which waits for the worker).
         self._service = getattr(view.service, "unwrapped", view.service)
         self._asking = False
+        self._stopped = False
         self.reloads = 0
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -100,6 +104,10 @@ class OutsideWatch(QObject):
 
     def apply(self, outside: OutsideChanges) -> None:
         view = self.view
+        if "deleted" in outside.targets:  # another program deleted it: nothing left to show or save
+            self.stop()
+            self.deleted.emit(f"Closed: {outside.summary} elsewhere.")
+            return
         sections = pages_for(outside.targets)
         view.flush()  # what the consultant typed is saved (or refused) before the page reloads
         current = view.current_index()
@@ -131,6 +139,9 @@ class OutsideWatch(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        if self._stopped:
+            return
+        self._stopped = True
         try:
             ops_mod.shared().conflict.disconnect(self._conflict)
         except (RuntimeError, TypeError):
