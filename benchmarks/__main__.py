@@ -33,6 +33,7 @@ MODULES = (
     "startup",
     "engagement_open",
     "autosave",
+    "revisions",
     "import_inventory",
     "hostile_import",
     "inventory_table",

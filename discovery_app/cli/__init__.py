@@ -12,12 +12,23 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..paths import AppPaths
 
+if TYPE_CHECKING:
+    from ..storage.lock import StoreLock
+
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
 COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings")
+
+FORCE = "--force-while-open"
+
+#: The commands that write to the store (and so wait for no window to hold it), by command and
+#: sub-command; a command module may also say ``set_defaults(writes=True)``.
+WRITING = {("import", None), ("demo", None), ("open-archive", None), ("restore", None),
+           ("inventory", "import"), ("inventory", "remove"), ("workbook", "import")}
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
 names another. Run 'discovery-app COMMAND --help' for each command's options."""
@@ -30,6 +41,9 @@ def _add_app_options(p: argparse.ArgumentParser) -> None:
                    "an empty file (an empty file is otherwise refused)")
     p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
                    "print 'first_paint=S usable=S' (seconds since start) and exit")
+    p.add_argument(FORCE, action="store_true", help="let a command that writes (import, inventory import, "
+                   "demo...) write while a Discovery window has the store open; the window reloads what "
+                   "changed (restore is always refused while a window is open). May also follow the command")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +102,11 @@ def _setup_logging(paths: AppPaths) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    # --force-while-open may come before or after the command; argparse takes it only before.
+    argv = list(argv)
+    force = FORCE in argv
+    if force:
+        argv = [FORCE] + [a for a in argv if a != FORCE]
     args = _desktop_start(argv) or build_parser().parse_args(argv)
     paths = AppPaths.resolve(args.db, new_db=args.new_db)
     _setup_logging(paths)
@@ -96,6 +115,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..app import run_gui
 
         return run_gui(paths, smoke=args.smoke)
+    lock: StoreLock | None = None
+    if _writes(args):
+        lock = _lock_or_refuse(paths, args)
+        if lock is None:
+            return 1
+    try:
+        return _run_command(args, paths)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command would write to the store (a dry run or a preview does not)."""
+    explicit = getattr(args, "writes", None)
+    if explicit is not None:
+        return bool(explicit)
+    sub = getattr(args, f"{args.command}_command", None)
+    if (args.command, sub) not in WRITING:
+        return False
+    if getattr(args, "dry_run", False):
+        return False
+    return not (args.command == "workbook" and not getattr(args, "apply", False))
+
+
+def _lock_or_refuse(paths: AppPaths, args: argparse.Namespace) -> StoreLock | None:
+    """Hold the store while the command writes; None (after one line on stderr) when a Discovery
+    window or another command holds it, unless --force-while-open lets it write beside a window."""
+    from ..storage.lock import StoreHeld, StoreLock
+
+    lock = StoreLock(paths.db, kind="command")
+    try:
+        return lock.acquire()
+    except StoreHeld as held:
+        who = held.holder.describe() if held.holder else "another Discovery program"
+        window = held.holder is None or held.holder.kind == "window"
+        if args.command == "restore":
+            print(f"error: {paths.db.name} is open in {who}; close it first: a restore never replaces the "
+                  "store under a running window. Nothing was changed.", file=sys.stderr)
+        elif not window:
+            print(f"error: {paths.db.name} is being written by {who}; wait for it to finish, then run this "
+                  "again. Nothing was changed.", file=sys.stderr)
+        elif getattr(args, "force_while_open", False):
+            print(f"warning: {paths.db.name} is open in {who}; writing anyway ({FORCE}). That window "
+                  "reloads what changes.", file=sys.stderr)
+            return StoreLock(paths.db, kind="command")  # not held: released as a no-op
+        else:
+            print(f"error: {paths.db.name} is open in {who}; close it first, or add {FORCE} to write "
+                  "anyway. Nothing was changed.", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"error: cannot create the lock file beside {paths.db} ({exc.strerror}). Nothing was changed.",
+              file=sys.stderr)
+        return None
+
+
+def _run_command(args: argparse.Namespace, paths: AppPaths) -> int:
     if not getattr(args, "needs_store", True):
         from .. import collector
 

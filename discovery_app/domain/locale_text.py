@@ -451,3 +451,11 @@ def _not_a_date(text: str, loc: str) -> str:
     example = format_date_short(date(2026, 1, 15), loc)
     return (f"“{text.strip()}” is not a date; type it as {date_pattern(loc)} ({example}) "
             f"or as YYYY-MM-DD (2026-01-15)")
+
+
+def format_moment(moment: datetime, locale: str | None, now: datetime | None = None) -> str:
+    """A moment in local time: "14:32" today, else the short date and the time ("3/12/2026 14:32")."""
+    local = moment.astimezone()
+    today = (now or datetime.now(local.tzinfo)).astimezone().date()
+    clock = f"{local:%H:%M}"
+    return clock if local.date() == today else f"{format_date_short(local.date(), locale)} {clock}"

@@ -17,7 +17,8 @@ from typing import Self
 
 from ..paths import AppPaths
 from ..storage.db import Store, open_store
-from .base import Core, Forms, ServiceError
+from .base import Core, EditConflict, Forms, ServiceError
+from .conflicts import Changes
 from .durability import Archives, Backups
 from .engagements import Engagements, EngagementSummary
 from .exports import Assessments, Documents
@@ -31,7 +32,7 @@ from .standards import Standards
 from .suggestions import Suggestions
 from .workspace import Interview, Timer
 
-__all__ = ["Discovery", "EngagementSummary", "ServiceError"]
+__all__ = ["Discovery", "EditConflict", "EngagementSummary", "ServiceError"]
 
 
 class Discovery:
@@ -55,11 +56,19 @@ class Discovery:
         self.suggestions = Suggestions(core, self.findings, self.standards)
         self.backups = Backups(core)
         self.archives = Archives(core)
+        self.changes = Changes(core)
 
     @classmethod
-    def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:
-        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new)
+    def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:
+        """The service on the store at ``paths``; ``read_only``: beside a window that holds it
+        (no migration, no backup, every write refused in words)."""
+        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new,
+                           read_only=read_only)
         return cls(store, forms_root)
+
+    @property
+    def read_only(self) -> bool:
+        return self._core.store.read_only
 
     @property
     def store(self) -> Store:

@@ -9,6 +9,7 @@ feature, in its constructor. :class:`~discovery_app.services.Discovery` wires th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
 from ..storage import repository as repo
+from ..storage import revisions
 from ..storage.db import Store
 
 if TYPE_CHECKING:
@@ -26,6 +28,21 @@ log = logging.getLogger("discovery_app.services")
 
 class ServiceError(Exception):
     """A request the service cannot carry out; the message is for the consultant."""
+
+
+class EditConflict(ServiceError):
+    """A change was not saved: another window or program changed the same thing after this
+    picture of the engagement was read. The message names what, who and when; ``targets`` are the
+    (collection, key) pairs that clashed, so a page can reload them."""
+
+    def __init__(self, message: str, eid: int, changes: Sequence[revisions.Change]):
+        super().__init__(message)
+        self.eid = eid
+        self.changes = list(changes)
+
+    @property
+    def targets(self) -> set[tuple[str, str]]:
+        return {(c.target, c.key) for c in self.changes}
 
 
 class Forms:
@@ -88,21 +105,45 @@ class Core:
     """The store, the forms, and the engagement lookups every feature uses."""
 
     def __init__(self, store: Store, forms_root: Path | None = None):
-        #: The open store; replaced as a whole when a backup is restored.
-        self.store = store
         self.forms = Forms(self, forms_root)
         #: What the last import or archive opening repaired (dangling links an older version left).
         self.repairs: list[str] = []
+        self._store = store
+        store.revisions.conflict = self._conflict
+
+    @property
+    def store(self) -> Store:
+        """The open store; replaced as a whole when a backup is restored."""
+        return self._store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
+        store.revisions.conflict = self._conflict
+
+    def _conflict(self, eid: int, changes: Sequence[revisions.Change]) -> EditConflict:
+        from .conflicts import conflict_words
+
+        return EditConflict(conflict_words(self, eid, changes), eid, changes)
 
     def form_of(self, eng: EngagementHeader) -> FormPackage:
         return self.forms.of(eng)
 
     def get(self, eid: int) -> Engagement:
-        """The whole engagement with every child record."""
+        """The whole engagement with every child record (this store's picture of it, for the
+        revision check, is taken here unless a window already took one)."""
+        seen = self.store.revisions.seen
+        first = eid not in seen
+        if first:
+            with self.store.engine.connect() as conn:
+                rev = revisions.revision_of(conn, eid)
         try:
-            return repo.load_engagement(self.store, eid)
+            eng = repo.load_engagement(self.store, eid)
         except repo.NotFound as exc:
             raise ServiceError(f"There is no engagement {eid}.") from exc
+        if first and rev is not None:
+            seen.setdefault(eid, rev)
+        return eng
 
     def header(self, eid: int) -> EngagementHeader:
         """The engagement without its child records; raises when there is none."""

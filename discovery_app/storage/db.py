@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 
 from . import backup
 from .migrations.head import HEAD_REVISION, KNOWN_REVISIONS
+from .revisions import Revisions
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +107,32 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
+READ_ONLY_MESSAGE = ("This window is read-only: another Discovery window has this database open. Nothing was "
+                     "saved. Make the change in that window, or close it and open the database again here.")
+
+
+def _on_connect_read_only(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 5000")
+    cur.execute("PRAGMA query_only = ON")  # SQLite itself refuses every write on this connection
+    cur.close()
+
+
+def _translate_read_only(context: Any) -> None:
+    orig = context.original_exception
+    if isinstance(orig, sqlite3.Error) and "readonly" in str(orig).lower():
+        raise StoreReadOnly(READ_ONLY_MESSAGE) from orig
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     # A path, never a URL: "sqlite:///" + path would read a "?" as the start of a query, a "#" as a
     # fragment and "%20" as a space. URL.create takes the file name as it is.
     engine = sa.create_engine(sa.engine.URL.create("sqlite", database=str(path)), future=True)
-    event.listen(engine, "connect", _on_connect)
+    if read_only:
+        event.listen(engine, "connect", _on_connect_read_only)
+        event.listen(engine, "handle_error", _translate_read_only)
+    else:
+        event.listen(engine, "connect", _on_connect)
     event.listen(engine, "handle_error", _translate)
     return engine
 
@@ -123,6 +145,10 @@ class Store:
     backup_dir: Path | None = None
     # Set when the automatic backup on open could not be written (the store still opened).
     backup_warning: str | None = None
+    #: Opened beside a window that holds the store: SQLite refuses every write (query_only).
+    read_only: bool = False
+    #: This open store's side of the revision check (see :mod:`.revisions`).
+    revisions: Revisions = field(default_factory=Revisions)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -157,7 +183,7 @@ def upgrade(conn: sa.Connection) -> None:
 
 
 def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: bool = True,
-               empty_is_new: bool = True) -> Store:
+               empty_is_new: bool = True, read_only: bool = False) -> Store:
     """Open (creating or migrating as needed) the database at ``path``.
 
     Raises :class:`StoreError` with a plain-words message when the file cannot be used; an
@@ -172,6 +198,8 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
     existed = path.exists() and path.stat().st_size > 0
     if path.exists():
         look_before_writing(path, backup_dir, empty_is_new=empty_is_new, check_integrity=check_integrity)
+    if read_only:
+        return _open_read_only(path, backup_dir, existed)
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
@@ -215,6 +243,24 @@ def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: b
     if existed and rev == HEAD_REVISION and backup_dir is not None:
         store.backup_warning = backup_on_open(store)
     return store
+
+
+def _open_read_only(path: Path, backup_dir: Path | None, existed: bool) -> Store:
+    """The store as it is, for a window beside the one that holds it: no migration, no backup."""
+    if not existed:
+        raise StoreError(f"{path} is not a Discovery database yet; it cannot be opened read-only.")
+    engine = make_engine(path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            rev = current_revision(conn)
+    except sa.exc.DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(f"Cannot open {path}: {getattr(exc, 'orig', exc)}") from exc
+    if rev != HEAD_REVISION:
+        engine.dispose()
+        raise StoreError(f"{path} needs an upgrade to this version of Discovery, which cannot happen while "
+                         "another window has it open. Close that window, then open the database again.")
+    return Store(path, engine, backup_dir=backup_dir, read_only=True)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from .db import Store
 from .repository import _t, _touch
+from .revisions import ALL
 from .tables import InventoryRow
 
 BATCH = 2000
@@ -44,7 +45,7 @@ def write_import(store: Store, eid: int, steps: Iterable[tuple[BaseModel | None,
     """
     t = _t(InventoryRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("inventory", ALL)])
         position = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1))
                                 .where(t.c.engagement_id == eid)).scalar_one() + 1
         insert: _Insert | None = None

@@ -21,6 +21,7 @@ from ..domain.engagement import (
     InventoryCategory,
     PricingInputs,
 )
+from . import revisions
 from .db import Store
 from .tables import (
     CHILD_TABLES,
@@ -63,6 +64,12 @@ def _row_values(table_model: type[SQLModel], record: BaseModel) -> dict[str, Any
 
 def _columns(table_model: type[SQLModel]) -> list[str]:
     return [c.name for c in _t(table_model).columns if c.name not in ("id", "engagement_id", "position", "data")]
+
+
+def _header_columns() -> list[sa.Column[Any]]:
+    """The engagement's columns the domain model holds (all but the revision)."""
+    t = _t(EngagementRow)
+    return [t.c[name] for name in HEADER_FIELDS]
 
 
 # ---- form snapshots -------------------------------------------------------------------------
@@ -130,7 +137,7 @@ def load_engagement(store: Store, eid: int, *, skip: Collection[str] = ()) -> En
     (e.g. ``("inventory",)`` for a document that lists no devices)."""
     with store.engine.connect() as conn:
         t = _t(EngagementRow)
-        head = conn.execute(sa.select(t).where(t.c.id == eid)).mappings().first()
+        head = conn.execute(sa.select(*_header_columns()).where(t.c.id == eid)).mappings().first()
         if head is None:
             raise NotFound(f"there is no engagement {eid}")
         data: dict[str, Any] = dict(head)
@@ -194,7 +201,7 @@ def answer_values(store: Store, eid: int) -> dict[str, Any]:
 def header(store: Store, eid: int) -> EngagementHeader | None:
     t = _t(EngagementRow)
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(t).where(t.c.id == eid)).mappings().first()
+        row = conn.execute(sa.select(*_header_columns()).where(t.c.id == eid)).mappings().first()
     return None if row is None else EngagementHeader.model_validate(dict(row))
 
 
@@ -212,7 +219,7 @@ def answer_values_by_engagement(store: Store, eids: Sequence[int]) -> dict[int, 
 
 def list_headers(store: Store, *, include_archived: bool = False) -> list[EngagementHeader]:
     t = _t(EngagementRow)
-    q = sa.select(t).order_by(t.c.updated_at.desc(), t.c.id.desc())
+    q = sa.select(*_header_columns()).order_by(t.c.updated_at.desc(), t.c.id.desc())
     if not include_archived:
         q = q.where(t.c.archived.is_(False))
     with store.engine.connect() as conn:
@@ -223,18 +230,19 @@ def update_header(store: Store, eid: int, **fields: Any) -> None:
     unknown = set(fields) - set(HEADER_FIELDS) - {"updated_at"}
     if unknown or "id" in fields or "uid" in fields:
         raise ValueError(f"cannot update {sorted(unknown | ({'id', 'uid'} & set(fields)))}")
-    fields.setdefault("updated_at", now())
     t = _t(EngagementRow)
     with store.engine.begin() as conn:
-        result = conn.execute(t.update().where(t.c.id == eid).values(**fields))
-        if result.rowcount != 1:
-            raise NotFound(f"there is no engagement {eid}")
+        _touch(conn, eid, store, [("header", name) for name in fields if name != "updated_at"])
+        if fields:
+            conn.execute(t.update().where(t.c.id == eid).values(**fields))
 
 
-def _touch(conn: sa.Connection, eid: int) -> None:
-    t = _t(EngagementRow)
-    result = conn.execute(t.update().where(t.c.id == eid).values(updated_at=now()))
-    if result.rowcount != 1:
+def _touch(conn: sa.Connection, eid: int, store: Store | None = None,
+           targets: Sequence[tuple[str, str]] = ()) -> None:
+    """First statement of every write to an engagement: raise its revision and, for a ``store``,
+    refuse the write if another one changed ``targets`` since this store's picture was read
+    (:mod:`.revisions`); then log what this write changes."""
+    if revisions.touch(conn, eid, store.revisions if store is not None else None, targets) is None:
         raise NotFound(f"there is no engagement {eid}")
 
 
@@ -246,7 +254,7 @@ def set_answer(store: Store, eid: int, question_id: str, value: Any, note: str |
     ``header``: engagement fields that mirror the answer, written in the same transaction."""
     t = _t(AnswerRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("answers", question_id), *(("header", name) for name in header or ())])
         if header:
             unknown = set(header) - set(HEADER_FIELDS)
             if unknown:
@@ -311,7 +319,7 @@ def set_risk_links(store: Store, eid: int, links: Mapping[str, Sequence[str]]) -
     """Give risks (by uid) these inventory links again (undo of a delete that pruned them)."""
     rt = _t(RiskRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("risks", uid) for uid in links])
         for uid, linked in links.items():
             conn.execute(rt.update().where(rt.c.engagement_id == eid, rt.c.uid == uid).values(linked_inventory=list(linked)))
 
@@ -322,7 +330,7 @@ def replace_children(store: Store, eid: int, attr: str, records: Sequence[BaseMo
     model = CHILD_TABLES[attr]
     ct = _t(model)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [(attr, revisions.ALL)])
         conn.execute(ct.delete().where(ct.c.engagement_id == eid))
         if records:
             rows = [dict(_row_values(model, r), engagement_id=eid, position=i) for i, r in enumerate(records)]
@@ -338,7 +346,7 @@ def update_child(store: Store, eid: int, attr: str, record: BaseModel) -> bool:
     ct = _t(model)
     values = _row_values(model, record)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [(attr, str(values["uid"]))])
         result = conn.execute(
             ct.update().where(ct.c.engagement_id == eid, ct.c.uid == values["uid"]).values(**values))
         return bool(result.rowcount)
@@ -348,7 +356,7 @@ def add_inventory(store: Store, eid: int, items: Sequence[BaseModel]) -> None:
     """Append inventory items in one transaction (bulk insert: thousands of rows per second)."""
     t = _t(InventoryRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("inventory", revisions.ALL)])
         start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1)).where(t.c.engagement_id == eid)).scalar_one() + 1
         if items:
             conn.execute(t.insert(), [dict(_row_values(InventoryRow, r), engagement_id=eid, position=start + i) for i, r in enumerate(items)])
@@ -358,14 +366,14 @@ def delete_inventory_batch(store: Store, eid: int, batch: str) -> int:
     """Remove every item one import brought in; returns how many."""
     t = _t(InventoryRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("inventory", revisions.ALL)])
         return conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.import_batch == batch)).rowcount
 
 
 def set_pricing(store: Store, eid: int, pricing: PricingInputs) -> None:
     pt = _t(PricingRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("pricing", revisions.ALL)])
         conn.execute(pt.update().where(pt.c.engagement_id == eid).values(**_row_values(PricingRow, pricing)))
 
 
@@ -415,7 +423,7 @@ def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
 def replace_children_many(store: Store, eid: int, collections: Mapping[str, Sequence[BaseModel]]) -> None:
     """Replace several child collections (e.g. inventory, risks, remediation) in one transaction."""
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [(attr, revisions.ALL) for attr in collections])
         for attr, records in collections.items():
             model = CHILD_TABLES[attr]
             ct = _t(model)
@@ -438,13 +446,19 @@ def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
         yield values[i:i + _CHUNK]
 
 
+def _item_targets(attr: str, uids: Sequence[str]) -> list[tuple[str, str]]:
+    """One change per record, or the whole collection for a bulk change (the log stays small)."""
+    uids = list(uids)
+    return [(attr, u) for u in uids] if len(uids) <= _CHUNK else [(attr, revisions.ALL)]
+
+
 def update_inventory_item(store: Store, eid: int, item: BaseModel) -> None:
     """Overwrite one inventory item's fields, found by its uid."""
     t = _t(InventoryRow)
     values = _row_values(InventoryRow, item)
     uid = values.pop("uid")
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("inventory", str(uid))])
         if conn.execute(t.update().where(t.c.engagement_id == eid, t.c.uid == uid).values(**values)).rowcount != 1:
             raise NotFound(f"there is no inventory item {uid} in engagement {eid}")
 
@@ -454,7 +468,7 @@ def update_inventory_fields(store: Store, eid: int, changes: Sequence[tuple[Sequ
     t = _t(InventoryRow)
     n = 0
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, _item_targets("inventory", [str(u) for uids, _fields in changes for u in uids]))
         for uids, fields in changes:
             for chunk in _chunks(uids):
                 n += conn.execute(t.update().where(t.c.engagement_id == eid, t.c.uid.in_(chunk)).values(**fields)).rowcount
@@ -478,7 +492,7 @@ def delete_inventory_items(store: Store, eid: int, uids: Sequence[str]) -> dict[
     each changed risk had before (by risk uid) so an undo can put them back."""
     t = _t(InventoryRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, _item_targets("inventory", uids))
         for chunk in _chunks(uids):
             conn.execute(t.delete().where(t.c.engagement_id == eid, t.c.uid.in_(chunk)))
         return prune_links(conn, eid)
@@ -488,7 +502,7 @@ def insert_inventory_at(store: Store, eid: int, positioned: Sequence[tuple[int, 
     """Put items back at the positions they had (undo of a delete)."""
     t = _t(InventoryRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, _item_targets("inventory", [str(getattr(r, "uid", "")) for _p, r in positioned]))
         if positioned:
             conn.execute(t.insert(), [dict(_row_values(InventoryRow, r), engagement_id=eid, position=p) for p, r in positioned])
 
@@ -509,7 +523,7 @@ def set_standard_assessment(store: Store, eid: int, category_id: str, record: Ba
     model = CHILD_TABLES["standards"]
     t = _t(model)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("standards", category_id)])
         existing = conn.execute(
             sa.select(t.c.id).where(t.c.engagement_id == eid, t.c.category_id == category_id)).first()
         if record is None:
@@ -551,7 +565,7 @@ def insert_attachment(store: Store, eid: int, record: BaseModel, data: bytes, po
     """Store one attachment and its bytes (at ``position``, or after the others)."""
     t = _t(AttachmentRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("attachments", str(getattr(record, "uid", revisions.ALL)))])
         if position is None:
             position = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1)).where(t.c.engagement_id == eid)).scalar_one() + 1
         conn.execute(t.insert().values(engagement_id=eid, position=position, data=data, **_row_values(AttachmentRow, record)))
@@ -565,7 +579,7 @@ def delete_attachment(store: Store, eid: int, uid: str) -> tuple[int, dict[str, 
         row = conn.execute(sa.select(t.c.id, t.c.position, t.c.data, *cols).where(t.c.engagement_id == eid, t.c.uid == uid)).mappings().first()
         if row is None:
             raise NotFound(f"there is no attachment {uid} in engagement {eid}")
-        _touch(conn, eid)
+        _touch(conn, eid, store, [("attachments", uid)])
         conn.execute(t.delete().where(t.c.id == row["id"]))
     fields = {k: row[k] for k in _columns(AttachmentRow)}
     return row["position"], fields, row["data"]

@@ -96,6 +96,9 @@ class EngagementRow(SQLModel, table=True):
         sa_column=sa.Column(sa.String(80), sa.ForeignKey("form_snapshot.hash"), nullable=False)
     )
     notes: str = ""
+    # Raised by one in every write transaction (see repository._touch): what a picture of the
+    # engagement was read at; never part of the domain model or of an exported file.
+    revision: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
 
 
 class SiteRow(SQLModel, table=True):
@@ -311,6 +314,24 @@ class SettingRow(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True, max_length=100)
     value: Any = _json()
+
+
+class ChangeRow(SQLModel, table=True):
+    """What each write changed in an engagement, at which revision, from which open store and by
+    whom: the conflict check of a later write, and what an open window reloads."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (sa.Index("ix_change_log_revision", "engagement_id", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False)
+    )
+    revision: int
+    target: str = Field(max_length=40)  # a child collection ("answers", "risks"...), "pricing", "header"
+    key: str = Field(max_length=100)  # the record (question id, uid, field), or "*" for all of them
+    session: str = Field(max_length=40)  # the open store (one per window or command) that wrote it
+    who: str = Field(max_length=300)  # "user on host"
+    at: datetime = _when()
 
 
 # Child collections of an engagement: attribute on the domain model -> table.

@@ -8,11 +8,13 @@ after the window's first paint, while the consultant already sees "Loading…".
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -21,6 +23,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from ..paths import AppPaths
 from .main_window import MainWindow
 from .messages import show_exception, show_message
+
+if TYPE_CHECKING:
+    from ..storage.lock import StoreHeld, StoreLock
+    from .store_guard import WhenHeld
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +58,74 @@ def app_icon() -> QIcon:
     return icon
 
 
-def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:
-    """Open the store at ``paths`` and hand it to ``window``; on failure say why, never crash."""
+def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None,
+                    when_held: Callable[[StoreHeld], WhenHeld] | None = None) -> bool:
+    """Open the store at ``paths`` and hand it to ``window``; on failure say why, never crash.
+
+    The window takes the store's lock first. When another window holds it, ``when_held`` (by
+    default: ask the consultant) chooses to switch to that window, open read-only or quit."""
     from .. import collector
 
     try:
-        return _open_store_into(window, paths, forms_root)
+        return _open_store_into(window, paths, forms_root, when_held)
     finally:
         collector.resume()  # start-up is over, whichever way it went
 
 
-def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None) -> bool:
+def _take_store(window: MainWindow, paths: AppPaths,
+                when_held: Callable[[StoreHeld], WhenHeld] | None) -> tuple[StoreLock | None, str | None, bool]:
+    """(the lock, or None; who holds it when read-only; go on?)."""
+    from ..storage.lock import StoreHeld, StoreLock
+    from .store_guard import WhenHeld, ask_when_held, bring_to_front
+
+    mine = window.store_lock
+    if mine is not None and mine.held and mine.db == paths.db:  # opened again (after a restore)
+        return mine, None, True
+    lock = StoreLock(paths.db, kind="window")
+    try:
+        lock.acquire()
+    except StoreHeld as held:
+        if held.holder is not None and held.holder.pid == os.getpid():
+            # Another window of this very process (tests do this): its one worker already runs
+            # every write in order.
+            return None, None, True
+        choice = (when_held or (lambda h: ask_when_held(window, h)))(held)
+        who = held.holder.describe() if held.holder else "another Discovery window"
+        if choice is WhenHeld.SWITCH:
+            if bring_to_front(paths.db):
+                log.info("store held by process %s: brought it forward", held.holder.pid if held.holder else "?")
+                QTimer.singleShot(0, window.close)
+                return None, None, False
+            show_message(window, "Cannot reach the other window",
+                         f"The Discovery window that has {paths.db.name} open did not answer.",
+                         informative="This window opens the database read-only. Switch to the other "
+                         "window from the taskbar or dock.")
+            return None, who, True
+        if choice is WhenHeld.READ_ONLY:
+            return None, who, True
+        QTimer.singleShot(0, window.close)
+        return None, None, False
+    except OSError as exc:  # a folder we cannot write: the store's own open will say so
+        log.warning("cannot create the store's lock file: %s", exc.strerror)
+        return None, None, True
+    if lock.recovered is not None:
+        log.info("recovered the lock of process %s, which ended without closing the store", lock.recovered.pid)
+    return lock, None, True
+
+
+def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None = None,
+                     when_held: Callable[[StoreHeld], WhenHeld] | None = None) -> bool:
     from ..services import Discovery
     from ..storage.db import StoreError
 
+    lock, holder, go_on = _take_store(window, paths, when_held)
+    if not go_on:
+        return False
     try:
-        service = Discovery.open(paths, forms_root=forms_root)
+        service = Discovery.open(paths, forms_root=forms_root, read_only=holder is not None)
     except StoreError as exc:
+        if lock is not None and lock is not window.store_lock:
+            lock.release()
         from ..storage.db import StoreDamaged
 
         log.warning("cannot open the store: %s", exc)
@@ -87,10 +144,17 @@ def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | Non
         )
         return False
     except Exception as exc:  # a bug, not a bad file: still say so rather than hang on "Loading…"
+        if lock is not None and lock is not window.store_lock:
+            lock.release()
         window.show_store_error(f"An error in Discovery stopped it opening {paths.db}.")
         show_exception(window, "Opening the database", exc)
         return False
+    if lock is not None and lock is not window.store_lock:
+        window.hold_store(lock)
+        service.changes.prune()  # the change log keeps two weeks; only the holder writes
     window.set_service(service, paths)
+    if holder is not None:
+        window.show_read_only(holder)
     return True
 
 

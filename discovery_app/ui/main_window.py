@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from .workspace_host import WorkspaceHost
 if TYPE_CHECKING:
     from ..paths import AppPaths
     from ..services import Discovery
+    from ..storage.lock import StoreLock
     from .engagement_list import EngagementListPage
     from .new_engagement_dialog import NewEngagement, NewEngagementDialog
 
@@ -116,7 +117,14 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
         ops.shared().busy_changed.connect(self._op_busy)
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.read_only_label.hide()
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        #: The store's lock while this window holds it (None in a read-only window).
+        self.store_lock: StoreLock | None = None
+        self._instance_server: QObject | None = None
         self.workspace = WorkspaceHost(self)
         self._connect()
         self._restore_settings()
@@ -249,8 +257,16 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(f"Database: {service.store.path}")
         self.refresh()
         self.statusBar().showMessage("Ready", 3000)
+        # The list follows what other programs write (a command, a restore, the other window).
+        self._store_watch = QTimer(self)
+        self._store_watch.setInterval(2000)
+        self._store_watch.timeout.connect(self._follow_store)
+        self._store_watch.start()
         if service.store.backup_warning:
             self.statusBar().showMessage(service.store.backup_warning, 15000)
+        if service.read_only:  # the window holding the store backs it up and asks about the profile
+            self.workspace.restore_last()
+            return
         # backup_if_due decides: something changed and ten minutes since the last copy.
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(60_000)
@@ -279,8 +295,14 @@ class MainWindow(QMainWindow):
             service = self.service
             ops.WriteOp(self, lambda: service.backups.backup_if_due(), what="Backing up").run_in_background()
 
+    def _refuse_read_only(self) -> bool:
+        if self.read_only:
+            self.statusBar().showMessage("This window is read-only: do that in the window that has the "
+                                         "database open", 6000)
+        return self.read_only
+
     def open_archive(self) -> None:
-        if self.service is None:
+        if self.service is None or self._refuse_read_only():
             return
         from .archive_dialogs import OpenArchiveDialog
 
@@ -303,6 +325,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def restore_backup(self) -> None:
+        if self._refuse_read_only():  # never a store swapped under the window that holds it
+            return
         from .restore_dialog import open_restore_dialog
 
         self.workspace.flush()
@@ -332,6 +356,7 @@ class MainWindow(QMainWindow):
         if not ok or rows is None:
             return
         self.list_page.set_rows(rows, select_id)
+        self._store_seen = self._fingerprint()
         self._show_current_page()
         self._update_actions()
         shown = self.details.engagement_id
@@ -358,6 +383,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(row is not None)
         a.settings.setEnabled(self.service is not None)
         a.set_archive_mode(bool(row and row.archived))
+        if self.read_only:  # beside the window that holds the store: look, never change
+            for action in (a.new, a.demo, a.duplicate, a.archive, a.delete, a.settings):
+                action.setEnabled(False)
+            for button in (self.new_button, self.demo_button, self.import_button, self.profile_button):
+                button.setEnabled(False)
         self.workspace.update_actions()
 
     def update_actions(self) -> None:
@@ -643,11 +673,72 @@ class MainWindow(QMainWindow):
             s.setValue("mainWindow/splitter", self._list_page.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_settings()
+        if not self.read_only:  # a read-only window keeps the other one's layout and last engagement
+            self.save_settings()
         # Keep the engagement remembered: it opens again on the next start.
         self.workspace.close_workspace(forget=False, refresh=False)
         ops.shared().flush()  # a backup or anything else still queued finishes before the store closes
         if self.service is not None:
             self.service.close()
             self.service = None
+        close_server = getattr(self._instance_server, "close", None)
+        if close_server is not None:
+            close_server()
+        if self.store_lock is not None:  # only once the store is closed: the next one may open it
+            self.store_lock.release()
+            self.store_lock = None
         super().closeEvent(event)
+
+    def _fingerprint(self) -> tuple[object, ...] | None:
+        try:
+            return self.service.changes.fingerprint() if self.service is not None else None
+        except Exception:  # a look is never worth an error dialog
+            log.warning("could not read the store's fingerprint", exc_info=True)
+            return None
+
+    def _follow_store(self) -> None:
+        """Refresh the list when the store changed elsewhere (the workspace follows on its own)."""
+        if self.service is None or self.workspace.view is not None or ops.shared().pending:
+            return
+        seen = getattr(self, "_store_seen", None)
+        now = self._fingerprint()
+        if now is None or now == seen:
+            return
+        self.refresh(select_id=self.selected_id())
+        self.statusBar().showMessage("The list was updated: the database was changed elsewhere", 6000)
+
+    # ---- one window per store ---------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.service is not None and self.service.read_only)
+
+    def hold_store(self, lock: StoreLock) -> None:
+        """This window holds the store: a second Discovery on it can ask this one forward."""
+        self.store_lock = lock
+        # Listening waits until the window is usable (QtNetwork is slow to import); a second start
+        # in that moment opens read-only instead of switching.
+        QTimer.singleShot(500, self._listen_for_second_start)
+
+    def _listen_for_second_start(self) -> None:
+        from .store_guard import InstanceServer, raise_window
+
+        if self.store_lock is None or not self.store_lock.held or self._instance_server is not None:
+            return
+        try:
+            server = InstanceServer(self.store_lock.db, self)
+        except ImportError as exc:  # a bundle without QtNetwork: a second start opens read-only
+            log.warning("cannot listen for a second start: %s", exc)
+            return
+        server.raise_requested.connect(lambda: raise_window(self))
+        self._instance_server = server
+
+    def show_read_only(self, holder: str) -> None:
+        """Say in the status bar, for as long as the window is open, that it changes nothing."""
+        self.read_only_label.setText("Read-only")
+        self.read_only_label.setToolTip(f"The database is open in {holder}; this window shows it and "
+                                        "follows what that window saves, but changes nothing.")
+        self.read_only_label.show()
+        self.statusBar().showMessage(f"Read-only: the database is open in {holder}", 15000)
+        self.setWindowTitle(f"{self.windowTitle()} (read-only)")
+        self._update_actions()

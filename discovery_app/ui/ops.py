@@ -87,6 +87,9 @@ class Ops(QObject):
     idle = Signal()
     #: A long op started (its label) or every long op ended ("").
     busy_changed = Signal(str)
+    #: A save was refused because another window or program changed the same thing (the
+    #: :class:`~discovery_app.services.EditConflict`): the open workspace reloads what changed.
+    conflict = Signal(object)
     _finished = Signal()
 
     def __init__(self, parent: QObject | None = None, name: str = WORKER_NAME) -> None:
@@ -250,6 +253,8 @@ class Ops(QObject):
                 job.on_done(job.result)
             return
         exc = job.error
+        if getattr(exc, "changes", None) is not None and for_consultant(exc):  # an EditConflict
+            self.conflict.emit(exc)
         if job.on_error is not None:
             job.on_error(exc)
             return

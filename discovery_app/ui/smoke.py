@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -27,6 +28,10 @@ from PySide6.QtWidgets import QWidget
 from ..paths import AppPaths
 from .application import after_first_paint, create_application, open_store_into
 from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ..storage.lock import StoreHeld
+    from .store_guard import WhenHeld
 
 TIMEOUT_MS = 120_000
 
@@ -107,6 +112,14 @@ class _ExposeWatch(QObject):
         return False
 
 
+def read_only_when_held(held: StoreHeld) -> WhenHeld:
+    """Nobody answers a question during a smoke start: beside an open window, open read-only."""
+    from .store_guard import WhenHeld
+
+    print(f"note: {held} Opened read-only.", file=sys.stderr)
+    return WhenHeld.READ_ONLY
+
+
 def run(paths: AppPaths) -> int:
     clock = process_clock()
     marks: dict[str, float] = {}
@@ -126,7 +139,7 @@ def run(paths: AppPaths) -> int:
 
     def open_store() -> None:
         painted()  # the fallback timer of after_first_paint may beat the expose on odd platforms
-        if not open_store_into(window, paths):
+        if not open_store_into(window, paths, when_held=read_only_when_held):
             print(f"error: the store did not open: {paths.db}", file=sys.stderr)
             QTimer.singleShot(0, lambda: finish(1))
             return

@@ -70,6 +70,7 @@ class WorkspaceHost(QObject):
                 view.fill_toolbar([w.commands.back], [w.commands.toggle_summary])
                 view.build()
                 view.load()
+                view.apply_read_only()
                 return view
 
             ok, view = w.attempt("Opening the engagement", build)
@@ -84,6 +85,7 @@ class WorkspaceHost(QObject):
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._stack_changed)
         view.timer.changed.connect(self._stack_changed)
+        view.outside.deleted.connect(self._deleted_elsewhere)
         w.stack.addWidget(view)
         w.stack.setCurrentWidget(view)
         view.restore_splitter(QSettings().value(SPLITTER_KEY))
@@ -103,9 +105,11 @@ class WorkspaceHost(QObject):
             return
         w = self.window
         view.close_saves()  # every queued autosave is committed before the workspace goes
-        stopped = view.timer.running
+        # A read-only window shows the timer of the window that owns it: never its to stop.
+        stopped = view.timer.running and not view.read_only
         try:
-            view.timer.stop()
+            if not view.read_only:
+                view.timer.stop()
         except Exception:
             log.exception("could not stop the discovery timer")
         self.save_state()
@@ -117,13 +121,18 @@ class WorkspaceHost(QObject):
             signal.disconnect(self._stack_changed)
         w.stack.removeWidget(view)
         view.deleteLater()
-        w.setWindowTitle("Discovery")
+        w.setWindowTitle("Discovery (read-only)" if w.read_only else "Discovery")
         w.toolbar.show()
         if refresh and w.service is not None:
             w.refresh(select_id=view.eid)
         w.update_actions()
         if stopped:
             w.statusBar().showMessage("The discovery timer was stopped", 5000)
+
+    def _deleted_elsewhere(self, message: str) -> None:
+        """Another program deleted the open engagement: back to the list, saying why."""
+        self.close_workspace(forget=True)
+        self.window.statusBar().showMessage(message, 10_000)
 
     def flush(self) -> None:
         """Commit every autosave still queued in the open workspace (waits for at most the
@@ -167,7 +176,9 @@ class WorkspaceHost(QObject):
         inside = view is not None
         for action in (a.back, a.next_section, a.previous_section, a.toggle_summary, a.timer):
             action.setEnabled(inside)
-        stack = view.undo_stack if view is not None else None
+        if view is not None and view.read_only:
+            a.timer.setEnabled(False)
+        stack = view.undo_stack if view is not None and not view.read_only else None
         a.undo.setEnabled(bool(stack and stack.canUndo()))
         a.redo.setEnabled(bool(stack and stack.canRedo()))
         a.undo.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
@@ -190,7 +201,7 @@ class WorkspaceHost(QObject):
         self.window.statusBar().showMessage(message, 2500)
 
     def _title(self, client: str) -> None:
-        self.window.setWindowTitle(f"{client} — Discovery")
+        self.window.setWindowTitle(f"{client} — Discovery" + (" (read-only)" if self.window.read_only else ""))
 
     def current_widget(self) -> QWidget | None:
         return self.view

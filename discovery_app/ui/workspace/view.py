@@ -119,6 +119,11 @@ class WorkspaceView(QWidget):
         self.service: Discovery = self.ops.ordered(service)
         service = self.service
         self.eid = eid
+        # The revision this window's picture is read at: a save is checked against it, and what
+        # others change after it is reloaded (outside.py).
+        service.changes.picture(eid)
+        #: Opened beside the window that holds the store: nothing here can change it.
+        self.read_only = bool(service.read_only)
         self.undo_stack = QUndoStack(self)
         self.context = PageContext(service, eid, self.undo_stack, self.ops)
         header = service.engagements.header(eid)
@@ -170,6 +175,9 @@ class WorkspaceView(QWidget):
         self.navigator.page_chosen.connect(self._show_page)
         self.timer.changed.connect(self._schedule_summary)
         self.ops.failed.connect(self.status_message)
+        from .outside import OutsideWatch
+
+        self.outside = OutsideWatch(self)
 
     def fill_toolbar(self, leading: list, trailing: list) -> None:
         """Lay out the toolbar: the window's actions first (Back), title, timer, then the rest."""
@@ -245,6 +253,8 @@ class WorkspaceView(QWidget):
         page = self.pages[i]
         try:
             page.load()
+            if self.read_only:
+                self._lock_page(page)
         except Exception:
             log.exception("workspace page %s could not be loaded", page.section_id)
             broken = BrokenPage(self.context, page.title, page.section_id)
@@ -318,6 +328,27 @@ class WorkspaceView(QWidget):
             self.go(t.page_index)
             self.pages[t.page_index].reveal(t.key)
 
+    # ---- read-only, and changes made elsewhere ---------------------------------------------
+
+    def _lock_page(self, page: QWidget) -> None:
+        from ..store_guard import make_read_only
+
+        make_read_only(page)
+
+    def apply_read_only(self) -> None:
+        """Disable every edit control (the window opened beside the one holding the store)."""
+        if not self.read_only:
+            return
+        for page in self.pages:
+            self._lock_page(page)
+        self.timer.button.setEnabled(False)
+        self.timer.button.setToolTip("The discovery timer runs in the window that has the database open; "
+                                     "this read-only window shows its time.")
+
+    def after_outside_reload(self) -> None:
+        """The pages were reloaded after a change made elsewhere."""
+        self.apply_read_only()
+
     # ---- edits, undo and refreshes ----------------------------------------------------------
 
     def flush(self) -> None:
@@ -329,6 +360,7 @@ class WorkspaceView(QWidget):
 
     def close_saves(self) -> None:
         """Commit every edit and run every callback still due (the workspace is going away)."""
+        self.outside.stop()
         self.flush()
         try:
             self.ops.failed.disconnect(self.status_message)
