@@ -20,7 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.wording import count
+from ..domain.wording import count, with_article
 from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import CLIENT, Report, format_hours
@@ -286,16 +286,16 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[2]))
     if p.discount and p.discount.percent:
         out.append(pc.spacer(2))
-        out.append(_p(t, f"The prices include a {r.percent(p.discount.percent)} discount"
+        out.append(_p(t, f"The prices include {with_article(r.percent(p.discount.percent))} discount"
                          + (f" ({p.discount.reason.rstrip('.')})" if p.discount.reason else "")
                          + f", valid for acceptance by {r.day(r.valid_until)}.", "muted"))
     return out
 
 
 def _discount_label(r: Report, p: Any) -> str:
+    # The reason is printed once, in the note under the prices, not on every discount row.
     d = p.discount
-    reason = f": {d.reason}" if d and d.reason else ""
-    return f"Discount {r.percent(d.percent) if d else ''}{reason}"
+    return f"Discount ({r.percent(d.percent)})" if d else "Discount"
 
 
 def _terms(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
