@@ -120,3 +120,22 @@ DEVICE_NOUNS = {"network": "network device", "mobile": "mobile device", "storage
 def device_noun(kind: str) -> str:
     """The singular noun for a device kind id: "virtual_server" -> "virtual server"."""
     return DEVICE_NOUNS.get(kind, kind.replace("_", " "))
+
+
+def device_label(kind: str) -> str:
+    """The label a person reads for a device kind id: "virtual_server" -> "Virtual server"."""
+    noun = device_noun(kind)
+    return noun[:1].upper() + noun[1:]
+
+
+def device_kind(text: str) -> str:
+    """The kind id back from its label (or the id itself): "Virtual server" -> "virtual_server",
+    "IoT device" -> "iot"; anything else is returned as typed, for the caller to check."""
+    t = " ".join(text.split())
+    folded = t.casefold()
+    by_label = {noun.casefold(): kind for kind, noun in DEVICE_NOUNS.items()}
+    if folded in by_label:
+        return by_label[folded]
+    if folded and all(ch.isalpha() or ch in " _" for ch in folded):
+        return folded.replace(" ", "_")
+    return t

@@ -448,7 +448,7 @@ def _fit(pkg: FormPackage, eng: Engagement) -> FitSummary:
     strengths = tuple(r.criterion.label for r in result.results if r.answered and r.score >= Decimal("0.5"))
     concerns = tuple(r.criterion.label for r in sorted(result.results, key=lambda r: r.score)
                      if r.answered and r.score < Decimal("0.5"))
-    return FitSummary(result.verdict.value, result.label, _VERDICT_PLAIN[result.verdict], result.score,
+    return FitSummary(result.verdict.value, result.status, _VERDICT_PLAIN[result.verdict], result.score,
                       strengths, concerns, tuple(result.reasons))
 
 

@@ -254,7 +254,7 @@ def test_counts_come_from_sites_and_inventory():
     assert "2 sites" in c.users.basis
     assert c.device("workstation") == 10 and c.device("server") == 2 and c.device("printer") == 1
     assert list(c.devices)[:2] == list(MINI.device_kinds)  # the form's kinds first
-    assert any("kind 'printer'" in w for w in c.warnings)
+    assert any("1 printer, which the form does not price" in w for w in c.warnings)
 
 
 def test_the_user_count_answer_wins_over_sites_and_the_override_over_both():
