@@ -77,7 +77,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(pc.table(t, ["Role", "Hours"], rows, [0.8, 0.2], right=[1], total_rows=[len(rows) - 1]))
     if plan.owners:
         s.append(doc.heading("Who owns the tasks", 1))
-        s.append(pc.Para(esc("; ".join(f"{owner}: {n} task{'s' if n != 1 else ''}" for owner, n in plan.owners)
+        s.append(pc.Para(esc("; ".join(f"{owner}: {count(n, 'task')}" for owner, n in plan.owners)
                                + ". Shared tasks need people from both teams; the owner named in each "
                                "task answers for getting it done."), t["body"]))
     for w in plan.warnings:

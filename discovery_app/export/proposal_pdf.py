@@ -27,6 +27,10 @@ from .report import CLIENT, Report, format_hours
 
 DOC_TITLE = "Fixed-fee proposal"
 
+#: Room a numbered section needs to start on the current page rather than a fresh one: about half
+#: a page, so a section never starts in the last few lines of a page nor leaves one mostly blank.
+SECTION_ROOM = 120 * mm
+
 
 def render_proposal(report: Report, *, password: str | None = None, draft: bool = False) -> bytes:
     if report.audience != CLIENT or report.internal is not None:
@@ -153,7 +157,7 @@ def _matrix(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 
 def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     st = r.standards
-    out: list[Flowable] = [PageBreak(), doc.heading("4. Findings")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("4. Findings")]
     out.append(doc.heading("4.1 Standards alignment", 1))
     out.append(_p(t, f"We compared your tools with our standard stack in {st.applicable} areas. "
                      f"{st.aligned} already match ({r.percent(st.alignment_percent, 0)}). "
@@ -229,12 +233,14 @@ def _proposal_text(r: Report, row: Any, short: bool = False) -> str:
 
 def _plan(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     plan = r.plan
-    out: list[Flowable] = [PageBreak(), doc.heading("5. Stabilization plan summary")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("5. Stabilization plan summary")]
     out.append(_p(t, f"Before steady-state operations begin, we bring your environment to a known, documented "
                      f"baseline: {count(len(plan.tasks), 'task')}, {format_hours(plan.total_hours, r.locale)} hours, about "
                      f"{plan.weeks} weeks, in {len(plan.phases)} phases. The separate stabilization plan lists "
                      "every task with its effort by role, owner, dependencies and definition of done."))
     for ph in plan.phases:
+        # The heading, its sentence and the table's first rows stay together at a page foot.
+        out.append(CondPageBreak(45 * mm))
         out.append(doc.heading(f"Phase {ph.number}: {ph.name}", 1))
         out.append(_p(t, f"{ph.purpose} {pc.weeks_text(ph.start_week, ph.end_week)}, {format_hours(ph.hours, r.locale)} hours."))
         rows = [[str(x.number), x.title, x.owner, format_hours(x.total_hours, r.locale),
@@ -248,7 +254,7 @@ def _plan(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     p = r.prices
     cur = f"Amount ({p.currency})"
-    out: list[Flowable] = [PageBreak(), doc.heading("6. Prices")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("6. Prices")]
     out.append(_p(t, f"All prices are in {p.currency} and exclude applicable taxes."))
     out.append(doc.heading("Launch and stabilization: fixed fee", 1))
     rows: list[list[Any]] = [[f"Stabilization plan: {count(p.stabilization_tasks, 'task')}, "
