@@ -30,6 +30,8 @@ DOC_TITLE = "Fixed-fee proposal"
 #: Room a numbered section needs to start on the current page rather than a fresh one: about half
 #: a page, so a section never starts in the last few lines of a page nor leaves one mostly blank.
 SECTION_ROOM = 120 * mm
+#: Room a sub-heading needs: itself, its sentence and the first rows of its table.
+SUBSECTION_ROOM = 50 * mm
 
 
 def render_proposal(report: Report, *, password: str | None = None, draft: bool = False) -> bytes:
@@ -268,6 +270,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[len(rows) - 1]))
     out.append(pc.spacer(3))
 
+    out.append(CondPageBreak(SUBSECTION_ROOM))
     out.append(doc.heading("Co-managed operations: monthly fee", 1))
     rows = [[pc.Para(f"{esc(ln.label)}<br/><font size='8' color='#5F6B7A'>{esc(ln.detail)}</font>", t["cell"]),
              r.amount(ln.amount)] for ln in p.monthly_lines]
@@ -278,6 +281,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(_p(t, f"Coverage: {p.coverage}.", "muted"))
 
     if r.roadmap:
+        out.append(CondPageBreak(SUBSECTION_ROOM))  # the heading and its intro never end a page alone
         out.append(doc.heading("Roadmap options", 1))
         out.append(_p(t, "Improvements we recommend after stabilization. They are not in the fees above; each "
                          "starts only when you approve it as a priced change order."))
@@ -285,6 +289,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         rows.append(["All roadmap options", "", r.money(p.roadmap_total)])
         out.append(pc.table(t, ["Project", "Hours", cur], rows, [0.64, 0.14, 0.22], right=[1, 2],
                             total_rows=[len(rows) - 1]))
+    out.append(CondPageBreak(SUBSECTION_ROOM))
     out.append(doc.heading("Your first year", 1))
     rows = [["Fixed fee", r.amount(p.stabilization_net)],
             ["12 × monthly fee", r.amount(p.monthly_net * 12)],
@@ -293,9 +298,17 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     if p.discount and p.discount.percent:
         out.append(pc.spacer(2))
         out.append(_p(t, f"The prices include {with_article(r.percent(p.discount.percent))} discount"
-                         + (f" ({p.discount.reason.rstrip('.')})" if p.discount.reason else "")
+                         + (f" ({_in_sentence(p.discount.reason)})" if p.discount.reason else "")
                          + f", valid for acceptance by {r.day(r.valid_until)}.", "muted"))
     return out
+
+
+def _in_sentence(text: str) -> str:
+    """A typed phrase set inside a sentence: "Signed before December 15." -> "signed before
+    December 15" (a leading capital is kept for a name or an acronym: "IT budget", "Q4 deal")."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[1:].islower() else text
 
 
 def _discount_label(r: Report, p: Any) -> str:

@@ -648,7 +648,7 @@ def _risk_summary(risks: RiskSummary) -> str:
 def _lane_detail(lf: pricing_mod.LaneFee) -> str:
     users = sum(ln.quantity for ln in lf.lines if ln.unit == "users")
     devices = sum(ln.quantity for ln in lf.lines if ln.unit != "users")
-    text = f"{users} users" + (f", {devices} devices" if devices else "")
+    text = count(users, "user") + (f", {count(devices, 'device')}" if devices else "")
     return text + (f"; coverage × {lf.coverage_factor.normalize():f}" if lf.coverage_factor != 1 else "")
 
 
