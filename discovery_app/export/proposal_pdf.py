@@ -20,7 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.wording import count, with_article
+from ..domain.wording import count, join_and, with_article
 from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import CLIENT, Report, format_hours
@@ -186,12 +186,14 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     rk = r.risks
     out.append(CondPageBreak(95 * mm))
     out.append(doc.heading("4.2 Risk heat map", 1))
-    bands = ", ".join(f"{n} {b.lower()}" for b, n in rk.band_counts if n)
+    bands = join_and([f"{n} {b.lower()}" for b, n in rk.band_counts if n])
     out.append(_p(t, f"We recorded {count(rk.total, 'risk')} ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
     out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
+    # A top risk is kept whole on a page, so its heading needs room for the first one with it.
+    out.append(CondPageBreak(SUBSECTION_ROOM + 20 * mm))
     out.append(doc.heading("4.3 Top risks", 1))
     for risk in rk.top:
         block: list[Flowable] = [pc.Para(f"{risk.rank}. {esc(risk.title)}", t["h3"]),
