@@ -6,7 +6,7 @@ sentence can say "1 tasks".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 #: Plurals English does not make by adding "s".
@@ -15,7 +15,7 @@ IRREGULAR = {"day": "days", "person": "people", "company": "companies", "party":
 
 
 @lru_cache(maxsize=32)
-def _plural_rule(locale: str):  # type: ignore[no-untyped-def]
+def _plural_rule(locale: str) -> Callable[[int], str] | None:
     from babel import Locale, UnknownLocaleError
 
     try:
