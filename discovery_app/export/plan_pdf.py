@@ -97,7 +97,9 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(doc.heading("3. Tasks by phase"))
     s.append(pc.Para(esc("Hours are per role. “After” lists the tasks that must be finished first."), t["muted"]))
     for p in plan.phases:
-        s.append(CondPageBreak(45 * mm))
+        # A task row (title, definition of done, hours by role) is often 40-50 mm and is not split,
+        # so the heading and its sentence need room for one whole row or they end a page alone.
+        s.append(CondPageBreak(80 * mm))
         s.append(doc.heading(f"Phase {p.number}: {p.name}", 1))
         s.append(pc.Para(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
                                f"{count(len(p.tasks), 'task')}, {format_hours(p.hours, r.locale)} hours."), t["body"]))
