@@ -130,7 +130,7 @@ def _print_show(service: Discovery, eid: int) -> None:
     print(f"  IT owner:    {eng.internal_it_owner or '-'}")
     print(f"  Sites:       {', '.join(x.name for x in eng.sites) or '-'}")
     print(f"  Answers:     {prog.answered} of {prog.required} required ({prog.percent}%)")
-    print(f"  Fit:         {fit.label} ({fit.score})")
+    print(f"  Fit:         {fit.headline}")
     for reason in fit.reasons[:6]:
         print(f"               {reason}")
     print(f"  Inventory:   {len(eng.inventory)} items ({s['devices']} devices)")

@@ -35,6 +35,7 @@ def _print_quote(client: str, quote: object) -> None:
     from decimal import Decimal
 
     from ..domain.pricing import Margin, Quote, money_str, percent_text, role_label
+    from ..domain.wording import device_label
 
     assert isinstance(quote, Quote)
     cur = quote.currency
@@ -47,7 +48,7 @@ def _print_quote(client: str, quote: object) -> None:
 
     c = quote.counts
     print(f"Quote for {client}")
-    devices = ", ".join(f"{k} {v.value}{'*' if v.overridden else ''}" for k, v in c.devices.items() if v.value)
+    devices = ", ".join(f"{device_label(k)} {v.value}{'*' if v.overridden else ''}" for k, v in c.devices.items() if v.value)
     print(f"  Users: {c.users.value}{' (override)' if c.users.overridden else ''} ({c.users.basis})")
     print(f"  Devices: {devices or 'none'}{'  (* override)' if any(v.overridden for v in c.devices.values()) else ''}")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .answers import is_empty, visible_values
 from .forms import CHOICE_TYPES, FitCriterion, FormPackage, QuestionType
+from .wording import count
 
 
 class Verdict(StrEnum):
@@ -52,6 +53,37 @@ class FitResult:
     @property
     def label(self) -> str:
         return VERDICT_LABELS[self.verdict]
+
+    @property
+    def unanswered(self) -> tuple[CriterionResult, ...]:
+        """The criteria whose question has no answer yet."""
+        return tuple(r for r in self.results if not r.answered)
+
+    @property
+    def provisional(self) -> bool:
+        """A verdict reached while some criteria are still unanswered: it may change when they are."""
+        return self.verdict is not Verdict.INCOMPLETE and bool(self.unanswered)
+
+    @property
+    def status(self) -> str:
+        """The verdict as every surface shows it: "Good fit", or "Good fit (provisional)" while
+        criteria are unanswered."""
+        return f"{self.label} (provisional)" if self.provisional else self.label
+
+    @property
+    def headline(self) -> str:
+        """One line for a summary: the verdict, the score and, while provisional, what is still
+        missing: "Good fit (provisional): 80 of 100. 2 criteria not answered yet, 1 of them critical"."""
+        text = f"{self.status}: {self.score} of 100"
+        if self.verdict is Verdict.INCOMPLETE:
+            return f"{self.label}: {count(len(self.unanswered), 'criterion', 'criteria')} not answered yet"
+        if not self.provisional:
+            return text
+        missing = self.unanswered
+        critical = sum(1 for r in missing if r.criterion.critical)
+        tail = f", {critical} of them critical" if critical and len(missing) > 1 else \
+            " (a critical one)" if critical else ""
+        return f"{text}. {count(len(missing), 'criterion', 'criteria')} not answered yet{tail}"
 
     @property
     def reasons(self) -> list[str]:

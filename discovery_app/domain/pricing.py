@@ -48,6 +48,7 @@ from .forms import (
     RoundingMode,
     RoundingRule,
 )
+from .wording import count, device_noun
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -203,13 +204,13 @@ def count_units(basis: Basis, pkg: FormPackage) -> Counts:
     devices: dict[str, Count] = {}
     for kind in kinds:
         derived = by_kind.get(kind, 0)
-        n_basis = f"{derived} inventory device{'s' if derived != 1 else ''} of kind '{kind}'"
+        n_basis = f"{count(derived, device_noun(kind))} in the inventory"
         if kind in inputs.device_count_overrides:
             devices[kind] = Count(inputs.device_count_overrides[kind], CountSource.OVERRIDE, derived, n_basis)
         else:
             devices[kind] = Count(derived, CountSource.DERIVED, derived, n_basis)
         if kind not in pkg.device_kinds and devices[kind].value:
-            warnings.append(f"{devices[kind].value} device(s) of kind '{kind}', which the form does not price; "
+            warnings.append(f"{count(devices[kind].value, device_noun(kind))}, which the form does not price; "
                             f"map them to one of its kinds.")
     return Counts(users, devices, tuple(warnings))
 
@@ -261,6 +262,15 @@ class Margin:
     def to_json_dict(self) -> dict[str, str]:
         return {"percent": str(self.percent), "money": money_str(self.money),
                 "price": money_str(self.price), "cost": money_str(self.cost)}
+
+
+def price_for_margin(cost: Decimal, target_percent: Decimal) -> Decimal:
+    """The price that earns ``target_percent`` gross margin on ``cost``: cost / (1 - target),
+    rounded up to the cent (so the margin is at least the target)."""
+    share = 1 - target_percent / 100
+    if share <= 0:
+        raise PricingError(f"A {target_percent} % margin cannot be reached at any price.")
+    return (cost / share).quantize(CENT, ROUND_CEILING)
 
 
 def gross_margin(price: Decimal, cost: Decimal) -> Margin:
@@ -772,6 +782,23 @@ class QuoteLine:
 
 
 @dataclass(frozen=True)
+class TargetGap:
+    """A fee under the margin target: its price now and the price that would meet the target."""
+
+    scope: str  # "stabilization" or "monthly"
+    price: Decimal
+    needed: Decimal
+    target_percent: Decimal
+
+    @property
+    def rise_percent(self) -> Decimal:
+        return percent_of(self.needed - self.price, self.price) if self.price else Decimal(0)
+
+    def rise_text(self, locale: str | None = None) -> str:
+        return percent(self.rise_percent.quantize(Decimal(1), ROUND_CEILING), locale)
+
+
+@dataclass(frozen=True)
 class Quote:
     currency: str
     counts: Counts
@@ -802,6 +829,31 @@ class Quote:
         for p in self.roadmap:
             out[f"roadmap:{p.uid}"] = p.price
         return out
+
+    def target_gaps(self) -> list[TargetGap]:
+        """For each of the fixed fee and the monthly fee whose margin is under the target: the
+        price that would meet it (cost / (1 - target)) and how far the rates would have to rise."""
+        out = []
+        for scope, m in (("stabilization", self.margins.stabilization), ("monthly", self.margins.monthly)):
+            if (m.price or m.cost) and m.percent < self.target_margin_percent:
+                needed = price_for_margin(m.cost, self.target_margin_percent)
+                out.append(TargetGap(scope, m.price, needed, self.target_margin_percent))
+        return out
+
+    def target_advice(self) -> str:
+        """One sentence for the pricing page: what would meet the margin target, or "" when met."""
+        parts = []
+        for g in self.target_gaps():
+            name = _SCOPE_NAMES[g.scope]
+            if g.scope == "stabilization":
+                parts.append(f"a {name} of {money_str(g.needed)} (role rates about {g.rise_text(self.locale)} higher)")
+            else:
+                # Lane cost follows the fee (cost ratio), so only the net fee, not a rate, closes the gap.
+                parts.append(f"a {name} of {money_str(g.needed)} (now {money_str(g.price)})")
+        if not parts:
+            return ""
+        return (f"To meet the {percent(self.target_margin_percent, self.locale)} margin target: "
+                + " and ".join(parts) + ".")
 
     def lines(self) -> list[QuoteLine]:
         """Every priced line, section by section; each section's amounts sum to its total."""

@@ -6,12 +6,15 @@ Score = likelihood x impact, each 1-5, so 1-25. Only 14 distinct scores exist (1
 - **low** 1-4: at most "unlikely and moderate"; note it, no action promised.
 - **medium** 5-9: one of the two is at least "possible" and the other more than minor; plan it
   (usually the roadmap).
-- **high** 10-14 (only 10 and 12 occur): likely-and-moderate or possible-and-major territory;
-  fix it in stabilization.
-- **critical** 15-25: "possible and severe" (15) or worse; fix first, before steady state.
+- **high** 10-16 (10, 12, 15, 16 occur): likely-and-moderate up to likely-and-major or
+  possible-and-severe; fix it in stabilization.
+- **critical** 20-25: "likely and severe" or "almost certain and major" (20) or worse; fix first,
+  before steady state.
 
-So a "likely" (4) x "significant" (3) finding is high (12), and anything "severe" (5) that is at
-least "possible" (3) is critical. The heat map colours its cells by these bands, so the grid and
+These are the usual cut-offs of a 5x5 matrix (1-4, 5-9, 10-16, 20-25). A tighter "critical" (15+)
+put most findings of an ordinary engagement in the top band, which reads as fear-selling to a
+client's CFO. So a "likely" (4) x "significant" (3) finding is high (12), and a "severe" (5) one is
+critical once it is at least "likely" (4). The heat map colours its cells by these bands, so the grid and
 the register always agree.
 """
 
@@ -36,7 +39,7 @@ class Band(StrEnum):
 
 BAND_LABELS = {Band.LOW: "Low", Band.MEDIUM: "Medium", Band.HIGH: "High", Band.CRITICAL: "Critical"}
 #: The lowest score of each band, highest band first.
-BAND_FLOORS = ((Band.CRITICAL, 15), (Band.HIGH, 10), (Band.MEDIUM, 5), (Band.LOW, 1))
+BAND_FLOORS = ((Band.CRITICAL, 20), (Band.HIGH, 10), (Band.MEDIUM, 5), (Band.LOW, 1))
 #: Bands from least to most severe (for sorting: a higher rank is worse).
 BAND_RANK = {Band.LOW: 0, Band.MEDIUM: 1, Band.HIGH: 2, Band.CRITICAL: 3}
 

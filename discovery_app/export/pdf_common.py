@@ -525,10 +525,13 @@ def draw_cover(canv: Any, doc: ClientDocument, kicker: str, title: str, facts: S
     canv.setFont(FONT_BOLD, 13)
     canv.drawString(x, top - 7 * mm, _fit_text(r.provider.display_name, FONT_BOLD, 13, w - x - MARGIN))
     if r.provider.contact_line:
-        canv.setFont(FONT, 8.5)
-        canv.setFillColor(MUTED)
-        first = r.provider.contact_line.splitlines()[0]
-        canv.drawString(x, top - 12 * mm, _fit_text(first, FONT, 8.5, w - x - MARGIN))
+        # The whole contact line, wrapped at its " · " separators (never cut): up to four lines
+        # fit above the band.
+        contact = ParagraphStyle("pc", fontName=FONT, fontSize=8.5, leading=11, textColor=MUTED)
+        text = " · ".join(esc(part) for part in r.provider.contact_line.split(" · "))
+        para = Paragraph(text.replace(" · ", "&nbsp;· "), contact)
+        _, ph = para.wrap(w - x - MARGIN, 4 * 11)
+        para.drawOn(canv, x, top - 9.5 * mm - ph)
     # The band.
     band_top = h - 62 * mm
     band_h = 78 * mm

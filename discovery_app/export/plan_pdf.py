@@ -77,7 +77,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(pc.table(t, ["Role", "Hours"], rows, [0.8, 0.2], right=[1], total_rows=[len(rows) - 1]))
     if plan.owners:
         s.append(doc.heading("Who owns the tasks", 1))
-        s.append(pc.Para(esc("; ".join(f"{owner}: {n} task{'s' if n != 1 else ''}" for owner, n in plan.owners)
+        s.append(pc.Para(esc("; ".join(f"{owner}: {count(n, 'task')}" for owner, n in plan.owners)
                                + ". Shared tasks need people from both teams; the owner named in each "
                                "task answers for getting it done."), t["body"]))
     for w in plan.warnings:
@@ -97,7 +97,9 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s.append(doc.heading("3. Tasks by phase"))
     s.append(pc.Para(esc("Hours are per role. “After” lists the tasks that must be finished first."), t["muted"]))
     for p in plan.phases:
-        s.append(CondPageBreak(45 * mm))
+        # A task row (title, definition of done, hours by role) is often 40-50 mm and is not split,
+        # so the heading and its sentence need room for one whole row or they end a page alone.
+        s.append(CondPageBreak(80 * mm))
         s.append(doc.heading(f"Phase {p.number}: {p.name}", 1))
         s.append(pc.Para(esc(f"{p.purpose} {pc.weeks_text(p.start_week, p.end_week)}; "
                                f"{count(len(p.tasks), 'task')}, {format_hours(p.hours, r.locale)} hours."), t["body"]))

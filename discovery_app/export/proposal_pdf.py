@@ -20,12 +20,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.wording import count
+from ..domain.wording import count, join_and, with_article
 from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import CLIENT, Report, format_hours
 
 DOC_TITLE = "Fixed-fee proposal"
+
+#: Room a numbered section needs to start on the current page rather than a fresh one: about half
+#: a page, so a section never starts in the last few lines of a page nor leaves one mostly blank.
+SECTION_ROOM = 120 * mm
+#: Room a sub-heading needs: itself, its sentence and the first rows of its table.
+SUBSECTION_ROOM = 50 * mm
 
 
 def render_proposal(report: Report, *, password: str | None = None, draft: bool = False) -> bytes:
@@ -153,7 +159,7 @@ def _matrix(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 
 def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     st = r.standards
-    out: list[Flowable] = [PageBreak(), doc.heading("4. Findings")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("4. Findings")]
     out.append(doc.heading("4.1 Standards alignment", 1))
     out.append(_p(t, f"We compared your tools with our standard stack in {st.applicable} areas. "
                      f"{st.aligned} already match ({r.percent(st.alignment_percent, 0)}). "
@@ -180,12 +186,14 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     rk = r.risks
     out.append(CondPageBreak(95 * mm))
     out.append(doc.heading("4.2 Risk heat map", 1))
-    bands = ", ".join(f"{n} {b.lower()}" for b, n in rk.band_counts if n)
+    bands = join_and([f"{n} {b.lower()}" for b, n in rk.band_counts if n])
     out.append(_p(t, f"We recorded {count(rk.total, 'risk')} ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
     out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
+    # A top risk is kept whole on a page, so its heading needs room for the first one with it.
+    out.append(CondPageBreak(SUBSECTION_ROOM + 20 * mm))
     out.append(doc.heading("4.3 Top risks", 1))
     for risk in rk.top:
         block: list[Flowable] = [pc.Para(f"{risk.rank}. {esc(risk.title)}", t["h3"]),
@@ -229,12 +237,14 @@ def _proposal_text(r: Report, row: Any, short: bool = False) -> str:
 
 def _plan(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     plan = r.plan
-    out: list[Flowable] = [PageBreak(), doc.heading("5. Stabilization plan summary")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("5. Stabilization plan summary")]
     out.append(_p(t, f"Before steady-state operations begin, we bring your environment to a known, documented "
                      f"baseline: {count(len(plan.tasks), 'task')}, {format_hours(plan.total_hours, r.locale)} hours, about "
                      f"{plan.weeks} weeks, in {len(plan.phases)} phases. The separate stabilization plan lists "
                      "every task with its effort by role, owner, dependencies and definition of done."))
     for ph in plan.phases:
+        # The heading, its sentence and the table's first rows stay together at a page foot.
+        out.append(CondPageBreak(45 * mm))
         out.append(doc.heading(f"Phase {ph.number}: {ph.name}", 1))
         out.append(_p(t, f"{ph.purpose} {pc.weeks_text(ph.start_week, ph.end_week)}, {format_hours(ph.hours, r.locale)} hours."))
         rows = [[str(x.number), x.title, x.owner, format_hours(x.total_hours, r.locale),
@@ -248,7 +258,7 @@ def _plan(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     p = r.prices
     cur = f"Amount ({p.currency})"
-    out: list[Flowable] = [PageBreak(), doc.heading("6. Prices")]
+    out: list[Flowable] = [CondPageBreak(SECTION_ROOM), doc.heading("6. Prices")]
     out.append(_p(t, f"All prices are in {p.currency} and exclude applicable taxes."))
     out.append(doc.heading("Launch and stabilization: fixed fee", 1))
     rows: list[list[Any]] = [[f"Stabilization plan: {count(p.stabilization_tasks, 'task')}, "
@@ -262,6 +272,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[len(rows) - 1]))
     out.append(pc.spacer(3))
 
+    out.append(CondPageBreak(SUBSECTION_ROOM))
     out.append(doc.heading("Co-managed operations: monthly fee", 1))
     rows = [[pc.Para(f"{esc(ln.label)}<br/><font size='8' color='#5F6B7A'>{esc(ln.detail)}</font>", t["cell"]),
              r.amount(ln.amount)] for ln in p.monthly_lines]
@@ -272,6 +283,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(_p(t, f"Coverage: {p.coverage}.", "muted"))
 
     if r.roadmap:
+        out.append(CondPageBreak(SUBSECTION_ROOM))  # the heading and its intro never end a page alone
         out.append(doc.heading("Roadmap options", 1))
         out.append(_p(t, "Improvements we recommend after stabilization. They are not in the fees above; each "
                          "starts only when you approve it as a priced change order."))
@@ -279,6 +291,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         rows.append(["All roadmap options", "", r.money(p.roadmap_total)])
         out.append(pc.table(t, ["Project", "Hours", cur], rows, [0.64, 0.14, 0.22], right=[1, 2],
                             total_rows=[len(rows) - 1]))
+    out.append(CondPageBreak(SUBSECTION_ROOM))
     out.append(doc.heading("Your first year", 1))
     rows = [["Fixed fee", r.amount(p.stabilization_net)],
             ["12 × monthly fee", r.amount(p.monthly_net * 12)],
@@ -286,16 +299,24 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[2]))
     if p.discount and p.discount.percent:
         out.append(pc.spacer(2))
-        out.append(_p(t, f"The prices include a {r.percent(p.discount.percent)} discount"
-                         + (f" ({p.discount.reason.rstrip('.')})" if p.discount.reason else "")
+        out.append(_p(t, f"The prices include {with_article(r.percent(p.discount.percent))} discount"
+                         + (f" ({_in_sentence(p.discount.reason)})" if p.discount.reason else "")
                          + f", valid for acceptance by {r.day(r.valid_until)}.", "muted"))
     return out
 
 
+def _in_sentence(text: str) -> str:
+    """A typed phrase set inside a sentence: "Signed before December 15." -> "signed before
+    December 15" (a leading capital is kept for a name or an acronym: "IT budget", "Q4 deal")."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[1:].islower() else text
+
+
 def _discount_label(r: Report, p: Any) -> str:
+    # The reason is printed once, in the note under the prices, not on every discount row.
     d = p.discount
-    reason = f": {d.reason}" if d and d.reason else ""
-    return f"Discount {r.percent(d.percent) if d else ''}{reason}"
+    return f"Discount ({r.percent(d.percent)})" if d else "Discount"
 
 
 def _terms(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:

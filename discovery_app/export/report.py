@@ -40,7 +40,7 @@ from ..domain.engagement import (
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
 from ..domain.provider import ProviderProfile
-from ..domain.wording import count, device_noun
+from ..domain.wording import appositive, count, device_noun, join_and, with_article
 
 CLIENT = "client"
 INTERNAL = "internal"
@@ -448,7 +448,7 @@ def _fit(pkg: FormPackage, eng: Engagement) -> FitSummary:
     strengths = tuple(r.criterion.label for r in result.results if r.answered and r.score >= Decimal("0.5"))
     concerns = tuple(r.criterion.label for r in sorted(result.results, key=lambda r: r.score)
                      if r.answered and r.score < Decimal("0.5"))
-    return FitSummary(result.verdict.value, result.label, _VERDICT_PLAIN[result.verdict], result.score,
+    return FitSummary(result.verdict.value, result.status, _VERDICT_PLAIN[result.verdict], result.score,
                       strengths, concerns, tuple(result.reasons))
 
 
@@ -630,14 +630,25 @@ def _counts(quote: pricing_mod.Quote) -> UnitCounts:
 
 
 def _and(words: Sequence[str]) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+    return join_and(words)
+
+
+def _risk_summary(risks: RiskSummary) -> str:
+    """The executive summary's risk sentence: how many, how they spread over the bands, and the
+    three to deal with first by name (not a count of "high or critical" ones)."""
+    spread = join_and([f"{n} {band.lower()}" for band, n in risks.band_counts if n])
+    top = [f"“{r.title}”" for r in risks.top[:3]]
+    head = f"We recorded {count(risks.total, 'risk')} ({spread})."
+    if len(top) == 1:
+        return f"{head} The one to deal with first is {top[0]}."
+    first = {2: "two", 3: "three"}[len(top)]
+    return f"{head} The {first} to deal with first are {join_and(top)}."
 
 
 def _lane_detail(lf: pricing_mod.LaneFee) -> str:
     users = sum(ln.quantity for ln in lf.lines if ln.unit == "users")
     devices = sum(ln.quantity for ln in lf.lines if ln.unit != "users")
-    text = f"{users} users" + (f", {devices} devices" if devices else "")
+    text = count(users, "user") + (f", {count(devices, 'device')}" if devices else "")
     return text + (f"; coverage × {lf.coverage_factor.normalize():f}" if lf.coverage_factor != 1 else "")
 
 
@@ -741,19 +752,17 @@ def build_report(
         for p in quote.roadmap
     )
 
-    high = [r for r in risks.all if r.band in ("Critical", "High")]
     top_findings = []
     if risks.total:
-        top_findings.append(f"We recorded {count(risks.total, 'risk')}; {len(high)} of them are high or critical. "
-                            f"The most serious: {'; '.join(r.title for r in risks.top[:3])}.")
+        top_findings.append(_risk_summary(risks))
     if standards.applicable:
         top_findings.append(
             f"Your environment matches our standard in {standards.aligned} of {standards.applicable} areas "
             f"({format_percent(standards.alignment_percent, loc, 0)}); "
             f"{len(standards.exceptions)} use a different tool and {len(standards.missing)} are missing.")
     if counts.users or counts.devices:
-        top_findings.append(f"{counts.users} users and {counts.devices} devices across "
-                            f"{len(info.sites) or 1} site{'s' if len(info.sites) != 1 else ''}.")
+        top_findings.append(f"{count(counts.users, 'user')} and {count(counts.devices, 'device')} across "
+                            f"{count(len(info.sites) or 1, 'site')}.")
     weeks = f" over about {plan.weeks} weeks" if plan.weeks else ""
     offer = (
         f"We propose to bring your environment to a stable, documented baseline in a fixed-fee launch and "
@@ -770,21 +779,21 @@ def build_report(
         f"({', '.join(count(n, k.lower()) for k, n in counts.devices_by_kind)}). When the counts change, the monthly "
         f"fee follows at the same per-user and per-device rates from the next month.",
         f"Coverage hours: {prices.coverage}.",
-        f"We run the {_and(run_lanes) or 'agreed'} lane{'s' if len(run_lanes) != 1 else ''} as set out in the "
+        f"We run the {_and(run_lanes) or 'agreed'} {'lane' if len(run_lanes) == 1 else 'lanes'} as set out in the "
         "responsibility matrix; whatever the matrix gives to your team stays with your team.",
-        (f"{info.internal_it_owner} is your internal IT owner, takes part in the quarterly reviews and can "
+        (f"{appositive(info.internal_it_owner)} is your internal IT owner, takes part in the quarterly reviews and can "
          "approve changes on your behalf." if info.internal_it_owner else
          "You name an internal IT owner who takes part in the quarterly reviews and can approve changes."),
         "You give us administrator access to the systems in scope, and a contact on site, in the first week.",
-        f"The fixed fee includes a {format_percent(prices.contingency_percent, loc)} contingency; we do "
+        f"The fixed fee includes {with_article(format_percent(prices.contingency_percent, loc))} contingency; we do "
         "not invoice more than the fixed fee for the work listed in the stabilization plan.",
     ]
     if prices.discovery_credit:
         assumptions.append(f"The discovery fee you have paid ({money(prices.discovery_credit)}) is credited against "
                            "the fixed fee.")
     if prices.discount and prices.discount.percent:
-        reason = f" ({prices.discount.reason})" if prices.discount.reason else ""
-        assumptions.append(f"The {format_percent(prices.discount.percent, loc)} discount{reason} applies to "
+        # The reason is printed once, with the prices (section 6), not here as well.
+        assumptions.append(f"The {format_percent(prices.discount.percent, loc)} discount applies to "
                            f"the fees in this proposal if it is signed by {format_day(issued_on + timedelta(days=provider.validity_days), loc)}.")
     if provider.terms:
         assumptions.append(provider.terms)

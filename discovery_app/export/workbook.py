@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 
 from ..domain import pricing as pricing_mod
+from ..domain.wording import device_label, device_noun
 from . import workbook_data as hm
 from .atomic import write_atomic
 from .xlsx_cache import save_with_cached_values
@@ -261,7 +262,7 @@ def _inventory(wb: Workbook, data: hm.HandoffData) -> TableWriter:
     ]
     t = _table(wb, data, INVENTORY, "Inventory", cols, len(data.inventory))
     for i in data.inventory:
-        t.append([i.name, i.category, i.kind, i.site, i.owner, i.os, i.model, i.serial, i.purchase_date,
+        t.append([i.name, i.category, device_label(i.kind), i.site, i.owner, i.os, i.model, i.serial, i.purchase_date,
                   i.warranty_end, i.notes, i.source, i.uid])
     t.finish()
     return t
@@ -364,7 +365,9 @@ def _pricing(wb: Workbook, data: hm.HandoffData, client: bool) -> TableWriter:
         amount: object = ln.amount
         if ln.quantity is not None and ln.rate is not None:
             amount = Formula("=ROUND({Quantity}*{Rate},2)", pricing_mod.cents(ln.quantity * ln.rate))
-        values: list[object] = [ln.section, ln.kind, ln.label, ln.quantity, ln.unit, ln.rate, amount]
+        # A device line's unit is its kind id: show the noun ("virtual server"), never the id.
+        values: list[object] = [ln.section, ln.kind, ln.label, ln.quantity, device_noun(ln.unit) if ln.unit else "",
+                                ln.rate, amount]
         if not client:
             values.append(ln.cost)
         t.append(values)

@@ -39,6 +39,7 @@ from ..domain.engagement import (
     Risk,
 )
 from ..domain.forms import FormPackage, Party, Phase
+from ..domain.wording import device_kind
 from . import workbook as wbk
 from . import workbook_data as wd
 from .problems import listed
@@ -294,7 +295,7 @@ _DELIVERY_FIELDS = {"delivery_status": wbk.STATUS, "actual_hours": wbk.ACTUAL_HO
 def _inventory_values(row: _Row) -> dict[str, Any]:
     return {
         "name": row.text("Name"), "category": row.choice("Category", wd.INVENTORY_CATEGORY),
-        "kind": row.text("Kind"), "site": row.text("Site"), "owner": row.text("Owner"), "os": row.text("OS"),
+        "kind": device_kind(row.text("Kind")), "site": row.text("Site"), "owner": row.text("Owner"), "os": row.text("OS"),
         "model": row.text("Model"), "serial": row.text("Serial"), "purchase_date": row.date("Purchase Date"),
         "warranty_end": row.date("Warranty End"), "notes": row.text("Notes"), "source": row.text("Source"),
     }

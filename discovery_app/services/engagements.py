@@ -124,7 +124,7 @@ class Engagements(Feature):
             values = answers.get(h.id or 0, {})
             fit = fit_mod.evaluate(pkg, values)
             prog = answers_mod.progress(pkg.questionnaire, values)
-            out.append(EngagementSummary(h, fit.label, str(fit.score), prog.percent))
+            out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent))
         return out
 
     def set_status(self, eid: int, status: Status) -> None:

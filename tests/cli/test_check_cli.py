@@ -33,8 +33,19 @@ def test_check_says_ready_and_exits_0_for_the_demo(demo_db):
     doc = json.loads(proc.stdout)
     assert doc["ready"] is True
     assert all(i["severity"] == "warning" for i in doc["items"])
-    assert set(doc["items"][0]) >= {"severity", "code", "message", "where"}
+    assert all(set(i) >= {"severity", "code", "message", "where"} for i in doc["items"])
+    # The shipped rates meet the form's own margin target: the demo carries no margin warning.
+    assert not any("margin" in i["message"].lower() for i in doc["items"])
     assert "ready; nothing blocks the proposal" in run("check", "1", db=demo_db).stdout
+
+
+def test_check_items_carry_where_and_code(demo_db):
+    s = service_on(demo_db)
+    s.offer.set_discount(1, "15", "Multi-year commitment")  # needs an approval: a blocker
+    doc = json.loads(run("check", "1", "--json", db=demo_db, check=False).stdout)
+    assert doc["ready"] is False
+    assert {i["severity"] for i in doc["items"]} == {"blocker", "warning"}
+    assert all(set(i) >= {"severity", "code", "message", "where"} for i in doc["items"])
 
 
 def test_what_the_window_calls_blocked_the_command_line_refuses_until_fixed(demo_db, tmp_path):

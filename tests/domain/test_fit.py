@@ -38,3 +38,25 @@ def test_critical_criterion_at_zero_caps_a_good_score():
 def test_too_few_answers_is_incomplete_not_a_guess():
     r = evaluate(FORM, {"employee_count": 45})
     assert r.verdict is Verdict.INCOMPLETE
+
+
+def test_a_verdict_with_unanswered_criteria_is_provisional():
+    from decimal import Decimal as _D
+
+    from discovery_app.domain.fit import CriterionResult, FitResult, Verdict
+    from discovery_app.domain.forms import FitCriterion
+
+    def crit(q, critical=False):
+        return FitCriterion.model_validate({"id": q, "question": q, "label": q.title(), "weight": 10, "critical": critical})
+
+    answered = CriterionResult(crit("a"), True, _D(1))
+    done = FitResult(_D(80), Verdict.GOOD, (answered,))
+    assert not done.provisional and done.status == "Good fit" and done.headline == "Good fit: 80 of 100"
+    two = FitResult(_D(80), Verdict.GOOD, (answered, CriterionResult(crit("b", True), False, _D(0)),
+                                           CriterionResult(crit("c"), False, _D(0))))
+    assert two.provisional and two.status == "Good fit (provisional)"
+    assert two.headline == "Good fit (provisional): 80 of 100. 2 criteria not answered yet, 1 of them critical"
+    one = FitResult(_D(80), Verdict.GOOD, (answered, CriterionResult(crit("b", True), False, _D(0))))
+    assert one.headline.endswith("1 criterion not answered yet (a critical one)")
+    none = FitResult(_D(0), Verdict.INCOMPLETE, (CriterionResult(crit("b"), False, _D(0)),))
+    assert not none.provisional and none.headline == "Not enough answers yet: 1 criterion not answered yet"

@@ -254,7 +254,7 @@ def test_counts_come_from_sites_and_inventory():
     assert "2 sites" in c.users.basis
     assert c.device("workstation") == 10 and c.device("server") == 2 and c.device("printer") == 1
     assert list(c.devices)[:2] == list(MINI.device_kinds)  # the form's kinds first
-    assert any("kind 'printer'" in w for w in c.warnings)
+    assert any("1 printer, which the form does not price" in w for w in c.warnings)
 
 
 def test_the_user_count_answer_wins_over_sites_and_the_override_over_both():
@@ -620,3 +620,31 @@ def test_totals_are_the_sums_of_their_lines_and_money_stays_decimal(case):
     assert_no_float_and_money_strings(q.to_json_dict())
     for m in (q.margins.stabilization, q.margins.monthly, q.margins.first_year):
         assert m.money == m.price - m.cost
+
+
+# ---- the shipped form meets its own margin target; the target's price -------------------------
+
+
+def test_shipped_lane_cost_ratios_meet_the_target_with_the_free_discount():
+    from discovery_app import resources
+    from discovery_app.formsio import load_package
+
+    pricing = load_package(resources.forms_dir() / "co-managed-discovery").package.pricing
+    free = max((a.max_percent for a in pricing.discount_approvals if a.role is None), default=Decimal(0))
+    for lane, rates in pricing.lanes.items():
+        margin = 1 - rates.cost_ratio / (1 - free / 100)
+        assert margin >= pricing.target_margin, f"{lane} lane: {margin:.3f} under the target with a {free} % discount"
+
+
+def test_price_for_margin_meets_the_target_to_the_cent():
+    from discovery_app.domain.pricing import PricingError, gross_margin, price_for_margin
+
+    price = price_for_margin(Decimal("600.00"), Decimal(40))
+    assert price == Decimal("1000.00")
+    assert gross_margin(price, Decimal("600.00")).percent == Decimal("40.00")
+    odd = price_for_margin(Decimal("100.00"), Decimal(35))
+    assert gross_margin(odd, Decimal("100.00")).percent >= Decimal(35)
+    less = odd - Decimal("0.01")  # a cent less falls short (exactly, before the percent is rounded)
+    assert (less - 100) / less < Decimal("0.35") <= (odd - 100) / odd
+    with pytest.raises(PricingError):
+        price_for_margin(Decimal(1), Decimal(100))

@@ -15,8 +15,9 @@ from discovery_app.domain.risks import Band
         (3, 3, 9, Band.MEDIUM),
         (2, 5, 10, Band.HIGH),
         (4, 3, 12, Band.HIGH),
-        (3, 5, 15, Band.CRITICAL),
-        (4, 4, 16, Band.CRITICAL),
+        (3, 5, 15, Band.HIGH),
+        (4, 4, 16, Band.HIGH),
+        (4, 5, 20, Band.CRITICAL),
         (5, 5, 25, Band.CRITICAL),
     ],
 )
@@ -60,3 +61,10 @@ def test_heat_map_counts_each_cell():
 def test_heat_map_refuses_an_out_of_range_pair():
     with pytest.raises(ValueError):
         rk.heat_map([(6, 1)])
+
+
+def test_an_ordinary_register_is_not_mostly_critical():
+    # Typical findings of a discovery: likely/major, possible/severe, likely/significant.
+    scores = [(4, 4), (4, 4), (3, 5), (4, 3), (3, 3), (5, 4)]
+    bands = [rk.band(a, b) for a, b in scores]
+    assert bands.count(Band.CRITICAL) == 1  # only almost-certain-and-major (20)

@@ -108,7 +108,7 @@ class SummaryPanel(QScrollArea):
         """``summary``: what ``service.engagements.summary`` returns; ``readiness``: the one check
         (None when the engagement could not be checked)."""
         fit, prog = summary["fit"], summary["progress"]
-        self.fit_label.setText(f"{fit.label}: {fit.score} of 100")
+        self.fit_label.setText(fit.headline)  # domain/fit.py words it, provisional or not
         lines = short_reasons(fit)
         reasons = lines[:MAX_REASONS]
         more = len(lines) - len(reasons)

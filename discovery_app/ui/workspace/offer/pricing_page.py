@@ -263,7 +263,7 @@ class PricingPage(WorkspacePage):
         self.reason.setObjectName("discountReason")
         self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
         self.reason.textEdited.connect(self._reason_edited)
-        lay.addWidget(self._label("Reason for the &discount", self.reason))
+        lay.addWidget(self._label("Reason for the &discount (printed in the proposal)", self.reason))
         lay.addWidget(self.reason)
         self.approval_need = QLabel()
         self.approval_need.setObjectName("approvalNeed")
@@ -377,6 +377,12 @@ class PricingPage(WorkspacePage):
         self.discount_summary.setWordWrap(True)
         self.discount_summary.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.discount_summary)
+
+        # What would meet the margin target (domain: Quote.target_advice); hidden when it is met.
+        self.target_advice = muted(QLabel())
+        self.target_advice.setObjectName("targetAdvice")
+        self.target_advice.setWordWrap(True)
+        lay.addWidget(self.target_advice)
 
         self.warnings = QLabel()
         self.warnings.setObjectName("pricingWarnings")
@@ -554,6 +560,9 @@ class PricingPage(WorkspacePage):
             items = "".join(f"<li>{_esc(w)}</li>" for w in q.warnings)
             self.warnings.setText(f"<b>Check before sending</b><ul style='margin:0'>{items}</ul>")
         self.warnings_box.setVisible(bool(q.warnings))
+        advice = q.target_advice()
+        self.target_advice.setText(advice)
+        self.target_advice.setVisible(bool(advice))
 
     def _fit_breakdown(self, changed: list[int] | None) -> None:
         """Columns as wide as their contents: all rows after a reset, else the changed ones."""

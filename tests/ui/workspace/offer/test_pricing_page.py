@@ -141,3 +141,20 @@ def test_lanes_and_credit(qtbot, page):
     assert [lf.lane.value for lf in after.monthly.lanes] == ["change", "govern"]
     assert after.stabilization.credit == 0 < before.stabilization.credit
     assert page.fixed_net.text() == fmt.money_cur(after.stabilization_fee, "USD")
+
+
+def test_the_page_says_what_fee_would_meet_the_margin_target(qtbot, page):
+    assert not page.target_advice.isVisible()  # the demo meets its form's target
+    retype(qtbot, page.discount, "20")
+    text = page.target_advice.text()
+    assert page.target_advice.isVisible() and text.startswith("To meet the 40% margin target: ")
+    q = page.service.offer.quote(page.engagement_id)
+    gap = next(g for g in q.target_gaps() if g.scope == "monthly")
+    assert f"a monthly fee of {gap.needed:.2f} (now {gap.price:.2f})" in text
+    assert gap.needed > gap.price
+
+
+def test_the_discount_reason_says_it_is_printed_for_the_client(page):
+    from PySide6.QtWidgets import QLabel
+
+    assert any("printed in the proposal" in w.text() for w in page.findChildren(QLabel) if w.buddy() is page.reason)

@@ -32,7 +32,7 @@ def test_add_a_risk_from_the_library_by_searching_and_picking(qtbot, page):
         qtbot.keyClicks(dialog.title, "Scanner still uses basic auth")
         dialog.impact.setFocus()
         qtbot.keyClick(dialog.impact, Qt.Key.Key_Down)  # 4 Major -> 5 Severe
-        assert dialog.score.text() == "Score 15 · Critical"
+        assert dialog.score.text() == "Score 15 · High"
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
 
     seen = run_modal(qtbot, RiskLibraryDialog, drive)
