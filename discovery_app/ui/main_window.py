@@ -426,6 +426,9 @@ class MainWindow(QMainWindow):
             return
         QSettings().setValue("newEngagement/consultant", value.consultant)
         self._after_change(eid, f"Created the engagement for {value.client_name}")
+        # A new engagement is created to be worked on: open it at its first section.
+        if self.workspace.open(eid) is not None:
+            self.statusBar().showMessage(f"Created and opened the engagement for {value.client_name}", 5000)
 
     def create_demo(self) -> None:
         service = self.service

@@ -138,7 +138,8 @@ def test_welcome_new_engagement_opens_the_new_engagement_dialog(qtbot, window):
     dialog = wait_for_modal(qtbot, NewEngagementDialog)
     qtbot.keyClicks(dialog.client_edit, "Acme Dental")
     dialog.accept()
-    qtbot.waitUntil(lambda: window.table.isVisible())
+    qtbot.waitUntil(lambda: window.workspace.view is not None)
+    assert window.workspace.view.client_name == "Acme Dental"
     assert visible_column(window.table) == ["Acme Dental"]
 
 
