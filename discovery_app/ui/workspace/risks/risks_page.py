@@ -31,7 +31,7 @@ from ....domain import risks as rk
 from ....domain.engagement import Attachment, Risk
 from ....domain.forms import RiskCategory
 from ....services import ServiceError
-from ....services.findings import DeletedRisk, RemovedAttachment
+from ....services.findings import DeletedRisk, LibraryPick, RemovedAttachment
 from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
 from ..page import PageContext, WorkspacePage
@@ -303,16 +303,28 @@ class RisksPage(WorkspacePage):
         dialog = RiskLibraryDialog(library, {r.template_id for r in self._risks if r.template_id}, self)
         if dialog.exec() != RiskLibraryDialog.DialogCode.Accepted:
             return
-        choice = dialog.choice()
-        if choice is None:
+        picks = [LibraryPick(c.template_id, c.title, c.likelihood, c.impact) for c in dialog.choices()]
+        if not picks:
             return
         try:
-            risk = self.service.findings.add_risk_from_library(self.engagement_id, choice.template_id, title=choice.title,
-                                                      likelihood=choice.likelihood, impact=choice.impact)
+            added = self.service.findings.add_risks_from_library(self.engagement_id, picks)
         except ServiceError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
-        self._push_added(risk)
+        if len(added) == 1:
+            self._push_added(added[0])
+            return
+        eid, svc = self.engagement_id, self.service
+        uids = [r.uid for r in added]
+        self.context.undo_stack.push(ServiceCommand(
+            f"Add {len(added)} risks from the library", self,
+            lambda: svc.findings.add_risks(eid, added), lambda: svc.findings.remove_risks(eid, uids)))
+        self.heatmap.select(None)
+        self.filter.clear()
+        self.load()
+        self.select_uid(added[0].uid)
+        self.changed.emit()
+        self.status.emit(f"Added {len(added)} risks from the library")
 
     def add_new(self) -> None:
         self.flush()
