@@ -610,10 +610,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_user_guide(self) -> bool:
+    def open_user_guide(self) -> QWidget | None:
+        """Help > User guide (F1): inside the app, at the part for the screen on show."""
         from .help_dialogs import open_user_guide
 
-        return open_user_guide(self)
+        section = "list"
+        view = self.workspace.view
+        if view is not None and self.stack.currentWidget() is view:
+            page = view.current_page()
+            section = page.section_id if page is not None else ""
+        return open_user_guide(self, section)
 
     def open_folder(self, which: str) -> bool:
         """Show the data folder ("data") or the log folder ("logs"), creating it if missing."""
