@@ -52,11 +52,12 @@ def main() -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "settings"))
 
+    from elision import elided_texts
+
     from benchmarks.common import large_store
     from discovery_app.paths import AppPaths
     from discovery_app.ui.application import create_application, open_store_into
     from discovery_app.ui.main_window import MainWindow
-    from elision import elided_texts
 
     db, demo_id, large_id, _ = large_store(home)
     app = create_application(["discovery"])
