@@ -97,6 +97,7 @@ class RisksPage(WorkspacePage):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName("Risk register")
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # Sized to their contents at load, not after every edit (that would measure every row
