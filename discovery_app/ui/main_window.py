@@ -426,9 +426,13 @@ class MainWindow(QMainWindow):
             return
         QSettings().setValue("newEngagement/consultant", value.consultant)
         self._after_change(eid, f"Created the engagement for {value.client_name}")
-        # A new engagement is created to be worked on: open it at its first section.
-        if self.workspace.open(eid) is not None:
-            self.statusBar().showMessage(f"Created and opened the engagement for {value.client_name}", 5000)
+        # A new engagement is created to be worked on: open it at its first section, once the
+        # dialog has closed (and handed the focus back), so the cursor lands in the workspace.
+        QTimer.singleShot(0, lambda: self._open_created(eid, value.client_name))
+
+    def _open_created(self, eid: int, client: str) -> None:
+        if self.service is not None and self.workspace.open(eid) is not None:
+            self.statusBar().showMessage(f"Created and opened the engagement for {client}", 5000)
 
     def create_demo(self) -> None:
         service = self.service
