@@ -104,6 +104,10 @@ class RisksPage(WorkspacePage):
         # at each keystroke that saves a field).
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        # Score and Band right after the title: beside the heat map at 1280x800 the register has
+        # room for only a few columns, and those two are what a consultant ranks by.
+        for to, col in enumerate((SCORE, BAND), start=1):
+            header.moveSection(header.visualIndex(col), to)
         self.empty = MessagePage(
             "No risks yet",
             "Add a finding from the form's risk library (Ctrl+L) or write a new one. Each risk gets a "

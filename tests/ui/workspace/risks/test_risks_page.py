@@ -200,3 +200,16 @@ def test_library_search_and_ticks_survive_filtering(qtbot, page):
     assert dialog.proxy.rowCount() == len(library)
     assert [c.template_id for c in dialog.choices()] == [first.id]
     assert dialog.count.text() == f"{len(library)} library risks"
+
+
+def test_score_and_band_are_in_view_beside_the_heat_map_at_1280x800(qtbot, demo_context):
+    from discovery_app.ui.workspace.risks.risk_model import BAND, SCORE, TITLE
+
+    page = show_page(qtbot, RisksPage(demo_context), (720, 660))  # the page's share of a 1280x800 window
+    qtbot.wait(50)
+    view = page.table
+    for col in (TITLE, SCORE, BAND):
+        left = view.columnViewportPosition(col)
+        assert 0 <= left and left + view.columnWidth(col) <= view.viewport().width(), f"column {col} is out of view"
+    row = page.visible_titles().index("Restores never tested")
+    assert page.proxy.index(row, 2).data(Qt.ItemDataRole.ToolTipRole) == "Likelihood 4: Likely"
