@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -236,7 +236,7 @@ class RemediationPage(WorkspacePage):
                 # The title comes first and gets the room: about 36 characters or a third of the
                 # table, whichever is more (the consultant can drag it wider; the rest scrolls).
                 h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                h.resizeSection(c, max(fm.averageCharWidth() * 36, self.table.viewport().width() // 3))
+                self._fit_title()
             elif key == "definition_of_done":
                 h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 h.resizeSection(c, fm.averageCharWidth() * 30)
@@ -256,6 +256,7 @@ class RemediationPage(WorkspacePage):
         roles = [r.id for r in (self._view.roles if self._view is not None else [])]
         for t in (self.plan_table, self.roadmap_table):
             ph = t.horizontalHeader()
+            ph.setStretchLastSection(False)  # the title stretches, not Total hours
             title_col = 0 if t is self.roadmap_table else 1
             fixed = 3 if t is self.roadmap_table else 6
             for c in range(t.model().columnCount()):
@@ -264,6 +265,17 @@ class RemediationPage(WorkspacePage):
                                         else QHeaderView.ResizeMode.ResizeToContents)
                 if fixed <= c < fixed + len(roles):
                     ph.setSectionHidden(c, self.columns.is_hidden(roles[c - fixed]))
+
+    def _fit_title(self) -> None:
+        if self.model.columnCount() == 0:
+            return
+        fm = self.table.horizontalHeader().fontMetrics()
+        width = max(fm.averageCharWidth() * 36, self.table.viewport().width() // 3)
+        self.table.horizontalHeader().resizeSection(self.model.column_of("title"), width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
 
     def _show_detail(self, table: QTableView) -> None:
         """The selected item's title and definition of done in full, under the tables."""
