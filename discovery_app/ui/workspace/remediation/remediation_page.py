@@ -256,22 +256,25 @@ class RemediationPage(WorkspacePage):
         roles = [r.id for r in (self._view.roles if self._view is not None else [])]
         for t in (self.plan_table, self.roadmap_table):
             ph = t.horizontalHeader()
-            ph.setStretchLastSection(False)  # the title stretches, not Total hours
+            ph.setStretchLastSection(False)
             title_col = 0 if t is self.roadmap_table else 1
             fixed = 3 if t is self.roadmap_table else 6
             for c in range(t.model().columnCount()):
                 wide = c == title_col
-                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive if wide
                                         else QHeaderView.ResizeMode.ResizeToContents)
                 if fixed <= c < fixed + len(roles):
                     ph.setSectionHidden(c, self.columns.is_hidden(roles[c - fixed]))
+        self._fit_title()
 
     def _fit_title(self) -> None:
-        if self.model.columnCount() == 0:
-            return
+        """Titles get about 36 characters or a third of their table, whichever is more."""
         fm = self.table.horizontalHeader().fontMetrics()
-        width = max(fm.averageCharWidth() * 36, self.table.viewport().width() // 3)
-        self.table.horizontalHeader().resizeSection(self.model.column_of("title"), width)
+        for table, col in ((self.table, self.model.column_of("title") if self.model.columnCount() else -1),
+                           (self.plan_table, 1), (self.roadmap_table, 0)):
+            if 0 <= col < table.model().columnCount():
+                width = max(fm.averageCharWidth() * 36, table.viewport().width() // 3)
+                table.horizontalHeader().resizeSection(col, width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

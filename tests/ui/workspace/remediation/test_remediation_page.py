@@ -185,7 +185,7 @@ def test_titles_get_the_room_elided_in_the_middle_and_whole_in_the_detail_line(q
     plan_row = page.plan_model.titles().index(ONBOARD)
     page.plan_table.setCurrentIndex(page.plan_model.index(plan_row, 1))
     assert page.detail.text().splitlines()[0] == ONBOARD
-    assert page.plan_table.columnWidth(1) >= fm.averageCharWidth() * 20
+    assert page.plan_table.columnWidth(1) >= fm.averageCharWidth() * 36
 
 
 def test_hours_per_role_columns_can_be_hidden_and_the_choice_is_remembered(qtbot, page, demo_context):
