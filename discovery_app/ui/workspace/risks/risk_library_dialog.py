@@ -78,6 +78,7 @@ class RiskLibraryDialog(QDialog):
         self._in_register = set(in_register)
         self._adjusted: dict[str, LibraryChoice] = {}
         self._showing: str | None = None
+        self._count_text = ""
 
         self.search = QLineEdit()
         self.search.setObjectName("riskLibrarySearch")
@@ -188,10 +189,19 @@ class RiskLibraryDialog(QDialog):
     def _filter(self, text: str) -> None:
         self.proxy.set_words(text)
         n = self.proxy.rowCount()
-        self.count.setText(f"{n} of {self.model.rowCount()} library risks" if text else f"{n} library risks")
+        self._count_text = f"{n} of {self.model.rowCount()} library risks" if text else f"{n} library risks"
+        self._count()
         if n and not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.proxy.index(0, 0))
         self._picked()
+
+    def _count(self) -> None:
+        parts = [self._count_text]
+        if self._adjusted:
+            parts.append(f"{len(self._adjusted)} ticked")
+        if self._in_register:
+            parts.append(f"{len(self._in_register & set(self._templates))} already in the register")
+        self.count.setText(" · ".join(parts))
 
     def _focus_first(self) -> None:
         """Enter in the search goes to the first match; it never adds (nor ticks) anything."""
@@ -213,6 +223,7 @@ class RiskLibraryDialog(QDialog):
             t = self._templates[tid]
             self._adjusted[tid] = LibraryChoice(t.id, t.title, t.likelihood, t.impact)
         self._buttons()
+        self._count()
         if tid == self._showing:
             self._state()
 

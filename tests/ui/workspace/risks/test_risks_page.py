@@ -199,7 +199,7 @@ def test_library_search_and_ticks_survive_filtering(qtbot, page):
     dialog.search.clear()
     assert dialog.proxy.rowCount() == len(library)
     assert [c.template_id for c in dialog.choices()] == [first.id]
-    assert dialog.count.text() == f"{len(library)} library risks"
+    assert dialog.count.text() == f"{len(library)} library risks · 1 ticked"
 
 
 def test_score_and_band_are_in_view_beside_the_heat_map_at_1280x800(qtbot, demo_context):
