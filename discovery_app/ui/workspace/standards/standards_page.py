@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -139,7 +139,20 @@ class StandardsPage(WorkspacePage):
     def load(self) -> None:
         self.view_data = self.service.standards.view(self.engagement_id)
         self.model.set_view(self.view_data)
+        self._fit_category_column()
         self._show_summary()
+
+    def _fit_category_column(self) -> None:
+        """The category names wrap, but no word of them is cut ("managem…"): the column is at
+        least as wide as the longest word, in the bold the names are shown in."""
+        font = QFont(self.table.font())
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        words = [w for c in self.view_data.categories for w in c.name.split()]
+        widest = max((fm.horizontalAdvance(w) for w in words), default=0) + 16
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(SCol.CATEGORY, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(SCol.CATEGORY, max(widest, fm.averageCharWidth() * 16))
 
     def _show_summary(self) -> None:
         v = self.view_data
