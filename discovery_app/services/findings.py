@@ -37,6 +37,16 @@ class RemovedAttachment:
 
 
 @dataclass(frozen=True)
+class LibraryPick:
+    """One library risk to add, with the consultant's adjustments (None keeps the library's)."""
+
+    template_id: str
+    title: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+
+
+@dataclass(frozen=True)
 class DeletedRisk:
     position: int
     risk: Risk
@@ -136,6 +146,46 @@ class Findings(Feature):
         except ValidationError as exc:
             raise _problem("risk", exc) from exc
         return self.add_risk(eid, risk)
+
+    def add_risks_from_library(self, eid: int, picks: list[LibraryPick]) -> list[Risk]:
+        """Several library risks at once (one save): the risk library dialog's multi-select.
+
+        Every pick is checked before anything is written, so a bad one adds none of them."""
+        library = {t.id: t for t in self.risk_library(eid)}
+        made: list[Risk] = []
+        for pick in picks:
+            tpl = library.get(pick.template_id)
+            if tpl is None:
+                raise ServiceError(f"The form's risk library has no risk {pick.template_id!r}.")
+            try:
+                risk = Risk(
+                    template_id=tpl.id, title=(pick.title or tpl.title).strip(), category=tpl.category,
+                    likelihood=tpl.likelihood if pick.likelihood is None else pick.likelihood,
+                    impact=tpl.impact if pick.impact is None else pick.impact,
+                    description=tpl.description, why_it_matters=tpl.why_it_matters,
+                    standard_category=tpl.standard_category,
+                )
+            except ValidationError as exc:
+                raise _problem("risk", exc) from exc
+            made.append(self._check_risk(eid, risk))
+        self.add_risks(eid, made)
+        return made
+
+    def add_risks(self, eid: int, new: list[Risk]) -> None:
+        """Append several risks in one save (a multi-add, or its redo)."""
+        risks = self.risks(eid)
+        known = {r.uid for r in risks}
+        if any(r.uid in known for r in new):
+            raise ServiceError("That risk is already in the register.")
+        for risk in new:
+            self._check_risk(eid, risk)
+        repo.replace_children(self.store, eid, "risks", risks + list(new))
+
+    def remove_risks(self, eid: int, uids: list[str]) -> None:
+        """Take several risks out (the undo of a multi-add); their evidence and links go with them."""
+        for uid in uids:
+            if any(r.uid == uid for r in self.risks(eid)):
+                self.delete_risk(eid, uid)
 
     def add_risk(self, eid: int, risk: Risk, position: int | None = None) -> Risk:
         """Add a risk (a new one, or one put back by undo at its old position)."""

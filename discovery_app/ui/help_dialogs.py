@@ -187,20 +187,28 @@ def user_guide_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def open_user_guide(parent: QWidget) -> bool:
+def open_user_guide(parent: QWidget, section_id: str | None = None) -> QWidget | None:
+    """Show the user guide inside the app, at the part for ``section_id`` (the current screen).
+
+    One guide window per parent, reused (and raised) by the next F1."""
     from .messages import show_message
+    from .user_guide import UserGuideWindow, topic_for
 
     path = user_guide_path()
     if path is None:
         show_message(parent, "User guide", "The user guide is not installed with this copy of Discovery.",
                      informative="Ask whoever gave you Discovery for docs/user-guide.md, or use "
                      "Help > Keyboard shortcuts and the tooltips meanwhile.")
-        return False
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        show_message(parent, "User guide", f"No program opened {path}.",
-                     informative="Open the file in any text editor or Markdown viewer.")
-        return False
-    return True
+        return None
+    window = parent.findChild(UserGuideWindow, "userGuideWindow")
+    if window is None:
+        window = UserGuideWindow(path, parent)
+        window.resize(window.sizeHint().boundedTo(parent.screen().availableSize() * 0.9))
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    window.show_topic(topic_for(section_id))
+    return window
 
 
 def _value(text: str, name: str) -> QLabel:

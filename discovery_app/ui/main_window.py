@@ -456,6 +456,13 @@ class MainWindow(QMainWindow):
             return
         QSettings().setValue("newEngagement/consultant", value.consultant)
         self._after_change(eid, f"Created the engagement for {value.client_name}")
+        # A new engagement is created to be worked on: open it at its first section, once the
+        # dialog has closed (and handed the focus back), so the cursor lands in the workspace.
+        QTimer.singleShot(0, lambda: self._open_created(eid, value.client_name))
+
+    def _open_created(self, eid: int, client: str) -> None:
+        if self.service is not None and self.workspace.open(eid) is not None:
+            self.statusBar().showMessage(f"Created and opened the engagement for {client}", 5000)
 
     def create_demo(self) -> None:
         service = self.service
@@ -637,10 +644,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_user_guide(self) -> bool:
+    def open_user_guide(self) -> QWidget | None:
+        """Help > User guide (F1): inside the app, at the part for the screen on show."""
         from .help_dialogs import open_user_guide
 
-        return open_user_guide(self)
+        section = "list"
+        view = self.workspace.view
+        if view is not None and self.stack.currentWidget() is view:
+            page = view.current_page()
+            section = page.section_id if page is not None else ""
+        return open_user_guide(self, section)
 
     def open_folder(self, which: str) -> bool:
         """Show the data folder ("data") or the log folder ("logs"), creating it if missing."""

@@ -50,6 +50,27 @@ def test_a_library_risk_is_added_with_adjustments_and_saved(service, eid):
     assert r.uid == saved[0].uid
 
 
+def test_several_library_risks_are_added_in_one_go_and_a_bad_pick_adds_none(service, eid):
+    from discovery_app.services.findings import LibraryPick
+
+    ids = [t.id for t in service.findings.risk_library(eid)] * 2  # the fixture library has one risk
+    with pytest.raises(ServiceError, match="no risk 'nope'"):
+        service.findings.add_risks_from_library(eid, [LibraryPick(ids[0]), LibraryPick("nope")])
+    assert service.findings.risks(eid) == []
+    with pytest.raises(ServiceError, match="risk"):
+        service.findings.add_risks_from_library(eid, [LibraryPick(ids[0]), LibraryPick(ids[1], likelihood=9)])
+    assert service.findings.risks(eid) == []
+    added = service.findings.add_risks_from_library(
+        eid, [LibraryPick(ids[0], title=" Adjusted ", impact=1), LibraryPick(ids[1])])
+    saved = service.findings.risks(eid)
+    assert [r.uid for r in saved] == [r.uid for r in added]
+    assert (saved[0].title, saved[0].impact, saved[1].template_id) == ("Adjusted", 1, ids[1])
+    service.findings.remove_risks(eid, [r.uid for r in added])
+    assert service.findings.risks(eid) == []
+    service.findings.add_risks(eid, added)  # the redo puts the same risks back
+    assert [r.uid for r in service.findings.risks(eid)] == [r.uid for r in added]
+
+
 def test_risk_edits_are_checked(service, eid, risk):
     service.findings.update_risk(eid, risk.uid, likelihood=5, evidence="Seen in the admin portal")
     assert service.findings.risk(eid, risk.uid).score == 25

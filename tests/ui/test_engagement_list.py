@@ -40,6 +40,14 @@ def test_create_an_engagement_by_typing_in_the_new_dialog(qtbot, window):
     qtbot.keyClicks(dialog.owner_edit, "Sam Ortiz")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
+    # The new engagement opens straight away, at its first section, to be worked on.
+    qtbot.waitUntil(lambda: window.workspace.view is not None)
+    view = window.workspace.view
+    assert window.stack.currentWidget() is view
+    assert view.client_name == "Northwind Accounting"
+    assert "Created and opened the engagement for Northwind Accounting" in window.statusBar().currentMessage()
+    # Back on the list it is there, selected and summarised on the right.
+    window.commands.back.trigger()
     qtbot.waitUntil(lambda: window.table.isVisible())
     assert visible_column(window.table) == ["Northwind Accounting"]
     assert window.count_label.text() == "1 engagement"
@@ -51,7 +59,6 @@ def test_create_an_engagement_by_typing_in_the_new_dialog(qtbot, window):
     assert window.details.isVisible()
     assert window.details.title.text() == "Northwind Accounting"
     assert window.details.fields["it_owner"].text() == "Sam Ortiz"
-    assert "Created the engagement for Northwind Accounting" in window.statusBar().currentMessage()
 
 
 def test_new_dialog_remembers_the_last_consultant(qtbot, window):
@@ -59,6 +66,8 @@ def test_new_dialog_remembers_the_last_consultant(qtbot, window):
     qtbot.keyClicks(dialog.client_edit, "First client")
     qtbot.keyClicks(dialog.consultant_edit, "Dana Reyes")
     qtbot.keyClick(dialog.client_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace.view is not None)
+    window.commands.back.trigger()
     qtbot.waitUntil(lambda: window.count_label.text() == "1 engagement")
 
     dialog = open_new_dialog(qtbot, window)

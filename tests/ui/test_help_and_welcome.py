@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import FORMS, button, visible_column, wait_for_modal
@@ -17,6 +17,7 @@ from discovery_app.ui.archive_dialogs import OpenArchiveDialog
 from discovery_app.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from discovery_app.ui.new_engagement_dialog import NewEngagementDialog
 from discovery_app.ui.settings_dialog import SettingsDialog
+from discovery_app.ui.user_guide import IMAGE_WIDTH, UserGuideWindow, topic_for
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -108,10 +109,54 @@ def test_open_data_and_log_folders_create_them_first(qtbot, window, opened_urls)
     assert paths.logs.is_dir() and paths.data.is_dir()
 
 
-def test_user_guide_opens_the_markdown_file(window, opened_urls):
+def test_user_guide_shows_inside_the_app_with_contents_and_screenshots(qtbot, window, opened_urls):
     window.commands.user_guide.trigger()
-    assert len(opened_urls) == 1
-    assert opened_urls[0].parts[-2:] == ("docs", "user-guide.md") and opened_urls[0].is_file()
+    guide = window.findChild(UserGuideWindow, "userGuideWindow")
+    assert guide is not None and guide.isVisible()
+    assert opened_urls == [], "no external program is asked to open the guide"
+    text = guide.browser.toPlainText()
+    assert "Discovery user guide" in text and "## " not in text, "the Markdown is rendered, not shown raw"
+    # The contents list the guide's sections, nested as in the guide.
+    tops = [guide.toc.topLevelItem(i).text(0) for i in range(guide.toc.topLevelItemCount())]
+    assert tops[:3] == ["Before the visit", "On site", "Review & export"]
+    on_site = guide.toc.topLevelItem(1)
+    assert [on_site.child(i).text(0) for i in range(on_site.childCount())][:2] == ["Client & sites", "Questionnaire"]
+    # The screenshots load (from docs/screenshots) and are scaled to the reading width.
+    image = guide.browser.loadResource(2, "screenshots/engagement-list.png")
+    assert not image.isNull() and image.width() / image.devicePixelRatio() <= IMAGE_WIDTH
+    # A contents entry scrolls the guide to its section.
+    item = next(i for i in guide._toc_items() if i.text(0) == "Backups and restore")
+    guide.toc.itemClicked.emit(item, 0)
+    assert guide.heading_at_top() == "Backups and restore"
+    # F1 again reuses the one window.
+    window.commands.user_guide.trigger()
+    assert len(window.findChildren(UserGuideWindow)) == 1
+
+
+def test_f1_opens_the_guide_at_the_current_screen(qtbot, make_window, demo):
+    svc, eid = demo
+    w = make_window(svc)
+    view = w.workspace.open(eid)
+    view.go_to("risks")
+    w.commands.user_guide.trigger()
+    guide = w.findChild(UserGuideWindow, "userGuideWindow")
+    assert guide.heading_at_top() == "Risks, evidence and the heat map"
+    assert guide.toc.currentItem().text(0) == "Risks, evidence and the heat map"
+    view.go_to("pricing")
+    w.commands.user_guide.trigger()
+    assert guide.heading_at_top() == "Pricing and discount approval"
+    for section in ("client", "inventory", "standards", "remediation", "responsibilities", "review"):
+        assert guide.show_topic(topic_for(section)), f"the guide has no part for {section}"
+
+
+def test_guide_links_to_other_guides_open_in_the_same_window(qtbot, window):
+    window.commands.user_guide.trigger()
+    guide = window.findChild(UserGuideWindow, "userGuideWindow")
+    guide._link(QUrl("importing-inventories.md"))
+    assert guide.path.name == "importing-inventories.md" and guide.back_button.isEnabled()
+    assert "## " not in guide.browser.toPlainText()
+    guide.back_button.click()
+    assert guide.path.name == "user-guide.md"
 
 
 def test_a_missing_user_guide_is_explained(qtbot, window, opened_urls, monkeypatch):
@@ -138,7 +183,8 @@ def test_welcome_new_engagement_opens_the_new_engagement_dialog(qtbot, window):
     dialog = wait_for_modal(qtbot, NewEngagementDialog)
     qtbot.keyClicks(dialog.client_edit, "Acme Dental")
     dialog.accept()
-    qtbot.waitUntil(lambda: window.table.isVisible())
+    qtbot.waitUntil(lambda: window.workspace.view is not None)
+    assert window.workspace.view.client_name == "Acme Dental"
     assert visible_column(window.table) == ["Acme Dental"]
 
 

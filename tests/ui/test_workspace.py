@@ -63,9 +63,11 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     qtbot.keyClick(dialog.client_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))  # closed and deleted
     assert "Riverside Dental" in visible_column(window.table)
+    # The new engagement opens at once, to be worked on.
+    qtbot.waitUntil(lambda: window.workspace.view is not None)
     activate(qtbot, window)
-
-    view = open_workspace(qtbot, window, "Riverside Dental")
+    view = window.workspace.view
+    assert view.isVisible()
     assert window.windowTitle().startswith("Riverside Dental")
     assert view.navigator.titles()[:3] == ["Client & sites", "Fit", "Profile"]
     # The client page opens first with the cursor in the client name.
@@ -357,7 +359,7 @@ def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):
     qtbot.keyClick(focused(), Qt.Key.Key_F9)
     assert view.summary.isVisible()
     # What still blocks export names the missing required answers.
-    assert "Required question not answered: “Employees”. <i>(Profile › Employees)</i>" in \
+    assert "<li>Required question not answered: “Employees”.</li>" in \
         view.summary.blockers.text().replace("&quot;", '"')
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -22,8 +22,8 @@ from ...domain.assessment import Readiness
 from ..widgets import muted, scaled_font
 from .offer import offer_format as fmt
 
-MAX_REASONS = 6
-MAX_BLOCKERS = 12
+MAX_REASONS = 4
+MAX_BLOCKERS = 3
 
 
 def duration_text(d: timedelta) -> str:
@@ -37,10 +37,18 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 class SummaryPanel(QScrollArea):
+    """The live summary. It is short enough to stand whole beside a page at 1280x800 (a few
+    reasons and blockers, the rest one click away on the Fit or Review page), so it does not
+    scroll inside a page that scrolls; it scrolls only in a window too short for even that."""
+
+    #: A "… and N more" link was clicked: the section to show ("fit" or "review").
+    go_to = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("summaryPanel")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -56,6 +64,7 @@ class SummaryPanel(QScrollArea):
         self.reasons.setObjectName("summaryReasons")
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.linkActivated.connect(self.go_to.emit)
         self.completion_bar = QProgressBar()
         self.completion_bar.setObjectName("summaryCompletion")
         self.completion_bar.setRange(0, 100)
@@ -82,6 +91,7 @@ class SummaryPanel(QScrollArea):
         self.blockers.setObjectName("summaryBlockers")
         self.blockers.setWordWrap(True)
         self.blockers.setTextFormat(Qt.TextFormat.RichText)
+        self.blockers.linkActivated.connect(self.go_to.emit)
 
         for w in (title, self.fit_label, self.reasons):
             lay.addWidget(w)
@@ -113,7 +123,7 @@ class SummaryPanel(QScrollArea):
         reasons = lines[:MAX_REASONS]
         more = len(lines) - len(reasons)
         items = "".join(f"<li>{r}</li>" for r in reasons)
-        extra = f"<p>… and {more} more on the Fit page</p>" if more > 0 else ""
+        extra = f"<p><a href='fit'>… and {more} more on the Fit page</a></p>" if more > 0 else ""
         self.reasons.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{extra}" if items else "")
         self.completion_bar.setValue(prog.percent)
         self.completion_label.setText(f"{prog.answered} of {prog.required} required answers")
@@ -129,9 +139,10 @@ class SummaryPanel(QScrollArea):
         warn = (f"<p>{n_warn} warning{'s' if n_warn != 1 else ''} on the Review page.</p>" if n_warn else "")
         if blockers:
             shown = list(blockers[:MAX_BLOCKERS])
-            items = "".join(f"<li>{html.escape(b.message)} <i>({html.escape(str(b.where))})</i></li>" for b in shown)
+            # The message alone (it names the question or item); the Review page has where it is.
+            items = "".join(f"<li>{html.escape(b.message)}</li>" for b in shown)
             more_b = len(blockers) - len(shown)
-            tail = f"<p>… and {more_b} more on the Review page</p>" if more_b > 0 else ""
+            tail = f"<p><a href='review'>… and {more_b} more on the Review page</a></p>" if more_b > 0 else ""
             self.blockers.setText(f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>{tail}{warn}")
         else:
             self.blockers.setText(f"<p>Nothing blocks the proposal.</p>{warn}")

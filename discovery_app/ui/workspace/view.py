@@ -150,6 +150,7 @@ class WorkspaceView(QWidget):
         self.stack = QStackedWidget()
         self.stack.setObjectName("workspaceStack")
         self.summary = SummaryPanel()
+        self.summary.go_to.connect(lambda section: self.go_to(section, focus=True))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("workspaceSplitter")
         self.splitter.setChildrenCollapsible(False)

@@ -413,6 +413,11 @@ class DateField(QuestionField):
         return None if day is None else day.isoformat()
 
 
+#: About how many characters of option labels fit across a question at 1280x800 (a page about
+#: 700 px wide between the navigator and the summary).
+ROW_CHARS = 64
+
+
 class _ButtonsField(QuestionField):
     """Radio buttons or check boxes in a row or a grid."""
 
@@ -430,18 +435,31 @@ class _ButtonsField(QuestionField):
         self.group = QButtonGroup(box)
         self.group.setExclusive(False)
         self.buttons: list[tuple[Any, QAbstractButton]] = []
-        for i, (value, text) in enumerate(self.options()):
+        options = self.options()
+        columns = self._columns_for([text for _v, text in options])
+        for i, (value, text) in enumerate(options):
             b: QAbstractButton = QRadioButton(text) if self.exclusive else QCheckBox(text)
             b.setObjectName(f"option_{self.question.id}_{value}")
             self.group.addButton(b, i)
             self.buttons.append((value, b))
-            if self.columns:
-                grid.addWidget(b, i // self.columns, i % self.columns)
+            if columns:
+                grid.addWidget(b, i // columns, i % columns)
             else:
                 grid.addWidget(b, 0, i)
         grid.setColumnStretch(grid.columnCount(), 1)
         self.group.buttonClicked.connect(self._button_clicked)
         return box
+
+    def _columns_for(self, labels: list[str]) -> int:
+        """Options whose labels would not fit side by side on a laptop's page (a check box never
+        wraps its text) go one under another: no sideways scrolling, no clipped label."""
+        if not labels:
+            return self.columns
+        if self.columns == 0 and sum(len(t) for t in labels) + 6 * len(labels) > ROW_CHARS:
+            return 1
+        if self.columns > 1 and max(len(t) for t in labels) * self.columns > ROW_CHARS:
+            return 1
+        return self.columns
 
     def focus_widget(self) -> QWidget:
         checked = [b for _v, b in self.buttons if b.isChecked()]

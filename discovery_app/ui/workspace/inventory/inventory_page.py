@@ -108,7 +108,7 @@ class InventoryPage(WorkspacePage):
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             b.setObjectName(action.objectName() + "Button")
             toolbar.addWidget(b)
-        toolbar.addStretch(1)
+        toolbar.addSpacing(12)
 
         # ---- filters ------------------------------------------------------------------------
         self.search = QLineEdit()
@@ -134,12 +134,19 @@ class InventoryPage(WorkspacePage):
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # The search sits beside the buttons, wide enough for its placeholder; the choices get the
+        # row below to themselves, each as wide as its longest entry ("Devices: ser…" was cut).
+        fm = self.search.fontMetrics()
+        self.search.setMinimumWidth(fm.horizontalAdvance(self.search.placeholderText()) + fm.height() + 24)
+        toolbar.addWidget(self.search, 1)
+        for box in (self.kind_filter, self.support_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.kind_filter, 1)
-        filters.addWidget(self.site_filter, 1)
-        filters.addWidget(self.support_filter, 1)
-        filters.addWidget(self.count_label, 1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.site_filter)
+        filters.addWidget(self.support_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
 
         # ---- the message after an import, with its undo -------------------------------------
         self.import_bar = QFrame()

@@ -314,6 +314,10 @@ class PlanModel(QAbstractTableModel):
     def titles(self) -> list[str]:
         return [row[1].title for row in self._rows]
 
+    def item_at(self, row: int) -> RemediationItem | None:
+        """The item on ``row`` (None on the total row)."""
+        return self._rows[row][1] if 0 <= row < len(self._rows) else None
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -43,6 +43,7 @@ from ..page_parts import (
 )
 from ..risks.risk_checklist import ChecklistDialog
 from ..undo import ServiceCommand
+from .remediation_columns import RoleColumns
 from .remediation_model import (
     UID_ROLE,
     ChoiceDelegate,
@@ -60,10 +61,13 @@ def _table(name: str) -> QTableView:
     t.verticalHeader().setVisible(False)
     t.setAlternatingRowColors(True)
     # Long titles and definitions of done share the width the short columns leave and are elided
-    # there (their tooltip holds the full text), so the rows stay one line each.
+    # there (their tooltip and the detail line under the tables hold the full text), so the rows
+    # stay one line each.
     t.setWordWrap(False)
-    t.setTextElideMode(Qt.TextElideMode.ElideRight)
+    # Cut in the middle: "Add an i…" told nothing, "Add an intune…Windows devices" does.
+    t.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     t.horizontalHeader().setMinimumSectionSize(t.fontMetrics().averageCharWidth() * 6)
+    t.horizontalHeader().setStretchLastSection(True)
     t.setAccessibleName(name)
     return t
 
@@ -91,6 +95,7 @@ class RemediationPage(WorkspacePage):
         self.delete_button = tool_button("Delete", "Delete the selected item (Del); undo brings it back")
         self.filter = filter_edit("Filter items")
         self.count = muted(QLabel())
+        self.columns = RoleColumns(self)
 
         self.model = RemediationTableModel(self)
         self.proxy = ItemFilterProxy(self)
@@ -127,6 +132,12 @@ class RemediationPage(WorkspacePage):
         pal.setColor(self.problem.foregroundRole(), error_colour(pal))
         self.problem.setPalette(pal)
         self.problem.setVisible(False)
+        # The selected item in full: its title and definition of done are elided in the tables.
+        self.detail = QLabel()
+        self.detail.setObjectName("remediationDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
         plan_box = QWidget()
         pl = QVBoxLayout(plan_box)
@@ -144,14 +155,14 @@ class RemediationPage(WorkspacePage):
         self.tabs.addTab(road_box, "Roadmap")
 
         tools = tool_row((self.suggest_button, self.new_button, self.deps_button, self.delete_button),
-                         self.filter, self.count)
+                         self.filter, self.count, self.columns.button)
         top = bare_column(tools, self.stack)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([360, 360])
-        page_layout(self, heading, intro, self.splitter)
+        page_layout(self, heading, intro, self.splitter).addWidget(self.detail)
 
         self.suggest_button.clicked.connect(self.suggest)
         self.empty_suggest.clicked.connect(self.suggest)
@@ -163,6 +174,10 @@ class RemediationPage(WorkspacePage):
         self.model.refused.connect(self._typed_refused)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
+        for t in (self.table, self.plan_table, self.roadmap_table):
+            t.selectionModel().selectionChanged.connect(lambda *_, t=t: self._show_detail(t))
+            t.selectionModel().currentRowChanged.connect(lambda *_, t=t: self._show_detail(t))
+        self.columns.changed.connect(self._size_columns)
         QShortcut(QKeySequence("Ctrl+G"), self, self.suggest)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.add_new)
         QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.edit_dependencies)
@@ -181,6 +196,7 @@ class RemediationPage(WorkspacePage):
         risks = [(r.uid, r.title) for r in svc.findings.risks(eid)]
         standards = [(c.id, c.name) for c in svc.standards.categories(eid)]
         self.model.set_items(self._items, roles, risks, standards)
+        self.columns.set_roles(roles)
         self.plan_model.set_plan(self._view)
         self.roadmap_model.set_plan(self._view)
         self._size_columns()
@@ -209,34 +225,76 @@ class RemediationPage(WorkspacePage):
         return text
 
     def _size_columns(self) -> None:
-        # The text columns share the width the short ones leave (and wrap); the short ones fit
-        # their contents.
-        text_cols = {"title", "depends_on", "definition_of_done", "risk_uid", "standard_category"}
+        # The title and the definition of done share the width the short columns leave (elided in
+        # the middle beyond that); the short ones fit their contents; hidden roles give theirs up.
+        text_cols = {"depends_on", "risk_uid", "standard_category"}
         h = self.table.horizontalHeader()
         fm = h.fontMetrics()
         for c in range(self.model.columnCount()):
             key = self.model.key_of(c)
-            if key == "definition_of_done":
-                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            if key == "title":
+                # The title comes first and gets the room: about 36 characters or a third of the
+                # table, whichever is more (the consultant can drag it wider; the rest scrolls).
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                self._fit_title()
+            elif key == "definition_of_done":
+                h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                h.resizeSection(c, fm.averageCharWidth() * 30)
             elif key in text_cols:
                 # Readable, elided beyond that; the tooltip holds the whole text.
                 h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                h.resizeSection(c, fm.averageCharWidth() * (22 if key == "title" else 14))
+                h.resizeSection(c, fm.averageCharWidth() * 14)
             elif key.startswith("hours:"):
                 # Hours are short numbers: as wide as the longest word of the role's heading
                 # (the heading wraps onto two lines), not the whole heading on one line.
                 label = str(self.model.headerData(c, Qt.Orientation.Horizontal) or "")
                 h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 h.resizeSection(c, max((fm.horizontalAdvance(w) for w in label.split()), default=0) + 18)
+                h.setSectionHidden(c, self.columns.is_hidden(key.split(":", 1)[1]))
             else:
                 h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        roles = [r.id for r in (self._view.roles if self._view is not None else [])]
         for t in (self.plan_table, self.roadmap_table):
             ph = t.horizontalHeader()
+            ph.setStretchLastSection(False)
             title_col = 0 if t is self.roadmap_table else 1
+            fixed = 3 if t is self.roadmap_table else 6
             for c in range(t.model().columnCount()):
                 wide = c == title_col
-                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+                ph.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive if wide
                                         else QHeaderView.ResizeMode.ResizeToContents)
+                if fixed <= c < fixed + len(roles):
+                    ph.setSectionHidden(c, self.columns.is_hidden(roles[c - fixed]))
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """Titles get about 36 characters or a third of their table, whichever is more."""
+        fm = self.table.horizontalHeader().fontMetrics()
+        for table, col in ((self.table, self.model.column_of("title") if self.model.columnCount() else -1),
+                           (self.plan_table, 1), (self.roadmap_table, 0)):
+            if 0 <= col < table.model().columnCount():
+                width = max(fm.averageCharWidth() * 36, table.viewport().width() // 3)
+                table.horizontalHeader().resizeSection(col, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _show_detail(self, table: QTableView) -> None:
+        """The selected item's title and definition of done in full, under the tables."""
+        index = table.currentIndex()
+        item: RemediationItem | None = None
+        if table is self.table:
+            item = self.selected_item()
+        elif index.isValid():
+            model = table.model()
+            if isinstance(model, PlanModel):
+                item = model.item_at(index.row())
+        if item is None:
+            self.detail.clear()
+            return
+        done = item.definition_of_done.strip()
+        self.detail.setText(f"{item.title}" + (f"\nDone when: {done}" if done else ""))
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

@@ -80,10 +80,12 @@ class RiskTableModel(QAbstractTableModel):
                 return r.title
             if col == CATEGORY:
                 return category_label(r.category.value)
+            # The numbers alone (the words are in the tooltip and the detail): with the words the
+            # register had no room left for Score and Band beside the heat map at 1280x800.
             if col == LIKELIHOOD:
-                return f"{r.likelihood} {rk.likelihood_word(r.likelihood)}"
+                return str(r.likelihood)
             if col == IMPACT:
-                return f"{r.impact} {rk.impact_word(r.impact)}"
+                return str(r.impact)
             if col == SCORE:
                 return str(r.score)
             if col == BAND:
@@ -112,8 +114,12 @@ class RiskTableModel(QAbstractTableModel):
         if col == EVIDENCE:
             files = self._files.get(r.uid, 0)
             return f"{files} evidence file(s)" if files else "No evidence files yet"
-        if col == TITLE and r.description:
-            return r.description
+        if col == TITLE:
+            return f"{r.title}\n\n{r.description}" if r.description else r.title
+        if col == LIKELIHOOD:
+            return f"Likelihood {r.likelihood}: {rk.likelihood_word(r.likelihood)}"
+        if col == IMPACT:
+            return f"Impact {r.impact}: {rk.impact_word(r.impact)}"
         return None
 
 

@@ -31,7 +31,7 @@ from ....domain import risks as rk
 from ....domain.engagement import Attachment, Risk
 from ....domain.forms import RiskCategory
 from ....services import ServiceError
-from ....services.findings import DeletedRisk, RemovedAttachment
+from ....services.findings import DeletedRisk, LibraryPick, RemovedAttachment
 from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
 from ..page import PageContext, WorkspacePage
@@ -97,12 +97,17 @@ class RisksPage(WorkspacePage):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName("Risk register")
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # Sized to their contents at load, not after every edit (that would measure every row
         # at each keystroke that saves a field).
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        # Score and Band right after the title: beside the heat map at 1280x800 the register has
+        # room for only a few columns, and those two are what a consultant ranks by.
+        for to, col in enumerate((SCORE, BAND), start=1):
+            header.moveSection(header.visualIndex(col), to)
         self.empty = MessagePage(
             "No risks yet",
             "Add a finding from the form's risk library (Ctrl+L) or write a new one. Each risk gets a "
@@ -303,16 +308,28 @@ class RisksPage(WorkspacePage):
         dialog = RiskLibraryDialog(library, {r.template_id for r in self._risks if r.template_id}, self)
         if dialog.exec() != RiskLibraryDialog.DialogCode.Accepted:
             return
-        choice = dialog.choice()
-        if choice is None:
+        picks = [LibraryPick(c.template_id, c.title, c.likelihood, c.impact) for c in dialog.choices()]
+        if not picks:
             return
         try:
-            risk = self.service.findings.add_risk_from_library(self.engagement_id, choice.template_id, title=choice.title,
-                                                      likelihood=choice.likelihood, impact=choice.impact)
+            added = self.service.findings.add_risks_from_library(self.engagement_id, picks)
         except ServiceError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
-        self._push_added(risk)
+        if len(added) == 1:
+            self._push_added(added[0])
+            return
+        eid, svc = self.engagement_id, self.service
+        uids = [r.uid for r in added]
+        self.context.undo_stack.push(ServiceCommand(
+            f"Add {len(added)} risks from the library", self,
+            lambda: svc.findings.add_risks(eid, added), lambda: svc.findings.remove_risks(eid, uids)))
+        self.heatmap.select(None)
+        self.filter.clear()
+        self.load()
+        self.select_uid(added[0].uid)
+        self.changed.emit()
+        self.status.emit(f"Added {len(added)} risks from the library")
 
     def add_new(self) -> None:
         self.flush()

@@ -40,8 +40,8 @@ def money(currency: str, amount: Decimal) -> str:
 
 class SCol:
     SPEC: tuple[tuple[str, int], ...] = (
-        ("Category", 22), ("Standard", 32), ("Client's current tool", 24), ("Status", 12),
-        ("Decision", 20), ("Surcharge / month", 18), ("Notes", 30),
+        ("Category", 22), ("Standard", 32), ("Client's\ncurrent tool", 24), ("Status", 12),
+        ("Decision", 20), ("Surcharge\n/ month", 18), ("Notes", 30),
     )
     CATEGORY, STANDARD, TOOL, STATUS, DECISION, SURCHARGE, NOTES = range(len(SPEC))
     EDITABLE = frozenset({TOOL, STATUS, DECISION, NOTES})
@@ -223,10 +223,28 @@ class StandardsDelegate(QStyledItemDelegate):
                               if decision is ExceptionDecision.EXCEPTION_LANE else "")
                     combo.addItem(label + suffix, decision.value)
             commit_on_pick(self, combo)
+            # The cell is narrower than "Exception lane (+USD 200.00 / month)": the list opens as
+            # wide as its longest choice rather than cutting it.
+            combo.view().setMinimumWidth(combo.minimumSizeHint().width())
             return combo
         editor = QLineEdit(parent)
         editor.setFrame(False)
         return editor
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, QComboBox):
+            # At least as wide as the current choice, and as tall as a combo box needs.
+            rect = editor.geometry()
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+            if rect.height() > editor.sizeHint().height():
+                rect.setTop(rect.top() + (rect.height() - editor.sizeHint().height()) // 2)
+                rect.setHeight(editor.sizeHint().height())
+            holder = editor.parentWidget()
+            room = holder.width() if holder is not None else rect.right()
+            if rect.right() > room:
+                rect.moveRight(room)  # grown to the left rather than cut at the table's edge
+            editor.setGeometry(rect)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         size = super().sizeHint(option, index)

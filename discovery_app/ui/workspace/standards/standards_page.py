@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -112,11 +113,14 @@ class StandardsPage(WorkspacePage):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh = self.table.horizontalHeader()
-        char = self.fontMetrics().averageCharWidth()
-        for col, (_title, width) in enumerate(SCol.SPEC):
-            hh.resizeSection(col, width * char + 16)
-        hh.setStretchLastSection(True)
+        # Every column in view at 1280x800 (Surcharge and Notes were off to the right): the short
+        # ones fit their contents, the four text columns share the rest and wrap.
+        for col in range(len(SCol.SPEC)):
+            short = col in (SCol.STATUS, SCol.DECISION, SCol.SURCHARGE)
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents if short
+                                    else QHeaderView.ResizeMode.Stretch)
         hh.setHighlightSections(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         help_text = muted(QLabel("Double-click a cell or press F2 to edit; every change is saved at once and Ctrl+Z "
                                  "undoes it. Naming the tool of a category not yet assessed sets its status: the "
                                  "standard product is aligned, any other tool an exception."))
@@ -135,7 +139,20 @@ class StandardsPage(WorkspacePage):
     def load(self) -> None:
         self.view_data = self.service.standards.view(self.engagement_id)
         self.model.set_view(self.view_data)
+        self._fit_category_column()
         self._show_summary()
+
+    def _fit_category_column(self) -> None:
+        """The category names wrap, but no word of them is cut ("managem…"): the column is at
+        least as wide as the longest word, in the bold the names are shown in."""
+        font = QFont(self.table.font())
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        words = [w for c in self.view_data.categories for w in c.name.split()]
+        widest = max((fm.horizontalAdvance(w) for w in words), default=0) + 16
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(SCol.CATEGORY, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(SCol.CATEGORY, max(widest, fm.averageCharWidth() * 16))
 
     def _show_summary(self) -> None:
         v = self.view_data

@@ -165,3 +165,48 @@ def test_an_item_is_linked_to_a_risk_and_a_standard_in_the_table(qtbot, page):
     assert any(i.code == "standards.no_task" and i.where.record == "rmm" for i in svc.assessments.check(eid).blockers)
     page.context.undo_stack.undo()
     assert next(i for i in svc.findings.remediation_items(eid) if i.title == ONBOARD).standard_category == "rmm"
+
+
+def test_titles_get_the_room_elided_in_the_middle_and_whole_in_the_detail_line(qtbot, page):
+    page.window().resize(1280, 800)
+    qtbot.wait(50)
+    col = page.model.column_of("title")
+    fm = page.table.fontMetrics()
+    # Room for a readable title: at least 36 average characters (it was about ten).
+    assert page.table.columnWidth(col) >= fm.averageCharWidth() * 36
+    assert page.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert page.plan_table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    row = titles(page).index(ONBOARD)
+    assert page.proxy.index(row, col).data(Qt.ItemDataRole.ToolTipRole) == ONBOARD
+    click_row(qtbot, page, ONBOARD)
+    assert page.detail.text().splitlines()[0] == ONBOARD
+    assert "Done when:" in page.detail.text()
+    # A row of the plan tab shows its item in full the same way.
+    plan_row = page.plan_model.titles().index(ONBOARD)
+    page.plan_table.setCurrentIndex(page.plan_model.index(plan_row, 1))
+    assert page.detail.text().splitlines()[0] == ONBOARD
+    assert page.plan_table.columnWidth(1) >= fm.averageCharWidth() * 36
+
+
+def test_hours_per_role_columns_can_be_hidden_and_the_choice_is_remembered(qtbot, page, demo_context):
+    roles = page.service.findings.remediation_roles(page.engagement_id)
+    assert len(roles) >= 2
+    hours = [page.model.column_of(f"hours:{r.id}") for r in roles]
+    title_before = page.table.columnWidth(page.model.column_of("title"))
+    page.columns.actions[roles[0].id].trigger()  # untick the first role
+    assert page.table.isColumnHidden(hours[0]) and not page.table.isColumnHidden(hours[1])
+    assert page.plan_table.isColumnHidden(6) and page.roadmap_table.isColumnHidden(3)
+    assert not page.table.isColumnHidden(page.model.column_of("total"))
+    assert page.columns.button.text() == "Columns (1 hidden)"
+    # Hide them all: the titles and definitions of done have the table to themselves.
+    next(a for a in page.columns.menu.actions() if a.text().startswith("Hide every role")).trigger()
+    assert all(page.table.isColumnHidden(c) for c in hours)
+    assert page.table.columnWidth(page.model.column_of("title")) >= title_before
+    qtbot.waitUntil(lambda: not page.table.horizontalScrollBar().isVisible())
+    # A new page (another engagement, another day) remembers.
+    again = show_page(qtbot, RemediationPage(demo_context))
+    assert all(again.table.isColumnHidden(again.model.column_of(f"hours:{r.id}")) for r in roles)
+    assert not any(a.isChecked() for a in again.columns.actions.values())
+    next(a for a in again.columns.menu.actions() if a.text() == "Show every role").trigger()
+    assert not any(again.table.isColumnHidden(again.model.column_of(f"hours:{r.id}")) for r in roles)
+    assert again.columns.button.text() == "Columns"

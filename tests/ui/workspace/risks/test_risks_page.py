@@ -140,3 +140,76 @@ def test_a_risk_no_item_fixes_gets_its_treatment_recorded_in_the_detail(qtbot, p
     assert not any(i.code == "risk.treatment" for i in svc.assessments.check(eid).items)
     page.context.undo_stack.undo()
     assert svc.findings.risk(eid, risk.uid).treatment is None
+
+
+def test_library_adds_several_risks_in_one_step_and_marks_those_already_in_the_register(qtbot, page):
+    before = [r.title for r in page.service.findings.risks(page.engagement_id)]
+    in_register = {r.template_id for r in page.service.findings.risks(page.engagement_id) if r.template_id}
+    assert in_register, "the demo register holds library risks"
+
+    def drive(dialog: RiskLibraryDialog) -> None:
+        # Risks already in the register are marked, greyed and cannot be ticked again.
+        marked = [dialog.model.item(r) for r in range(dialog.model.rowCount())
+                  if dialog.model.item(r).data(Qt.ItemDataRole.UserRole + 1) in in_register]
+        assert len(marked) == len(in_register)
+        assert all("already in the register" in i.text() and not i.isCheckable() for i in marked)
+        # Enter in a search that finds only a risk in the register adds nothing.
+        taken = dialog._templates[sorted(in_register)[0]]
+        qtbot.keyClicks(dialog.search, taken.title)
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+        assert dialog.choices() == [] and not dialog.add_button.isEnabled()
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+        assert dialog.isVisible()
+        dialog.search.clear()
+        free = [dialog.model.item(r).data(Qt.ItemDataRole.UserRole + 1) for r in range(dialog.model.rowCount())
+                if dialog.model.item(r).isCheckable()][:3]
+        assert len(free) == 3
+        for tid in free:
+            dialog.set_ticked(tid)
+        assert dialog.add_button.text() == "Add 3 risks to the register"
+        dialog.set_ticked(free[2], False)
+        assert dialog.add_button.text() == "Add 2 risks to the register"
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    seen = run_modal(qtbot, RiskLibraryDialog, drive)
+    qtbot.mouseClick(page.add_library_button, Qt.MouseButton.LeftButton)
+    check_modal(seen)
+    after = [r.title for r in page.service.findings.risks(page.engagement_id)]
+    assert len(after) == len(before) + 2 and after[:len(before)] == before
+    # One undo takes both back; one redo puts both back.
+    assert page.context.undo_stack.undoText() == "Add 2 risks from the library"
+    page.context.undo_stack.undo()
+    assert [r.title for r in page.service.findings.risks(page.engagement_id)] == before
+    page.context.undo_stack.redo()
+    assert [r.title for r in page.service.findings.risks(page.engagement_id)] == after
+    assert page.model.rowCount() == len(after)
+
+
+def test_library_search_and_ticks_survive_filtering(qtbot, page):
+    library = page.service.findings.risk_library(page.engagement_id)
+    dialog = RiskLibraryDialog(library, set(), page)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.search, "legacy authentication")
+    assert dialog.proxy.rowCount() == 1
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.list.hasFocus() or not dialog.isVisible()
+    first = dialog.current_template()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # Space ticks the highlighted risk
+    assert dialog.add_button.text() == "Add 1 risk to the register"
+    dialog.search.clear()
+    assert dialog.proxy.rowCount() == len(library)
+    assert [c.template_id for c in dialog.choices()] == [first.id]
+    assert dialog.count.text() == f"{len(library)} library risks · 1 ticked"
+
+
+def test_score_and_band_are_in_view_beside_the_heat_map_at_1280x800(qtbot, demo_context):
+    from discovery_app.ui.workspace.risks.risk_model import BAND, SCORE, TITLE
+
+    page = show_page(qtbot, RisksPage(demo_context), (720, 660))  # the page's share of a 1280x800 window
+    qtbot.wait(50)
+    view = page.table
+    for col in (TITLE, SCORE, BAND):
+        left = view.columnViewportPosition(col)
+        assert 0 <= left and left + view.columnWidth(col) <= view.viewport().width(), f"column {col} is out of view"
+    row = page.visible_titles().index("Restores never tested")
+    assert page.proxy.index(row, 2).data(Qt.ItemDataRole.ToolTipRole) == "Likelihood 4: Likely"

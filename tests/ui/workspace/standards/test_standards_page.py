@@ -127,3 +127,35 @@ def test_decision_is_only_editable_for_an_exception(page, qtbot):
     assert cell(page, RMM, SCol.STATUS) == "Missing"
     index = page.table.model().index(RMM, SCol.DECISION)
     assert not (page.table.model().flags(index) & Qt.ItemFlag.ItemIsEditable)
+
+
+def test_every_column_is_in_view_and_no_category_word_is_cut_at_a_laptops_width(qtbot, demo_context):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    page = show_page(qtbot, StandardsPage(demo_context), (720, 660))  # the page's share of 1280x800
+    qtbot.wait(50)
+    view = page.table
+    for col in range(len(SCol.SPEC)):
+        left = view.columnViewportPosition(col)
+        assert 0 <= left and left + view.columnWidth(col) <= view.viewport().width() + 1, \
+            f"{SCol.SPEC[col][0]!r} is out of view"
+    bold = QFont(view.font())
+    bold.setBold(True)
+    fm = QFontMetrics(bold)
+    for c in page.view_data.categories:
+        for word in c.name.split():
+            assert fm.horizontalAdvance(word) <= view.columnWidth(SCol.CATEGORY) - 8, word
+
+
+def test_the_decision_editor_is_as_wide_as_its_choices(qtbot, demo_context):
+    page = show_page(qtbot, StandardsPage(demo_context), (720, 660))
+    row = next(r for r in range(page.model.rowCount())
+               if page.model.index(r, SCol.STATUS).data() == "Exception")
+    index = page.model.index(row, SCol.DECISION)
+    page.table.setCurrentIndex(index)
+    page.table.edit(index)
+    combo = page.table.findChild(QComboBox, "decisionEditor")
+    assert combo is not None
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.view().minimumWidth() >= widest
+    assert combo.geometry().right() <= page.table.viewport().width()
