@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import ops
+from . import keyboard, ops
 from .actions import MainActions
 from .messages import confirm, show_exception, show_message
 from .widgets import Banner, MessagePage, muted
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     commands: MainActions
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        keyboard.install()  # before any widget is built: Tab order, names, readable colours
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Discovery")
