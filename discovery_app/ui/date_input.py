@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from ..domain import locale_text
 from . import app_locale
 
-
 #: Opens the calendar from the date box (also Alt+Down, as in a combo box).
 CALENDAR_KEY = "F4"
 

@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         # Inside a workspace the list's commands (and their shortcuts, Del among them) rest.
         in_list = self.service is not None and self.workspace.view is None
         row = self.list_page.selected_row() if in_list else None
-        for action in (a.new, a.demo, a.refresh):
+        for action in (a.new, a.demo, a.refresh, a.show_archived):
             action.setEnabled(in_list)
         for action in (a.open, a.duplicate, a.archive, a.delete):
             action.setEnabled(row is not None)

@@ -428,6 +428,9 @@ class DateField(QuestionField):
         return None if day is None else day.isoformat()
 
 
+_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+
+
 class _ButtonsField(QuestionField):
     """Radio buttons or check boxes in a row or a grid, operated as one control.
 
@@ -502,7 +505,7 @@ class _ButtonsField(QuestionField):
             if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
                 return False
             key = event.key()
-            step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}.get(key)
+            step = _STEPS.get(Qt.Key(key))
             if step is not None:
                 self._move(watched, step)
                 return True

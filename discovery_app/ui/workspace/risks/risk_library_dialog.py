@@ -73,6 +73,7 @@ class RiskLibraryDialog(QDialog):
         self.setWindowTitle("Add a risk from the library")
         self.resize(820, 520)
         self._templates = {t.id: t for t in library}
+        self._in_register = set(in_register)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search the library: title, category, description")
@@ -129,6 +130,9 @@ class RiskLibraryDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.add_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.add_button.setText("Add to register")
+        # Enter in the search box moves to the matches; it never adds the top one unseen.
+        self.add_button.setAutoDefault(False)
+        self.add_button.setDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
@@ -138,7 +142,7 @@ class RiskLibraryDialog(QDialog):
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._focus_first)
         self.list.selectionModel().selectionChanged.connect(self._picked)
-        self.list.doubleClicked.connect(lambda _i: self.accept())
+        self.list.activated.connect(lambda _i: self._add_current())  # Enter or a double-click on a risk
         self.likelihood.currentIndexChanged.connect(self._score)
         self.impact.currentIndexChanged.connect(self._score)
         self._filter("")
@@ -159,6 +163,10 @@ class RiskLibraryDialog(QDialog):
             self.list.setCurrentIndex(self.proxy.index(0, 0))
             self.list.setFocus()
 
+    def _add_current(self) -> None:
+        if self.add_button.isEnabled():
+            self.accept()
+
     def current_template(self) -> RiskTemplate | None:
         idx = self.list.currentIndex()
         if not idx.isValid() or not self.list.selectionModel().isSelected(idx):
@@ -167,7 +175,7 @@ class RiskLibraryDialog(QDialog):
 
     def _picked(self, *_: QItemSelection) -> None:
         t = self.current_template()
-        self.add_button.setEnabled(t is not None)
+        self.add_button.setEnabled(t is not None and t.id not in self._in_register)
         for w in (self.title, self.likelihood, self.impact):
             w.setEnabled(t is not None)
         if t is None:
@@ -180,6 +188,8 @@ class RiskLibraryDialog(QDialog):
         self.impact.setCurrentIndex(t.impact - 1)
         self.description.setText(t.description)
         self.why.setText(f"Why it matters: {t.why_it_matters}" if t.why_it_matters else "")
+        if t.id in self._in_register:
+            self.description.setText(f"Already in the register. {t.description}")
         self._score()
 
     def _score(self) -> None:
