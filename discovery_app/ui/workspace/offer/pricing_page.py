@@ -263,7 +263,7 @@ class PricingPage(WorkspacePage):
         self.reason.setObjectName("discountReason")
         self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
         self.reason.textEdited.connect(self._reason_edited)
-        lay.addWidget(self._label(""Reason for the &discount"Reason for the discount", self.reason))
+        lay.addWidget(self._label("&Reason for the discount", self.reason))
         lay.addWidget(self.reason)
         self.approval_need = QLabel()
         self.approval_need.setObjectName("approvalNeed")
