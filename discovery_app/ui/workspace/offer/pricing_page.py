@@ -394,6 +394,7 @@ class PricingPage(WorkspacePage):
 
         self.breakdown_model = BreakdownModel(self)
         self.breakdown = _table("breakdownTable")
+        self.breakdown.setAccessibleName("Price breakdown")
         self.breakdown.setModel(self.breakdown_model)
         bh = self.breakdown.horizontalHeader()
         # Sized when its rows change, widened by the changed rows only: measuring every line of
