@@ -197,3 +197,26 @@ def test_menus_and_page_buttons_take_their_keys_from_the_table(qtbot, make_windo
     assert ("Export the stabilization plan (PDF)", shortcuts.REVIEW) in rows
     assert ("Open the calendar of a date box", shortcuts.DATES) in rows
     dialog.close()
+
+
+def test_no_label_flashes_as_a_window_while_a_workspace_opens(qtbot, make_window, service, mini_eid):
+    from PySide6.QtCore import QEvent, QObject
+
+    window = make_window(service)
+    shown: list[str] = []
+
+    class Spy(QObject):
+        def eventFilter(self, watched, event):
+            if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow()
+                    and watched is not window):
+                shown.append(type(watched).__name__)
+            return False
+
+    spy = Spy()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        open_workspace(qtbot, window, "Acme")
+        qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert shown == []
