@@ -11,7 +11,6 @@ import os
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -131,6 +130,7 @@ def main() -> int:
         view.ops.flush()
         keys.wait(lambda f=field: not f.isAncestorOf(keys.target()))
     parts["10 questions (Enter runs on across sections)"] = keys.count - start
+    print(f"{"10 questions (Enter runs on across sections)":45s} {parts["10 questions (Enter runs on across sections)"]:5d} keys", flush=True)
     stored = svc.interview.answers(eid)
     missing = [q for q in answered if q not in stored]
 
@@ -150,6 +150,7 @@ def main() -> int:
         keys.press(Qt.Key.Key_L, CTRL | SHIFT)
         view.ops.flush()
     parts["5 library risks (with section moves)"] = keys.count - start
+    print(f"{"5 library risks (with section moves)":45s} {parts["5 library risks (with section moves)"]:5d} keys", flush=True)
     risks = len(svc.findings.risks(eid))
 
     # ---- a discount ---------------------------------------------------------------------------
@@ -164,6 +165,7 @@ def main() -> int:
     keys.press(Qt.Key.Key_Tab)
     view.ops.flush()
     parts["discount (with section moves)"] = keys.count - start
+    print(f"{"discount (with section moves)":45s} {parts["discount (with section moves)"]:5d} keys", flush=True)
 
     # ---- an export ------------------------------------------------------------------------------
     start = keys.count
@@ -174,7 +176,10 @@ def main() -> int:
         if QApplication.activeModalWidget() is None:
             QTimer.singleShot(20, save)
             return
-        keys.press(Qt.Key.Key_Return)  # the suggested name in Documents
+        try:
+            keys.press(Qt.Key.Key_Return)  # the suggested name in Documents
+        except RuntimeError:  # the dialog closed on the key press and took its box with it
+            keys.count += 1
 
     QTimer.singleShot(0, save)
     keys.press(Qt.Key.Key_E, CTRL | SHIFT)  # the stabilization plan
