@@ -130,7 +130,8 @@ def main() -> int:
         view.ops.flush()
         keys.wait(lambda f=field: not f.isAncestorOf(keys.target()))
     parts["10 questions (Enter runs on across sections)"] = keys.count - start
-    print(f"{"10 questions (Enter runs on across sections)":45s} {parts["10 questions (Enter runs on across sections)"]:5d} keys", flush=True)
+    name = "10 questions (Enter runs on across sections)"
+    print(f"{name:45s} {parts[name]:5d} keys", flush=True)
     stored = svc.interview.answers(eid)
     missing = [q for q in answered if q not in stored]
 
@@ -150,7 +151,8 @@ def main() -> int:
         keys.press(Qt.Key.Key_L, CTRL | SHIFT)
         view.ops.flush()
     parts["5 library risks (with section moves)"] = keys.count - start
-    print(f"{"5 library risks (with section moves)":45s} {parts["5 library risks (with section moves)"]:5d} keys", flush=True)
+    name = "5 library risks (with section moves)"
+    print(f"{name:45s} {parts[name]:5d} keys", flush=True)
     risks = len(svc.findings.risks(eid))
 
     # ---- a discount ---------------------------------------------------------------------------
@@ -165,7 +167,8 @@ def main() -> int:
     keys.press(Qt.Key.Key_Tab)
     view.ops.flush()
     parts["discount (with section moves)"] = keys.count - start
-    print(f"{"discount (with section moves)":45s} {parts["discount (with section moves)"]:5d} keys", flush=True)
+    name = "discount (with section moves)"
+    print(f"{name:45s} {parts[name]:5d} keys", flush=True)
 
     # ---- an export ------------------------------------------------------------------------------
     start = keys.count
