@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from ..paths import AppPaths
+from . import keyboard
 from .main_window import MainWindow
 from .messages import show_exception, show_message
 
@@ -41,6 +42,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
+    keyboard.install(app)
     return app
 
 

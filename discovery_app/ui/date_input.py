@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from ..domain import locale_text
 from . import app_locale
+
+#: Opens the calendar from the date box (also Alt+Down, as in a combo box).
+CALENDAR_KEY = "F4"
 
 
 class DateInput(QWidget):
@@ -47,7 +51,10 @@ class DateInput(QWidget):
         self.button = QToolButton()
         self.button.setObjectName(f"{name}_calendar")
         self.button.setText("Calendar")
-        self.button.setToolTip("Pick the day from a calendar")
+        self.button.setToolTip(f"Pick the day from a calendar ({CALENDAR_KEY})")
+        self.button.setAccessibleName("Pick the date from a calendar")
+        # Not a Tab stop of its own: F4 or Alt+Down in the box opens the calendar.
+        self.button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(False)
@@ -66,6 +73,8 @@ class DateInput(QWidget):
         self.edit.editingFinished.connect(self._finished)
         self.edit.textEdited.connect(self._cleared_by_button)
         self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)  # Enter on a day
+        self.edit.installEventFilter(self)
         self.refresh_locale()
 
     # ---- state ------------------------------------------------------------------------------
@@ -127,7 +136,23 @@ class DateInput(QWidget):
         if text == "" and self._date is not None and not self.edit.hasFocus():
             self._finished()
 
+    def open_calendar(self) -> None:
+        """Drop the calendar down under the box, the keyboard on today's (or the shown) day."""
+        self.button.showMenu()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            alt_down = (event.key() == Qt.Key.Key_Down
+                        and event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            if event.key() == Qt.Key.Key_F4 or alt_down:
+                if self.edit.isModified():
+                    self.commit()
+                self.open_calendar()
+                return True
+        return super().eventFilter(watched, event)
+
     def _open_calendar(self) -> None:
+        QTimer.singleShot(0, lambda: self.calendar.setFocus(Qt.FocusReason.PopupFocusReason))
         day = self._date or date.today()
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
         if self.maximum is not None:
@@ -136,6 +161,7 @@ class DateInput(QWidget):
 
     def _picked(self, qd: QDate) -> None:
         self._menu.hide()
+        self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
         day = date(qd.year(), qd.month(), qd.day())
         changed = day != self._date or self._in_error
         self._in_error = False

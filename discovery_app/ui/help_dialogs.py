@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import shortcuts
 from .widgets import muted
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def _keys(action: QAction) -> str:
 
 
 def collect_shortcuts(window: QMainWindow) -> list[ShortcutRow]:
-    """Every action of ``window`` that has a shortcut: menu actions first, in menu order."""
+    """Every shortcut: the window's menu actions first, in menu order, then the rest of
+    :data:`~discovery_app.ui.shortcuts.SHORTCUTS` (pages, fields, tables) with where they work."""
     rows: list[ShortcutRow] = []
     seen: set[int] = set()
 
@@ -87,17 +89,20 @@ def collect_shortcuts(window: QMainWindow) -> list[ShortcutRow]:
         top_menu = cast(QMenu | None, top.menu())  # as above
         if top_menu is not None:
             walk(top_menu, _plain(top_menu.title()))
-    # Actions that live outside the menus (a workspace page's own commands).
-    for action in window.findChildren(QAction):
-        keys = _keys(action)
-        if keys and id(action) not in seen and action.text():
-            seen.add(id(action))
-            rows.append(ShortcutRow(_plain(action.text()), keys, "Workspace"))
+    # The pages' own commands and the keys inside fields and tables: from the one table.
+    listed = {row.shortcut for row in rows}
+    for sc in shortcuts.SHORTCUTS:
+        if sc.scope in (shortcuts.EVERYWHERE, shortcuts.LIST, shortcuts.WORKSPACE):
+            continue  # the menus above list these, with the window's own words
+        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts.sequences(sc.id)
+                         if s[0].key().value < _SPECIAL_KEYS)  # type: ignore[index]  # as in _keys
+        if keys and (keys not in listed or sc.scope in shortcuts.PAGES):
+            rows.append(ShortcutRow(sc.command, keys, sc.scope))
     return rows
 
 
 class ShortcutsModel(QAbstractTableModel):
-    HEADERS = ("Command", "Shortcut", "Menu")
+    HEADERS = ("Command", "Shortcut", "Where")
 
     def __init__(self, rows: list[ShortcutRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import ops
+from . import keyboard, ops
 from .actions import MainActions
 from .messages import confirm, show_exception, show_message
 from .widgets import Banner, MessagePage, muted
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
     commands: MainActions
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        keyboard.install()  # before any widget is built: Tab order, names, readable colours
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Discovery")
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
         # Inside a workspace the list's commands (and their shortcuts, Del among them) rest.
         in_list = self.service is not None and self.workspace.view is None
         row = self.list_page.selected_row() if in_list else None
-        for action in (a.new, a.demo, a.refresh):
+        for action in (a.new, a.demo, a.refresh, a.show_archived):
             action.setEnabled(in_list)
         for action in (a.open, a.duplicate, a.archive, a.delete):
             action.setEnabled(row is not None)

@@ -70,12 +70,13 @@ class MessagePage(QWidget):
 
     def __init__(self, title: str, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = QLabel(title)
+        # Parented from the start: a parentless label made visible shows as a window of its own.
+        self.title_label = QLabel(title, self)
         self.title_label.setObjectName("pageTitle")
         self.title_label.setFont(scaled_font(self, 1.5, bold=True))
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title_label.setWordWrap(True)
-        self.text_label = QLabel(text)
+        self.text_label = QLabel(text, self)
         self.text_label.setObjectName("pageText")
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text_label.setWordWrap(True)

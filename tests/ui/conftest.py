@@ -25,6 +25,9 @@ def isolated_settings(qapp, tmp_path: Path) -> Iterator[None]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     qapp.setOrganizationName("DiscoveryTests")
     qapp.setApplicationName("DiscoveryTests")
+    from discovery_app.ui import keyboard
+
+    keyboard.install(qapp)  # as create_application does: the app-wide keyboard and contrast policy
     yield
 
 

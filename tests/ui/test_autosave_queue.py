@@ -62,7 +62,7 @@ def test_leaving_the_workspace_commits_the_queued_answer(qtbot, make_window, ser
     view = open_workspace(qtbot, window, "Acme")
     view.go_to("q:money", focus=True)
     qtbot.keyClicks(view.page("q:money").fields["ratio"].editor, "0.5")
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # back to the list
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the list
     assert window.workspace.view is None
     assert service.interview.answers(mini_eid)["ratio"][0] == "0.5"
 

@@ -174,7 +174,7 @@ def test_a_whole_engagement_through_the_widgets(qtbot, make_window, paths):
     assert view2.navigator.marks(view2.pages.index(page)) == ("3/3", False)
 
     # Back to the list forgets it: the next start shows the list.
-    qtbot.keyClick(second, Qt.Key.Key_L, CTRL)
+    qtbot.keyClick(second, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert second.workspace.view is None
     assert second.list_page.isVisible()
     second.close()
@@ -343,7 +343,7 @@ def test_timer_runs_and_the_summary_weighs_it_against_the_fee(qtbot, make_window
     assert "USD 4,500.00" in view.summary.fee_label.text()
     # Leaving the workspace stops the timer rather than let it run on unseen.
     activate(qtbot, window)
-    qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
+    qtbot.keyClick(focused(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.workspace.view is None
     assert service.timer.running(mini_eid) is None
     assert len(service.timer.log(mini_eid)) == 1
@@ -370,7 +370,7 @@ def test_list_commands_rest_inside_the_workspace(qtbot, make_window, service, mi
     assert not a.delete.isEnabled() and not a.duplicate.isEnabled() and not a.new.isEnabled()
     assert a.back.isEnabled()
     activate(qtbot, window)
-    qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
+    qtbot.keyClick(focused(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert a.delete.isEnabled() and not a.back.isEnabled()
 
 

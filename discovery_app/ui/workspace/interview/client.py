@@ -258,6 +258,7 @@ class ClientPage(WorkspacePage):
                add: Callable[[], None], remove: Callable[[], None]) -> tuple[QTableView, QHBoxLayout]:
         view = QTableView()
         view.setObjectName(f"{name}Table")
+        view.setAccessibleName(name.capitalize())
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

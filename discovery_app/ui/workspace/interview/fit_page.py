@@ -80,6 +80,7 @@ class FitPage(WorkspacePage):
         self.model = RowsModel(["Criterion", "Weight", "Answer", "Score", "Points"], right=(1, 3, 4))
         self.table = QTableView()
         self.table.setObjectName("fitTable")
+        self.table.setAccessibleName("Fit criteria")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

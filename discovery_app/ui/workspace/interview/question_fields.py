@@ -36,6 +36,8 @@ from ...date_input import DateInput
 from ...widgets import error_colour, muted, scaled_font
 
 DEBOUNCE_MS = 300
+#: Opens (or goes to) the note of the question being answered.
+NOTE_KEY = "Ctrl+Shift+M"
 
 
 class QuestionField(QWidget):
@@ -67,40 +69,45 @@ class QuestionField(QWidget):
         self._note_timer.timeout.connect(self._emit_note)
 
         text = question.label + (" *" if question.required else "")
-        self.label = QLabel(text)
+        self.label = QLabel(text, self)
         self.label.setObjectName(f"label_{question.id}")
         self.label.setWordWrap(True)
         self.label.setFont(scaled_font(self, 1.0, bold=True))
         if question.required:
             self.label.setToolTip("Required before a proposal can be exported")
-        self.note_button = QToolButton()
+        self.note_button = QToolButton(self)
         self.note_button.setObjectName(f"noteButton_{question.id}")
         self.note_button.setText("Add note")
         self.note_button.setCheckable(True)
         self.note_button.setAutoRaise(True)
-        self.note_button.setToolTip("A note for this question: what you saw, who said it")
+        # Not a Tab stop: Tab goes answer to answer (one key per question); Ctrl+Shift+M opens
+        # the note from the answer, and Tab from the note goes on to who said it.
+        self.note_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.note_button.setToolTip(f"A note for this question: what you saw, who said it ({NOTE_KEY})")
+        self.note_button.setAccessibleName(f"Note on: {question.label}")
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.label, 1)
         head.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.editor = self._build_editor()
-        self.help_label = muted(QLabel(question.help))
+        self.help_label = muted(QLabel(question.help, self))
         self.help_label.setWordWrap(True)
         self.help_label.setVisible(bool(question.help))
-        self.error_label = QLabel()
+        self.error_label = QLabel(self)
         self.error_label.setObjectName(f"error_{question.id}")
         self.error_label.setWordWrap(True)
         pal = self.error_label.palette()
         pal.setColor(self.error_label.foregroundRole(), error_colour(pal))
         self.error_label.setPalette(pal)
         self.error_label.hide()
-        self.note_edit = QLineEdit()
+        self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName(f"note_{question.id}")
         self.note_edit.setPlaceholderText("Note")
+        self.note_edit.setAccessibleName(f"Note on: {question.label}")
         self.note_edit.hide()
         # Who gave the answer: beside the note, shown with it (the delivery team reads both).
-        self.said_by_edit = QLineEdit()
+        self.said_by_edit = QLineEdit(self)
         self.said_by_edit.setObjectName(f"saidBy_{question.id}")
         self.said_by_edit.setPlaceholderText("Who said it")
         self.said_by_edit.setAccessibleName(f"Who gave the answer to: {question.label}")
@@ -197,7 +204,8 @@ class QuestionField(QWidget):
         return bool(self.error_label.text())
 
     def focus_editor(self) -> None:
-        self.focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
+        # A keyboard reason: the style draws the focus ring (it does not for "other" reasons).
+        self.focus_widget().setFocus(Qt.FocusReason.TabFocusReason)
 
     def flush(self) -> None:
         """Emit a change still waiting for the typing pause."""
@@ -243,7 +251,7 @@ class QuestionField(QWidget):
         self.note_edit.setVisible(on or bool(self.note_edit.text()))
         self.said_by_edit.setVisible(on or bool(self.said_by_edit.text()))
         if on:
-            self.note_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.note_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -253,6 +261,13 @@ class QuestionField(QWidget):
                 self.flush()
                 return True
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if QKeySequence(event.keyCombination()) == QKeySequence(NOTE_KEY):
+                self.flush()
+                if self.note_button.isChecked():
+                    self.note_edit.setFocus(Qt.FocusReason.TabFocusReason)
+                else:
+                    self.note_button.setChecked(True)
+                return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 multiline = isinstance(watched, QPlainTextEdit)
                 ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
@@ -416,10 +431,17 @@ class DateField(QuestionField):
 #: About how many characters of option labels fit across a question at 1280x800 (a page about
 #: 700 px wide between the navigator and the summary).
 ROW_CHARS = 64
+_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
 
 
 class _ButtonsField(QuestionField):
-    """Radio buttons or check boxes in a row or a grid."""
+    """Radio buttons or check boxes in a row or a grid, operated as one control.
+
+    Tab reaches the group once (on the chosen option, else the first) and leaves it; the arrow
+    keys move between the options (choosing as they go for a single answer, as native radio
+    groups do); Space ticks a box or chooses an option; Delete or Backspace takes a single answer
+    back to "not answered".
+    """
 
     exclusive = True
     columns = 0  # 0: one row
@@ -428,18 +450,22 @@ class _ButtonsField(QuestionField):
         raise NotImplementedError
 
     def _build_editor(self) -> QWidget:
-        box = QWidget()
+        box = QWidget(self)
         box.setObjectName(f"edit_{self.question.id}")
+        box.setAccessibleName(self.question.label)
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(box)
-        self.group.setExclusive(False)
+        self.group.setExclusive(self.exclusive)
         self.buttons: list[tuple[Any, QAbstractButton]] = []
         options = self.options()
         columns = self._columns_for([text for _v, text in options])
         for i, (value, text) in enumerate(options):
-            b: QAbstractButton = QRadioButton(text) if self.exclusive else QCheckBox(text)
+            b: QAbstractButton = QRadioButton(text, box) if self.exclusive else QCheckBox(text, box)
             b.setObjectName(f"option_{self.question.id}_{value}")
+            # A screen reader says which question the option answers, not just "Yes".
+            b.setAccessibleName(f"{text}, {self.question.label}")
+            b.setAccessibleDescription(self._keys_hint())
             self.group.addButton(b, i)
             self.buttons.append((value, b))
             if columns:
@@ -448,6 +474,7 @@ class _ButtonsField(QuestionField):
                 grid.addWidget(b, 0, i)
         grid.setColumnStretch(grid.columnCount(), 1)
         self.group.buttonClicked.connect(self._button_clicked)
+        self._tab_stop(self._home())
         return box
 
     def _columns_for(self, labels: list[str]) -> int:
@@ -461,24 +488,78 @@ class _ButtonsField(QuestionField):
             return 1
         return self.columns
 
-    def focus_widget(self) -> QWidget:
+    def _keys_hint(self) -> str:
+        if self.exclusive:
+            return "Arrow keys choose; Delete clears the answer; Tab goes to the next question"
+        return "Arrow keys move between options; Space ticks or clears one; Tab goes to the next question"
+
+    def _home(self) -> QAbstractButton | None:
         checked = [b for _v, b in self.buttons if b.isChecked()]
-        return checked[0] if checked else self.buttons[0][1]
+        return checked[0] if checked else (self.buttons[0][1] if self.buttons else None)
+
+    def _tab_stop(self, button: QAbstractButton | None) -> None:
+        """Only ``button`` is a Tab stop: Tab enters the group once and leaves it."""
+        for _v, b in self.buttons:
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus if b is button else Qt.FocusPolicy.ClickFocus)
+
+    def focus_widget(self) -> QWidget:
+        home = self._home()
+        return home if home is not None else self.editor
 
     def key_widgets(self) -> list[QWidget]:
         return [b for _v, b in self.buttons]
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if super().eventFilter(watched, event):
+            return True
+        if not isinstance(watched, QAbstractButton) or all(b is not watched for _v, b in self.buttons):
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
+            self._tab_stop(watched)
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                return False
+            key = event.key()
+            step = _STEPS.get(Qt.Key(key))
+            if step is not None:
+                self._move(watched, step)
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.exclusive:
+                self._clear()
+                return True
+        return False
+
+    def _move(self, current: QAbstractButton, step: int) -> None:
+        buttons = [b for _v, b in self.buttons]
+        i = buttons.index(current)
+        target = buttons[max(0, min(len(buttons) - 1, i + step))]
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.exclusive and not target.isChecked():
+            target.setChecked(True)
+            self._button_clicked(target)
+
+    def _clear(self) -> None:
+        if not any(b.isChecked() for _v, b in self.buttons):
+            return
+        self.group.setExclusive(False)  # an exclusive group never lets its last button go
+        for _v, b in self.buttons:
+            b.setChecked(False)
+        self.group.setExclusive(self.exclusive)
+        self._clicked()
+
     def _button_clicked(self, button: QAbstractButton) -> None:
-        if self.exclusive and button.isChecked():
-            for _v, b in self.buttons:
-                if b is not button:
-                    b.setChecked(False)
+        self._tab_stop(button)
         self._clicked()
 
     def _show(self, value: Any) -> None:
         chosen = value if isinstance(value, list) else [value]
+        self.group.setExclusive(False)
         for v, b in self.buttons:
             b.setChecked(value is not None and v in chosen)
+        self.group.setExclusive(self.exclusive)
+        focused = next((b for _v, b in self.buttons if b.hasFocus()), None)
+        self._tab_stop(focused or self._home())
 
 
 class YesNoField(_ButtonsField):
@@ -492,8 +573,12 @@ class YesNoField(_ButtonsField):
         return None
 
     def _show(self, value: Any) -> None:
+        self.group.setExclusive(False)
         for v, b in self.buttons:
             b.setChecked(value is not None and v is value)
+        self.group.setExclusive(True)
+        focused = next((b for _v, b in self.buttons if b.hasFocus()), None)
+        self._tab_stop(focused or self._home())
 
 
 class RatingField(_ButtonsField):

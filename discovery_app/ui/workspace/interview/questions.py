@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ....domain import answers as answers_mod
 from ....domain.forms import FormPackage, Section
@@ -104,7 +112,7 @@ class QuestionPage(WorkspacePage):
         heading = QLabel(section.title)
         heading.setFont(scaled_font(self, 1.4, bold=True))
         heading.setWordWrap(True)
-        intro = muted(QLabel(section.intro))
+        intro = muted(QLabel(section.intro, self))
         intro.setWordWrap(True)
         intro.setVisible(bool(section.intro))
         legend = muted(QLabel("* required before a proposal can be exported. Enter moves to the next question."))
@@ -120,6 +128,10 @@ class QuestionPage(WorkspacePage):
         layout.addSpacing(6)
         self.client_confirm = ClientConfirm(self, layout)  # answers from the client's pre-work
         self.fields: dict[str, QuestionField] = {}
+        # Answers on their way to the store, and the question Enter left while one was: the move
+        # waits for the save, so a question the answer reveals is the next stop, not skipped.
+        self._saving: dict[str, int] = {}
+        self._advance_after: str | None = None
         for q in section.questions:
             f = make_field(q, book.form.questionnaire)
             f.edited.connect(lambda value, qid=q.id: self._answer(qid, value))
@@ -203,9 +215,24 @@ class QuestionPage(WorkspacePage):
             self.status.emit(f"Not saved: {message}")
             return
         service, eid = self.service, self.engagement_id
+        self._saving[qid] = self._saving.get(qid, 0) + 1
         self.save(lambda: service.interview.set_answer(eid, qid, value),
                   on_done=lambda stored: self._answered(qid, stored),
                   on_error=lambda exc: self._answer_refused(qid, exc))
+
+    def _landed(self, qid: str) -> None:
+        """A save of ``qid`` came back; a move Enter asked for meanwhile happens now."""
+        left = self._saving.get(qid, 0) - 1
+        if left > 0:
+            self._saving[qid] = left
+            return
+        self._saving.pop(qid, None)
+        if self._advance_after == qid:
+            self._advance_after = None
+            field = self.fields[qid]
+            focus = QApplication.focusWidget()
+            if focus is None or field.isAncestorOf(focus):  # the consultant has not moved on
+                self._advance(qid)
 
     def _answer_refused(self, qid: str, exc: BaseException) -> None:
         from ....services import ServiceError
@@ -216,6 +243,8 @@ class QuestionPage(WorkspacePage):
         field.set_error(_reason(str(exc), field.question.label) if isinstance(exc, ServiceError) else str(exc))
         self.changed.emit()
         self.status.emit(f"Not saved: {exc}")
+        self._advance_after = None  # stay on the refused answer
+        self._landed(qid)
 
     def _answered(self, qid: str, stored: Any) -> None:
         field = self.fields[qid]
@@ -237,6 +266,7 @@ class QuestionPage(WorkspacePage):
         if stored != old or had_error:
             self.changed.emit()
             self.status.emit("Saved")
+        self._landed(qid)
 
     def _note(self, qid: str, note: str) -> None:
         service, eid = self.service, self.engagement_id
@@ -283,6 +313,11 @@ class QuestionPage(WorkspacePage):
         self.client_confirm.refresh()
 
     def _advance(self, qid: str) -> None:
+        if self._saving.get(qid):
+            self._advance_after = qid  # after the save: the questions it reveals are shown then
+            return
+        if self.fields[qid].has_error:
+            return  # Enter on a refused answer stays there: the message says what to fix
         ids = [i for i, f in self.fields.items() if not f.isHidden()]
         if qid in ids and ids.index(qid) + 1 < len(ids):
             self.reveal(ids[ids.index(qid) + 1])

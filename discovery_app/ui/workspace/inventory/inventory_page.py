@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ....domain import locale_text
 from ....domain.engagement import InventoryCategory, InventoryItem
-from ... import app_locale
+from ... import app_locale, shortcuts
 from ...messages import show_exception, show_message
 from ...ops import QueryOp, WriteOp
 from ...widgets import MessagePage, muted, scaled_font
@@ -57,7 +57,7 @@ from .inventory_model import (
 )
 from .inventory_support import support_filter_box
 
-EMPTY_TEXT = "No inventory yet: import an RMM export (Ctrl+I) or add a device"
+EMPTY_TEXT = f"No inventory yet: import an RMM export ({shortcuts.native('inventory_import')}) or add a device"
 FILE_FILTER = "Inventory exports (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 
 
@@ -94,12 +94,12 @@ class InventoryPage(WorkspacePage):
         intro.setWordWrap(True)
 
         # ---- actions (shown on buttons, with their shortcuts in the tooltips) -----------------
-        self.import_action = self._action("Import…", "Ctrl+I", "Import a CSV or Excel export from an RMM or asset tool",
+        self.import_action = self._action("Import…", shortcuts.sequence("inventory_import"), "Import a CSV or Excel export from an RMM or asset tool",
                                           lambda: self.import_file())
-        self.add_action = self._action("Add device", "Ctrl+Shift+N", "Add a device by hand", self.add_item)
-        self.bulk_action = self._action("Edit selected…", "Ctrl+E", "Set site, owner or kind on the selected items",
+        self.add_action = self._action("Add device", shortcuts.sequence("inventory_add"), "Add a device by hand", self.add_item)
+        self.bulk_action = self._action("Edit selected…", shortcuts.sequence("inventory_bulk"), "Set site, owner or kind on the selected items",
                                         self.bulk_edit)
-        self.delete_action = self._action("Delete", QKeySequence(QKeySequence.StandardKey.Delete),
+        self.delete_action = self._action("Delete", shortcuts.sequence("inventory_delete"),
                                           "Delete the selected items (undo with Ctrl+Z)", self.delete_selected)
         toolbar = QHBoxLayout()
         for action in (self.import_action, self.add_action, self.bulk_action, self.delete_action):

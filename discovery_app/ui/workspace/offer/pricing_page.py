@@ -263,7 +263,7 @@ class PricingPage(WorkspacePage):
         self.reason.setObjectName("discountReason")
         self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
         self.reason.textEdited.connect(self._reason_edited)
-        lay.addWidget(self._label("Reason for the &discount (printed in the proposal)", self.reason))
+        lay.addWidget(self._label("&Reason for the discount (printed in the proposal)", self.reason))
         lay.addWidget(self.reason)
         self.approval_need = QLabel()
         self.approval_need.setObjectName("approvalNeed")
@@ -400,6 +400,7 @@ class PricingPage(WorkspacePage):
 
         self.breakdown_model = BreakdownModel(self)
         self.breakdown = _table("breakdownTable")
+        self.breakdown.setAccessibleName("Price breakdown")
         self.breakdown.setModel(self.breakdown_model)
         bh = self.breakdown.horizontalHeader()
         # Sized when its rows change, widened by the changed rows only: measuring every line of

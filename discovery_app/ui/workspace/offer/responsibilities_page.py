@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ....domain import matrix as matrix_mod
 from ....services import ServiceError
+from ... import shortcuts
 from ...widgets import MessagePage, error_colour, muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from .offer_dialogs import AcceptDialog, AddFunctionDialog, NameDialog
@@ -103,8 +104,9 @@ class ResponsibilitiesPage(WorkspacePage):
         self.filter.setMaximumWidth(240)
         self.count_label = muted(QLabel())
         self.add_function_button = QPushButton("Add function…")
-        self.add_function_button.setToolTip("Add an IT function the template does not list (Ctrl+Shift+F)")
-        self.add_function_button.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.add_function_button.setToolTip(
+            shortcuts.tip("Add an IT function the template does not list", "responsibilities_add"))
+        self.add_function_button.setShortcut(shortcuts.sequence("responsibilities_add"))
         self.parties_button = QToolButton()
         self.parties_button.setText("Third parties")
         self.parties_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

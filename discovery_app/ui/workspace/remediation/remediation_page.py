@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ....domain.engagement import RemediationItem
 from ....domain.forms import Phase
 from ....services import ServiceError
+from ... import shortcuts
 from ...widgets import MessagePage, error_colour, muted
 from ..page import PageContext, WorkspacePage
 from ..page_parts import (
@@ -89,9 +90,9 @@ class RemediationPage(WorkspacePage):
             "stabilization items are ordered by their dependencies, then priority.")
 
         self.suggest_button = tool_button(
-            "Suggest items…", "Items the risks and standards gaps call for that are not in the plan yet (Ctrl+G)")
-        self.new_button = tool_button("New item", "Add an item of your own (Ctrl+Shift+N)")
-        self.deps_button = tool_button("Dependencies…", "Choose what the selected item waits for (Ctrl+Shift+D)")
+            "Suggest items…", shortcuts.tip("Items the risks and standards gaps call for that are not in the plan yet", "remediation_suggest"))
+        self.new_button = tool_button("New item", shortcuts.tip("Add an item of your own", "remediation_new"))
+        self.deps_button = tool_button("Dependencies…", shortcuts.tip("Choose what the selected item waits for", "remediation_dependencies"))
         self.delete_button = tool_button("Delete", "Delete the selected item (Del); undo brings it back")
         self.filter = filter_edit("Filter items")
         self.count = muted(QLabel())
@@ -178,10 +179,10 @@ class RemediationPage(WorkspacePage):
             t.selectionModel().selectionChanged.connect(lambda *_, t=t: self._show_detail(t))
             t.selectionModel().currentRowChanged.connect(lambda *_, t=t: self._show_detail(t))
         self.columns.changed.connect(self._size_columns)
-        QShortcut(QKeySequence("Ctrl+G"), self, self.suggest)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.add_new)
-        QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.edit_dependencies)
-        d = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
+        QShortcut(shortcuts.sequence("remediation_suggest"), self, self.suggest)
+        QShortcut(shortcuts.sequence("remediation_new"), self, self.add_new)
+        QShortcut(shortcuts.sequence("remediation_dependencies"), self, self.edit_dependencies)
+        d = QShortcut(shortcuts.sequence("remediation_delete"), self.table, self.delete_selected)
         d.setContext(Qt.ShortcutContext.WidgetShortcut)
 
     # ---- loading ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import shortcuts
 from ...messages import show_exception
 from ...ops import QueryOp, WriteOp
 from ...widgets import muted, scaled_font
@@ -89,8 +90,9 @@ class ReviewPage(WorkspacePage):
         self.checklist.setToolTip("Double-click or press Enter on an item to go where it is fixed.")
         self.checklist.activated.connect(self._fix)
         self.recheck_button = QPushButton("Check again")
-        self.recheck_button.setToolTip("Read the engagement again and list what blocks the proposal (F5)")
-        self.recheck_button.setShortcut("F5")
+        self.recheck_button.setToolTip(
+            shortcuts.tip("Read the engagement again and list what blocks the proposal", "review_recheck"))
+        self.recheck_button.setShortcut(shortcuts.sequence("review_recheck"))
         self.recheck_button.clicked.connect(self.load)
         check_box = QGroupBox("Before the proposal goes out")
         cl = QVBoxLayout(check_box)
@@ -104,8 +106,8 @@ class ReviewPage(WorkspacePage):
         # Documents.
         self.proposal_button = QPushButton("Export proposal…")
         self.proposal_button.setObjectName("exportProposal")
-        self.proposal_button.setToolTip("Write the fixed-fee proposal as a PDF (Ctrl+E)")
-        self.proposal_button.setShortcut("Ctrl+E")
+        self.proposal_button.setToolTip(shortcuts.tip("Write the fixed-fee proposal as a PDF", "export_proposal"))
+        self.proposal_button.setShortcut(shortcuts.sequence("export_proposal"))
         self.proposal_button.clicked.connect(lambda: self._start("proposal"))
         self.proposal_help = muted(QLabel())
         self.proposal_help.setWordWrap(True)
@@ -124,8 +126,8 @@ class ReviewPage(WorkspacePage):
 
         self.plan_button = QPushButton("Export stabilization plan…")
         self.plan_button.setObjectName("exportPlan")
-        self.plan_button.setToolTip("Write the stabilization plan as a PDF (Ctrl+Shift+E)")
-        self.plan_button.setShortcut("Ctrl+Shift+E")
+        self.plan_button.setToolTip(shortcuts.tip("Write the stabilization plan as a PDF", "export_plan"))
+        self.plan_button.setShortcut(shortcuts.sequence("export_plan"))
         self.plan_button.clicked.connect(lambda: self._start("plan"))
         plan_help = muted(QLabel("Phases, ordered tasks, hours per role, owners, dependencies and definition of "
                                  "done, with a timeline. It carries no prices."))
@@ -133,8 +135,9 @@ class ReviewPage(WorkspacePage):
 
         self.workbook_button = QPushButton("Export delivery workbook…")
         self.workbook_button.setObjectName("exportWorkbook")
-        self.workbook_button.setToolTip("Write the delivery team's Excel workbook, with cost and margin (Ctrl+Alt+E)")
-        self.workbook_button.setShortcut("Ctrl+Alt+E")
+        self.workbook_button.setToolTip(
+            shortcuts.tip("Write the delivery team's Excel workbook, with cost and margin", "export_workbook"))
+        self.workbook_button.setShortcut(shortcuts.sequence("export_workbook"))
         self.workbook_button.clicked.connect(lambda: self._start("workbook"))
         self.client_workbook_button = QPushButton("Export client workbook…")
         self.client_workbook_button.setObjectName("exportClientWorkbook")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QImage, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,6 +32,7 @@ from ....domain.engagement import Attachment, Risk
 from ....domain.forms import RiskCategory
 from ....services import ServiceError
 from ....services.findings import DeletedRisk, LibraryPick, RemovedAttachment
+from ... import shortcuts
 from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
 from ..page import PageContext, WorkspacePage
@@ -74,8 +75,8 @@ class RisksPage(WorkspacePage):
             "Click a heat-map cell to show only its risks.")
 
         self.add_library_button = tool_button(
-            "Add from library…", "Pick a finding from the form's risk library (Ctrl+Shift+L)")
-        self.new_button = tool_button("New risk", "Write a finding of your own (Ctrl+Shift+N)")
+            "Add from library…", shortcuts.tip("Pick a finding from the form's risk library", "risk_library"))
+        self.new_button = tool_button("New risk", shortcuts.tip("Write a finding of your own", "risk_new"))
         self.delete_button = tool_button(
             "Delete", "Delete the selected risk and its evidence files (Del); undo brings them back")
         self.filter = filter_edit("Filter risks")
@@ -110,7 +111,8 @@ class RisksPage(WorkspacePage):
             header.moveSection(header.visualIndex(col), to)
         self.empty = MessagePage(
             "No risks yet",
-            "Add a finding from the form's risk library (Ctrl+L) or write a new one. Each risk gets a "
+            f"Add a finding from the form's risk library ({shortcuts.native('risk_library')}) or write a new "
+            "one (" + shortcuts.native("risk_new") + "). Each risk gets a "
             "likelihood and impact, evidence and the remediation it calls for.")
         self.empty_add = self.empty.add_button(QPushButton("Add from library…"))
         self.empty_new = self.empty.add_button(QPushButton("New risk"))
@@ -183,9 +185,9 @@ class RisksPage(WorkspacePage):
         self.detail.open_file_requested.connect(self.open_file)
         self.detail.remove_file_requested.connect(self.remove_file)
         self.detail.link_inventory_requested.connect(self.link_inventory)
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.add_from_library)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.add_new)
-        del_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
+        QShortcut(shortcuts.sequence("risk_library"), self, self.add_from_library)
+        QShortcut(shortcuts.sequence("risk_new"), self, self.add_new)
+        del_shortcut = QShortcut(shortcuts.sequence("risk_delete"), self.table, self.delete_selected)
         del_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
     # ---- loading ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from ....domain import locale_text
 from ....domain.engagement import Risk
 from ....domain.suggestions import Suggestion
 from ....services import ServiceError
-from ... import app_locale
+from ... import app_locale, shortcuts
 from ...widgets import muted
 from ..inventory.inventory_model import kind_plural
 from ..page_parts import run_with_undo
@@ -67,9 +67,9 @@ class SuggestionsPanel(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.setAccessibleName("What triggered the suggestion")
         self.accept_button = QPushButton("Add to register")
-        self.accept_button.setToolTip("Create the risk with what triggered it as evidence and the devices linked "
-                                      "(Ctrl+Shift+A)")
-        self.accept_button.setShortcut("Ctrl+Shift+A")
+        self.accept_button.setToolTip(shortcuts.tip(
+            "Create the risk with what triggered it as evidence and the devices linked", "risk_accept"))
+        self.accept_button.setShortcut(shortcuts.sequence("risk_accept"))
         self.dismiss_button = QPushButton("Dismiss…")
         self.dismiss_button.setToolTip("Hide this suggestion for this engagement, with an optional reason")
         self.restore_button = QPushButton("Bring back")

@@ -100,6 +100,7 @@ class StandardsPage(WorkspacePage):
 
         self.table = QTableView()
         self.table.setObjectName("standardsTable")
+        self.table.setAccessibleName("Standards and the client's fit")
         self.table.setModel(self.model)
         self.table.setItemDelegate(StandardsDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)

@@ -192,7 +192,7 @@ def test_bulk_edit_site_of_three_selected_rows(make_page, service, eid, qtbot):
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=cell_center(page.table, 1))
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, cell_center(page.table, 3))
     assert len(page.selected_uids()) == 3
-    qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     dialog = wait_for_modal(qtbot, BulkEditDialog)
     qtbot.keyClicks(dialog.site_edit, "Salem")
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
