@@ -18,6 +18,7 @@ from typing import Self
 from ..paths import AppPaths
 from ..storage.db import Store, open_store
 from .base import Core, Forms, ServiceError
+from .baseline import Baseline
 from .durability import Archives, Backups
 from .engagements import Engagements, EngagementSummary
 from .exports import Assessments, Documents
@@ -51,6 +52,7 @@ class Discovery:
         self.handoff = Handoff(core, self.documents)
         self.backups = Backups(core)
         self.archives = Archives(core)
+        self.baseline = Baseline(core, self.assessments)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:

@@ -156,6 +156,8 @@ class Engagements(Feature):
         data.update(
             id=None, uid=new_uid(), status=Status.DRAFT, archived=False, created_at=now, updated_at=now,
             client_name=client_name or eng.client_name, discount_approvals=[], time_log=[],
+            # A copy is a new proposal: not signed, no change orders, nothing sent yet.
+            acceptance=None, change_orders=[], proposal_sha256="", roadmap_quarters=[], to_confirm=[],
         )
         copy = Engagement.model_validate(data)
         attachments = repo.attachment_data(self.store, eid)
@@ -183,6 +185,8 @@ class Engagements(Feature):
                 for key in ("uid", "risk_uid", "linked_inventory", "depends_on"):
                     if key in rec:
                         rec[key] = fix(rec[key])
+        for rec in data["risk_acceptances"]:
+            rec["risk_uid"] = fix(rec["risk_uid"])
         return data, mapping
 
     # ---- summary ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ earlier file untouched.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,7 +106,11 @@ class Documents(Feature):
             raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
                                + "\n- ".join(report.blockers))
         data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
-        return self._write_export(Path(path), data)
+        written = self._write_export(Path(path), data)
+        if not report.blockers and repo.acceptance(self.store, eid) is None:
+            # The fingerprint of the proposal sent: acceptance freezes it into the baseline.
+            repo.update_header(self.store, eid, proposal_sha256=hashlib.sha256(data).hexdigest())
+        return written
 
     def export_plan(self, eid: int, path: Path, *, issued_on: date | None = None,
                     report: report_mod.Report | None = None) -> Path:
