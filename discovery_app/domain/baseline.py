@@ -252,7 +252,7 @@ def new_change_order(eng: Engagement, form: FormPackage, title: str, reason: str
     try:
         price_change_order(order, form)
     except pricing_mod.PricingError as exc:
-        raise BaselineError(str(exc)) from None
+        raise BaselineError(str(exc).replace("Remediation item", "Change order", 1)) from None
     return order
 
 

@@ -169,8 +169,8 @@ def compare(before: Engagement, after: Engagement, form_before: FormPackage, for
     if quote_before and quote_after:
         prices = [
             PriceChange("Monthly operations fee", quote_before.monthly_fee, quote_after.monthly_fee),
-            PriceChange("Fixed-fee work", quote_before.stabilization_fee, quote_after.stabilization_fee),
-            PriceChange("Roadmap projects", quote_before.roadmap_total, quote_after.roadmap_total),
+            PriceChange("Fixed-fee work proposed", quote_before.stabilization_fee, quote_after.stabilization_fee),
+            PriceChange("Roadmap projects proposed", quote_before.roadmap_total, quote_after.roadmap_total),
         ]
     return Progress(
         answers=tuple(answers), standards=standards,

@@ -23,6 +23,7 @@ from enum import StrEnum
 from .engagement import Engagement, InventoryCategory, Priority, RoadmapPlacement
 from .forms import Phase
 from .pricing import ZERO, Quote
+from .wording import count, device_noun
 
 #: How many quarters the roadmap shows.
 HORIZON = 8
@@ -172,10 +173,11 @@ def default_items(eng: Engagement, quote: Quote | None, first: str) -> list[Road
         if qi >= first_i + HORIZON:
             continue
         kind = inv.kind.strip() or "device"
+        if kind.startswith("virtual"):  # no hardware of its own to replace
+            continue
         groups[(kind, quarter_at(qi))] = groups.get((kind, quarter_at(qi)), 0) + 1
     for (kind, q), n in sorted(groups.items(), key=lambda kv: (quarter_index(kv[0][1]), kv[0][0])):
-        noun = kind if n == 1 else (kind if kind.endswith("s") else f"{kind}s")
-        out.append(RoadmapItem(f"lifecycle:{kind}:{q}", ItemKind.LIFECYCLE, f"Replace {n} {noun}", q, q, None,
+        out.append(RoadmapItem(f"lifecycle:{kind}:{q}", ItemKind.LIFECYCLE, f"Replace {count(n, device_noun(kind))}", q, q, None,
                                detail="Warranty ends or past the refresh age; your purchase"))
     titles = {r.uid: r.title for r in eng.risks}
     for ra in eng.risk_acceptances:

@@ -52,7 +52,7 @@ class Discovery:
         self.handoff = Handoff(core, self.documents)
         self.backups = Backups(core)
         self.archives = Archives(core)
-        self.baseline = Baseline(core, self.assessments)
+        self.baseline = Baseline(core, self.assessments, self.documents)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None) -> Self:

@@ -35,7 +35,7 @@ from ..domain.engagement import (
 from ..domain.pricing import PricingError, Quote, build_quote
 from ..storage import repository as repo
 from .base import Core, Feature, ServiceError
-from .exports import Assessments
+from .exports import Assessments, Documents
 from .findings_files import MAX_ATTACHMENT_BYTES, detect_kind, stored_name
 
 if TYPE_CHECKING:
@@ -63,9 +63,10 @@ class ProgressData:
 class Baseline(Feature):
     """Options, roadmap, accepted risks, acceptance, change orders, re-assessment and progress."""
 
-    def __init__(self, core: Core, assessments: Assessments):
+    def __init__(self, core: Core, assessments: Assessments, documents: Documents):
         super().__init__(core)
         self.assessments = assessments
+        self.documents = documents
 
     # ---- options ----------------------------------------------------------------------------
 
@@ -302,3 +303,29 @@ class Baseline(Feature):
         diff = progress_mod.compare(before, after, fb, fa, qb, qa)
         road = roadmap_mod.build_roadmap(after, qa, after.discovery_date or date.today())
         return ProgressData(before, after, fa, diff, road, qa)
+
+    # ---- documents --------------------------------------------------------------------------
+
+    def export_change_order(self, eid: int, number: int, path: Path) -> Path:
+        """The change-order PDF in the proposal's style."""
+        from ..export.baseline_pdf import render_change_order
+
+        eng = self.core.get(eid)
+        order = self._order(eng, number)
+        form = self.core.form_of(eng)
+        try:
+            totals = bl.contract_totals(eng, form)
+        except bl.BaselineError as exc:
+            raise ServiceError(str(exc)) from None
+        report = self.documents.report(eid, client=True)
+        data = render_change_order(report, eng, order, bl.price_change_order(order, form), totals)
+        return self.documents._write_export(Path(path), data)
+
+    def export_progress(self, eid: int, path: Path) -> Path:
+        """The progress report of re-assessment ``eid`` against its signed baseline (PDF)."""
+        from ..export.baseline_pdf import render_progress
+
+        data = self.progress(eid)
+        report = self.documents.report(eid, client=True)
+        return self.documents._write_export(Path(path), render_progress(report, data.before, data.after, data.diff,
+                                                                        data.roadmap))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain import assessment as assessment_mod
 from ..domain import pricing as pricing_mod
@@ -87,7 +87,26 @@ class Documents(Feature):
                                              client=client, issued_on=issued_on)
         except pricing_mod.PricingError as exc:
             raise ServiceError(f"Cannot price engagement {eng.id}: {exc}") from exc
+        report.extra["proposal_extras"] = self._proposal_extras(basis, assessed, report.issued_on)
         return report, assessed
+
+    def _proposal_extras(self, basis: Basis, assessed: assessment_mod.Assessment, issued_on: date) -> Any:
+        """The proposal's options side by side, its roadmap and budget by quarter, its accepted risks."""
+        from ..domain import baseline as bl
+        from ..domain import roadmap as roadmap_mod
+        from ..export.baseline_pdf import ProposalExtras
+
+        eng = basis.engagement
+        form = self.core.form_of(eng)
+        options = bl.price_options(basis, form, self.assessments.sentence_locale(), self.settings.commercial_terms())
+        # Lifecycle replacements need the devices' dates, which the basis counts away.
+        inventory = eng.inventory if eng.inventory or eng.id is None else self.core.get(eng.id).inventory
+        road = roadmap_mod.build_roadmap(eng.model_copy(update={"inventory": inventory}), assessed.quote,
+                                         eng.acceptance.signed_on if eng.acceptance else issued_on)
+        titles = {r.uid: r.title for r in eng.risks}
+        return ProposalExtras(
+            options=tuple(options), differences=tuple(bl.option_differences(form, eng.options)), roadmap=road,
+            accepted_risks=tuple((titles.get(a.risk_uid, ""), a) for a in eng.risk_acceptances))
 
     def report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
         """The one report model of engagement ``eid``; ``client=False`` adds costs and margins."""
