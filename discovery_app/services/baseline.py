@@ -26,6 +26,7 @@ from ..domain.basis import Basis
 from ..domain.engagement import (
     Attachment,
     ChangeOrder,
+    DeliveryStatus,
     Engagement,
     PricingInputs,
     PricingOption,
@@ -262,6 +263,23 @@ class Baseline(Feature):
             return bl.contract_totals(eng, self.core.form_of(eng))
         except bl.BaselineError as exc:
             raise ServiceError(str(exc)) from None
+
+    def report_delivery(self, eid: int,
+                        updates: dict[str, tuple[DeliveryStatus, dict[str, Decimal], date | None]]) -> None:
+        """What delivery reports on sold tasks (status, actual hours per role, done date), also on an
+        accepted engagement: the rest of the task stays as signed."""
+        eng = self.core.get(eid)
+        unknown = set(updates) - {i.uid for i in eng.remediation}
+        if unknown:
+            raise ServiceError(f"There is no task {sorted(unknown)[0]} in this engagement.")
+        try:
+            items = [i.model_copy(update={"delivery_status": updates[i.uid][0], "actual_hours": updates[i.uid][1],
+                                          "done_on": updates[i.uid][2]}) if i.uid in updates else i
+                     for i in eng.remediation]
+            items = [type(i).model_validate(i.model_dump()) for i in items]
+        except ValidationError as exc:
+            raise ServiceError(f"The delivery report is not valid: {_errors(exc)}") from None
+        repo.set_delivery_progress(self.store, eid, items)
 
     # ---- re-assessment and progress ---------------------------------------------------------
 
