@@ -128,6 +128,15 @@ def _print_table(rows: list) -> None:
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for d in data:
         print("  ".join(v.ljust(w) for v, w in zip(d, widths, strict=True)))
+    expired = [r for r in rows if r.expired_acceptances]
+    if expired:
+        from ..domain.wording import count
+
+        print()
+        for r in expired:
+            print(f"Engagement {r.header.id} ({r.header.client_name}): "
+                  f"{count(r.expired_acceptances, 'risk acceptance')} past the review date; the client must accept "
+                  f"again or treat the risk.")
 
 
 def _print_show(service: Discovery, eid: int) -> None:

@@ -101,7 +101,7 @@ def price_option(basis: Basis, form: FormPackage, option: PricingOption, locale:
     """One option priced by the same engine and checked by the same rules as the pricing page."""
     opt_basis = basis.with_inputs(option.pricing)
     a = assessment_mod.assess(opt_basis, form, terms_override, locale)
-    items = tuple(i for i in a.readiness.items if i.where.page == "pricing")
+    items = tuple(i for i in a.readiness.items if i.where.page == "pricing" and not i.code.startswith("option."))
     return PricedOption(option.number, option.label, option.note, a.quote, items, a.pricing_error)
 
 

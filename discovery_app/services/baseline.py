@@ -156,15 +156,7 @@ class Baseline(Feature):
 
     def expired_acceptances(self, today: date | None = None) -> dict[int, int]:
         """Engagement id -> how many of its risk acceptances are past their review date."""
-        today = today or date.today()
-        out = {}
-        for h in repo.list_headers(self.store):
-            assert h.id is not None
-            recs = [RiskAcceptance.model_validate(r) for r in repo.children(self.store, h.id, "risk_acceptances")]
-            n = sum(1 for r in recs if r.review_on < today)
-            if n:
-                out[h.id] = n
-        return out
+        return repo.expired_acceptance_counts(self.store, today or date.today())
 
     # ---- acceptance -------------------------------------------------------------------------
 

@@ -155,5 +155,5 @@ class Documents(Feature):
 
         eng = self.core.header(eid)  # the name and id are all a file name needs
         number = report_mod.proposal_number(eng, date.today())
-        label = {"proposal": "Proposal", "plan": "Stabilization plan"}.get(document, document.capitalize())
+        label = {"proposal": "Proposal", "plan": "Stabilization plan", "progress": "Progress report"}.get(document, document.capitalize())
         return safe_file_name(f"{eng.client_name} - {label} {number}.pdf", fallback=f"{label}.pdf")

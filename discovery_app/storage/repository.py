@@ -8,7 +8,7 @@ Each public function is one transaction: it either happens entirely or not at al
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +35,7 @@ from .tables import (
     InventoryRow,
     PricingRow,
     RemediationRow,
+    RiskAcceptanceRow,
     RiskRow,
     SettingRow,
 )
@@ -200,6 +201,15 @@ def record_acceptance(store: Store, eid: int, accepted: Acceptance, status: str,
         conn.execute(_t(AcceptanceRow).insert().values(engagement_id=eid, **_row_values(AcceptanceRow, accepted)))
         et = _t(EngagementRow)
         conn.execute(et.update().where(et.c.id == eid).values(status=status))
+
+
+def expired_acceptance_counts(store: Store, today: date) -> dict[int, int]:
+    """Engagement id -> how many of its risk acceptances are past their review date (one query)."""
+    t = _t(RiskAcceptanceRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.engagement_id, sa.func.count()).where(t.c.review_on < today)
+                            .group_by(t.c.engagement_id))
+        return {int(eid): int(n) for eid, n in rows}
 
 
 def save_change_orders(store: Store, eid: int, records: Sequence[BaseModel]) -> None:

@@ -209,3 +209,12 @@ def test_the_diff_of_an_engagement_with_itself_is_empty(demo):
     d = pg.compare(demo, demo, PKG, PKG, quote, quote)
     assert d.answers == () and all(r.outcome is pg.RiskOutcome.UNCHANGED for r in d.risks)
     assert all(p.change == 0 for p in d.prices)
+
+
+def test_the_one_assessment_blocks_the_proposal_while_an_option_breaks_the_discount_rules(demo):
+    a = assess(Basis.of(demo), PKG)
+    blockers = [i for i in a.readiness.blockers if i.code.startswith("option.")]
+    assert [i.message.split(":")[0] for i in blockers] == ["Option 3 (Run only)"]
+    assert blockers[0].where.page == "pricing"
+    demo.options = demo.options[:2]
+    assert assess(Basis.of(demo), PKG).readiness.ready

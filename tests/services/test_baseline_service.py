@@ -167,6 +167,7 @@ def test_accepted_risks_and_expired_acceptances(demo):
     s.baseline.accept_risk(eid, risk.uid, owner="Dana", rationale="Legacy app retires in June",
                            review_on=date.today() - timedelta(days=1), approved_by="Dana Whitfield")
     assert s.baseline.expired_acceptances() == {eid: 1}
+    assert s.engagements.summaries()[0].expired_acceptances == 1
     road = s.baseline.roadmap(eid)
     assert road.item(f"review:{risk.uid}") is not None
 

@@ -87,3 +87,29 @@ def test_acceptance_refused_when_no_proposal_was_sent_says_why(qtbot, demo, monk
     _ok(page.dialog)
     assert shown and "export it first" in shown[0]
     assert not service.engagements.get(eid).frozen
+
+
+def test_the_review_page_exports_a_reassessments_progress_report(qtbot, tmp_path):
+    from ui_helpers import SHIPPED_FORMS
+
+    from discovery_app.demo_baseline import create_baseline_demo
+    from discovery_app.paths import AppPaths
+    from discovery_app.services import Discovery
+    from discovery_app.ui.workspace.review.review_page import ReviewPage
+
+    service = Discovery.open(AppPaths.resolve(tmp_path / "b.sqlite3"), forms_root=SHIPPED_FORMS)
+    try:
+        accepted, later = create_baseline_demo(service)
+        first = ReviewPage(PageContext(service, accepted, QUndoStack()))
+        qtbot.addWidget(first)
+        first.load()
+        assert not first.progress_button.isVisibleTo(first)
+        page = ReviewPage(PageContext(service, later, QUndoStack()))
+        qtbot.addWidget(page)
+        page.load()
+        assert page.progress_button.isVisibleTo(page)
+        page.export_to("progress", tmp_path / "progress.pdf")
+        qtbot.waitUntil(lambda: page.last_path is not None, timeout=30000)
+        assert page.last_path.read_bytes().startswith(b"%PDF")
+    finally:
+        service.close()

@@ -38,10 +38,11 @@ def test_moving_an_item_to_another_quarter_saves_it_and_updates_the_budget(qtbot
 
 
 def test_an_accepted_engagement_roadmap_cannot_be_moved(qtbot, tmp_path):
+    from ui_helpers import SHIPPED_FORMS
+
     from discovery_app.demo_baseline import create_baseline_demo
     from discovery_app.paths import AppPaths
     from discovery_app.services import Discovery
-    from ui_helpers import SHIPPED_FORMS
 
     service = Discovery.open(AppPaths.resolve(tmp_path / "b.sqlite3"), forms_root=SHIPPED_FORMS)
     try:
