@@ -248,7 +248,8 @@ def new_change_order(eng: Engagement, form: FormPackage, title: str, reason: str
     if not any(hours.values()) and not monthly_change:
         raise BaselineError("A change order needs hours (one-time work) or a change to the monthly fee.")
     order = ChangeOrder(uid=new_uid(), number=next_order_number(eng.change_orders), title=title.strip(),
-                        reason=reason.strip(), hours=hours, monthly_change=monthly_change, requested_on=requested_on)
+                        reason=reason.strip(), hours=hours, monthly_change=pricing_mod.cents(monthly_change),
+                        requested_on=requested_on)
     try:
         price_change_order(order, form)
     except pricing_mod.PricingError as exc:
