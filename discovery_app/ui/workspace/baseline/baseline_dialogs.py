@@ -7,10 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -25,18 +23,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ....domain import locale_text
+from ...date_input import DateInput
 from ...widgets import muted
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
+def _date_edit(day: date, name: str) -> DateInput:
+    edit = DateInput(name, allow_empty=False)
+    edit.set_date(day)
     return edit
 
 
-def _day(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
+def _day(edit: DateInput) -> date:
+    """The date typed (the dialogs check it with :func:`_date_problem` before closing)."""
+    day = edit.read()
+    assert day is not None  # allow_empty=False
+    return day
+
+
+def _date_problem(edit: DateInput, label: str) -> str:
+    try:
+        edit.read()
+    except locale_text.ReadError as exc:
+        return f"{label}: {exc}."
+    return ""
 
 
 class AcceptanceDialog(QDialog):
@@ -62,8 +72,7 @@ class AcceptanceDialog(QDialog):
         self.signed_by.setObjectName("acceptSignedBy")
         self.title = QLineEdit(title)
         self.title.setObjectName("acceptTitle")
-        self.signed_on = _date_edit(date.today())
-        self.signed_on.setObjectName("acceptDate")
+        self.signed_on = _date_edit(date.today(), "acceptDate")
         self.file = QLineEdit()
         self.file.setObjectName("acceptFile")
         self.file.setPlaceholderText("The signed proposal (scanned or e-signed PDF); optional")
@@ -98,8 +107,11 @@ class AcceptanceDialog(QDialog):
             self.file.setText(path)
 
     def _check(self) -> None:
-        if not self.signed_by.text().strip() or not self.title.text().strip():
-            self.error.setText("Say who signed: their name and their title.")
+        problem = ("Say who signed: their name and their title."
+                   if not self.signed_by.text().strip() or not self.title.text().strip()
+                   else _date_problem(self.signed_on, "Date signed"))
+        if problem:
+            self.error.setText(problem)
             self.error.show()
             return
         self.accept()
@@ -141,7 +153,7 @@ class ChangeOrderDialog(QDialog):
         self.monthly.setRange(-1_000_000, 1_000_000)
         self.monthly.setDecimals(2)
         form.addRow("Monthly fee change", self.monthly)
-        self.requested = _date_edit(date.today())
+        self.requested = _date_edit(date.today(), "coRequested")
         form.addRow("Requested on", self.requested)
         note = muted(QLabel("Priced by the same rates, contingency and rounding as the proposal. No work starts until "
                             "the client approves the order."))
@@ -160,8 +172,10 @@ class ChangeOrderDialog(QDialog):
         lay.addWidget(buttons)
 
     def _check(self) -> None:
-        if not self.title.text().strip() or not self.reason.toPlainText().strip():
-            self.error.setText("Say what changes and why.")
+        problem = ("Say what changes and why." if not self.title.text().strip() or not self.reason.toPlainText().strip()
+                   else _date_problem(self.requested, "Requested on"))
+        if problem:
+            self.error.setText(problem)
             self.error.show()
             return
         self.accept()
@@ -182,18 +196,31 @@ class ApprovalDialog(QDialog):
         self.by = QLineEdit(signer)
         self.by.setObjectName("approveBy")
         self.title = QLineEdit(title)
-        self.on = _date_edit(date.today())
+        self.on = _date_edit(date.today(), "approveDate")
         form = QFormLayout()
         form.addRow("Approved by", self.by)
         form.addRow("Title", self.title)
         form.addRow("Date", self.on)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record approval")
-        buttons.accepted.connect(lambda: self.accept() if self.by.text().strip() else self.by.setFocus())
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(self.error)
         lay.addWidget(buttons)
+
+    def _check(self) -> None:
+        problem = ("Say who approved the change order." if not self.by.text().strip()
+                   else _date_problem(self.on, "Date"))
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        self.accept()
 
     def values(self) -> dict[str, object]:
         return {"approved_by": self.by.text().strip(), "title": self.title.text().strip(), "approved_on": _day(self.on)}

@@ -34,6 +34,14 @@ from ..page import PageContext, WorkspacePage
 from ..table_models import RowsModel
 from .baseline_dialogs import AcceptanceDialog, ApprovalDialog, ChangeOrderDialog
 
+
+def _day(d: Any) -> str:
+    from ....domain import locale_text
+    from ... import app_locale
+
+    return locale_text.format_date_short(d, app_locale.current())
+
+
 _STATUS = {ChangeOrderStatus.PROPOSED: "Awaiting approval", ChangeOrderStatus.APPROVED: "Approved",
            ChangeOrderStatus.DECLINED: "Declined"}
 
@@ -150,7 +158,7 @@ class BaselinePage(WorkspacePage):
             label = acc.baseline.get("option_label", "")
             doc = "the signed PDF is attached" if acc.document_uid else "no signed document attached"
             self.state.setText(
-                f"Accepted on {acc.signed_on.isoformat()}: {label}, signed by {acc.signed_by} ({acc.title}); {doc}. "
+                f"Accepted on {_day(acc.signed_on)}: {label}, signed by {acc.signed_by} ({acc.title}); {doc}. "
                 f"The engagement is frozen as the baseline. Proposal fingerprint (SHA-256): "
                 f"{acc.proposal_sha256[:16]}…")
         self.accept_button.setVisible(acc is None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -38,7 +38,7 @@ def test_recording_acceptance_in_the_dialog_freezes_the_engagement(qtbot, demo, 
     _ok(dlg)
     assert dlg.isVisible() and "Say who signed" in dlg.error.text()  # nothing recorded yet
     qtbot.keyClicks(dlg.signed_by, "Elena Finch")
-    dlg.signed_on.setDate(QDate(2026, 1, 15))
+    dlg.signed_on.set_date(date(2026, 1, 15))
     dlg.file.setText(str(tmp_path / "p.pdf"))
     _ok(dlg)
     eng = service.engagements.get(eid)
@@ -61,7 +61,10 @@ def test_recording_acceptance_in_the_dialog_freezes_the_engagement(qtbot, demo, 
     page.co_table.selectRow(0)
     assert page.approve_co.isEnabled()
     page.approve_selected()
-    page.dialog.on.setDate(QDate.currentDate())
+    page.dialog.on.edit.setText("not a day")
+    _ok(page.dialog)
+    assert page.dialog.isVisible() and "Date" in page.dialog.error.text()
+    page.dialog.on.set_date(date.today())
     _ok(page.dialog)
     assert service.baseline.change_orders(eid)[0].status is ChangeOrderStatus.APPROVED
     page.co_table.selectRow(0)
