@@ -351,8 +351,7 @@ def _quarters(wb: Workbook, data: hm.HandoffData) -> TableWriter:
             Col("One-time", 14, Fmt.MONEY), Col("Recurring", 14, Fmt.MONEY)]
     t = _table(wb, data, QUARTERS, "RoadmapByQuarter", cols, len(data.quarters))
     for q in data.quarters:
-        note = q.note if q.one_time is not None or q.kind == "Operations" else f"{q.note} (not priced by us)"
-        t.append([q.quarter, q.title, q.kind, note, q.one_time, q.recurring or None])
+        t.append([q.quarter, q.title, q.kind, q.note, q.one_time, q.recurring or None])
     t.finish()
     return t
 
