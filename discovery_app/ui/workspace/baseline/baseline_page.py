@@ -33,6 +33,7 @@ from ..offer.offer_format import money, signed_money
 from ..page import PageContext, WorkspacePage
 from ..table_models import RowsModel
 from .baseline_dialogs import AcceptanceDialog, ApprovalDialog, ChangeOrderDialog
+from .offer_boxes import AcceptedRisksBox, OptionsBox
 
 
 def _day(d: Any) -> str:
@@ -49,7 +50,7 @@ _STATUS = {ChangeOrderStatus.PROPOSED: "Awaiting approval", ChangeOrderStatus.AP
 class BaselinePage(WorkspacePage):
     section_id = "baseline"
     title = "Acceptance & changes"
-    fills_view = True
+    fills_view = False
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -139,9 +140,17 @@ class BaselinePage(WorkspacePage):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 16)
+        def save(fn: Any, message: str, what: str) -> None:
+            self.save(fn, self._after(message), self._failed(what))
+
+        self.options_box = OptionsBox(self.service, self.engagement_id, save)
+        self.risks_box = AcceptedRisksBox(self.service, self.engagement_id, save)
+        self.co_table.setMinimumHeight(140)
         lay.addWidget(heading)
         lay.addWidget(status_box)
         lay.addWidget(self.progress_box)
+        lay.addWidget(self.options_box)
+        lay.addWidget(self.risks_box)
         lay.addWidget(co_box, 1)
         self.co_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
@@ -161,6 +170,8 @@ class BaselinePage(WorkspacePage):
                 f"Accepted on {_day(acc.signed_on)}: {label}, signed by {acc.signed_by} ({acc.title}); {doc}. "
                 f"The engagement is frozen as the baseline. Proposal fingerprint (SHA-256): "
                 f"{acc.proposal_sha256[:16]}…")
+        self.options_box.load(eng)
+        self.risks_box.load(eng)
         self.accept_button.setVisible(acc is None)
         self.reassess_button.setVisible(acc is not None)
         form = self.service.forms.of(eng)

@@ -116,3 +116,27 @@ def test_the_review_page_exports_a_reassessments_progress_report(qtbot, tmp_path
         assert page.last_path.read_bytes().startswith(b"%PDF")
     finally:
         service.close()
+
+
+def test_options_and_accepted_risks_are_recorded_on_the_page_before_acceptance(qtbot, demo):
+    service, eid = demo
+    page = _page(qtbot, service, eid)
+    box = page.options_box
+    box.ask_label = lambda: "Business hours"
+    service.offer.set_pricing_inputs(eid, service.engagements.get(eid).pricing.model_copy(
+        update={"coverage": "business_hours"}))
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    assert [o.label for o in service.baseline.options(eid)] == ["Business hours"]
+    assert box.model.rows[0][1] == "Business hours" and box.model.rows[0][4] == "Ready"
+    risks = page.risks_box
+    risks.add()
+    dlg = risks.dialog
+    _ok(dlg)
+    assert dlg.isVisible() and "risk owner" in dlg.error.text()  # nothing recorded
+    qtbot.keyClicks(dlg.owner, "Marcus Lee")
+    qtbot.keyClicks(dlg.rationale, "Fewer than a dozen vendors")
+    qtbot.keyClicks(dlg.approved_by, "Elena Finch")
+    _ok(dlg)
+    (rec,) = service.engagements.get(eid).risk_acceptances
+    assert rec.owner == "Marcus Lee" and rec.risk_uid == dlg.risk.itemData(0)
+    assert risks.model.rowCount() == 1
