@@ -202,7 +202,11 @@ class AcceptedRisksBox(QGroupBox):
         self._risks = [(r.uid, r.title) for r in eng.risks]
         self._records = sorted(eng.risk_acceptances, key=lambda a: a.review_on)
         today = date.today()
-        self.model.set_rows([[a.review_on.isoformat() + (" (expired)" if a.review_on < today else ""),
+        from ....domain import locale_text
+        from ... import app_locale
+
+        loc = app_locale.current()
+        self.model.set_rows([[locale_text.format_date_short(a.review_on, loc) + (" (expired)" if a.review_on < today else ""),
                               titles.get(a.risk_uid, "(removed risk)"), a.owner, a.approved_by]
                              for a in self._records],
                             [a.rationale + (f"\nControls: {a.compensating_controls}" if a.compensating_controls else "")
