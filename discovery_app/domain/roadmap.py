@@ -152,8 +152,18 @@ def _due(item_warranty: date | None, purchased: date | None) -> date | None:
     return None
 
 
-def default_items(eng: Engagement, quote: Quote | None, first: str) -> list[RoadmapItem]:
-    """Every roadmap item in its default quarter (before the consultant's moves)."""
+#: What lifecycle replacement reads of a device: (kind, purchase date, warranty end).
+DeviceDates = tuple[str, date | None, date | None]
+
+
+def device_dates(eng: Engagement) -> list[DeviceDates]:
+    return [(i.kind, i.purchase_date, i.warranty_end) for i in eng.inventory if i.category is InventoryCategory.DEVICE]
+
+
+def default_items(eng: Engagement, quote: Quote | None, first: str,
+                  devices: Sequence[DeviceDates] | None = None) -> list[RoadmapItem]:
+    """Every roadmap item in its default quarter (before the consultant's moves). ``devices``:
+    the devices' dates when the engagement was read without its inventory records."""
     out: list[RoadmapItem] = []
     prices = {p.uid: p.price for p in quote.roadmap} if quote else {}
     for item in eng.remediation:
@@ -163,16 +173,14 @@ def default_items(eng: Engagement, quote: Quote | None, first: str) -> list[Road
                                    prices.get(item.uid, ZERO), detail=f"{item.priority.value.capitalize()} priority"))
     first_i = quarter_index(first)
     groups: dict[tuple[str, str], int] = {}
-    for inv in eng.inventory:
-        if inv.category is not InventoryCategory.DEVICE:
-            continue
-        due = _due(inv.warranty_end, inv.purchase_date)
+    for raw_kind, purchased, warranty in (device_dates(eng) if devices is None else devices):
+        due = _due(warranty, purchased)
         if due is None:
             continue
         qi = max(quarter_index(quarter_of(due)), first_i)
         if qi >= first_i + HORIZON:
             continue
-        kind = inv.kind.strip() or "device"
+        kind = raw_kind.strip() or "device"
         if kind.startswith("virtual"):  # no hardware of its own to replace
             continue
         groups[(kind, quarter_at(qi))] = groups.get((kind, quarter_at(qi)), 0) + 1
@@ -190,14 +198,15 @@ def default_items(eng: Engagement, quote: Quote | None, first: str) -> list[Road
     return out
 
 
-def build_roadmap(eng: Engagement, quote: Quote | None, start: date) -> Roadmap:
+def build_roadmap(eng: Engagement, quote: Quote | None, start: date,
+                  devices: Sequence[DeviceDates] | None = None) -> Roadmap:
     """The roadmap from the quarter after ``start`` (the proposal or acceptance date), with the
     consultant's placements applied."""
     first = shift(quarter_of(start), 1)
     placed: Mapping[str, str] = {p.key: p.quarter for p in eng.roadmap_quarters}
     items = [i if i.key not in placed else RoadmapItem(i.key, i.kind, i.title, placed[i.key], i.default_quarter,
                                                          i.one_time, i.recurring, i.detail)
-             for i in default_items(eng, quote, first)]
+             for i in default_items(eng, quote, first, devices)]
     names = quarters_from(first)
     operations = quote.monthly_fee * 3 if quote else ZERO
     by_q: dict[str, list[RoadmapItem]] = {q: [] for q in names}

@@ -99,10 +99,10 @@ class Documents(Feature):
         eng = basis.engagement
         form = self.core.form_of(eng)
         options = bl.price_options(basis, form, self.assessments.sentence_locale(), self.settings.commercial_terms())
-        # Lifecycle replacements need the devices' dates, which the basis counts away.
-        inventory = eng.inventory if eng.inventory or eng.id is None else self.core.get(eng.id).inventory
-        road = roadmap_mod.build_roadmap(eng.model_copy(update={"inventory": inventory}), assessed.quote,
-                                         eng.acceptance.signed_on if eng.acceptance else issued_on)
+        # Lifecycle replacements need the devices' dates, which the basis counts away: three columns.
+        devices = roadmap_mod.device_dates(eng) if eng.inventory or eng.id is None else repo.device_dates(self.store, eng.id)
+        road = roadmap_mod.build_roadmap(eng, assessed.quote, eng.acceptance.signed_on if eng.acceptance else issued_on,
+                                         devices)
         titles = {r.uid: r.title for r in eng.risks}
         return ProposalExtras(
             options=tuple(options), differences=tuple(bl.option_differences(form, eng.options)), roadmap=road,

@@ -203,6 +203,15 @@ def record_acceptance(store: Store, eid: int, accepted: Acceptance, status: str,
         conn.execute(et.update().where(et.c.id == eid).values(status=status))
 
 
+def device_dates(store: Store, eid: int) -> list[tuple[str, date | None, date | None]]:
+    """(kind, purchase date, warranty end) of each device: all the roadmap reads of the inventory."""
+    t = _t(InventoryRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.kind, t.c.purchase_date, t.c.warranty_end)
+                            .where(t.c.engagement_id == eid, t.c.category == InventoryCategory.DEVICE.value))
+        return [(r[0] or "", r[1], r[2]) for r in rows]
+
+
 def expired_acceptance_counts(store: Store, today: date) -> dict[int, int]:
     """Engagement id -> how many of its risk acceptances are past their review date (one query)."""
     t = _t(RiskAcceptanceRow)
