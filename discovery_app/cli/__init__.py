@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..storage.lock import StoreLock
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
-COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings")
+COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline")
 
 FORCE = "--force-while-open"
 
@@ -132,6 +132,8 @@ def _writes(args: argparse.Namespace) -> bool:
     explicit = getattr(args, "writes", None)
     if explicit is not None:
         return bool(explicit)
+    if args.command == "roadmap":  # reading the roadmap writes nothing; moving an item does
+        return bool(getattr(args, "move", None))
     sub = getattr(args, f"{args.command}_command", None)
     if (args.command, sub) not in WRITING:
         return False

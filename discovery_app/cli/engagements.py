@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Create a realistic sample engagement (a 45-person accounting firm with two sites) "
         "and print its id.",
     )
+    s.add_argument("--baseline", action="store_true",
+                   help="instead: the same client a year earlier, accepted and delivered, and its re-assessment a "
+                   "year later; prints both ids (the accepted one first)")
     s.set_defaults(handler=run_demo)
 
 
@@ -98,6 +101,13 @@ def run_export_json(args: argparse.Namespace, service: Discovery) -> int:
 
 
 def run_demo(args: argparse.Namespace, service: Discovery) -> int:
+    if getattr(args, "baseline", False):
+        from ..demo_baseline import create_baseline_demo
+
+        accepted, later = create_baseline_demo(service)
+        print(accepted)
+        print(later)
+        return 0
     from ..demo import create_demo
 
     print(create_demo(service))
@@ -118,6 +128,15 @@ def _print_table(rows: list) -> None:
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for d in data:
         print("  ".join(v.ljust(w) for v, w in zip(d, widths, strict=True)))
+    expired = [r for r in rows if r.expired_acceptances]
+    if expired:
+        from ..domain.wording import count
+
+        print()
+        for r in expired:
+            print(f"Engagement {r.header.id} ({r.header.client_name}): "
+                  f"{count(r.expired_acceptances, 'risk acceptance')} past the review date; the client must accept "
+                  f"again or treat the risk.")
 
 
 def _print_show(service: Discovery, eid: int) -> None:

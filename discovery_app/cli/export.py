@@ -55,6 +55,10 @@ def _write_workbook(service: Discovery, args: argparse.Namespace, path: Path) ->
     return service.handoff.export_workbook(args.id, path, client=args.client, start=args.start).path
 
 
+def _write_progress(service: Discovery, args: argparse.Namespace, path: Path) -> Path:
+    return service.baseline.export_progress(args.id, path)
+
+
 def iso_day(text: str) -> date:
     """An argparse type: a calendar date written YYYY-MM-DD."""
     try:
@@ -68,6 +72,8 @@ DOCUMENTS: list[Document] = [
     Document("--plan", "plan", "stabilization plan", "write the stabilization plan (PDF) to FILE", _write_plan),
     Document("--workbook", "workbook", "delivery workbook", "write the delivery handoff workbook (.xlsx) to FILE: "
              "inventory, standards, risks, tasks, matrix, pricing and a PSA task import sheet", _write_workbook),
+    Document("--progress", "progress", "progress report", "write the progress report of a re-assessment against "
+             "its signed baseline (PDF) to FILE", _write_progress),
 ]
 
 

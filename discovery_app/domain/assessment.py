@@ -212,7 +212,27 @@ def assess(basis: Basis, form: FormPackage, terms_override: Mapping[str, Any] | 
     treated = treatments(eng, plan)
     terms = resolve_terms(form.pricing.terms, terms_override)
     items = _readiness(eng, form, quote, error, plan, matrix, treated, terms)
+    items += _option_readiness(basis, form, locale)
     return Assessment(quote, plan, matrix, treated, terms, Readiness(tuple(items)), error)
+
+
+def _option_readiness(basis: Basis, form: FormPackage, locale: str | None) -> list[ReadinessItem]:
+    """Each option the proposal offers passes the discount and margin rules on its own."""
+    out: list[ReadinessItem] = []
+    for opt in sorted(basis.engagement.options, key=lambda o: o.number):
+        name = f"Option {opt.number} ({opt.label})"
+        where = Where("pricing", PAGE_TITLES["pricing"], f"option:{opt.number}", name)
+        try:
+            q = pricing_mod.build_quote(basis.with_inputs(opt.pricing), form, locale)
+        except pricing_mod.PricingError as exc:
+            out.append(ReadinessItem(Severity.BLOCKER, "option.error", f"{name} cannot be priced: {exc}", where))
+            continue
+        for message in q.blocking:
+            out.append(ReadinessItem(Severity.BLOCKER, "option.discount", f"{name}: {message}", where))
+        for message in q.warnings:
+            if "margin" in message.casefold():
+                out.append(ReadinessItem(Severity.WARNING, "option.margin", f"{name}: {message}", where))
+    return out
 
 
 def _page(page: str, record: str | None = None, label: str = "") -> Where:

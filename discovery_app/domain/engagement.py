@@ -268,6 +268,70 @@ class DismissedSuggestion(Record):
     dismissed_on: date
 
 
+class PricingOption(Record):
+    """One of up to three options a proposal offers: a variation of the pricing inputs."""
+
+    number: int = Field(ge=1, le=3)
+    label: Name = Field(min_length=1)
+    note: Text = ""  # what this option is, in a line the client reads
+    pricing: PricingInputs = Field(default_factory=PricingInputs)
+
+
+class RiskAcceptance(Record):
+    """A client's written acceptance of a risk instead of treating it (ISO 27001 6.1.3 f)."""
+
+    risk_uid: str = Field(min_length=1, max_length=40)
+    owner: Name = Field(min_length=1)  # the risk owner on the client side
+    rationale: Text = Field(min_length=1)
+    compensating_controls: Text = ""
+    review_on: date  # when the acceptance expires or is reviewed
+    approved_by: Name = Field(min_length=1)
+    approved_on: date | None = None
+
+
+class RoadmapPlacement(Record):
+    """The quarter the consultant placed a roadmap item in (a default quarter needs none)."""
+
+    key: str = Field(min_length=1, max_length=80)  # "project:<uid>", "lifecycle:<kind>:<YYYY-Qn>", "review:<risk uid>"
+    quarter: str = Field(pattern=r"^[0-9]{4}-Q[1-4]$")
+
+
+class ChangeOrderStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ChangeOrder(Record):
+    """A change after acceptance: its work priced by the same engine, its reason, and the client's
+    approval. No work starts on an order that is not approved."""
+
+    uid: str = Field(default_factory=new_uid)
+    number: int = Field(ge=1)
+    title: Name = Field(min_length=1)
+    reason: Text = Field(min_length=1)
+    hours: dict[str, Hours] = {}  # per role, like a remediation item
+    monthly_change: Annotated[Decimal, Field(ge=-1_000_000, le=1_000_000, max_digits=12, decimal_places=2)] = Decimal("0")
+    requested_on: date
+    status: ChangeOrderStatus = ChangeOrderStatus.PROPOSED
+    approved_by: Name = ""
+    approved_title: Name = ""
+    approved_on: date | None = None
+
+
+class Acceptance(Record):
+    """The client's signature on the proposal: the option chosen, who signed and when, the signed
+    document (an attachment), and the baseline frozen at that moment."""
+
+    option: int = Field(ge=0, le=3)  # 0: the proposal offered no options (the pricing page's inputs)
+    signed_by: Name = Field(min_length=1)
+    title: Name = Field(min_length=1)
+    signed_on: date
+    document_uid: str | None = None  # the attachment holding the signed PDF
+    proposal_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    baseline: dict[str, Any] = {}  # the frozen quote, plan, matrix and accepted risks (JSON)
+
+
 class EngagementHeader(Record):
     """The engagement itself, without its child records: what lists show."""
 
@@ -286,6 +350,13 @@ class EngagementHeader(Record):
     form_version: int = Field(ge=1)
     form_hash: str
     notes: Text = ""
+    # The accepted engagement this one re-assesses (its uid), if any.
+    baseline_of: str | None = Field(default=None, max_length=40)
+    # SHA-256 of the last client proposal PDF exported (the one sent); frozen into the baseline.
+    proposal_sha256: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    # Records carried over from the baseline that the consultant has not confirmed yet
+    # ("answer:<question id>", "inventory:<uid>", "standard:<category>", "risk:<uid>").
+    to_confirm: list[str] = []
 
 
 class Engagement(EngagementHeader):
@@ -305,6 +376,16 @@ class Engagement(EngagementHeader):
     time_log: list[TimeEntry] = []
     client_answers: list[ClientAnswer] = []
     dismissed_suggestions: list[DismissedSuggestion] = []
+    options: list[PricingOption] = []
+    risk_acceptances: list[RiskAcceptance] = []
+    roadmap_quarters: list[RoadmapPlacement] = []
+    change_orders: list[ChangeOrder] = []
+    acceptance: Acceptance | None = None
+
+    @property
+    def frozen(self) -> bool:
+        """Accepted: the proposal state is the baseline and is not edited in place."""
+        return self.acceptance is not None
 
     def answer_values(self) -> dict[str, Any]:
         return {a.question_id: a.value for a in self.answers}

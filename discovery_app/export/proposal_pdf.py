@@ -72,6 +72,11 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     s += _findings(doc, r, t)
     s += _plan(doc, r, t)
     s += _prices(doc, r, t)
+    extras = r.extra.get("proposal_extras")
+    if extras is not None:
+        from .baseline_pdf import proposal_sections
+
+        s += proposal_sections(doc, r, t, extras)
     s += _terms(doc, r, t)
     s += _acceptance(doc, r, t)
     return s
@@ -359,4 +364,12 @@ def _acceptance(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable
                    block(r.provider.display_name, r.client.consultant)]],
                  colWidths=[t.width / 2, t.width / 2], hAlign="LEFT")
     both.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [KeepTogether([doc.heading("10. Acceptance"), _p(t, text), pc.spacer(6), both])]
+    extras = r.extra.get("proposal_extras")
+    marks: list[Flowable] = []
+    if extras is not None:
+        from .baseline_pdf import option_marks
+
+        marks = option_marks(t, extras)
+        if extras.accepted_risks:
+            marks.append(_p(t, "Signing also records your acceptance of the risks listed under “Risks you accept”."))
+    return [KeepTogether([doc.heading("10. Acceptance"), _p(t, text), *marks, pc.spacer(6), both])]

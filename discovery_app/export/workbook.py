@@ -59,11 +59,12 @@ STANDARDS = "Standards"
 RISKS = "Risks"
 STABILIZATION = "Stabilization tasks"
 ROADMAP = "Roadmap"
+QUARTERS = "Roadmap by quarter"
 MATRIX = "Responsibility matrix"
 PRICING = "Pricing lines"
 PSA = "PSA task import"
-SHEETS = (SUMMARY, CONTACTS, ANSWERS, INVENTORY, STANDARDS, RISKS, PHASES, STABILIZATION, ROADMAP, MATRIX, PRICING,
-          PSA)
+SHEETS = (SUMMARY, CONTACTS, ANSWERS, INVENTORY, STANDARDS, RISKS, PHASES, STABILIZATION, ROADMAP, QUARTERS, MATRIX,
+          PRICING, PSA)
 #: The sheets that are one Excel table each (Summary and Contacts are laid out for reading).
 TABLE_SHEETS = tuple(t for t in SHEETS if t not in (SUMMARY, CONTACTS))
 START_WEEK, END_WEEK, START_DATE, END_DATE = "Start Week", "End Week", "Start Date", "End Date"
@@ -134,11 +135,12 @@ def build_workbook(data: hm.HandoffData, *, client: bool = False, counts: dict[s
         phases = _phases(wb, data)
         stab = _tasks(wb, data, data.stabilization, STABILIZATION, "StabilizationTasks", client)
         road = _tasks(wb, data, data.roadmap, ROADMAP, "RoadmapTasks", client)
+        quarters = _quarters(wb, data)
         mat = _matrix(wb, data)
         pricing = _pricing(wb, data, client)
         psa = _psa(wb, data)
         cached[SUMMARY] = _summary(summary_ws, data, client, stab, road, pricing)
-    for t in (answers, inv, std, risks, phases, stab, road, mat, pricing, psa):
+    for t in (answers, inv, std, risks, phases, stab, road, quarters, mat, pricing, psa):
         counts[t.title] = t.n_rows
         if t.columns[-1].header == ID:
             # The IDs are for reading the workbook back, not for paper: printing stops before them
@@ -340,6 +342,17 @@ def _tasks(wb: Workbook, data: hm.HandoffData, tasks: Sequence[hm.Task], title: 
                    task.definition_of_done, task.risk, task.plan_phase, task.start_week, task.end_week,
                    task.start_date, task.end_date, task.uid]
         t.append(values)
+    t.finish()
+    return t
+
+
+def _quarters(wb: Workbook, data: hm.HandoffData) -> TableWriter:
+    """The roadmap and budget by quarter: each item with its one-time and recurring cost."""
+    cols = [Col("Quarter", 10), Col("Item", 44, Fmt.WRAP), Col("Kind", 13), Col("Note", 36, Fmt.WRAP),
+            Col("One-time", 14, Fmt.MONEY), Col("Recurring", 14, Fmt.MONEY)]
+    t = _table(wb, data, QUARTERS, "RoadmapByQuarter", cols, len(data.quarters))
+    for q in data.quarters:
+        t.append([q.quarter, q.title, q.kind, q.note, q.one_time, q.recurring or None])
     t.finish()
     return t
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..domain import calendar
 from ..domain import handoff as handoff_mod
@@ -29,6 +29,9 @@ from ..domain.engagement import (
 )
 from ..domain.forms import FormPackage, Party, Phase, RiskCategory, RoundingMode
 from . import report as report_mod
+
+if TYPE_CHECKING:
+    from ..domain.roadmap import Roadmap
 
 MONTHLY_SECTION = "Monthly operations"
 STABILIZATION_SECTION = "Launch and stabilization"
@@ -294,6 +297,8 @@ class HandoffData:
     escalation: tuple[str, ...] = ()
     after_hours: tuple[tuple[str, str], ...] = ()  # (question, answer), answered ones only
     paper: str = "Letter"  # the provider's page size: Letter or A4
+    # The roadmap and budget by quarter (domain/roadmap.py), as the proposal shows it.
+    quarters: tuple[QuarterRow, ...] = ()
 
 
 # ---- building ------------------------------------------------------------------------------
@@ -301,6 +306,30 @@ class HandoffData:
 
 _ROUNDING = {RoundingMode.UP: ("CEILING", "up"), RoundingMode.DOWN: ("FLOOR", "down"),
              RoundingMode.NEAREST: ("MROUND", "nearest")}
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    quarter: str
+    title: str
+    kind: str
+    note: str
+    one_time: Decimal | None  # None: the client's own purchase
+    recurring: Decimal
+
+
+def quarter_rows(road: Roadmap) -> tuple[QuarterRow, ...]:
+    """One row per roadmap item, then each quarter's operations (the monthly fee x 3)."""
+    from ..domain.roadmap import KIND_LABELS
+
+    rows: list[QuarterRow] = []
+    for q in road.quarters:
+        name = q.quarter.replace("-", " ")
+        for i in q.items:
+            rows.append(QuarterRow(name, i.title, KIND_LABELS[i.kind], i.detail, i.one_time, i.recurring))
+        if q.operations:
+            rows.append(QuarterRow(name, "Co-managed operations (3 months)", "Operations", "", None, q.operations))
+    return tuple(rows)
 
 
 def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, assessment: Assessment,
@@ -460,7 +489,10 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
             break
     after_hours = tuple((by_id[q].label, by_id[q].answer) for q in handoff_mod.AFTER_HOURS_QUESTIONS
                         if q in by_id and by_id[q].answer)
+    extras = rep.extra.get("proposal_extras")
+    quarters = quarter_rows(extras.roadmap) if extras is not None and extras.roadmap is not None else ()
     return HandoffData(
+        quarters=quarters,
         engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
         internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
         form=f"{pkg.title} ({pkg.id} v{pkg.version})", currency=rep.currency, contacts=contacts,

@@ -18,6 +18,7 @@ from typing import Self
 from ..paths import AppPaths
 from ..storage.db import Store, open_store
 from .base import Core, EditConflict, Forms, ServiceError
+from .baseline import Baseline
 from .conflicts import Changes
 from .durability import Archives, Backups
 from .engagements import Engagements, EngagementSummary
@@ -57,6 +58,7 @@ class Discovery:
         self.backups = Backups(core)
         self.archives = Archives(core)
         self.changes = Changes(core)
+        self.baseline = Baseline(core, self.assessments, self.documents)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:

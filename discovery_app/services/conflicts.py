@@ -28,10 +28,13 @@ _COLLECTIONS = {
     "time_log": "the discovery timer", "pricing": "the pricing inputs", "header": "the engagement details",
     "client_answers": "the client's pre-work answers to confirm",
     "dismissed_suggestions": "the dismissed suggested findings",
+    "options": "the proposal's options", "risk_acceptances": "the accepted risks",
+    "roadmap_quarters": "the roadmap", "change_orders": "the change orders",
     "engagement": "the engagement",
 }
 _PLURAL = {"the sites", "the contacts", "the risks", "the pricing inputs", "the discount approvals",
-           "the attachments", "the client's pre-work answers to confirm", "the dismissed suggested findings"}
+           "the attachments", "the client's pre-work answers to confirm", "the dismissed suggested findings",
+           "the proposal's options", "the accepted risks", "the change orders"}
 _HEADER_FIELDS = {"client_name": "the client name", "status": "the status", "consultant": "the consultant",
                   "internal_it_owner": "the internal IT owner", "industry": "the industry",
                   "discovery_date": "the discovery date", "notes": "the engagement notes",

@@ -34,6 +34,7 @@ class EngagementSummary:
     fit_verdict: str
     fit_score: str
     completion: int
+    expired_acceptances: int = 0  # risk acceptances past their review date
 
     def as_dict(self) -> dict[str, Any]:
         h = self.header
@@ -48,6 +49,7 @@ class EngagementSummary:
             "fit_score": self.fit_score,
             "completion_percent": self.completion,
             "archived": h.archived,
+            "expired_risk_acceptances": self.expired_acceptances,
         }
 
 
@@ -118,13 +120,14 @@ class Engagements(Feature):
     def summaries(self, *, include_archived: bool = False) -> list[EngagementSummary]:
         headers = repo.list_headers(self.store, include_archived=include_archived)
         answers = repo.answer_values_by_engagement(self.store, [h.id for h in headers if h.id is not None])
+        expired = repo.expired_acceptance_counts(self.store, date.today())
         out = []
         for h in headers:
             pkg = self.core.form_of(h)
             values = answers.get(h.id or 0, {})
             fit = fit_mod.evaluate(pkg, values)
             prog = answers_mod.progress(pkg.questionnaire, values)
-            out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent))
+            out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent, expired.get(h.id or 0, 0)))
         return out
 
     def set_status(self, eid: int, status: Status) -> None:
@@ -156,6 +159,8 @@ class Engagements(Feature):
         data.update(
             id=None, uid=new_uid(), status=Status.DRAFT, archived=False, created_at=now, updated_at=now,
             client_name=client_name or eng.client_name, discount_approvals=[], time_log=[],
+            # A copy is a new proposal: not signed, no change orders, nothing sent yet.
+            acceptance=None, change_orders=[], proposal_sha256="", roadmap_quarters=[], to_confirm=[],
         )
         copy = Engagement.model_validate(data)
         attachments = repo.attachment_data(self.store, eid)
@@ -183,6 +188,8 @@ class Engagements(Feature):
                 for key in ("uid", "risk_uid", "linked_inventory", "depends_on"):
                     if key in rec:
                         rec[key] = fix(rec[key])
+        for rec in data["risk_acceptances"]:
+            rec["risk_uid"] = fix(rec["risk_uid"])
         return data, mapping
 
     # ---- summary ----------------------------------------------------------------------------

@@ -8,9 +8,10 @@ earlier file untouched.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain import assessment as assessment_mod
 from ..domain import pricing as pricing_mod
@@ -86,7 +87,26 @@ class Documents(Feature):
                                              client=client, issued_on=issued_on)
         except pricing_mod.PricingError as exc:
             raise ServiceError(f"Cannot price engagement {eng.id}: {exc}") from exc
+        report.extra["proposal_extras"] = self._proposal_extras(basis, assessed, report.issued_on)
         return report, assessed
+
+    def _proposal_extras(self, basis: Basis, assessed: assessment_mod.Assessment, issued_on: date) -> Any:
+        """The proposal's options side by side, its roadmap and budget by quarter, its accepted risks."""
+        from ..domain import baseline as bl
+        from ..domain import roadmap as roadmap_mod
+        from ..export.baseline_pdf import ProposalExtras
+
+        eng = basis.engagement
+        form = self.core.form_of(eng)
+        options = bl.price_options(basis, form, self.assessments.sentence_locale(), self.settings.commercial_terms())
+        # Lifecycle replacements need the devices' dates, which the basis counts away: three columns.
+        devices = roadmap_mod.device_dates(eng) if eng.inventory or eng.id is None else repo.device_dates(self.store, eng.id)
+        road = roadmap_mod.build_roadmap(eng, assessed.quote, eng.acceptance.signed_on if eng.acceptance else issued_on,
+                                         devices)
+        titles = {r.uid: r.title for r in eng.risks}
+        return ProposalExtras(
+            options=tuple(options), differences=tuple(bl.option_differences(form, eng.options)), roadmap=road,
+            accepted_risks=tuple((titles.get(a.risk_uid, ""), a) for a in eng.risk_acceptances))
 
     def report(self, eid: int, client: bool = True, *, issued_on: date | None = None) -> report_mod.Report:
         """The one report model of engagement ``eid``; ``client=False`` adds costs and margins."""
@@ -105,7 +125,11 @@ class Documents(Feature):
             raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
                                + "\n- ".join(report.blockers))
         data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
-        return self._write_export(Path(path), data)
+        written = self._write_export(Path(path), data)
+        if not report.blockers and repo.acceptance(self.store, eid) is None:
+            # The fingerprint of the proposal sent: acceptance freezes it into the baseline.
+            repo.update_header(self.store, eid, proposal_sha256=hashlib.sha256(data).hexdigest())
+        return written
 
     def export_plan(self, eid: int, path: Path, *, issued_on: date | None = None,
                     report: report_mod.Report | None = None) -> Path:
@@ -131,5 +155,5 @@ class Documents(Feature):
 
         eng = self.core.header(eid)  # the name and id are all a file name needs
         number = report_mod.proposal_number(eng, date.today())
-        label = {"proposal": "Proposal", "plan": "Stabilization plan"}.get(document, document.capitalize())
+        label = {"proposal": "Proposal", "plan": "Stabilization plan", "progress": "Progress report"}.get(document, document.capitalize())
         return safe_file_name(f"{eng.client_name} - {label} {number}.pdf", fallback=f"{label}.pdf")

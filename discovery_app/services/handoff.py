@@ -114,7 +114,19 @@ class Handoff(Feature):
         collections = {attr: records for attr, records in (
             ("inventory", diff.inventory), ("risks", diff.risks), ("remediation", diff.remediation))
             if records is not None}
-        if collections:
+        if collections and eng.frozen:
+            # After acceptance the workbook reports delivery; anything else is a change order.
+            delivery = {"delivery_status", "actual_hours", "done_on"}
+            sold = [r.model_dump(exclude=delivery) for r in eng.remediation]
+            if (any(records != getattr(eng, attr) for attr, records in collections.items() if attr != "remediation")
+                    or ("remediation" in collections
+                        and [r.model_dump(exclude=delivery) for r in collections["remediation"]] != sold)):
+                raise ServiceError(f"{eng.client_name} is accepted: the workbook may only report delivery "
+                                   f"(status, actual hours, done date). Record other changes as a change order. "
+                                   f"Nothing was changed.")
+            if "remediation" in collections:
+                repo.set_delivery_progress(self.store, eid, collections["remediation"])
+        elif collections:
             repo.replace_children_many(self.store, eid, collections)
         log.info("engagement %s: workbook changes applied (%s)", eid, diff.counts())
         return len(diff.rows)

@@ -8,24 +8,27 @@ Each public function is one transaction: it either happens entirely or not at al
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
+from ..domain.baseline import frozen_message
 from ..domain.engagement import (
+    Acceptance,
     Engagement,
     EngagementHeader,
     InventoryCategory,
     PricingInputs,
 )
 from . import revisions
-from .db import Store
+from .db import Store, StoreError
 from .tables import (
     CHILD_TABLES,
     JSON_FIELDS,
+    AcceptanceRow,
     AnswerRow,
     AttachmentRow,
     EngagementRow,
@@ -33,6 +36,7 @@ from .tables import (
     InventoryRow,
     PricingRow,
     RemediationRow,
+    RiskAcceptanceRow,
     RiskRow,
     SettingRow,
 )
@@ -42,6 +46,10 @@ HEADER_FIELDS = tuple(EngagementHeader.model_fields)
 
 class NotFound(LookupError):
     pass
+
+
+class EngagementFrozen(StoreError):
+    """A write to an accepted engagement, whose proposal state is the signed baseline."""
 
 
 def now() -> datetime:
@@ -130,6 +138,8 @@ def _insert_children(conn: sa.Connection, eid: int, eng: Engagement, attachment_
         conn.execute(_t(model).insert(), rows)
     pricing = _row_values(PricingRow, eng.pricing)
     conn.execute(_t(PricingRow).insert().values(engagement_id=eid, **pricing))
+    if eng.acceptance is not None:
+        conn.execute(_t(AcceptanceRow).insert().values(engagement_id=eid, **_row_values(AcceptanceRow, eng.acceptance)))
 
 
 def load_engagement(store: Store, eid: int, *, skip: Collection[str] = ()) -> Engagement:
@@ -153,7 +163,80 @@ def load_engagement(store: Store, eid: int, *, skip: Collection[str] = ()) -> En
             # Plain tuples zipped with the names: RowMapping per row costs ~4x as much at 20,000 rows.
             data[attr] = [dict(zip(names, r, strict=True)) for r in rows]
         data["pricing"] = _pricing_values(conn, eid)
+        data["acceptance"] = _acceptance_values(conn, eid)
     return Engagement.model_validate(data)
+
+
+def _acceptance_values(conn: sa.Connection, eid: int) -> dict[str, Any] | None:
+    at = _t(AcceptanceRow)
+    row = conn.execute(
+        sa.select(*[at.c[n] for n in _columns(AcceptanceRow)]).where(at.c.engagement_id == eid)
+    ).mappings().first()
+    return dict(row) if row else None
+
+
+def acceptance(store: Store, eid: int) -> Acceptance | None:
+    with store.engine.connect() as conn:
+        values = _acceptance_values(conn, eid)
+    return Acceptance.model_validate(values) if values else None
+
+
+def _refuse_frozen(conn: sa.Connection, eid: int) -> None:
+    """Every edit of an engagement passes here (through :func:`_touch`): an accepted one is refused,
+    in the same transaction, so nothing of the edit is written."""
+    at, et = _t(AcceptanceRow), _t(EngagementRow)
+    row = conn.execute(sa.select(et.c.client_name, at.c.signed_on, at.c.signed_by, at.c.title, at.c.option,
+                                 at.c.proposal_sha256)
+                       .join(at, at.c.engagement_id == et.c.id).where(et.c.id == eid)).mappings().first()
+    if row is not None:
+        acc = Acceptance(option=row["option"], signed_by=row["signed_by"], title=row["title"],
+                         signed_on=row["signed_on"], proposal_sha256=row["proposal_sha256"])
+        raise EngagementFrozen(frozen_message(row["client_name"], acc))
+
+
+def record_acceptance(store: Store, eid: int, accepted: Acceptance, status: str,
+                      document: tuple[BaseModel, bytes] | None = None) -> None:
+    """Freeze the engagement: its acceptance, its status and the signed document, in one transaction."""
+    with store.engine.begin() as conn:
+        _touch(conn, eid)  # refuses an engagement that is already accepted
+        if document is not None:
+            record, data = document
+            t = _t(AttachmentRow)
+            start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.position), -1))
+                                 .where(t.c.engagement_id == eid)).scalar_one() + 1
+            conn.execute(t.insert().values(engagement_id=eid, position=start, data=data, **_row_values(AttachmentRow, record)))
+        conn.execute(_t(AcceptanceRow).insert().values(engagement_id=eid, **_row_values(AcceptanceRow, accepted)))
+        et = _t(EngagementRow)
+        conn.execute(et.update().where(et.c.id == eid).values(status=status))
+
+
+def device_dates(store: Store, eid: int) -> list[tuple[str, date | None, date | None]]:
+    """(kind, purchase date, warranty end) of each device: all the roadmap reads of the inventory."""
+    t = _t(InventoryRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.kind, t.c.purchase_date, t.c.warranty_end)
+                            .where(t.c.engagement_id == eid, t.c.category == InventoryCategory.DEVICE.value))
+        return [(r[0] or "", r[1], r[2]) for r in rows]
+
+
+def expired_acceptance_counts(store: Store, today: date) -> dict[int, int]:
+    """Engagement id -> how many of its risk acceptances are past their review date (one query)."""
+    t = _t(RiskAcceptanceRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.engagement_id, sa.func.count()).where(t.c.review_on < today)
+                            .group_by(t.c.engagement_id))
+        return {int(eid): int(n) for eid, n in rows}
+
+
+def save_change_orders(store: Store, eid: int, records: Sequence[BaseModel]) -> None:
+    """Replace an accepted engagement's change orders: the one record that changes after acceptance."""
+    _replace(store, eid, {"change_orders": records}, allow_frozen=True)
+
+
+def set_delivery_progress(store: Store, eid: int, remediation: Sequence[BaseModel]) -> None:
+    """Write what delivery reported (status, actual hours, done date) on an accepted engagement's
+    tasks; the caller has checked that nothing else of the tasks changed."""
+    _replace(store, eid, {"remediation": remediation}, allow_frozen=True)
 
 
 def _pricing_values(conn: sa.Connection, eid: int) -> dict[str, Any]:
@@ -232,16 +315,21 @@ def update_header(store: Store, eid: int, **fields: Any) -> None:
         raise ValueError(f"cannot update {sorted(unknown | ({'id', 'uid'} & set(fields)))}")
     t = _t(EngagementRow)
     with store.engine.begin() as conn:
-        _touch(conn, eid, store, [("header", name) for name in fields if name != "updated_at"])
+        # Filing an accepted engagement away (or back) is no edit of it.
+        _touch(conn, eid, store, [("header", name) for name in fields if name != "updated_at"],
+               allow_frozen=not (set(fields) - {"archived", "updated_at"}))
         if fields:
             conn.execute(t.update().where(t.c.id == eid).values(**fields))
 
 
 def _touch(conn: sa.Connection, eid: int, store: Store | None = None,
-           targets: Sequence[tuple[str, str]] = ()) -> None:
-    """First statement of every write to an engagement: raise its revision and, for a ``store``,
-    refuse the write if another one changed ``targets`` since this store's picture was read
-    (:mod:`.revisions`); then log what this write changes."""
+           targets: Sequence[tuple[str, str]] = (), *, allow_frozen: bool = False) -> None:
+    """First statement of every write to an engagement: refuse it if the engagement is accepted
+    (frozen; unless ``allow_frozen``), raise its revision and, for a ``store``, refuse the write
+    if another one changed ``targets`` since this store's picture was read (:mod:`.revisions`);
+    then log what this write changes."""
+    if not allow_frozen:
+        _refuse_frozen(conn, eid)
     if revisions.touch(conn, eid, store.revisions if store is not None else None, targets) is None:
         raise NotFound(f"there is no engagement {eid}")
 
@@ -422,8 +510,12 @@ def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
 
 def replace_children_many(store: Store, eid: int, collections: Mapping[str, Sequence[BaseModel]]) -> None:
     """Replace several child collections (e.g. inventory, risks, remediation) in one transaction."""
+    _replace(store, eid, collections)
+
+
+def _replace(store: Store, eid: int, collections: Mapping[str, Sequence[BaseModel]], *, allow_frozen: bool = False) -> None:
     with store.engine.begin() as conn:
-        _touch(conn, eid, store, [(attr, revisions.ALL) for attr in collections])
+        _touch(conn, eid, store, [(attr, revisions.ALL) for attr in collections], allow_frozen=allow_frozen)
         for attr, records in collections.items():
             model = CHILD_TABLES[attr]
             ct = _t(model)

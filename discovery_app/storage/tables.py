@@ -99,6 +99,9 @@ class EngagementRow(SQLModel, table=True):
     # Raised by one in every write transaction (see repository._touch): what a picture of the
     # engagement was read at; never part of the domain model or of an exported file.
     revision: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    baseline_of: str | None = Field(default=None, max_length=40)
+    proposal_sha256: str = Field(default="", max_length=64)
+    to_confirm: Any = _json()
 
 
 class SiteRow(SQLModel, table=True):
@@ -334,6 +337,75 @@ class ChangeRow(SQLModel, table=True):
     at: datetime = _when()
 
 
+class PricingOptionRow(SQLModel, table=True):
+    __tablename__ = "pricing_option"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    number: int
+    label: str = Field(max_length=300)
+    note: str = ""
+    pricing: Any = _json()
+
+
+class RiskAcceptanceRow(SQLModel, table=True):
+    __tablename__ = "risk_acceptance"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    risk_uid: str = Field(max_length=40)
+    owner: str = Field(max_length=300)
+    rationale: str = ""
+    compensating_controls: str = ""
+    review_on: date
+    approved_by: str = Field(max_length=300)
+    approved_on: date | None = None
+
+
+class RoadmapPlacementRow(SQLModel, table=True):
+    __tablename__ = "roadmap_placement"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    key: str = Field(max_length=80)
+    quarter: str = Field(max_length=7)
+
+
+class ChangeOrderRow(SQLModel, table=True):
+    __tablename__ = "change_order"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    uid: str = Field(max_length=40)
+    number: int
+    title: str = Field(max_length=300)
+    reason: str = ""
+    hours: Any = _json()
+    monthly_change: Decimal = Field(sa_column=sa.Column(DecimalText(), nullable=False))
+    requested_on: date
+    status: str = Field(max_length=20)
+    approved_by: str = Field(default="", max_length=300)
+    approved_title: str = Field(default="", max_length=300)
+    approved_on: date | None = None
+
+
+class AcceptanceRow(SQLModel, table=True):
+    """The client's signature and the baseline frozen with it; its presence freezes the engagement."""
+
+    __tablename__ = "acceptance"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    option: int
+    signed_by: str = Field(max_length=300)
+    title: str = Field(max_length=300)
+    signed_on: date
+    document_uid: str | None = Field(default=None, max_length=40)
+    proposal_sha256: str = Field(max_length=64)
+    baseline: Any = _json()
+
+
 # Child collections of an engagement: attribute on the domain model -> table.
 CHILD_TABLES: dict[str, type[SQLModel]] = {
     "sites": SiteRow,
@@ -349,6 +421,10 @@ CHILD_TABLES: dict[str, type[SQLModel]] = {
     "time_log": TimeEntryRow,
     "client_answers": ClientAnswerRow,
     "dismissed_suggestions": DismissedSuggestionRow,
+    "options": PricingOptionRow,
+    "risk_acceptances": RiskAcceptanceRow,
+    "roadmap_quarters": RoadmapPlacementRow,
+    "change_orders": ChangeOrderRow,
 }
 
 JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
@@ -358,4 +434,8 @@ JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
     RemediationRow: frozenset({"hours", "depends_on", "actual_hours"}),
     ResponsibilityRow: frozenset({"raci"}),
     PricingRow: frozenset({"lanes_run_by_provider", "device_count_overrides"}),
+    PricingOptionRow: frozenset({"pricing"}),
+    ChangeOrderRow: frozenset({"hours"}),
+    AcceptanceRow: frozenset({"baseline"}),
+    EngagementRow: frozenset({"to_confirm"}),
 }

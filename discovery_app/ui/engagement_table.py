@@ -42,6 +42,7 @@ class EngagementRow:
     fit_score: float
     completion: int
     archived: bool
+    expired_acceptances: int = 0  # risk acceptances past their review date
 
     def matches(self, needle: str) -> bool:
         """True when ``needle`` (already case-folded) is in a field a consultant would search."""
@@ -76,6 +77,7 @@ def rows_from_summaries(summaries: Iterable[Any]) -> list[EngagementRow]:
                 fit_score=score,
                 completion=int(s.completion),
                 archived=bool(h.archived),
+                expired_acceptances=int(getattr(s, "expired_acceptances", 0)),
             )
         )
     return rows
@@ -150,7 +152,10 @@ class EngagementTableModel(QAbstractTableModel):
         if col == Column.CLIENT:
             return r.client
         if col == Column.STATUS:
-            return f"{r.status_label} (archived)" if r.archived else r.status_label
+            label = f"{r.status_label} (archived)" if r.archived else r.status_label
+            if r.expired_acceptances:
+                label += f" · {r.expired_acceptances} risk acceptance{'s' if r.expired_acceptances != 1 else ''} expired"
+            return label
         if col == Column.CONSULTANT:
             return r.consultant
         if col == Column.UPDATED:

@@ -72,6 +72,7 @@ def test_documents_read_without_the_inventory_records_say_exactly_the_same(servi
     from datetime import date
 
     from discovery_app.domain.assessment import assess
+    from discovery_app.domain.roadmap import build_roadmap
     from discovery_app.export import report as report_mod
 
     eid = create_demo(service)
@@ -82,5 +83,10 @@ def test_documents_read_without_the_inventory_records_say_exactly_the_same(servi
         expected = report_mod.build_report(
             eng, pkg, assess(Basis.of(eng), pkg, service.settings.commercial_terms(), service.assessments.sentence_locale()),
             service.settings.provider(), client=client, issued_on=issued)
-        assert service.documents.report(eid, client=client, issued_on=issued) == expected
+        got = service.documents.report(eid, client=client, issued_on=issued)
+        # The proposal's roadmap (added by the service) reads three columns of the devices, not the records.
+        extras = got.extra.pop("proposal_extras")
+        quote = assess(Basis.of(eng), pkg, service.settings.commercial_terms(), service.assessments.sentence_locale()).quote
+        assert extras.roadmap == build_roadmap(eng, quote, issued) and extras.roadmap.items
+        assert got == expected
     assert service.assessments.check(eid) == assess(Basis.of(eng), pkg, service.settings.commercial_terms(), service.assessments.sentence_locale()).readiness

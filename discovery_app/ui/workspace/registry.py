@@ -9,6 +9,7 @@ broken section never takes a consultant's workspace down.
 
 from __future__ import annotations
 
+from .baseline.baseline_page import BaselinePage
 from .interview.client import ClientPage
 from .interview.fit_page import FitPage
 from .inventory.inventory_page import InventoryPage
@@ -18,9 +19,11 @@ from .page import WorkspacePage
 from .remediation.remediation_page import RemediationPage
 from .review.review_page import ReviewPage
 from .risks.risks_page import RisksPage
+from .roadmap.roadmap_page import RoadmapPage
 from .standards.standards_page import StandardsPage
 
 BEFORE_QUESTIONNAIRE: tuple[type[WorkspacePage], ...] = (ClientPage, FitPage)
 AFTER_QUESTIONNAIRE: tuple[type[WorkspacePage], ...] = (
-    InventoryPage, StandardsPage, RisksPage, RemediationPage, ResponsibilitiesPage, PricingPage, ReviewPage,
+    InventoryPage, StandardsPage, RisksPage, RemediationPage, ResponsibilitiesPage, PricingPage, RoadmapPage,
+    ReviewPage, BaselinePage,
 )

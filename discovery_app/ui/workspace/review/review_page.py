@@ -129,6 +129,14 @@ class ReviewPage(WorkspacePage):
         self.plan_button.setToolTip(shortcuts.tip("Write the stabilization plan as a PDF", "export_plan"))
         self.plan_button.setShortcut(shortcuts.sequence("export_plan"))
         self.plan_button.clicked.connect(lambda: self._start("plan"))
+        # A re-assessment's progress report against its signed baseline (shown for re-assessments).
+        self.progress_button = QPushButton("Export progress report…")
+        self.progress_button.setObjectName("exportProgressReport")
+        self.progress_button.setToolTip("Write the progress report against the signed baseline as a PDF")
+        self.progress_button.clicked.connect(lambda: self._start("progress"))
+        self.progress_help = muted(QLabel("Standards before and after, risks closed, reduced, new and accepted, plan "
+                                          "tasks done and hours, and the recommended next quarter."))
+        self.progress_help.setWordWrap(True)
         plan_help = muted(QLabel("Phases, ordered tasks, hours per role, owners, dependencies and definition of "
                                  "done, with a timeline. It carries no prices."))
         plan_help.setWordWrap(True)
@@ -186,6 +194,12 @@ class ReviewPage(WorkspacePage):
         dl.addWidget(workbook_help)
         dl.addLayout(self._left_row(self.workbook_button, self.client_workbook_button))
         dl.addLayout(self._left_row(self.read_back_button))
+        self.progress_title = self._bold("Progress against the baseline")
+        self.progress_rule = self._rule()
+        dl.addWidget(self.progress_rule)
+        dl.addWidget(self.progress_title)
+        dl.addWidget(self.progress_help)
+        dl.addLayout(self._left_row(self.progress_button))
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Import pack for the delivery team's tools"))
         dl.addWidget(pack_help)
@@ -265,6 +279,9 @@ class ReviewPage(WorkspacePage):
         then warnings, each saying where to fix it."""
         self.checklist_model.clear()
         style = self.style()
+        later = bool(self.service.engagements.header(self.engagement_id).baseline_of)
+        for w in (self.progress_rule, self.progress_title, self.progress_help, self.progress_button):
+            w.setVisible(later)
         try:
             readiness = self.service.assessments.check(self.engagement_id)
         except Exception as exc:
@@ -317,6 +334,7 @@ class ReviewPage(WorkspacePage):
         self.password_error.setVisible(missing_pw)
         self.proposal_button.setEnabled(not self._busy and not self._blockers and not missing_pw)
         self.plan_button.setEnabled(not self._busy)
+        self.progress_button.setEnabled(not self._busy)
         self.workbook_button.setEnabled(not self._busy)
         self.client_workbook_button.setEnabled(not self._busy)
         self.pack_button.setEnabled(not self._busy)
@@ -428,12 +446,16 @@ class ReviewPage(WorkspacePage):
 
             def work() -> Path:
                 return service.handoff.export_workbook(eid, path, client=client).path
+        elif document == "progress":
+
+            def work() -> Path:
+                return service.baseline.export_progress(eid, path)
         else:
 
             def work() -> Path:
                 return service.documents.export_plan(eid, path)
 
-        label = {"proposal": "proposal", "plan": "stabilization plan"}.get(document, WORKBOOKS.get(document, "").lower())
+        label = {"proposal": "proposal", "plan": "stabilization plan", "progress": "progress report"}.get(document, WORKBOOKS.get(document, "").lower())
         if document == PACK:
             label = f"{PACK_TOOLS[self.pack_tool.currentData()]} import pack"
         self._busy = True

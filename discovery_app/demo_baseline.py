@@ -1,0 +1,161 @@
+"""The demo's second act: the same client a year earlier, accepted and delivered, and its
+re-assessment a year later, so the roadmap, acceptance, change-order and progress pages and
+documents all have real content (``discovery-app demo --baseline``).
+
+Everything goes through the service, as a consultant would do it: options, an accepted risk, a
+roadmap move, the proposal exported (its fingerprint kept), the signature, delivery read back,
+change orders, then the re-assessment with what changed in the year.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .demo import DEMO_FORM, build_demo
+from .domain.engagement import (
+    DeliveryStatus,
+    PricingOption,
+    Priority,
+    RemediationItem,
+    Risk,
+    RiskTreatment,
+    StandardStatus,
+)
+from .domain.forms import Lane, Phase, RiskCategory
+
+if TYPE_CHECKING:
+    from .services import Discovery
+
+YEAR = timedelta(days=364)  # same weekday a year later
+SIGNED_ON = date(2025, 12, 10)
+REASSESSED_ON = date(2026, 11, 18)
+# Tasks still open a year later (by risk template or standards category), and how they stand.
+STILL_OPEN = {"single_person_dependency": DeliveryStatus.IN_PROGRESS, "insurance_attestation_gap": DeliveryStatus.BLOCKED}
+
+
+def create_baseline_demo(service: Discovery) -> tuple[int, int]:
+    """The accepted engagement (a year ago, delivered) and its re-assessment; their ids."""
+    pkg = service.forms.get(DEMO_FORM)
+    eng, blobs = build_demo(pkg)
+    back = lambda d: d - YEAR  # noqa: E731
+    eng.discovery_date = back(eng.discovery_date) if eng.discovery_date else None
+    eng.created_at = eng.updated_at = eng.created_at - YEAR
+    eng.time_log = [t.model_copy(update={"started_at": t.started_at - YEAR,
+                                         "ended_at": t.ended_at - YEAR if t.ended_at else None}) for t in eng.time_log]
+    eng.notes = "Signed in December; stabilization ran January to March. Re-assessed a year later."
+    eng.pricing = eng.pricing.model_copy(update={"discount_reason": "Signed before December 15, 2025"})
+    # The client accepts the vendor-records risk instead of paying to treat it.
+    vendor = next(r for r in eng.risks if r.template_id == "vendor_records_missing")
+    vendor.treatment = RiskTreatment.ACCEPTED
+    eng.remediation = [i.model_copy(update={"accepted": False}) if i.risk_uid == vendor.uid else i
+                       for i in eng.remediation]
+    base = eng.pricing
+    eng.options = [
+        PricingOption(number=1, label="Business hours", note="Support Monday to Friday, 8:00 to 18:00.",
+                      pricing=base.model_copy(update={"coverage": "business_hours"})),
+        PricingOption(number=2, label="Extended hours", note="Adds early mornings, evenings and tax-season Saturdays.",
+                      pricing=base.model_copy(update={"coverage": "extended"})),
+        PricingOption(number=3, label="Run only", note="We run the environment; change and governance stay with you.",
+                      pricing=base.model_copy(update={"coverage": "extended", "lanes_run_by_provider": [Lane.RUN]})),
+    ]
+    eid = service.engagements.save_new(eng, pkg, blobs)
+    b = service.baseline
+    b.accept_risk(eid, vendor.uid, owner="Marcus Lee", approved_by="Elena Finch", approved_on=SIGNED_ON,
+                  rationale="Fewer than a dozen IT vendors; renewals are already in the finance calendar.",
+                  compensating_controls="Partners approve every new vendor; the office manager reviews renewals monthly.",
+                  review_on=date(2026, 6, 30))
+    wifi = next(i for i in b.roadmap(eid, SIGNED_ON).items if i.title.startswith("Move Wireless"))
+    b.move_roadmap_item(eid, wifi.key, "2026-Q4")  # after tax season and the summer
+
+    with tempfile.TemporaryDirectory(prefix="discovery-demo-") as tmp:
+        proposal = Path(tmp) / "proposal.pdf"
+        service.documents.export_proposal(eid, proposal, issued_on=SIGNED_ON - timedelta(days=7))
+        # The demo's "signed" copy is the PDF that was sent, as an e-signature service returns it.
+        b.accept(eid, option=2, signed_by="Elena Finch", title="Managing Partner", signed_on=SIGNED_ON,
+                 signed_file=proposal)
+
+    # Delivery read back from the workbook: most of the plan done, two tasks still open.
+    done_on = date(2026, 1, 12)
+    risks = {r.uid: r.template_id for r in service.engagements.get(eid).risks}
+    updates = {}
+    for n, item in enumerate(i for i in service.engagements.get(eid).remediation
+                             if i.accepted and i.phase is Phase.STABILIZATION):
+        status = STILL_OPEN.get(risks.get(item.risk_uid or "", "") or "", DeliveryStatus.DONE)
+        spent = {role: (h * Decimal("1.1") if n % 3 == 0 else h * Decimal("0.9")).quantize(Decimal("0.5"))
+                 for role, h in item.hours.items()} if status is DeliveryStatus.DONE else \
+            {role: (h / 2).quantize(Decimal("0.5")) for role, h in item.hours.items()}
+        updates[item.uid] = (status, spent, done_on + timedelta(days=4 * n) if status is DeliveryStatus.DONE else None)
+    b.report_delivery(eid, updates)
+
+    b.add_change_order(eid, title="Bring the new Eugene office onto the standard",
+                       reason="The firm opened a third office in March 2026 with six staff.",
+                       hours={"engineer": Decimal("14"), "technician": Decimal("8")},
+                       monthly_change=Decimal("310.00"), requested_on=date(2026, 2, 16))
+    b.approve_change_order(eid, 1, approved_by="Elena Finch", title="Managing Partner", approved_on=date(2026, 2, 20))
+    b.add_change_order(eid, title="Move the document archive to SharePoint",
+                       reason="The scanned-client-files share is full and backs up slowly.",
+                       hours={"senior_engineer": Decimal("10"), "engineer": Decimal("16")},
+                       requested_on=date(2026, 10, 27))
+
+    new_id = b.reassess(eid, today=REASSESSED_ON)
+    _a_year_later(service, new_id)
+    return eid, new_id
+
+
+def _a_year_later(service: Discovery, eid: int) -> None:
+    """What the re-assessment found: the fixed risks lower or gone, the standards met, one new risk,
+    a few answers changed, and next year's roadmap."""
+    eng = service.engagements.get(eid)
+    now = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
+    closed = {"rdp_exposed", "edr_missing", "mfa_not_enforced", "stale_accounts", "restores_untested"}
+    reduced = {"patching_unmanaged": (2, 3), "weak_email_protection": (2, 3), "unsupported_operating_systems": (2, 4),
+               "no_change_control": (2, 2), "local_admin_rights": (3, 4)}
+    risks: list[Risk] = []
+    for r in eng.risks:
+        if r.template_id in closed:
+            continue
+        if r.template_id in reduced:
+            lik, imp = reduced[r.template_id]
+            r = r.model_copy(update={"likelihood": lik, "impact": imp})
+        risks.append(r)
+    shadow = Risk(title="Client files shared through personal cloud accounts", category=RiskCategory.SECURITY,
+                  likelihood=4, impact=4,
+                  description="Three staff share large client files through personal Dropbox accounts.",
+                  why_it_matters="Client tax records leave the firm's control and its retention policy.",
+                  evidence="Seen on two laptops in Salem; confirmed by Marcus Lee.")
+    risks.append(shadow)
+    met = {"rmm", "patching", "endpoint_protection", "mdr", "mfa", "backup", "saas_backup", "psa",
+           "documentation", "security_awareness"}
+    standards = [s.model_copy(update={"status": StandardStatus.ALIGNED, "decision": None})
+                 if s.category_id in met else s for s in eng.standards]
+    answers = []
+    changed = {"employee_count": 51, "it_user_count": 49, "site_count": 3, "monthly_ticket_volume": 38,
+               "user_satisfaction": 4}
+    for a in eng.answers:
+        answers.append(a.model_copy(update={"value": changed[a.question_id], "said_by": "Marcus Lee"})
+                       if a.question_id in changed else a)
+    remediation = [
+        RemediationItem(title="Remove local admin rights and set up an elevation process", risk_uid=next(
+            r.uid for r in risks if r.template_id == "local_admin_rights"), standard_category="device_management",
+            hours={"engineer": Decimal("18"), "technician": Decimal("6")}, phase=Phase.ROADMAP,
+            definition_of_done="No user is a local administrator; elevation requests are logged and approved."),
+        RemediationItem(title="Bring file sharing into Microsoft 365 and block personal cloud storage",
+                        risk_uid=shadow.uid, hours={"engineer": Decimal("16"), "technician": Decimal("4")},
+                        phase=Phase.ROADMAP, priority=Priority.HIGH,
+                        definition_of_done="Client files are shared from SharePoint only; personal cloud sites are "
+                                           "blocked on managed devices."),
+        RemediationItem(title="Move Wireless to Cisco Meraki MR", standard_category="wifi",
+                        hours={"engineer": Decimal("12")}, phase=Phase.ROADMAP,
+                        definition_of_done="Every site's wireless runs on the standard access points."),
+    ]
+    from .storage import repository as repo
+
+    repo.replace_children_many(service.store, eid, {"risks": risks, "standards": standards, "answers": answers,
+                                                    "remediation": remediation})
+    keep = [k for k in eng.to_confirm if k.startswith("inventory:")][:12]
+    service.baseline.confirm(eid, [k for k in eng.to_confirm if k not in keep])
+    repo.update_header(service.store, eid, updated_at=now)

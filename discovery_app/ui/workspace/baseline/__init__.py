@@ -1,0 +1,1 @@
+"""Acceptance and the baseline: the client's signature, change orders, re-assessment and progress."""
