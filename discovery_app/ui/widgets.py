@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
@@ -28,6 +30,22 @@ def apply_buttons(dialog: QDialog, apply_button: QPushButton,
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def checked_buttons(dialog: QDialog, ok_text: str, check: Callable[[], object],
+                    error_name: str = "") -> tuple[QLabel, QDialogButtonBox]:
+    """A form dialog's error line (hidden until ``check`` finds a problem) and its OK/Cancel row,
+    whose OK (named ``ok_text``) runs ``check``: it accepts the dialog or shows the error."""
+    error = QLabel()
+    if error_name:
+        error.setObjectName(error_name)
+    error.setWordWrap(True)
+    error.hide()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(check)
+    buttons.rejected.connect(dialog.reject)
+    return error, buttons
 
 
 def muted(label: QLabel) -> QLabel:

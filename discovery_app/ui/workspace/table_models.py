@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ...domain import locale_text
 from .. import app_locale
@@ -160,3 +161,21 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.row() < len(self.tooltips):
             return self.tooltips[index.row()]
         return None
+
+
+def rows_table(model: QAbstractTableModel, name: str, accessible: str, *, stretch: int = 1) -> QTableView:
+    """A read-only table of whole rows (one selected at a time), Tab leaving it; its columns fit
+    their contents and column ``stretch`` takes the rest."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    h = view.horizontalHeader()
+    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view

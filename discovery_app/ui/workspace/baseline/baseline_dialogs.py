@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ....domain import locale_text
 from ...date_input import DateInput
-from ...widgets import muted
+from ...widgets import checked_buttons, muted
 
 
 def _date_edit(day: date, name: str) -> DateInput:
@@ -87,14 +86,7 @@ class AcceptanceDialog(QDialog):
         form.addRow("Title", self.title)
         form.addRow("Date signed", self.signed_on)
         form.addRow("Signed document", file_row)
-        self.error = QLabel()
-        self.error.setObjectName("acceptError")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record acceptance")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.error, buttons = checked_buttons(self, "Record acceptance", self._check, "acceptError")
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addLayout(form)
@@ -158,13 +150,7 @@ class ChangeOrderDialog(QDialog):
         note = muted(QLabel("Priced by the same rates, contingency and rounding as the proposal. No work starts until "
                             "the client approves the order."))
         note.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record change order")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.error, buttons = checked_buttons(self, "Record change order", self._check)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)
@@ -201,13 +187,7 @@ class ApprovalDialog(QDialog):
         form.addRow("Approved by", self.by)
         form.addRow("Title", self.title)
         form.addRow("Date", self.on)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record approval")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.error, buttons = checked_buttons(self, "Record approval", self._check)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)

@@ -9,15 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +28,7 @@ from ...messages import show_exception
 from ...widgets import muted, scaled_font
 from ..offer.offer_format import money, signed_money
 from ..page import PageContext, WorkspacePage
-from ..table_models import RowsModel
+from ..table_models import RowsModel, rows_table
 from .baseline_dialogs import AcceptanceDialog, ApprovalDialog, ChangeOrderDialog
 from .offer_boxes import AcceptedRisksBox, OptionsBox
 
@@ -88,18 +85,7 @@ class BaselinePage(WorkspacePage):
         self.co_intro = muted(QLabel())
         self.co_intro.setWordWrap(True)
         self.co_model = RowsModel(["No.", "Change", "One-time", "Monthly", "Status"], right=(0, 2, 3))
-        self.co_table = QTableView()
-        self.co_table.setObjectName("changeOrders")
-        self.co_table.setAccessibleName("Change orders")
-        self.co_table.setModel(self.co_model)
-        self.co_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.co_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.co_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.co_table.setTabKeyNavigation(False)
-        self.co_table.verticalHeader().hide()
-        h = self.co_table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.co_table = rows_table(self.co_model, "changeOrders", "Change orders")
         self.new_co = QPushButton("&New change order…")
         self.new_co.setObjectName("newChangeOrder")
         self.new_co.clicked.connect(self.new_change_order)

@@ -8,14 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -27,28 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain.engagement import Engagement, RiskAcceptance
-from ...widgets import muted
+from ...widgets import checked_buttons, muted
 from ..offer.offer_format import money
-from ..table_models import RowsModel
+from ..table_models import RowsModel, rows_table
 from .baseline_dialogs import _date_edit, _date_problem, _day
 
 Save = Callable[[Callable[[], Any], str, str], None]
 
 
 def _table(model: RowsModel, name: str, accessible: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setAccessibleName(accessible)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
+    view = rows_table(model, name, accessible)
     view.setMaximumHeight(130)
-    h = view.horizontalHeader()
-    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -138,13 +124,7 @@ class RiskAcceptanceDialog(QDialog):
         form.addRow("Compensating controls", self.controls)
         form.addRow("Review or expiry date", self.review)
         form.addRow("Approved by", self.approved_by)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record acceptance")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.error, buttons = checked_buttons(self, "Record acceptance", self._check)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)

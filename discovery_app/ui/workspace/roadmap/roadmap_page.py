@@ -23,7 +23,7 @@ from ...messages import show_exception
 from ...widgets import muted, scaled_font
 from ..offer.offer_format import money
 from ..page import PageContext, WorkspacePage
-from ..table_models import RowsModel
+from ..table_models import RowsModel, rows_table
 
 
 def quarter_label(q: str) -> str:
@@ -44,18 +44,7 @@ class RoadmapPage(WorkspacePage):
         self.intro = muted(QLabel())
         self.intro.setWordWrap(True)
         self.items_model = RowsModel(["Quarter", "Item", "Kind", "One-time", "Note"], right=(3,))
-        self.items = QTableView()
-        self.items.setObjectName("roadmapItems")
-        self.items.setAccessibleName("Roadmap items by quarter")
-        self.items.setModel(self.items_model)
-        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.items.setTabKeyNavigation(False)
-        self.items.verticalHeader().hide()
-        h = self.items.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.items = rows_table(self.items_model, "roadmapItems", "Roadmap items by quarter")
         self.quarter = QComboBox()
         self.quarter.setObjectName("roadmapQuarter")
         self.quarter.setAccessibleName("Quarter to move the selected item to")
