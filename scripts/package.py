@@ -51,7 +51,7 @@ APP = "discovery_app"
 LINUX_SYSTEM_TEMPLATE_BRANCH = "v0.4.1"
 MIN_BYTECODE_SHARE = 0.99
 # Nothing of these may be left in a release bundle.
-TEST_ONLY = ("pytest", "_pytest", "pytestqt", "hypothesis", "pluggy", "iniconfig")
+TEST_ONLY = ("pytest", "_pytest", "pytestqt", "xdist", "execnet", "hypothesis", "pluggy", "iniconfig")
 
 
 class PackagingError(Exception):
