@@ -163,5 +163,8 @@ def _print_show(service: Discovery, eid: int) -> None:
     print(f"  Risks:       {len(eng.risks)}")
     print(f"  Remediation: {len(eng.remediation)} items")
     print(f"  Updated:     {local_time(eng.updated_at)}")
+    if s.get("checkout") is not None:
+        mark = s["checkout"]
+        print(f"  Checked out: to a laptop by {mark.who} since {local_time(mark.at)} ({mark.place}); read-only here")
 
 

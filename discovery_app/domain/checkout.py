@@ -85,11 +85,11 @@ def _record_key(rec: Any, i: int) -> object:
     return ("position", i)
 
 
-def _record_name(rec: Any) -> str:
+def _record_name(rec: Any, names: Mapping[str, str]) -> str:
     for k in _NAMES:
         v = getattr(rec, k, None)
         if v:
-            return str(v)
+            return names.get(str(v), str(v)) if k in ("question_id", "category_id") else str(v)
     return ""
 
 
@@ -97,7 +97,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _list_lines(label: str, shared: Sequence[Any], laptop: Sequence[Any]) -> list[str]:
+def _list_lines(label: str, shared: Sequence[Any], laptop: Sequence[Any], names: Mapping[str, str]) -> list[str]:
     a = {_record_key(r, i): r for i, r in enumerate(shared)}
     b = {_record_key(r, i): r for i, r in enumerate(laptop)}
     added = [b[k] for k in b if k not in a]
@@ -109,9 +109,9 @@ def _list_lines(label: str, shared: Sequence[Any], laptop: Sequence[Any]) -> lis
     for what, recs in (("only on the laptop", added), ("only in the shared store", removed),
                        ("different", changed)):
         if recs:
-            names = [n for n in (_record_name(r) for r in recs[:3]) if n]
+            shown = [n for n in (_record_name(r, names) for r in recs[:3]) if n]
             more = f", +{len(recs) - 3} more" if len(recs) > 3 else ""
-            parts.append(f"{len(recs)} {what}" + (f" ({', '.join(names)}{more})" if names else ""))
+            parts.append(f"{len(recs)} {what}" + (f" ({', '.join(shown)}{more})" if shown else ""))
     return [f"{label}: " + "; ".join(parts)]
 
 
@@ -123,16 +123,39 @@ _LABELS = {"answers": "answer", "client_answers": "client pre-work answer", "tim
            "attachments": "attachment", "risks": "risk", "sites": "site", "contacts": "contact"}
 
 
-def differences(shared: Engagement, laptop: Engagement, sec: Section) -> list[str]:
-    """The differences of one section between the shared copy and the laptop copy, in words."""
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(no answer)"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _answer_lines(shared: Engagement, laptop: Engagement, names: Mapping[str, str]) -> list[str]:
+    a, b = shared.answer_values(), laptop.answer_values()
+    changed = [q for q in dict.fromkeys([*a, *b]) if a.get(q) != b.get(q)]
+    lines = [f"“{names.get(q, q)}”: here {_value(a.get(q))}; on the laptop {_value(b.get(q))}" for q in changed[:6]]
+    if len(changed) > 6:
+        lines.append(f"… and {len(changed) - 6} more answers")
+    if not changed:  # only notes or who-said-it differ
+        lines += _list_lines("Answers", shared.answers, laptop.answers, names)
+    return lines
+
+
+def differences(shared: Engagement, laptop: Engagement, sec: Section,
+                names: Mapping[str, str] | None = None) -> list[str]:
+    """The differences of one section between the shared copy and the laptop copy, in words;
+    ``names``: question and standards-category ids -> what the form calls them."""
+    names = names or {}
     lines: list[str] = []
     changed_fields: list[str] = []
     for name in sec.fields:
         a, b = getattr(shared, name), getattr(laptop, name)
         if a == b:
             continue
-        if isinstance(a, list) and isinstance(b, list):
-            lines += _list_lines(_LABELS.get(name, name).capitalize() + "s", a, b)
+        if name == "answers":
+            lines += _answer_lines(shared, laptop, names)
+        elif isinstance(a, list) and isinstance(b, list):
+            lines += _list_lines(_LABELS.get(name, name).capitalize() + "s", a, b, names)
         else:
             changed_fields.append(name.replace("_", " "))
     if changed_fields:
@@ -203,7 +226,7 @@ class CheckinPlan:
 
 
 def plan(base: Mapping[str, str] | None, shared: Engagement, laptop: Engagement, *, fast: bool,
-         broken: bool = False) -> CheckinPlan:
+         broken: bool = False, names: Mapping[str, str] | None = None) -> CheckinPlan:
     """Compare the shared copy with the laptop copy, section by section, against the checkout's
     fingerprints ``base`` (a section missing from it counts as changed on both sides)."""
     base = base or {}
@@ -213,7 +236,7 @@ def plan(base: Mapping[str, str] | None, shared: Engagement, laptop: Engagement,
         differs = now_shared[s.key] != now_laptop[s.key]
         out.append(SectionDiff(
             s, laptop_changed=base.get(s.key) != now_laptop[s.key], shared_changed=base.get(s.key) != now_shared[s.key],
-            differs=differs, lines=tuple(differences(shared, laptop, s)) if differs else ()))
+            differs=differs, lines=tuple(differences(shared, laptop, s, names)) if differs else ()))
     return CheckinPlan(tuple(out), fast=fast, broken=broken)
 
 

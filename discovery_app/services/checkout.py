@@ -222,7 +222,10 @@ class Checkouts(Feature):
         shared_eng = repo.load_engagement(self.store, eid)
         broken = shared_mark.state == marks.BROKEN
         fast = not broken and revision == shared_mark.revision
-        return shared_eng, rules.plan(shared_mark.base, shared_eng, laptop_eng, fast=fast, broken=broken), revision
+        form = self.core.form_of(shared_eng)
+        names = {q.id: q.label for q in form.questionnaire.questions()} | {c.id: c.name for c in form.standards}
+        return shared_eng, rules.plan(shared_mark.base, shared_eng, laptop_eng, fast=fast, broken=broken,
+                                      names=names), revision
 
     def preview_checkin(self, eid: int, laptop: Path) -> CheckinPreview:
         """What checking the laptop copy in would do, section by section; writes nothing."""

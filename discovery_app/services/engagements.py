@@ -214,6 +214,7 @@ class Engagements(Feature):
             "fit": fit,
             "progress": prog,
             "users": values.get("it_user_count"),
+            "checkout": checkouts.active_marks(self.store).get(eid),  # checked out to a laptop, or None
             **repo.child_counts(self.store, eid),
         }
 

@@ -131,7 +131,7 @@ def test_a_change_on_both_sides_needs_a_choice_per_section_and_overwrites_nothin
     assert {s.key for s in preview.plan.needing_choice()} == {"answers", "risks"}
     answers = next(s for s in preview.plan.sections if s.key == "answers")
     assert answers.laptop_changed and answers.shared_changed
-    assert any("different (employee_count)" in line for line in answers.lines)
+    assert any(line.endswith("here 70; on the laptop 55") for line in answers.lines), answers.lines
 
     with pytest.raises(ChoicesNeeded) as refused:
         shared.checkouts.check_in(eid, tmp_path / "laptop.sqlite3", {"answers": Side.LAPTOP})

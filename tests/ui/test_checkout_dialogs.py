@@ -49,7 +49,7 @@ def test_check_in_lists_the_conflicting_sections_and_waits_for_a_choice_each(qtb
     qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=20000)
     assert dialog.table.item(0, 0).text() == "Interview answers"
-    assert "employee_count" in dialog.details.toPlainText()
+    assert "here 70; on the laptop 55" in dialog.details.toPlainText()
     assert not dialog.ok_button.isEnabled()  # no side chosen yet: nothing can be checked in
     combo = dialog.combos["answers"]
     combo.setCurrentIndex(combo.findData(str(Side.LAPTOP)))
