@@ -51,7 +51,9 @@ def laptop_service(tmp_path, forms) -> Discovery:
 
 
 def test_checkout_copies_everything_marks_it_and_makes_the_shared_copy_read_only(shared, eid, tmp_path, forms):
+    seen = shared.changes.fingerprint()
     done = shared.checkouts.check_out(eid, tmp_path / "laptop.sqlite3")
+    assert shared.changes.fingerprint() != seen  # open windows notice the checkout and refresh their list
     mark = shared.checkouts.status(eid)
     assert mark is not None and mark.who == shared.store.revisions.who and str(tmp_path / "laptop.sqlite3") == mark.place
     assert shared.engagements.summaries()[0].checked_out_by == mark.who
