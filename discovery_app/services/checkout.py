@@ -185,6 +185,17 @@ class Checkouts(Feature):
 
     # ---- checking in -----------------------------------------------------------------------
 
+    def _refuse_not_out(self, eid: int) -> None:
+        """Refuse, before the laptop store is opened, to check in an engagement that is not out (a
+        checkout that was broken still lets its laptop copy come back, by choice)."""
+        head = self.core.header(eid)
+        last = marks.latest(self.store, eid, marks.OUT)
+        if last is None or last.state == marks.RETURNED:
+            when = (f" (it was checked in by {last.ended_by} at {rules.moment(last.ended_at or last.at)})"
+                    if last is not None else "")
+            raise ServiceError(f"{head.client_name} is not checked out{when}; there is nothing to check in. "
+                               "Nothing was changed.")
+
     def _laptop_copy(self, eid: int, there: Store) -> tuple[Engagement, Mark, Mark]:
         """The laptop's copy of engagement ``eid``, its origin mark and the shared checkout it came from."""
         head = self.core.header(eid)
@@ -229,6 +240,7 @@ class Checkouts(Feature):
 
     def preview_checkin(self, eid: int, laptop: Path) -> CheckinPreview:
         """What checking the laptop copy in would do, section by section; writes nothing."""
+        self._refuse_not_out(eid)
         with laptop_store(laptop, create=False) as there:
             laptop_eng, _origin, shared_mark = self._laptop_copy(eid, there)
             _shared, plan, _rev = self._plan(eid, laptop_eng, shared_mark)
@@ -240,6 +252,7 @@ class Checkouts(Feature):
         ``choices`` names; a section that needs a choice and has none refuses the whole check-in
         (:class:`ChoicesNeeded`), and nothing is written."""
         choices = dict(choices or {})
+        self._refuse_not_out(eid)
         with laptop_store(laptop, create=False) as there:
             laptop_eng, origin, shared_mark = self._laptop_copy(eid, there)
             shared_eng, plan, revision = self._plan(eid, laptop_eng, shared_mark)

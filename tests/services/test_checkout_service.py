@@ -104,7 +104,7 @@ def test_checkin_of_an_untouched_shared_copy_takes_the_laptop_copy_and_ends_the_
             laptop.interview.set_answer(done.laptop_id, "employee_count", 1)
     finally:
         laptop.close()
-    with pytest.raises(ServiceError, match="already checked in"):
+    with pytest.raises(ServiceError, match="Acme is not checked out \\(it was checked in by .* at .*\\); there is"):
         shared.checkouts.check_in(eid, tmp_path / "laptop.sqlite3")
     # ...and it can be checked out again over the returned copy
     again = shared.checkouts.check_out(eid, tmp_path / "laptop.sqlite3")
@@ -155,15 +155,21 @@ def test_refusals_say_what_is_wrong(shared, eid, tmp_path, forms):
     with pytest.raises(ServiceError, match="laptop store cannot be used.*not a readable Discovery database"):
         shared.checkouts.check_out(eid, not_ours)
     assert shared.checkouts.status(eid) is None  # nothing marked
-    with pytest.raises(ServiceError, match="no laptop store"):
-        shared.checkouts.check_in(eid, tmp_path / "missing.sqlite3")
+    with pytest.raises(ServiceError, match="Acme is not checked out; there is nothing to check in"):
+        shared.checkouts.check_in(eid, tmp_path / "laptop.sqlite3")
 
     other = shared.engagements.create("Other client", form_key="mini")
     shared.checkouts.check_out(other, tmp_path / "laptop.sqlite3")
+    shared.checkouts.check_out(eid, tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(ServiceError, match="no laptop store"):
+        shared.checkouts.check_in(eid, tmp_path / "missing.sqlite3")
     with pytest.raises(ServiceError, match="holds no copy of Acme.*different engagement.*Other client"):
         shared.checkouts.check_in(eid, tmp_path / "laptop.sqlite3")
-    with pytest.raises(ServiceError, match="not checked out; there is nothing to break"):
-        shared.checkouts.break_warning(eid)
+    with pytest.raises(ServiceError, match="Acme is already checked out by"):
+        shared.checkouts.check_out(eid, tmp_path / "third.sqlite3")
+    third = shared.engagements.create("Third client", form_key="mini")
+    with pytest.raises(ServiceError, match="Third client is not checked out; there is nothing to break"):
+        shared.checkouts.break_warning(third)
 
 
 def test_every_engagement_field_is_in_exactly_one_section():
