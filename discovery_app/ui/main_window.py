@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Open archive…", self.open_archive)
         file_menu.addAction("Save &archive…", self.save_archive)
         file_menu.addSeparator()
-        self.checkout_action = file_menu.addAction("Check &out to laptop…", self.check_out_selected)
+        self.checkout_action = file_menu.addAction("Chec&k out to laptop…", self.check_out_selected)
         self.checkin_action = file_menu.addAction("Check &in from laptop…", self.check_in_selected)
         self.break_action = file_menu.addAction("&Break checkout…", self.break_checkout_selected)
         file_menu.addSeparator()
