@@ -38,6 +38,7 @@ class EngagementSummary:
     expired_acceptances: int = 0  # risk acceptances past their review date
     checked_out_by: str = ""  # checked out to a laptop (read-only here) by whom
     checked_out_at: datetime | None = None
+    laptop_copy: str = ""  # in a laptop's store: "active" (checked out here) or "returned" (read-only)
 
     def as_dict(self) -> dict[str, Any]:
         h = self.header
@@ -55,6 +56,7 @@ class EngagementSummary:
             "expired_risk_acceptances": self.expired_acceptances,
             "checked_out_by": self.checked_out_by or None,
             "checked_out_at": self.checked_out_at.isoformat() if self.checked_out_at else None,
+            "laptop_copy": self.laptop_copy or None,
         }
 
 
@@ -127,6 +129,7 @@ class Engagements(Feature):
         answers = repo.answer_values_by_engagement(self.store, [h.id for h in headers if h.id is not None])
         expired = repo.expired_acceptance_counts(self.store, date.today())
         out_marks = checkouts.active_marks(self.store)
+        copy_states = checkouts.copy_states(self.store)
         out = []
         for h in headers:
             pkg = self.core.form_of(h)
@@ -135,7 +138,8 @@ class Engagements(Feature):
             prog = answers_mod.progress(pkg.questionnaire, values)
             mark = out_marks.get(h.id or 0)
             out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent, expired.get(h.id or 0, 0),
-                                         mark.who if mark else "", mark.at if mark else None))
+                                         mark.who if mark else "", mark.at if mark else None,
+                                         copy_states.get(h.id or 0, "")))
         return out
 
     def set_status(self, eid: int, status: Status) -> None:

@@ -110,6 +110,15 @@ def active_marks(store: Store) -> dict[int, Mark]:
     return {m.engagement_id: m for m in map(_mark, rows)}
 
 
+def copy_states(store: Store) -> dict[int, str]:
+    """Engagement id -> the state of the laptop copy it is ("active": checked out to this store,
+    "returned": checked in, read-only here), for every copy in this (laptop) store."""
+    t = _t(CheckoutRow)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.engagement_id, t.c.state).where(t.c.role == COPY).order_by(t.c.id)).all()
+    return {int(eid): str(state) for eid, state in rows}
+
+
 def copies(store: Store) -> list[tuple[Mark, str]]:
     """The laptop copies in this store, newest first, with their client's name."""
     t, et = _t(CheckoutRow), _t(EngagementRow)

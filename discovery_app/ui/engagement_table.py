@@ -45,6 +45,7 @@ class EngagementRow:
     expired_acceptances: int = 0  # risk acceptances past their review date
     checked_out_by: str = ""  # checked out to a laptop (read-only here) by whom
     checked_out_at: datetime | None = None
+    laptop_copy: str = ""  # "active": a copy checked out to this store; "returned": checked in, read-only
 
     def matches(self, needle: str) -> bool:
         """True when ``needle`` (already case-folded) is in a field a consultant would search."""
@@ -82,6 +83,7 @@ def rows_from_summaries(summaries: Iterable[Any]) -> list[EngagementRow]:
                 expired_acceptances=int(getattr(s, "expired_acceptances", 0)),
                 checked_out_by=str(getattr(s, "checked_out_by", "")),
                 checked_out_at=getattr(s, "checked_out_at", None),
+                laptop_copy=str(getattr(s, "laptop_copy", "")),
             )
         )
     return rows
@@ -161,6 +163,8 @@ class EngagementTableModel(QAbstractTableModel):
                 label += f" · {r.expired_acceptances} risk acceptance{'s' if r.expired_acceptances != 1 else ''} expired"
             if r.checked_out_by:
                 label += " · checked out"
+            if r.laptop_copy:
+                label += " · laptop copy" if r.laptop_copy == "active" else " · checked in"
             return label
         if col == Column.CONSULTANT:
             return r.consultant
@@ -191,6 +195,10 @@ class EngagementTableModel(QAbstractTableModel):
         if col == Column.STATUS and r.checked_out_at is not None:
             return (f"Checked out to a laptop by {r.checked_out_by} since "
                     f"{r.checked_out_at.astimezone().strftime('%Y-%m-%d %H:%M')}: read-only here until it is checked in")
+        if col == Column.STATUS and r.laptop_copy:
+            return ("A copy checked out of the shared store: check it in there when you are back"
+                    if r.laptop_copy == "active" else
+                    "This copy was checked in to the shared store: read-only here; check it out again to edit")
         if col == Column.CLIENT and r.it_owner:
             return f"{r.client}: internal IT owner {r.it_owner}"
         if r.archived:

@@ -69,6 +69,7 @@ def test_checkout_copies_everything_marks_it_and_makes_the_shared_copy_read_only
         assert origin is not None and origin.engagement_uid == original.uid and origin.revision == mark.revision
         assert laptop.settings.get("practice_terms") == {"payment": "30 days"}  # the practice settings travel
         laptop.interview.set_answer(done.laptop_id, "employee_count", 55)  # the laptop copy is editable
+        assert laptop.engagements.summaries()[0].laptop_copy == "active"  # the laptop's list says it is a copy
     finally:
         laptop.close()
 
@@ -102,6 +103,7 @@ def test_checkin_of_an_untouched_shared_copy_takes_the_laptop_copy_and_ends_the_
     try:  # the returned copy on the laptop is read-only now, and cannot come back twice
         with pytest.raises(CheckedOut, match="was checked in"):
             laptop.interview.set_answer(done.laptop_id, "employee_count", 1)
+        assert laptop.engagements.summaries()[0].laptop_copy == "returned"
     finally:
         laptop.close()
     with pytest.raises(ServiceError, match="Acme is not checked out \\(it was checked in by .* at .*\\); there is"):
