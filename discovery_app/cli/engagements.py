@@ -128,6 +128,12 @@ def _print_table(rows: list) -> None:
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for d in data:
         print("  ".join(v.ljust(w) for v, w in zip(d, widths, strict=True)))
+    out = [(r, r.checked_out_at) for r in rows if r.checked_out_at is not None]
+    if out:
+        print()
+        for r, since in out:
+            print(f"Engagement {r.header.id} ({r.header.client_name}): checked out to a laptop by {r.checked_out_by} "
+                  f"since {local_time(since)}; read-only here until it is checked in.")
     expired = [r for r in rows if r.expired_acceptances]
     if expired:
         from ..domain.wording import count
@@ -157,5 +163,8 @@ def _print_show(service: Discovery, eid: int) -> None:
     print(f"  Risks:       {len(eng.risks)}")
     print(f"  Remediation: {len(eng.remediation)} items")
     print(f"  Updated:     {local_time(eng.updated_at)}")
+    if s.get("checkout") is not None:
+        mark = s["checkout"]
+        print(f"  Checked out: to a laptop by {mark.who} since {local_time(mark.at)} ({mark.place}); read-only here")
 
 

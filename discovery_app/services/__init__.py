@@ -19,6 +19,7 @@ from ..paths import AppPaths
 from ..storage.db import Store, open_store
 from .base import Core, EditConflict, Forms, ServiceError
 from .baseline import Baseline
+from .checkout import Checkouts
 from .conflicts import Changes
 from .durability import Archives, Backups
 from .engagements import Engagements, EngagementSummary
@@ -59,6 +60,7 @@ class Discovery:
         self.archives = Archives(core)
         self.changes = Changes(core)
         self.baseline = Baseline(core, self.assessments, self.documents)
+        self.checkouts = Checkouts(core)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..domain.engagement import (
 from ..domain.forms import Fact, FormPackage, Question
 from ..export import interchange
 from ..export.atomic import write_atomic
+from ..storage import checkouts
 from ..storage import repository as repo
 from .base import Feature, ServiceError
 
@@ -35,6 +36,9 @@ class EngagementSummary:
     fit_score: str
     completion: int
     expired_acceptances: int = 0  # risk acceptances past their review date
+    checked_out_by: str = ""  # checked out to a laptop (read-only here) by whom
+    checked_out_at: datetime | None = None
+    laptop_copy: str = ""  # in a laptop's store: "active" (checked out here) or "returned" (read-only)
 
     def as_dict(self) -> dict[str, Any]:
         h = self.header
@@ -50,6 +54,9 @@ class EngagementSummary:
             "completion_percent": self.completion,
             "archived": h.archived,
             "expired_risk_acceptances": self.expired_acceptances,
+            "checked_out_by": self.checked_out_by or None,
+            "checked_out_at": self.checked_out_at.isoformat() if self.checked_out_at else None,
+            "laptop_copy": self.laptop_copy or None,
         }
 
 
@@ -121,13 +128,18 @@ class Engagements(Feature):
         headers = repo.list_headers(self.store, include_archived=include_archived)
         answers = repo.answer_values_by_engagement(self.store, [h.id for h in headers if h.id is not None])
         expired = repo.expired_acceptance_counts(self.store, date.today())
+        out_marks = checkouts.active_marks(self.store)
+        copy_states = checkouts.copy_states(self.store)
         out = []
         for h in headers:
             pkg = self.core.form_of(h)
             values = answers.get(h.id or 0, {})
             fit = fit_mod.evaluate(pkg, values)
             prog = answers_mod.progress(pkg.questionnaire, values)
-            out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent, expired.get(h.id or 0, 0)))
+            mark = out_marks.get(h.id or 0)
+            out.append(EngagementSummary(h, fit.status, str(fit.score), prog.percent, expired.get(h.id or 0, 0),
+                                         mark.who if mark else "", mark.at if mark else None,
+                                         copy_states.get(h.id or 0, "")))
         return out
 
     def set_status(self, eid: int, status: Status) -> None:
@@ -206,6 +218,7 @@ class Engagements(Feature):
             "fit": fit,
             "progress": prog,
             "users": values.get("it_user_count"),
+            "checkout": checkouts.active_marks(self.store).get(eid),  # checked out to a laptop, or None
             **repo.child_counts(self.store, eid),
         }
 

@@ -23,7 +23,7 @@ from ..domain.engagement import (
     InventoryCategory,
     PricingInputs,
 )
-from . import revisions
+from . import checkouts, revisions
 from .db import Store, StoreError
 from .tables import (
     CHILD_TABLES,
@@ -323,11 +323,14 @@ def update_header(store: Store, eid: int, **fields: Any) -> None:
 
 
 def _touch(conn: sa.Connection, eid: int, store: Store | None = None,
-           targets: Sequence[tuple[str, str]] = (), *, allow_frozen: bool = False) -> None:
-    """First statement of every write to an engagement: refuse it if the engagement is accepted
-    (frozen; unless ``allow_frozen``), raise its revision and, for a ``store``, refuse the write
-    if another one changed ``targets`` since this store's picture was read (:mod:`.revisions`);
-    then log what this write changes."""
+           targets: Sequence[tuple[str, str]] = (), *, allow_frozen: bool = False, checkin: bool = False) -> None:
+    """First statement of every write to an engagement: refuse it if the engagement is checked out
+    to a laptop (unless this write is its ``checkin``) or accepted (frozen; unless
+    ``allow_frozen``), raise its revision and, for a ``store``, refuse the write if another one
+    changed ``targets`` since this store's picture was read (:mod:`.revisions`); then log what
+    this write changes."""
+    if not checkin:
+        checkouts.refuse_checked_out(conn, eid)
     if not allow_frozen:
         _refuse_frozen(conn, eid)
     if revisions.touch(conn, eid, store.revisions if store is not None else None, targets) is None:
@@ -468,6 +471,7 @@ def set_pricing(store: Store, eid: int, pricing: PricingInputs) -> None:
 def delete_engagement(store: Store, eid: int) -> None:
     t = _t(EngagementRow)
     with store.engine.begin() as conn:
+        checkouts.refuse_checked_out(conn, eid)
         if conn.execute(t.delete().where(t.c.id == eid)).rowcount != 1:
             raise NotFound(f"there is no engagement {eid}")
 

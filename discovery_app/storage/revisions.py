@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from .tables import ChangeRow, EngagementRow
+from .tables import ChangeRow, CheckoutRow, EngagementRow
 
 #: A change-log row is kept this long.
 KEEP = timedelta(days=14)
@@ -140,8 +140,10 @@ def prune(conn: sa.Connection) -> None:
 
 
 def fingerprint(conn: sa.Connection) -> tuple[object, ...]:
-    """(engagements, newest change, newest logged change): moves with every write to the store."""
-    t, ct = _t(EngagementRow), _t(ChangeRow)
+    """(engagements, newest change, newest logged change, checkouts): moves with every write to
+    the store, a checkout to a laptop or its end included."""
+    t, ct, kt = _t(EngagementRow), _t(ChangeRow), _t(CheckoutRow)
     count, newest = conn.execute(sa.select(sa.func.count(), sa.func.max(t.c.updated_at))).one()
     logged = conn.execute(sa.select(sa.func.max(ct.c.id))).scalar()
-    return (count, newest, logged)
+    marks, ended = conn.execute(sa.select(sa.func.max(kt.c.id), sa.func.max(kt.c.ended_at))).one()
+    return (count, newest, logged, marks, ended)

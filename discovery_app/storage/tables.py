@@ -439,3 +439,24 @@ JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
     AcceptanceRow: frozenset({"baseline"}),
     EngagementRow: frozenset({"to_confirm"}),
 }
+
+
+class CheckoutRow(SQLModel, table=True):
+    """A checkout mark. In the shared store (``role`` "out"): the engagement is checked out to a
+    laptop, read-only here while ``state`` is "active". In a laptop's store (``role`` "copy"): the
+    engagement is a copy of a shared one, ``token`` naming the checkout it came from."""
+
+    __tablename__ = "checkout"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    token: str = Field(max_length=40)
+    role: str = Field(max_length=10)  # "out" (shared store) or "copy" (laptop store)
+    state: str = Field(max_length=10)  # "active", "returned", "broken"
+    engagement_uid: str = Field(max_length=40)
+    revision: int  # the shared engagement's revision at checkout
+    who: str = Field(max_length=300)
+    at: datetime = _when()
+    place: str  # out: the laptop store; copy: the shared store
+    base: Any = _json()  # section -> fingerprint at checkout
+    ended_by: str = Field(default="", max_length=300)
+    ended_at: datetime | None = _when(nullable=True)

@@ -94,6 +94,10 @@ class DetailsPanel(QScrollArea):
         fit, prog = summary["fit"], summary["progress"]
         self.title.setText(eng.client_name)
         status = status_label + (" (archived)" if eng.archived else "")
+        mark = summary.get("checkout")
+        if mark is not None:
+            status += (f"\nChecked out to a laptop by {mark.who} since {mark.at.astimezone():%Y-%m-%d %H:%M}: "
+                       "read-only here until it is checked in")
         self.fields["status"].setText(status)
         self.fields["form"].setText(f"{form_title} (version {eng.form_version})")
         self.fields["consultant"].setText(eng.consultant or "Not named yet")

@@ -43,6 +43,9 @@ class EngagementRow:
     completion: int
     archived: bool
     expired_acceptances: int = 0  # risk acceptances past their review date
+    checked_out_by: str = ""  # checked out to a laptop (read-only here) by whom
+    checked_out_at: datetime | None = None
+    laptop_copy: str = ""  # "active": a copy checked out to this store; "returned": checked in, read-only
 
     def matches(self, needle: str) -> bool:
         """True when ``needle`` (already case-folded) is in a field a consultant would search."""
@@ -78,6 +81,9 @@ def rows_from_summaries(summaries: Iterable[Any]) -> list[EngagementRow]:
                 completion=int(s.completion),
                 archived=bool(h.archived),
                 expired_acceptances=int(getattr(s, "expired_acceptances", 0)),
+                checked_out_by=str(getattr(s, "checked_out_by", "")),
+                checked_out_at=getattr(s, "checked_out_at", None),
+                laptop_copy=str(getattr(s, "laptop_copy", "")),
             )
         )
     return rows
@@ -155,6 +161,10 @@ class EngagementTableModel(QAbstractTableModel):
             label = f"{r.status_label} (archived)" if r.archived else r.status_label
             if r.expired_acceptances:
                 label += f" · {r.expired_acceptances} risk acceptance{'s' if r.expired_acceptances != 1 else ''} expired"
+            if r.checked_out_by:
+                label += " · checked out"
+            if r.laptop_copy:
+                label += " · laptop copy" if r.laptop_copy == "active" else " · checked in"
             return label
         if col == Column.CONSULTANT:
             return r.consultant
@@ -182,6 +192,13 @@ class EngagementTableModel(QAbstractTableModel):
             return f"{r.fit_label}: score {r.fit_score:g} of 100"
         if col == Column.UPDATED:
             return r.updated_at.astimezone().strftime("%A %d %B %Y, %H:%M:%S %Z")  # the zone, as the CLI says it
+        if col == Column.STATUS and r.checked_out_at is not None:
+            return (f"Checked out to a laptop by {r.checked_out_by} since "
+                    f"{r.checked_out_at.astimezone().strftime('%Y-%m-%d %H:%M')}: read-only here until it is checked in")
+        if col == Column.STATUS and r.laptop_copy:
+            return ("A copy checked out of the shared store: check it in there when you are back"
+                    if r.laptop_copy == "active" else
+                    "This copy was checked in to the shared store: read-only here; check it out again to edit")
         if col == Column.CLIENT and r.it_owner:
             return f"{r.client}: internal IT owner {r.it_owner}"
         if r.archived:

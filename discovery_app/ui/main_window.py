@@ -176,6 +176,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction("&Open archive…", self.open_archive)
         file_menu.addAction("Save &archive…", self.save_archive)
+        file_menu.addSeparator()
+        self.checkout_action = file_menu.addAction("Chec&k out to laptop…", self.check_out_selected)
+        self.checkin_action = file_menu.addAction("Check &in from laptop…", self.check_in_selected)
+        self.break_action = file_menu.addAction("&Break checkout…", self.break_checkout_selected)
+        file_menu.addSeparator()
         file_menu.addAction("&Restore backup…", self.restore_backup)
         file_menu.addSeparator()
         file_menu.addAction(a.settings)
@@ -325,6 +330,64 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 5000))
         dialog.open()
 
+    # ---- laptops that go offline ---------------------------------------------------------------
+
+    def _selected_for(self, what: str) -> tuple[int, str] | None:
+        row = self.list_page.selected_row()
+        if row is None or self.service is None:
+            self.statusBar().showMessage(f"Select an engagement to {what}", 5000)
+            return None
+        if self._refuse_read_only():
+            return None
+        self.workspace.flush()
+        ops.shared().flush()
+        return row.id, row.client
+
+    def check_out_selected(self) -> QWidget | None:
+        picked = self._selected_for("check out")
+        if picked is None or self.service is None:
+            return None
+        from .checkout_dialogs import CheckoutDialog
+
+        eid, client = picked
+        dialog = CheckoutDialog(self.service, eid, client, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.checked_out.connect(lambda done: self._after_change(
+            eid, f"Checked out {client} to {done.laptop.name}; it is read-only here until it is checked in"))
+        dialog.open()
+        return dialog
+
+    def check_in_selected(self) -> QWidget | None:
+        picked = self._selected_for("check in")
+        if picked is None or self.service is None:
+            return None
+        from .checkout_dialogs import CheckinDialog
+
+        eid, client = picked
+        dialog = CheckinDialog(self.service, eid, client, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.checked_in.connect(lambda _done: self._after_change(eid, f"Checked in {client}: editable here again"))
+        dialog.open()
+        return dialog
+
+    def break_checkout_selected(self) -> QMessageBox | None:
+        picked = self._selected_for("break its checkout")
+        service = self.service
+        if picked is None or service is None:
+            return None
+        eid, client = picked
+        ok, warning = self._attempt("Breaking the checkout", lambda: service.checkouts.break_warning(eid))
+        if not ok or warning is None:
+            return None
+
+        def do_break() -> None:
+            (ops.WriteOp(self, lambda: service.checkouts.break_checkout(eid), what="Breaking the checkout")
+             .success(lambda _m: self._after_change(eid, f"Broke the checkout of {client}; editable here again"))
+             .run_in_background())
+
+        return confirm(self, "Break checkout", f"Break the checkout of {client}?", warning,
+                       accept_text="Break checkout", on_accept=do_break, destructive=True)
+
     def restore_backup(self) -> None:
         if self._refuse_read_only():  # never a store swapped under the window that holds it
             return
@@ -382,6 +445,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(in_list)
         for action in (a.open, a.duplicate, a.archive, a.delete):
             action.setEnabled(row is not None)
+        out = bool(row and row.checked_out_by)
+        self.checkout_action.setEnabled(row is not None and not out and not self.read_only)
+        self.checkin_action.setEnabled(row is not None and not self.read_only)
+        self.break_action.setEnabled(out and not self.read_only)
         a.settings.setEnabled(self.service is not None)
         a.set_archive_mode(bool(row and row.archived))
         if self.read_only:  # beside the window that holds the store: look, never change
