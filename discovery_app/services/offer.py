@@ -393,7 +393,7 @@ class Offer(Feature):
             data[attr] = repo.children(self.store, eid, attr)
         data["pricing"] = repo.pricing_inputs(self.store, eid)
         counts = repo.inventory_kind_counts(self.store, eid)
-        return PricingBasis(Basis(Engagement.model_validate(data), counts), self.core.form_of(header),
+        return PricingBasis(Basis(Engagement.model_validate(data), counts, self.core.approvers()), self.core.form_of(header),
                             self.assessments.sentence_locale())
 
     @staticmethod
