@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..storage.lock import StoreLock
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
-COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline")
+COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline", "approvals")
 
 FORCE = "--force-while-open"
 
