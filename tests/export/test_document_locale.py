@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from approval_signing import approve
 from openpyxl import load_workbook
 
 from discovery_app import resources
 from discovery_app.demo import create_demo
-from discovery_app.domain.engagement import DiscountApproval
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
 
@@ -33,8 +33,7 @@ def german(tmp_path_factory):
     eid = create_demo(service)
     service.offer.set_discount(eid, Decimal("12.5"), "Mehrjahresvertrag")
     role = service.offer.quote(eid).discount.required_role or "ceo"
-    service.offer.set_discount_approvals(eid, [DiscountApproval(percent=Decimal("12.5"), approver="Erika Muster",
-                                                          role=role, approved_on=date(2026, 12, 4))])
+    approve(service, eid, name="Erika Muster", role=role, day=date(2026, 12, 1))
     proposal = service.documents.export_proposal(eid, folder / "angebot.pdf", issued_on=date(2026, 12, 4))
     result = service.handoff.export_workbook(eid, folder / "uebergabe.xlsx")
     yield service, eid, proposal, Path(getattr(result, "path", folder / "uebergabe.xlsx"))
