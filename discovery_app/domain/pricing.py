@@ -748,6 +748,25 @@ class DiscountInfo:
         """Allowed, and either needing no approval or carrying a recorded one that covers it."""
         return self.allowed and (not self.requirement.needs_approval or self.approval is not None)
 
+    def approval_record(self) -> tuple[str, ...]:
+        """Who approved what, for internal records: each signed approval verified or why it does
+        not count, then each approval typed by hand (unverified, clears nothing)."""
+        out = []
+        for c in self.checks:
+            st = c.statement
+            what = (f"{percent(st.discount_percent)} on {st.date.isoformat()}"
+                    + (f" (option {st.option})" if st.option else "")) if st else "an unreadable statement"
+            if c.approval:
+                a = c.approval
+                out.append(f"{a.approver}, {role_label(a.role)}, approved {what}; signature verified, "
+                           f"key {a.fingerprint}")
+            else:
+                out.append(f"{c.record.approver or 'Unknown approver'} signed {what}; does not count: {c.problem}")
+        for t in self.typed:
+            out.append(f"{t.approver}, {t.role}, {percent(t.percent)} on {t.approved_on.isoformat()}: unverified, typed by "
+                       "hand (clears nothing)")
+        return tuple(out)
+
     def impact(self, scope: str) -> MarginImpact:
         """``scope``: "stabilization", "monthly" or "first_year"."""
         return MarginImpact(getattr(self.before, scope), getattr(self.after, scope))

@@ -56,3 +56,13 @@ def test_percent_labels_in_the_workbook_follow_the_locale(german):
               if isinstance(c.value, str) and (c.value.startswith("Discount ") or c.value.startswith("Contingency "))]
     assert any(label.replace("\xa0", " ") == "Discount 12,5 %" for label in labels), labels
     assert all("." not in label.split()[1] for label in labels if label.startswith("Contingency "))
+
+
+def test_the_internal_workbook_records_who_approved_the_discount_verified(german):
+    _s, _e, _p, workbook = german
+    cells = [str(c.value) for ws in load_workbook(workbook).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    approval = next(v for v in cells if v.startswith("Approved by Erika Muster"))
+    assert "(CEO) on 2026-12-01, signature verified, key " in approval
+    record = next(v for v in cells if v.startswith("Erika Muster, CEO, approved 12.5"))
+    assert "signature verified" in record
