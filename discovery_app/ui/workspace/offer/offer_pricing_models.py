@@ -4,6 +4,7 @@ is turned into text here, right-aligned, with the currency in the column heading
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ....domain import pricing as pricing_mod
+from ....domain.approvals import ApprovalCheck
 from ....domain.engagement import DiscountApproval
 from . import offer_format as fmt
 
@@ -257,24 +259,56 @@ class MarginsModel(_HeadedTableModel):
 
 
 class ApprovalsModel(_HeadedTableModel):
-    HEADERS = ("Approved by", "Role", "Date", "Up to")
+    """The signed approvals (verified, or why they do not count) and, after them, the approvals
+    typed by hand before signing existed (unverified: they clear nothing)."""
+
+    HEADERS = ("Approved by", "Role", "Date", "Discount", "State")
     RIGHT_COLUMNS = frozenset({3})
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.approvals: list[DiscountApproval] = []
+        self.checks: list[ApprovalCheck] = []
+        self.approvals: list[DiscountApproval] = []  # typed by hand
 
-    def set_approvals(self, approvals: list[DiscountApproval]) -> None:
+    def set_approvals(self, approvals: list[DiscountApproval], checks: Sequence[ApprovalCheck] | None = None) -> None:
         self.beginResetModel()
         self.approvals = list(approvals)
+        if checks is not None:
+            self.checks = list(checks)
         self.endResetModel()
 
     def _rows(self) -> list:
-        return self.approvals
+        return [*self.checks, *self.approvals]
+
+    def row_text(self, row: int) -> tuple[str, ...]:
+        if row < len(self.checks):
+            c = self.checks[row]
+            st = c.statement
+            if c.approval:
+                a = c.approval
+                state = f"Verified (key {a.fingerprint})"
+                return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent), state)
+            return (c.record.approver or "Unknown approver", fmt.role(c.record.role) if c.record.role else "",
+                    fmt.day(st.date) if st else "", fmt.percent(st.discount_percent) if st else "",
+                    "Does not count")
+        t = self.approvals[row - len(self.checks)]
+        return (t.approver, fmt.role(t.role), fmt.day(t.approved_on), fmt.percent(t.percent),
+                "Unverified, typed by hand")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.row_text(row)[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row < len(self.checks):
+                c = self.checks[row]
+                return c.problem or "The signature, the approver's role and the figures all check out."
+            return "Typed by hand before approvals were signed: it clears nothing. Request a signed approval."
+        return None
         a = self.approvals[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent))[index.column()]
