@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,7 +108,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     return first
 
 
-def _run(handler):  # type: ignore[no-untyped-def]
+def _run(handler: Callable[[argparse.Namespace, Discovery | None], int]) -> Callable[[argparse.Namespace, Discovery | None], int]:
     """Errors of a command that runs without a store, in words (the store path has its own)."""
     def run(args: argparse.Namespace, service: Discovery | None) -> int:
         from ..services import ServiceError

@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-STATEMENT_KIND = "discovery.discount-approval/1"
+STATEMENT_KIND: Literal["discovery.discount-approval/1"] = "discovery.discount-approval/1"
 APPROVERS_KEY = "approvers"  # the setting that lists the practice's approvers
 KEY_PREFIX = "ed25519:"
 

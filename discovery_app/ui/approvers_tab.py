@@ -131,8 +131,8 @@ class ApproversTab(QWidget):
         self.valid_from.set_date(None)
         self.valid_to.set_date(None)
         self.refresh()
-        self.table.selectRow(next(r for r in range(self.table.rowCount())
-                                  if self.table.item(r, 3).text() == added.fingerprint))
+        self.table.selectRow(next((r for r in range(self.table.rowCount())
+                                   if self._text(r, 3) == added.fingerprint), 0))
         return True
 
     def remove_selected(self) -> None:
@@ -140,10 +140,14 @@ class ApproversTab(QWidget):
         if not rows:
             self._refuse("Select the approver to remove.")
             return
-        fingerprint = self.table.item(rows[0].row(), 3).text()
+        fingerprint = self._text(rows[0].row(), 3)
         self.service.approvals.remove_approver(fingerprint)
         self.error.hide()
         self.refresh()
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
 
     def _refuse(self, message: str) -> bool:
         self.error.setText(message)
