@@ -262,8 +262,8 @@ class ApprovalsModel(_HeadedTableModel):
     """The signed approvals (verified, or why they do not count) and, after them, the approvals
     typed by hand before signing existed (unverified: they clear nothing)."""
 
-    HEADERS = ("Approved by", "Role", "Date", "Discount", "State")
-    RIGHT_COLUMNS = frozenset({3})
+    HEADERS = ("Approved by", "Date", "State")
+    RIGHT_COLUMNS: frozenset[int] = frozenset()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -280,20 +280,19 @@ class ApprovalsModel(_HeadedTableModel):
     def _rows(self) -> list:
         return [*self.checks, *self.approvals]
 
-    def row_text(self, row: int) -> tuple[str, ...]:
+    def row_text(self, row: int) -> tuple[str, str, str]:
+        """Who (and their role), the date, and whether it counts."""
         if row < len(self.checks):
             c = self.checks[row]
             st = c.statement
             if c.approval:
                 a = c.approval
-                state = f"Verified (key {a.fingerprint})"
-                return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent), state)
-            return (c.record.approver or "Unknown approver", fmt.role(c.record.role) if c.record.role else "",
-                    fmt.day(st.date) if st else "", fmt.percent(st.discount_percent) if st else "",
-                    "Does not count")
+                return f"{a.approver} ({fmt.role(a.role)})", fmt.day(a.approved_on), "Verified"
+            who = c.record.approver or "Unknown approver"
+            return (f"{who} ({fmt.role(c.record.role)})" if c.record.role else who,
+                    fmt.day(st.date) if st else "", "Does not count")
         t = self.approvals[row - len(self.checks)]
-        return (t.approver, fmt.role(t.role), fmt.day(t.approved_on), fmt.percent(t.percent),
-                "Unverified, typed by hand")
+        return f"{t.approver} ({t.role})", fmt.day(t.approved_on), "Unverified, typed by hand"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -301,19 +300,14 @@ class ApprovalsModel(_HeadedTableModel):
         row = index.row()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.row_text(row)[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             if row < len(self.checks):
                 c = self.checks[row]
-                return c.problem or "The signature, the approver's role and the figures all check out."
-            return "Typed by hand before approvals were signed: it clears nothing. Request a signed approval."
-        return None
-        a = self.approvals[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent))[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and a.note:
-            return a.note
+                if c.approval:
+                    return (f"A {fmt.percent(c.approval.percent)} discount, signed with key {c.approval.fingerprint}: "
+                            "the signature, the approver's role and the prices all check out.")
+                return c.problem
+            t = self.approvals[row - len(self.checks)]
+            return (f"{fmt.percent(t.percent)}, typed by hand before approvals were signed: it clears nothing. "
+                    "Request a signed approval.")
         return None
