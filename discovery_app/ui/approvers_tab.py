@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,7 +41,8 @@ class ApproversTab(QWidget):
         lay = QVBoxLayout(self)
         intro = muted(QLabel("Discounts above the free level count only when signed by an approver listed here, "
                              "with the role the approval matrix asks for. An approver creates their key with "
-                             "“discovery-app approver init” and gives you the public key line."))
+                             "“discovery-app approver init” and gives you the public key line. Changes here are saved "
+                             "at once."))
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.table = QTableWidget(0, 4)
@@ -50,7 +52,9 @@ class ApproversTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.empty = muted(QLabel("No approvers listed yet: add the first one below."))
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty)
@@ -82,6 +86,7 @@ class ApproversTab(QWidget):
         form.addRow("", muted(QLabel("Leave the dates empty for no limit; an approval dated outside them does not count.")))
         lay.addLayout(form)
         self.add_button = QPushButton("&Add approver")
+        self.add_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.add_button.setObjectName("addApprover")
         self.add_button.clicked.connect(self.add)
         self.error = QLabel()
@@ -93,7 +98,8 @@ class ApproversTab(QWidget):
         self.error.hide()
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
-        row.addWidget(self.add_button)
+        row.addStretch(0)
+        row.addWidget(self.add_button, 0)
         lay.addLayout(row)
         self.refresh()
 
