@@ -18,7 +18,7 @@ from ..domain import approvals as ap
 from ..domain import baseline as bl
 from ..domain import locale_text
 from ..domain import pricing as pricing_mod
-from ..domain.engagement import new_uid
+from ..domain.engagement import PricingOption, new_uid
 from ..storage import repository as repo
 from . import approval_files as files
 from .base import Core, Feature, ServiceError
@@ -100,6 +100,9 @@ class Approvals(Feature):
         eng = basis.engagement
         label = ""
         if option:
+            # The quote's basis leaves the options out: read them (a narrow read) for this one.
+            eng = eng.model_copy(update={"options": [PricingOption.model_validate(r)
+                                                     for r in repo.children(self.store, eid, "options")]})
             try:
                 inputs = bl.option_inputs(eng, option)
             except bl.BaselineError as exc:
@@ -108,7 +111,7 @@ class Approvals(Feature):
             label = next(o.label for o in eng.options if o.number == option)
         quote = self.offer.quote_of(basis)
         who = eng.consultant if requested_by is None else requested_by.strip()
-        stmt = pricing_mod.current_statement(eng, quote.currency, quote.stabilization, quote.monthly,
+        stmt = pricing_mod.current_statement(basis.engagement, quote.currency, quote.stabilization, quote.monthly,
                                              day=day or locale_text.latest_today(), option=option,
                                              option_label=label, requested_by=who)
         return stmt, quote

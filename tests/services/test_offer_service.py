@@ -265,3 +265,18 @@ def test_snapshots_restore_for_undo(demo):
     service.offer.set_responsibilities(eid, rows)
     assert (service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid), service.offer.responsibilities(eid)) == (inputs, approvals, rows)
     assert isinstance(service.offer.quote(eid), pricing_mod.Quote)
+
+
+def test_an_option_is_approved_on_its_own_figures(demo):
+    service, eid = demo
+    inputs = service.offer.pricing_inputs(eid).model_copy(update={"discount_percent": Decimal("15")})
+    service.baseline.add_option(eid, "Three-year term", inputs)
+    (before,) = service.baseline.priced_options(eid)
+    assert any("needs a signed approval by the CEO" in i.message for i in before.readiness)
+    approval = approve(service, eid, option=1)
+    assert approval.option == 1
+    (after,) = service.baseline.priced_options(eid)
+    assert not any("discount" in i.message for i in after.readiness if i.blocks), [i.message for i in after.readiness]
+    assert service.offer.quote(eid).blocking == []  # the page's own 5 % needs none
+    (check,) = service.approvals.checks(eid)
+    assert check.verified and check.statement.option_label == "Three-year term"
