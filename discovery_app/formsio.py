@@ -11,6 +11,8 @@ A form package is a folder of YAML files::
     pricing.yaml           roles, lane rates, coverage, contingency, rounding, approvals
     suggestions.yaml       (optional) rules: findings that suggest themselves from answers and inventory
     lifecycle.yaml         (optional) operating systems' end of support, device replacement ages
+    approvers.yaml         (optional) approvers: the practice's discount approvers (name, role,
+                           public_key, valid_from, valid_to) for laptops without the shared settings
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "pricing.yaml": ("pricing", None),
     "suggestions.yaml": ("suggestion_rules", "rules"),
     "lifecycle.yaml": ("lifecycle", None),
+    "approvers.yaml": ("approvers", "approvers"),
 }
 #: Parts a package may leave out (forms written before they existed).
-OPTIONAL_PARTS = frozenset({"suggestions.yaml", "lifecycle.yaml"})
+OPTIONAL_PARTS = frozenset({"suggestions.yaml", "lifecycle.yaml", "approvers.yaml"})
 
 
 @dataclass(frozen=True)

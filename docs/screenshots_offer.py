@@ -1,7 +1,8 @@
 """Screenshots of the responsibilities and pricing pages with the demo engagement, 1280x800.
 
 Run under Xvfb:  xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots_offer.py
-Writes docs/screenshots/responsibilities.png and docs/screenshots/pricing.png.
+Writes docs/screenshots/responsibilities.png, docs/screenshots/pricing.png, pricing-discount.png
+(a 15 % discount nobody approved yet) and pricing-approved.png (the same, signed by the CEO).
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def main() -> int:
             page = pages[1][0](PageContext(service, eid, stack))
             page.load()
             print(shoot(app, page, "pricing-discount.png"))
+            # Signed by the CEO with a throwaway key (never a committed private key): verified.
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+            from discovery_app.domain.approvals import public_key_text
+            from discovery_app.services import approval_files
+
+            key = Ed25519PrivateKey.generate()
+            service.approvals.add_approver("Elena Marsh", "ceo", public_key_text(key.public_key()))
+            request = service.approvals.request(eid, Path(tmp) / "request.json")
+            approval_files.sign_request(request, key)
+            page.add_signed_approval(request)
+            page.resize(*SIZE)
+            page.show()
+            QTest.qWaitForWindowExposed(page)
+            QTest.qWait(200)
+            page._inputs_scroll.verticalScrollBar().setValue(10_000)  # the approvals, at the foot of the inputs
+            print(shoot(app, page, "pricing-approved.png"))
         service.close()
     return 0
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..storage.lock import StoreLock
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
-COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline", "checkout")
+COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline", "approvals", "checkout")
 
 FORCE = "--force-while-open"
 

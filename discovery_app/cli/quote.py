@@ -101,9 +101,10 @@ def _print_quote(client: str, quote: object) -> None:
         elif not d.requirement.needs_approval:
             state = "no approval needed"
         elif d.approval:
-            state = f"approved by {d.approval.approver} ({d.approval.role}) on {d.approval.approved_on.isoformat()}"
+            state = (f"approved by {d.approval.approver} ({role_label(d.approval.role)}) on "
+                     f"{d.approval.approved_on.isoformat()}, signature verified (key {d.approval.fingerprint})")
         else:
-            state = f"needs approval by the {role_label(d.required_role or '')}: NOT APPROVED"
+            state = f"needs a signed approval by the {role_label(d.required_role or '')}: NOT APPROVED"
         print(f"\nDiscount {percent_text(d.percent)}%{' (' + d.reason + ')' if d.reason else ''}: {state}")
         for scope, label in (("stabilization", "Fixed fee"), ("monthly", "Monthly"), ("first_year", "First year")):
             imp = d.impact(scope)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from .approvals import Approver
 from .engagement import (
     DiscountApproval,
     Engagement,
@@ -36,11 +37,13 @@ class Basis:
 
     engagement: Engagement
     inventory_counts: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # The practice's discount approvers (from its settings); the form package may list more.
+    approvers: tuple[Approver, ...] = ()
 
     @classmethod
-    def of(cls, eng: Engagement) -> Basis:
+    def of(cls, eng: Engagement, approvers: Iterable[Approver] = ()) -> Basis:
         """The basis of a whole engagement (its inventory counted, then left out)."""
-        return cls(eng.model_copy(update={"inventory": []}), kind_counts(eng.inventory))
+        return cls(eng.model_copy(update={"inventory": []}), kind_counts(eng.inventory), tuple(approvers))
 
     def devices_by_kind(self) -> dict[str, int]:
         """Device records per non-empty kind."""

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from .approvals import SignedApproval
 from .forms import Lane, Party, Phase, RiskCategory
 
 Hours = Annotated[Decimal, Field(ge=0, le=100000, max_digits=10, decimal_places=2)]
@@ -371,7 +372,9 @@ class Engagement(EngagementHeader):
     remediation: list[RemediationItem] = []
     responsibilities: list[ResponsibilityAssignment] = []
     pricing: PricingInputs = Field(default_factory=PricingInputs)
+    # Typed by hand before signed approvals existed: shown as unverified, they clear nothing.
     discount_approvals: list[DiscountApproval] = []
+    signed_approvals: list[SignedApproval] = []
     attachments: list[Attachment] = []
     time_log: list[TimeEntry] = []
     client_answers: list[ClientAnswer] = []

@@ -176,7 +176,25 @@ def check_package(pkg: FormPackage) -> list[Problem]:
     levels = sorted(pkg.pricing.discount_approvals, key=lambda a: a.max_percent)
     if list(pkg.pricing.discount_approvals) != levels:
         problems.append(Problem(("pricing", "discount_approvals"), "approval levels must be listed by rising max_percent"))
+    problems += _approver_problems(pkg)
     from .suggestions import check_rules  # imported here: it builds on this module's Problem
 
     problems += check_rules(pkg)
     return problems
+
+
+def _approver_problems(pkg: FormPackage) -> list[Problem]:
+    """Each listed approver holds a role of the approval matrix; a key is listed once."""
+    from .approvals import norm
+
+    roles = {norm(lv.role): lv.role for lv in pkg.pricing.discount_approvals if lv.role}
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, a in enumerate(pkg.approvers or []):
+        if norm(a.role) not in roles:
+            out.append(Problem(("approvers", i, "role"), f"role {a.role!r} is not a role of pricing.discount_approvals "
+                                                         f"({', '.join(roles.values()) or 'none'})"))
+        if a.public_key in seen:
+            out.append(Problem(("approvers", i, "public_key"), f"the same key is listed for approver {seen[a.public_key] + 1}"))
+        seen.setdefault(a.public_key, i)
+    return out

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from .approvals import Approver
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -408,7 +410,7 @@ class Lifecycle(Strict):
 class FormPackage(Additions):
     """Everything one version of a provider's discovery form defines."""
 
-    _added: ClassVar[tuple[str, ...]] = ("suggestion_rules", "lifecycle")
+    _added: ClassVar[tuple[str, ...]] = ("suggestion_rules", "lifecycle", "approvers")
 
     id: Id
     version: int = Field(ge=1)
@@ -423,6 +425,8 @@ class FormPackage(Additions):
     pricing: PricingDefaults
     suggestion_rules: list[SuggestionRule] | None = None
     lifecycle: Lifecycle | None = None
+    # The practice's discount approvers and their public keys, for laptops without the shared settings.
+    approvers: list[Approver] | None = None
 
     @property
     def key(self) -> str:

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
+from . import approvals as approvals_mod
 from . import facts as facts_mod
 from .basis import Basis
 from .engagement import (
@@ -676,16 +678,25 @@ def _norm_role(role: str) -> str:
     return " ".join(role.replace("_", " ").replace("-", " ").split()).casefold()
 
 
-def find_approval(requirement: ApprovalRequirement, approvals: Iterable[DiscountApproval]) -> DiscountApproval | None:
-    """The latest recorded approval that covers the discount: the required role, a percent at
-    least the discount, a named approver and a date. None when there is none (or none is needed)."""
+def find_approval(requirement: ApprovalRequirement,
+                  approvals: Iterable[approvals_mod.VerifiedApproval]) -> approvals_mod.VerifiedApproval | None:
+    """The latest verified approval that covers the discount (see :mod:`.approvals`: the signature,
+    the approver's role against the matrix and the figures are checked there). A role typed as text
+    is not an approval. None when there is none (or none is needed)."""
     if not requirement.needs_approval:
         return None
-    assert requirement.role is not None
-    want = _norm_role(requirement.role)
-    ok = [a for a in approvals
-          if a.percent >= requirement.percent and _norm_role(a.role) == want and a.approver.strip() and a.approved_on]
+    ok = [a for a in approvals if a.percent >= requirement.percent]
     return max(ok, key=lambda a: a.approved_on) if ok else None
+
+
+def current_statement(eng: Engagement, currency: str, stab: StabilizationFee, monthly: MonthlyFee, *,
+                      day: date, option: int = 0, option_label: str = "",
+                      requested_by: str = "") -> approvals_mod.ApprovalStatement:
+    """What an approver of this engagement's discount approves, as priced now."""
+    return approvals_mod.ApprovalStatement(
+        engagement_uid=eng.uid, option=option, option_label=option_label, currency=currency,
+        discount_percent=eng.pricing.discount_percent, discount_fixed=stab.discount, discount_monthly=monthly.discount,
+        fixed_fee=stab.net, monthly_fee=monthly.net, requested_by=requested_by, date=day)
 
 
 def role_label(role: str) -> str:
@@ -717,9 +728,12 @@ class DiscountInfo:
     amount_monthly: Decimal
     amount_first_year: Decimal  # stabilization + 12 x monthly
     requirement: ApprovalRequirement
-    approval: DiscountApproval | None
+    approval: approvals_mod.VerifiedApproval | None
     before: Margins  # the margins with no discount
     after: Margins  # the margins as quoted
+    # Each signed approval recorded and whether it counts; the approvals typed by hand (which never do).
+    checks: tuple[approvals_mod.ApprovalCheck, ...] = ()
+    typed: tuple[DiscountApproval, ...] = ()
 
     @property
     def required_role(self) -> str | None:
@@ -733,6 +747,25 @@ class DiscountInfo:
     def approved(self) -> bool:
         """Allowed, and either needing no approval or carrying a recorded one that covers it."""
         return self.allowed and (not self.requirement.needs_approval or self.approval is not None)
+
+    def approval_record(self) -> tuple[str, ...]:
+        """Who approved what, for internal records: each signed approval verified or why it does
+        not count, then each approval typed by hand (unverified, clears nothing)."""
+        out = []
+        for c in self.checks:
+            st = c.statement
+            what = (f"{percent(st.discount_percent)} on {st.date.isoformat()}"
+                    + (f" (option {st.option})" if st.option else "")) if st else "an unreadable statement"
+            if c.approval:
+                a = c.approval
+                out.append(f"{a.approver}, {role_label(a.role)}, approved {what}; signature verified, "
+                           f"key {a.fingerprint}")
+            else:
+                out.append(f"{c.record.approver or 'Unknown approver'} signed {what}; does not count: {c.problem}")
+        for t in self.typed:
+            out.append(f"{t.approver}, {t.role}, {percent(t.percent)} on {t.approved_on.isoformat()}: unverified, typed by "
+                       "hand (clears nothing)")
+        return tuple(out)
 
     def impact(self, scope: str) -> MarginImpact:
         """``scope``: "stabilization", "monthly" or "first_year"."""
@@ -755,6 +788,11 @@ class DiscountInfo:
             "approver_role": a.role if a else None,
             "approved_on": a.approved_on.isoformat() if a else None,
             "approved_percent": str(a.percent) if a else None,
+            "approval_verified": a is not None,
+            "approver_key_fingerprint": a.fingerprint if a else None,
+            "signed_approvals": [{**(c.approval.to_json_dict() if c.approval else {}), "verified": c.verified,
+                                  "problem": c.problem} for c in self.checks],
+            "unverified_typed_approvals": len(self.typed),
             "impact": {s: self.impact(s).to_json_dict() for s in ("stabilization", "monthly", "first_year")},
         }
 
@@ -951,26 +989,32 @@ def build_quote(basis: Basis, pkg: FormPackage, locale: str | None = None) -> Qu
     after = _margins(stab.net, stab.cost, monthly.net, monthly.cost)
 
     requirement = approval_requirement(pricing.discount_approvals, pct)
-    approval = find_approval(requirement, eng.discount_approvals)
+    current = current_statement(eng, pricing.currency, stab, monthly, day=date.min)
+    checks = tuple(approvals_mod.check(
+        eng.signed_approvals, approvers=approvals_mod.merge_approvers(basis.approvers, pkg.approvers or ()),
+        levels=pricing.discount_approvals, current=current, consultant=eng.consultant))
+    approval = find_approval(requirement, [c.approval for c in checks if c.approval])
     discount = DiscountInfo(
         percent=pct, reason=eng.pricing.discount_reason,
         amount_stabilization=stab.discount, amount_monthly=monthly.discount,
         amount_first_year=stab.discount + MONTHS_IN_YEAR * monthly.discount,
         requirement=requirement, approval=approval, before=before, after=after,
+        checks=checks, typed=tuple(eng.discount_approvals),
     )
     if not requirement.allowed:
         blocking.append(f"A {percent(pct, locale)} discount is above the highest level of the approval matrix "
                         f"({percent(requirement.top_percent, locale)}) and is not allowed; trade scope instead of price.")
     elif requirement.needs_approval and approval is None:
         assert requirement.role is not None
-        partial = [a for a in eng.discount_approvals if _norm_role(a.role) == _norm_role(requirement.role)]
-        if partial:
-            best = max(partial, key=lambda a: a.percent)
-            blocking.append(f"The {percent(pct, locale)} discount needs approval by the {role_label(requirement.role)}; the recorded "
-                            f"approval by {best.approver} covers only {percent(best.percent, locale)}.")
+        failed = [c for c in checks if not c.verified]
+        text = (f"The {percent(pct, locale)} discount needs a signed approval by the {role_label(requirement.role)}")
+        if failed:
+            blocking.append(f"{text}; the recorded approval does not count: {failed[-1].problem}")
+        elif eng.discount_approvals:
+            blocking.append(f"{text}; approvals typed by hand are not verified and clear nothing "
+                            "(request a signed approval).")
         else:
-            blocking.append(f"The {percent(pct, locale)} discount needs approval by the {role_label(requirement.role)} "
-                            f"(record who approved it, their role and the date).")
+            blocking.append(f"{text} (request one and add the signed file).")
 
     target = percent_of(pricing.target_margin, Decimal(1))
     for scope in ("stabilization", "monthly", "first_year"):

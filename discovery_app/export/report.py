@@ -368,6 +368,8 @@ class InternalFigures:
     roadmap_margins: tuple[tuple[str, Decimal], ...]  # (title, percent)
     warnings: tuple[str, ...]
     quote: dict[str, Any]  # Quote.to_json_dict(): every line with cost
+    # Who approved the discount, verified (name, role, date, key fingerprint), and what does not count.
+    approvals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -661,7 +663,8 @@ def _prices(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote) -> Pric
     if d.percent > 0:
         a = d.approval
         discount = DiscountSummary(d.percent, d.reason, d.amount_stabilization, d.amount_monthly, d.approved,
-                                   f"{a.approver} ({a.role})" if a else "", d.requirement.needs_approval)
+                                   f"{a.approver} ({pricing_mod.role_label(a.role)})" if a else "",
+                                   d.requirement.needs_approval)
     return Prices(
         currency=quote.currency, stabilization_hours=s.work.hours,
         stabilization_tasks=len({ln.item_uid for ln in s.work.lines}),
@@ -699,7 +702,7 @@ def _internal(quote: pricing_mod.Quote) -> InternalFigures:
         margin_monthly=mg.monthly.percent, margin_first_year=mg.first_year.percent,
         margin_money_first_year=mg.first_year.money, target_margin_percent=quote.target_margin_percent,
         roadmap_margins=tuple((p.title, p.margin.percent) for p in quote.roadmap),
-        warnings=tuple(quote.warnings), quote=quote.to_json_dict(),
+        warnings=tuple(quote.warnings), quote=quote.to_json_dict(), approvals=quote.discount.approval_record(),
     )
 
 

@@ -571,6 +571,8 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
     s.heading("Internal: discount approval")
     s.value("Discount reason", p.discount_reason or "None given")
     s.value("Approval", p.approval)
+    for n, line in enumerate(p.approvals, 1):
+        s.value(f"Approval record {n}", line)
     return s.cached
 
 

@@ -253,6 +253,7 @@ class PriceFacts:
     discount_reason: str
     approval: str
     warnings: tuple[str, ...] = ()
+    approvals: tuple[str, ...] = ()  # every approval recorded: verified (who, role, date, key) or why not
 
 
 @dataclass(frozen=True)
@@ -455,7 +456,8 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         approval = "No approval needed"
     elif d.approved:
         a = quote.discount.approval
-        approval = f"Approved by {d.approved_by}" + (f" on {a.approved_on.isoformat()}" if a else "")
+        approval = f"Approved by {d.approved_by}" + (f" on {a.approved_on.isoformat()}, signature verified, key "
+                                                     f"{a.fingerprint}" if a else "")
     else:
         approval = f"NOT APPROVED: needs the {pricing_mod.role_label(quote.discount.required_role or '')}"
     internal = rep.internal
@@ -467,6 +469,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         coverage=rep.prices.coverage,
         target_margin=(internal.target_margin_percent / 100) if internal else Decimal(0),
         discount_reason=d.reason if d else "", approval=approval,
+        approvals=internal.approvals if internal else (),
         warnings=tuple(quote.blocking) + (internal.warnings if internal else ()),
     )
     contacts = tuple(ContactRow(c.name, " | ".join(x for x in (c.role, c.email, c.phone,

@@ -17,6 +17,7 @@ from typing import Self
 
 from ..paths import AppPaths
 from ..storage.db import Store, open_store
+from .approvals import Approvals
 from .base import Core, EditConflict, Forms, ServiceError
 from .baseline import Baseline
 from .checkout import Checkouts
@@ -52,6 +53,7 @@ class Discovery:
         self.standards = Standards(core)
         self.findings = Findings(core, self.assessments, self.standards)
         self.offer = Offer(core, self.assessments)
+        self.approvals = Approvals(core, self.offer)
         self.documents = Documents(core, self.assessments, self.settings)
         self.handoff = Handoff(core, self.documents)
         self.prework = Prework(core, self.interview, self.settings)

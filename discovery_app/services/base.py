@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain.approvals import APPROVERS_KEY, Approver, approvers_from_setting
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
 from ..storage import repository as repo
@@ -160,6 +161,11 @@ class Core:
         )
         log.info("engagement %s created", eid)
         return eid
+
+    def approvers(self) -> tuple[Approver, ...]:
+        """The practice's discount approvers listed in the settings (entries that no longer read
+        are left out; the form package may list more)."""
+        return tuple(approvers_from_setting(self.setting(APPROVERS_KEY, [])))
 
     def setting(self, key: str, default: Any = None) -> Any:
         return repo.get_setting(self.store, key, default)

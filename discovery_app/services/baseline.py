@@ -118,7 +118,7 @@ class Baseline(Feature):
     def _quote(self, eng: Engagement) -> Quote | None:
         option = eng.acceptance.option if eng.acceptance else 0
         try:
-            return build_quote(bl.option_basis(Basis.of(eng), option), self.core.form_of(eng))
+            return build_quote(bl.option_basis(Basis.of(eng, self.core.approvers()), option), self.core.form_of(eng))
         except PricingError:
             return None
 

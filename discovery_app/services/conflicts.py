@@ -24,7 +24,8 @@ _COLLECTIONS = {
     "answers": "an interview answer", "sites": "the sites", "contacts": "the contacts",
     "inventory": "the inventory", "standards": "the standards assessment", "risks": "the risks",
     "remediation": "the remediation plan", "responsibilities": "who does what",
-    "discount_approvals": "the discount approvals", "attachments": "the attachments",
+    "discount_approvals": "the discount approvals", "signed_approvals": "the signed discount approvals",
+    "attachments": "the attachments",
     "time_log": "the discovery timer", "pricing": "the pricing inputs", "header": "the engagement details",
     "client_answers": "the client's pre-work answers to confirm",
     "dismissed_suggestions": "the dismissed suggested findings",
@@ -33,6 +34,7 @@ _COLLECTIONS = {
     "engagement": "the engagement",
 }
 _PLURAL = {"the sites", "the contacts", "the risks", "the pricing inputs", "the discount approvals",
+           "the signed discount approvals",
            "the attachments", "the client's pre-work answers to confirm", "the dismissed suggested findings",
            "the proposal's options", "the accepted risks", "the change orders"}
 _HEADER_FIELDS = {"client_name": "the client name", "status": "the status", "consultant": "the consultant",

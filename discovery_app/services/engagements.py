@@ -170,7 +170,7 @@ class Engagements(Feature):
         now = repo.now()
         data.update(
             id=None, uid=new_uid(), status=Status.DRAFT, archived=False, created_at=now, updated_at=now,
-            client_name=client_name or eng.client_name, discount_approvals=[], time_log=[],
+            client_name=client_name or eng.client_name, discount_approvals=[], signed_approvals=[], time_log=[],
             # A copy is a new proposal: not signed, no change orders, nothing sent yet.
             acceptance=None, change_orders=[], proposal_sha256="", roadmap_quarters=[], to_confirm=[],
         )

@@ -48,7 +48,7 @@ class Assessments(Feature):
             eng = repo.load_engagement(self.store, eid, skip=skip)
         except repo.NotFound as exc:
             raise ServiceError(f"There is no engagement {eid}.") from exc
-        return Basis(eng, repo.inventory_kind_counts(self.store, eid))
+        return Basis(eng, repo.inventory_kind_counts(self.store, eid), self.core.approvers())
 
     def of_basis(self, basis: Basis) -> assessment_mod.Assessment:
         return assessment_mod.assess(basis, self.core.form_of(basis.engagement), self.settings.commercial_terms(),

@@ -37,7 +37,7 @@ class Handoff(Feature):
         from ..export import workbook_data
         eng = self.core.get(eid)
         today = today or date.today()
-        rep, assessed = self.documents.report_of(Basis.of(eng), client, issued_on=today)
+        rep, assessed = self.documents.report_of(Basis.of(eng, self.core.approvers()), client, issued_on=today)
         return workbook_data.from_report(rep, eng, self.core.form_of(eng), assessed, today, start)
 
     def export_workbook(self, eid: int, path: Path, client: bool = False, *,

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
-from ..domain import locale_text
 from ..domain import matrix as matrix_mod
 from ..domain import pricing as pricing_mod
 from ..domain.basis import Basis
@@ -332,42 +330,10 @@ class Offer(Feature):
     # ---- discount approvals -------------------------------------------------------------------
 
     def discount_approvals(self, eid: int) -> list[DiscountApproval]:
+        """The approvals typed by hand before approvals were signed: shown as unverified, they clear
+        nothing (a signed approval is added with :meth:`Approvals.add <.approvals.Approvals.add>`)."""
         self.core.header(eid)
         return [DiscountApproval.model_validate(r) for r in repo.children(self.store, eid, "discount_approvals")]
-
-    def record_discount_approval(
-        self,
-        eid: int,
-        *,
-        approver: str,
-        role: str,
-        approved_on: date | None,
-        percent: Decimal | str | int,
-        note: str = "",
-        today: date | None = None,
-    ) -> DiscountApproval:
-        """Record who approved a discount of up to ``percent``; name, role and date are required."""
-        recorded = self.discount_approvals(eid)
-        approver = (approver or "").strip()
-        role = (role or "").strip()
-        if not approver:
-            raise ServiceError("Enter the name of the person who approved the discount.")
-        if not role:
-            raise ServiceError("Enter the approver's role (for example service leader or CEO).")
-        if not isinstance(approved_on, date):
-            raise ServiceError("Enter the date the discount was approved.")
-        if approved_on > (today or locale_text.latest_today()):
-            raise ServiceError("The approval date cannot be in the future.")
-        pct = parse_percent(percent)
-        if pct <= 0:
-            raise ServiceError("The approved discount must be more than 0 %.")
-        try:
-            approval = DiscountApproval(percent=pct, approver=approver, role=role, approved_on=approved_on,
-                                        note=(note or "").strip())
-        except ValidationError as exc:
-            raise ServiceError(f"The approval cannot be recorded: {_errors(exc)}.") from None
-        repo.replace_children(self.store, eid, "discount_approvals", [*recorded, approval])
-        return approval
 
     def remove_discount_approval(self, eid: int, index: int) -> DiscountApproval:
         approvals = self.discount_approvals(eid)
@@ -393,7 +359,7 @@ class Offer(Feature):
             data[attr] = repo.children(self.store, eid, attr)
         data["pricing"] = repo.pricing_inputs(self.store, eid)
         counts = repo.inventory_kind_counts(self.store, eid)
-        return PricingBasis(Basis(Engagement.model_validate(data), counts), self.core.form_of(header),
+        return PricingBasis(Basis(Engagement.model_validate(data), counts, self.core.approvers()), self.core.form_of(header),
                             self.assessments.sentence_locale())
 
     @staticmethod

@@ -17,7 +17,7 @@ from ..domain.engagement import DiscountApproval, Engagement, PricingInputs
 from ..domain.forms import FormPackage
 
 #: The child collections a quote reads (the inventory is read as counts, see PricingBasis).
-QUOTE_CHILDREN = ("sites", "answers", "standards", "remediation", "discount_approvals")
+QUOTE_CHILDREN = ("sites", "answers", "standards", "remediation", "discount_approvals", "signed_approvals")
 
 
 @dataclass(frozen=True)

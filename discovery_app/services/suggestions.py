@@ -66,7 +66,8 @@ class Suggestions(Feature):
         facts read straight from their rows (20,000 devices in a fraction of a second)."""
         self.core.header(eid)  # a clear message when there is no such engagement
         eng = repo.load_engagement(self.store, eid, skip=("attachments", "time_log", "responsibilities", "inventory",
-                                                          "remediation", "discount_approvals", "client_answers"))
+                                                          "remediation", "discount_approvals", "signed_approvals",
+                                                          "client_answers"))
         device = InventoryCategory.DEVICE.value
         devices = [
             lifecycle_mod.DeviceFacts(r["uid"], r["name"], InventoryCategory.DEVICE, r["kind"] or "", r["os"] or "",

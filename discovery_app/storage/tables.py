@@ -263,6 +263,22 @@ class DiscountApprovalRow(SQLModel, table=True):
     note: str = ""
 
 
+class SignedApprovalRow(SQLModel, table=True):
+    """A discount approval signed with the approver's key: the statement exactly as signed."""
+
+    __tablename__ = "signed_approval"
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = _fk()
+    position: int = 0
+    uid: str = Field(max_length=40)
+    statement: Any = _json()
+    signature: str = Field(max_length=200)
+    public_key: str = Field(max_length=200)
+    approver: str = Field(default="", max_length=300)
+    role: str = Field(default="", max_length=100)
+    verified_at: datetime = _when()
+
+
 class AttachmentRow(SQLModel, table=True):
     __tablename__ = "attachment"
     id: int | None = Field(default=None, primary_key=True)
@@ -417,6 +433,7 @@ CHILD_TABLES: dict[str, type[SQLModel]] = {
     "remediation": RemediationRow,
     "responsibilities": ResponsibilityRow,
     "discount_approvals": DiscountApprovalRow,
+    "signed_approvals": SignedApprovalRow,
     "attachments": AttachmentRow,
     "time_log": TimeEntryRow,
     "client_answers": ClientAnswerRow,
@@ -436,6 +453,7 @@ JSON_FIELDS: dict[type[SQLModel], frozenset[str]] = {
     PricingRow: frozenset({"lanes_run_by_provider", "device_count_overrides"}),
     PricingOptionRow: frozenset({"pricing"}),
     ChangeOrderRow: frozenset({"hours"}),
+    SignedApprovalRow: frozenset({"statement"}),
     AcceptanceRow: frozenset({"baseline"}),
     EngagementRow: frozenset({"to_confirm"}),
 }

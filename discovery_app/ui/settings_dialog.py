@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ..domain import locale_text
 from ..domain.forms import CommercialTerms
 from ..domain.provider import DEFAULT_BRAND
+from .approvers_tab import ApproversTab
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
@@ -208,6 +209,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(profile, "Provider profile")
         self.tabs.addTab(proposals, "Proposals")
         self.tabs.addTab(defaults, "Defaults")
+        self.approvers = ApproversTab(service)
+        self.tabs.addTab(self.approvers, "Approvers")
         self.error_label = QLabel()
         self.error_label.setObjectName("settings_error")
         self.error_label.setWordWrap(True)

@@ -19,11 +19,11 @@ ROOT = Path(__file__).parents[2]
 MONEY = re.compile(r"^\d+\.\d{2}$")
 
 
-def run(*args, db=None, check=True):
+def run(*args, db=None, check=True, env_extra=None):
     cmd = list(APP_COMMAND)
     if db is not None:
         cmd += ["--db", str(db)]
-    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"}
+    env = {k: v for k, v in os.environ.items() if k != "DISCOVERY_DB"} | (env_extra or {})
     proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
@@ -100,7 +100,7 @@ def test_an_unapproved_discount_is_listed_as_blocking(demo_db, tmp_path):
     assert "BLOCKING:" in run("quote", "1", db=db).stdout
 
 
-def test_a_recorded_approval_shows_who_approved(demo_db, tmp_path):
+def test_an_approval_typed_by_hand_clears_nothing(demo_db, tmp_path):
     def approved(eng):
         eng["pricing"]["discount_percent"] = "8"
         eng["discount_approvals"] = [{"percent": "10", "approver": "Rosa Diaz", "role": "Service leader",
@@ -108,9 +108,9 @@ def test_a_recorded_approval_shows_who_approved(demo_db, tmp_path):
 
     db = import_changed(demo_db, tmp_path, approved)
     doc = json.loads(run("quote", "1", "--json", db=db).stdout)
-    assert doc["discount"]["approved"] is True and doc["discount"]["approved_by"] == "Rosa Diaz"
-    assert doc["blocking"] == []
-    assert "approved by Rosa Diaz" in run("quote", "1", db=db).stdout
+    assert doc["discount"]["approved"] is False and doc["discount"]["unverified_typed_approvals"] == 1
+    assert "typed by hand are not verified" in doc["blocking"][0]
+    assert "unverified, typed by hand" in run("approval", "list", "1", db=db).stdout
 
 
 def test_data_that_cannot_be_priced_is_a_clear_error(demo_db, tmp_path):

@@ -142,3 +142,23 @@ def test_content_hash_follows_content_not_layout(form):
     assert load_package(form).package.content_hash() == first
     edit(form, "fit.yaml", "good: 75", "good: 80")
     assert load_package(form).package.content_hash() != first
+
+
+def test_approvers_ship_in_the_form_package_and_are_checked(form):
+    from approval_signing import approver
+
+    ana, rosa = approver("Ana Ruiz", "Service leader")[0], approver("Rosa Diaz", "Service leader")[0]
+    (form / "approvers.yaml").write_text(
+        "approvers:\n"
+        f"  - {{name: Ana Ruiz, role: Service leader, public_key: '{ana.public_key}', valid_to: 2027-06-30}}\n"
+        f"  - {{name: Rosa Diaz, role: ceo, public_key: '{rosa.public_key}'}}\n"
+        "  - {name: Sam Bad, role: Service leader, public_key: 'ed25519:AAAA'}\n")
+    errors = {(e.file, e.line, e.path): e.message for e in load_package(form).errors}
+    assert "An Ed25519 public key has 32 bytes; this one has 3" in errors[("approvers.yaml", 4, "approvers[2].public_key")]
+    (form / "approvers.yaml").write_text("\n".join((form / "approvers.yaml").read_text().splitlines()[:3]) + "\n")
+    err = only_error(form)
+    assert (err.file, err.line, err.path) == ("approvers.yaml", 3, "approvers[1].role")
+    assert "role 'ceo' is not a role of pricing.discount_approvals (Service leader)" in err.message
+    edit(form, "approvers.yaml", "role: ceo", "role: service leader")
+    pkg = load_package(form).package
+    assert [a.name for a in pkg.approvers] == ["Ana Ruiz", "Rosa Diaz"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from approval_signing import approver, signed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -21,7 +22,6 @@ from discovery_app.demo import build_demo
 from discovery_app.domain.basis import Basis
 from discovery_app.domain.engagement import (
     Answer,
-    DiscountApproval,
     Engagement,
     ExceptionDecision,
     InventoryCategory,
@@ -52,6 +52,7 @@ from discovery_app.domain.pricing import (
     approval_requirement,
     build_quote,
     count_units,
+    current_statement,
     find_approval,
     fixed_fee,
     gross_margin,
@@ -143,10 +144,8 @@ def test_the_seeds_rule_through_a_whole_quote():
     eng = engagement(
         remediation=[item("Baseline", engineer="10")],
         pricing=PricingInputs(lanes_run_by_provider=[Lane.RUN], user_count_override=100, discount_percent=D("10")),
-        discount_approvals=[DiscountApproval(percent=D("10"), approver="Pat Lead", role="service leader",
-                                             approved_on=date(2026, 11, 20))],
     )
-    q = build_quote(Basis.of(eng), form(p))
+    q = build_quote(*signed_by(eng, form(p), ("Pat Lead", "service leader", date(2026, 11, 20))))
     for scope in ("stabilization", "monthly", "first_year"):
         impact = q.discount.impact(scope)
         assert impact.before.percent == D("40.00"), scope
@@ -359,14 +358,21 @@ def test_approval_levels(percent, allowed, role):
     assert req.needs_approval == (role is not None)
 
 
-def approved_quote(percent: str, *approvals: DiscountApproval) -> Quote:
-    eng = engagement(remediation=[item("Deploy EDR", engineer="12", pm="2.5")],
-                     pricing=PricingInputs(discount_percent=D(percent)), discount_approvals=list(approvals))
-    return build_quote(Basis.of(eng), form())
+def approved_quote(percent: str, *approvals: tuple[str, str, date]) -> Quote:
+    """The quote with each (name, role, day) listed as an approver who signed it as priced."""
+    eng = engagement(uid="eng-q", remediation=[item("Deploy EDR", engineer="12", pm="2.5")],
+                     pricing=PricingInputs(discount_percent=D(percent)))
+    return build_quote(*signed_by(eng, form(), *approvals))
 
 
-def approval(percent: str, role: str, who: str = "Jane Roe", on: date = date(2026, 11, 21)) -> DiscountApproval:
-    return DiscountApproval(percent=D(percent), approver=who, role=role, approved_on=on)
+def signed_by(eng: Engagement, pkg: FormPackage, *approvals: tuple[str, str, date]) -> tuple[Basis, FormPackage]:
+    q = build_quote(Basis.of(eng), pkg)
+    people = []
+    for who, role, on in approvals:
+        person, key = approver(who, role)
+        people.append(person)
+        eng.signed_approvals.append(signed(current_statement(eng, q.currency, q.stabilization, q.monthly, day=on), key))
+    return Basis.of(eng, people), pkg
 
 
 def test_a_small_discount_needs_no_approval():
@@ -382,30 +388,28 @@ def test_an_unapproved_discount_blocks():
     assert len(q.blocking) == 1 and "Service leader" in q.blocking[0] and "8%" in q.blocking[0]
 
 
-def test_a_recorded_approval_with_name_role_and_date_approves():
-    q = approved_quote("8", approval("10", "service LEADER", "Jane Roe", date(2026, 11, 21)))
+def test_a_signed_approval_with_name_role_and_date_approves():
+    q = approved_quote("8", ("Jane Roe", "service LEADER", date(2026, 11, 21)))
     assert q.discount.approved and not q.blocking
     d = q.discount.to_json_dict()
     assert (d["approved_by"], d["approved_on"], d["approved"]) == ("Jane Roe", "2026-11-21", True)
 
 
 def test_the_latest_covering_approval_is_the_one_shown():
-    q = approved_quote("8", approval("9", "Service leader", "Ann Early", date(2026, 11, 1)),
-                       approval("8", "Service leader", "Bob Late", date(2026, 11, 9)))
+    q = approved_quote("8", ("Ann Early", "Service leader", date(2026, 11, 1)),
+                       ("Bob Late", "Service leader", date(2026, 11, 9)))
     assert q.discount.approval is not None and q.discount.approval.approver == "Bob Late"
 
 
-def test_an_approval_for_less_or_by_another_role_does_not_count():
-    q = approved_quote("8", approval("6", "Service leader"))
-    assert not q.discount.approved and "covers only 6%" in q.blocking[0]
-    q = approved_quote("8", approval("10", "ceo"))
-    assert not q.discount.approved and q.blocking
+def test_an_approval_by_a_role_outside_the_matrix_does_not_count():
+    q = approved_quote("8", ("Fay Finance", "Finance", date(2026, 11, 1)))
+    assert not q.discount.approved and "not in the approval matrix" in q.blocking[0]
     req = approval_requirement(LEVELS, D("8"))
-    assert find_approval(req, [approval("10", "Finance")]) is None
+    assert find_approval(req, []) is None
 
 
 def test_a_discount_above_the_top_level_is_not_allowed():
-    q = approved_quote("25", approval("25", "ceo"))
+    q = approved_quote("25", ("Ana Ruiz", "ceo", date(2026, 11, 21)))
     assert not q.discount.allowed and not q.discount.approved
     assert "not allowed" in q.blocking[0] and "20%" in q.blocking[0]
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from approval_signing import approve
 
 from discovery_app.cli.times import local_time
 from discovery_app.storage import backup as bk
@@ -134,8 +135,7 @@ def test_an_approval_dated_where_it_was_recorded_is_not_in_the_future_after_flyi
     eid = service.engagements.create("Acme")
     zone("America/Los_Angeles")
     auckland_day = (datetime.now(UTC) + timedelta(hours=13)).date()
-    service.offer.set_discount(eid, "5")
-    approval = service.offer.record_discount_approval(eid, approver="Ann Lee", role="CEO", approved_on=auckland_day,
-                                                percent="5")
+    service.offer.set_discount(eid, "8")
+    approval = approve(service, eid, name="Ann Lee", role="Service leader", day=auckland_day)
     assert approval.approved_on == auckland_day
     assert auckland_day <= locale_text.latest_today()

@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from approval_signing import approve
 from openpyxl import load_workbook
 
 from discovery_app import resources
 from discovery_app.demo import create_demo
-from discovery_app.domain.engagement import DiscountApproval
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
 
@@ -33,8 +33,7 @@ def german(tmp_path_factory):
     eid = create_demo(service)
     service.offer.set_discount(eid, Decimal("12.5"), "Mehrjahresvertrag")
     role = service.offer.quote(eid).discount.required_role or "ceo"
-    service.offer.set_discount_approvals(eid, [DiscountApproval(percent=Decimal("12.5"), approver="Erika Muster",
-                                                          role=role, approved_on=date(2026, 12, 4))])
+    approve(service, eid, name="Erika Muster", role=role, day=date(2026, 12, 1))
     proposal = service.documents.export_proposal(eid, folder / "angebot.pdf", issued_on=date(2026, 12, 4))
     result = service.handoff.export_workbook(eid, folder / "uebergabe.xlsx")
     yield service, eid, proposal, Path(getattr(result, "path", folder / "uebergabe.xlsx"))
@@ -57,3 +56,13 @@ def test_percent_labels_in_the_workbook_follow_the_locale(german):
               if isinstance(c.value, str) and (c.value.startswith("Discount ") or c.value.startswith("Contingency "))]
     assert any(label.replace("\xa0", " ") == "Discount 12,5 %" for label in labels), labels
     assert all("." not in label.split()[1] for label in labels if label.startswith("Contingency "))
+
+
+def test_the_internal_workbook_records_who_approved_the_discount_verified(german):
+    _s, _e, _p, workbook = german
+    cells = [str(c.value) for ws in load_workbook(workbook).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    approval = next(v for v in cells if v.startswith("Approved by Erika Muster"))
+    assert "(CEO) on 2026-12-01, signature verified, key " in approval
+    record = next(v for v in cells if v.startswith("Erika Muster, CEO, approved 12.5"))
+    assert "signature verified" in record

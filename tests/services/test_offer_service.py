@@ -1,10 +1,11 @@
 """The offer's use cases: the responsibility matrix and the pricing inputs, validated and saved."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from approval_signing import approve, approver
 
 from discovery_app.demo import create_demo
 from discovery_app.domain import pricing as pricing_mod
@@ -182,19 +183,56 @@ def test_count_overrides_are_set_and_cleared(demo):
         service.offer.set_device_count_override(eid, "toaster", 3)
 
 
-def test_a_discount_above_the_free_level_blocks_until_an_approval_covers_it(demo):
+def test_a_discount_above_the_free_level_blocks_until_a_signed_approval_covers_it(demo):
     service, eid = demo
     assert service.offer.set_discount(eid, "15 %", "Multi-year commitment") == Decimal("15.00")
     quote = service.offer.quote(eid)
     assert quote.discount.required_role == "ceo"
-    assert quote.blocking and "needs approval by the CEO" in quote.blocking[0]
+    assert quote.blocking and "needs a signed approval by the CEO" in quote.blocking[0]
     assert service.offer.pricing_inputs(eid).discount_reason == "Multi-year commitment"
-    service.offer.record_discount_approval(eid, approver="Ana Ruiz", role="CEO", approved_on=date(2026, 11, 20),
-                                     percent="15", today=date(2026, 11, 21))
+    approve(service, eid, name="Ana Ruiz", role="ceo")
     quote = service.offer.quote(eid)
     assert quote.blocking == [] and quote.discount.approval.approver == "Ana Ruiz"
-    removed = service.offer.remove_discount_approval(eid, 0)
-    assert removed.approver == "Ana Ruiz" and service.offer.quote(eid).blocking
+    assert not any("discount" in b.message for b in service.assessments.check(eid).blockers)
+    service.offer.set_discount(eid, "14")  # any change to the priced engagement voids it
+    assert "The engagement changed after the approval: the discount is now 14" in service.offer.quote(eid).blocking[0]
+    (check,) = service.approvals.checks(eid)
+    assert not check.verified and "Ask for a new approval" in check.problem
+    service.approvals.remove(eid, check.record.uid)
+    assert service.approvals.records(eid) == []
+
+
+def test_signed_approvals_refused_in_words(demo, tmp_path):
+    service, eid = demo
+    service.offer.set_discount(eid, "15")
+    consultant = service.engagements.get(eid).consultant
+    with pytest.raises(ServiceError, match="cannot approve their own discount"):
+        approve(service, eid, name=consultant, role="ceo")
+    with pytest.raises(ServiceError, match="needs the CEO; Rosa Diaz is service leader and may approve up to 10 %"):
+        approve(service, eid, name="Rosa Diaz", role="service_leader")
+    request = service.approvals.request(eid, tmp_path / "request.json")
+    with pytest.raises(ServiceError, match="not signed yet"):
+        service.approvals.add(eid, request)
+    service.offer.set_discount(eid, "4")
+    with pytest.raises(ServiceError, match="needs no approval"):
+        service.approvals.request(eid, tmp_path / "again.json")
+    with pytest.raises(ServiceError, match="not a role of the approval matrix; the forms name service_leader, ceo"):
+        service.approvals.add_approver("Fay", "finance", approver()[0].public_key)
+    assert service.approvals.records(eid) == []
+
+
+def test_the_practice_list_of_approvers_add_and_remove(demo):
+    service, _ = demo
+    person, _ = approver("Ana Ruiz", "ceo")
+    service.approvals.add_approver(" Ana Ruiz ", "CEO", person.public_key, valid_to=date(2027, 6, 30))
+    (listed,) = service.approvals.approvers()
+    assert (listed.name, listed.role, listed.valid_to) == ("Ana Ruiz", "ceo", date(2027, 6, 30))
+    with pytest.raises(ServiceError, match="already listed for Ana Ruiz"):
+        service.approvals.add_approver("Someone Else", "ceo", person.public_key)
+    with pytest.raises(ServiceError, match="public key"):
+        service.approvals.add_approver("Bad Key", "ceo", "ed25519:AAAA")
+    assert [a.name for a in service.approvals.remove_approver(listed.fingerprint[:9])] == ["Ana Ruiz"]
+    assert service.approvals.approvers() == []
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -205,22 +243,6 @@ def test_bad_discounts_are_refused(demo, bad, message):
     with pytest.raises(ServiceError, match=message):
         service.offer.set_discount(eid, bad)
     assert service.offer.pricing_inputs(eid).discount_percent == Decimal("5")
-
-
-@pytest.mark.parametrize("changes, message", [
-    ({"approver": "  "}, "name of the person"),
-    ({"approved_on": None}, "date the discount was approved"),
-    ({"role": ""}, "approver's role"),
-    ({"approved_on": date(2026, 11, 22)}, "cannot be in the future"),
-    ({"percent": "0"}, "more than 0"),
-])
-def test_an_approval_without_name_date_or_role_is_refused(demo, changes, message):
-    service, eid = demo
-    args = {"approver": "Ana Ruiz", "role": "CEO", "approved_on": date(2026, 11, 20), "percent": "15",
-            "today": date(2026, 11, 21), **changes}
-    with pytest.raises(ServiceError, match=message):
-        service.offer.record_discount_approval(eid, **args)
-    assert service.offer.discount_approvals(eid) == []
 
 
 def test_credit_of_the_discovery_fee_comes_off_the_fixed_fee(demo):
@@ -237,10 +259,24 @@ def test_snapshots_restore_for_undo(demo):
     service, eid = demo
     inputs, approvals, rows = service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid), service.offer.responsibilities(eid)
     service.offer.set_discount(eid, "12")
-    service.offer.record_discount_approval(eid, approver="A", role="CEO", approved_on=date.today() - timedelta(days=1), percent=12)
     service.offer.add_third_party(eid, "Acme Telecom")
     service.offer.set_pricing_inputs(eid, inputs)
     service.offer.set_discount_approvals(eid, approvals)
     service.offer.set_responsibilities(eid, rows)
     assert (service.offer.pricing_inputs(eid), service.offer.discount_approvals(eid), service.offer.responsibilities(eid)) == (inputs, approvals, rows)
     assert isinstance(service.offer.quote(eid), pricing_mod.Quote)
+
+
+def test_an_option_is_approved_on_its_own_figures(demo):
+    service, eid = demo
+    inputs = service.offer.pricing_inputs(eid).model_copy(update={"discount_percent": Decimal("15")})
+    service.baseline.add_option(eid, "Three-year term", inputs)
+    (before,) = service.baseline.priced_options(eid)
+    assert any("needs a signed approval by the CEO" in i.message for i in before.readiness)
+    approval = approve(service, eid, option=1)
+    assert approval.option == 1
+    (after,) = service.baseline.priced_options(eid)
+    assert not any("discount" in i.message for i in after.readiness if i.blocks), [i.message for i in after.readiness]
+    assert service.offer.quote(eid).blocking == []  # the page's own 5 % needs none
+    (check,) = service.approvals.checks(eid)
+    assert check.verified and check.statement.option_label == "Three-year term"

@@ -42,6 +42,7 @@ PAGES_OF = {
     "responsibilities": {"responsibilities"},
     "pricing": set(),
     "discount_approvals": set(),
+    "signed_approvals": set(),
     "time_log": set(),
 }
 DERIVED = {"fit", "pricing", "review"}

@@ -6,7 +6,7 @@ laptop's store a row says a local engagement is a copy of a shared one. Plain po
 same script runs on PostgreSQL.
 
 Revision ID: 0011_checkouts
-Revises: 0009_baseline
+Revises: 0010_signed_approvals
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_checkouts"
-down_revision = "0009_baseline"
+down_revision = "0010_signed_approvals"
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,6 @@ Each dialog takes an ``accept_with`` callback that tries the edit through the se
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from typing import Self, TypeVar
 
 from PySide6.QtCore import Qt
@@ -24,12 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ....domain import locale_text
 from ....services import ServiceError
-from ... import app_locale
-from ...date_input import DateInput
 from ...widgets import error_colour, muted
-from . import offer_format as fmt
 
 W = TypeVar("W", bound=QWidget)
 
@@ -129,45 +123,3 @@ class AcceptDialog(OfferDialog):
         self.note.setFixedHeight(80)
         self.field("Why it is accepted", self.note)
         self.finish("Accept as is")
-
-
-class ApprovalDialog(OfferDialog):
-    """Record who approved the discount: name and date required, role and percent prefilled."""
-
-    def __init__(self, accept_with: Callable[[ApprovalDialog], None], parent: QWidget | None = None, *,
-                 role: str = "", percent: Decimal = Decimal(0), today: date | None = None) -> None:
-        super().__init__("Record discount approval", accept_with, parent)
-        self.approver = self.field("Approved by", QLineEdit(), "The person's full name.")
-        self.approver.setObjectName("approver")
-        self.role = self.field("Role", QLineEdit(fmt.role(role)),
-                               "Their role in the approval matrix, e.g. service leader or CEO.")
-        self.role.setObjectName("approverRole")
-        self.percent = self.field("Discount approved (%)",
-                                  QLineEdit(locale_text.format_percent_input(percent, app_locale.current())),
-                                  "The largest discount they approved.")
-        self.percent.setObjectName("approvedPercent")
-        self.percent.setAlignment(Qt.AlignmentFlag.AlignRight)
-        day = today or date.today()  # the local day where it is recorded
-        self.date_input = DateInput("approvedOn", allow_empty=False, maximum=max(day, locale_text.latest_today()))
-        self.date_input.set_date(day)
-        self.date = self.date_input.edit
-        self.field("Date approved", self.date_input,
-                   f"As {locale_text.date_pattern(app_locale.current())} or YYYY-MM-DD; the day it was approved where you are.")
-        self.note = self.field("Note (optional)", QLineEdit())
-        self.finish("Record approval")
-
-    def approved_on(self) -> date:
-        """The day typed or picked (raises ServiceError with the reason when it is not a date)."""
-        try:
-            day = self.date_input.read()
-        except locale_text.ReadError as exc:
-            raise ServiceError(f"Date approved: {exc}.") from None
-        assert day is not None  # allow_empty=False
-        return day
-
-    def percent_value(self) -> Decimal:
-        """The percent typed, read in the window's locale (raises ServiceError when it is not one)."""
-        try:
-            return locale_text.parse_percent(self.percent.text(), app_locale.current())
-        except locale_text.ReadError as exc:
-            raise ServiceError(f"Discount approved: {exc}.") from None

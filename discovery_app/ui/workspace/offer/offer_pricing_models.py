@@ -4,6 +4,7 @@ is turned into text here, right-aligned, with the currency in the column heading
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ....domain import pricing as pricing_mod
+from ....domain.approvals import ApprovalCheck
 from ....domain.engagement import DiscountApproval
 from . import offer_format as fmt
 
@@ -257,29 +259,55 @@ class MarginsModel(_HeadedTableModel):
 
 
 class ApprovalsModel(_HeadedTableModel):
-    HEADERS = ("Approved by", "Role", "Date", "Up to")
-    RIGHT_COLUMNS = frozenset({3})
+    """The signed approvals (verified, or why they do not count) and, after them, the approvals
+    typed by hand before signing existed (unverified: they clear nothing)."""
+
+    HEADERS = ("Approved by", "Date", "State")
+    RIGHT_COLUMNS: frozenset[int] = frozenset()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.approvals: list[DiscountApproval] = []
+        self.checks: list[ApprovalCheck] = []
+        self.approvals: list[DiscountApproval] = []  # typed by hand
 
-    def set_approvals(self, approvals: list[DiscountApproval]) -> None:
+    def set_approvals(self, approvals: list[DiscountApproval], checks: Sequence[ApprovalCheck] | None = None) -> None:
         self.beginResetModel()
         self.approvals = list(approvals)
+        if checks is not None:
+            self.checks = list(checks)
         self.endResetModel()
 
     def _rows(self) -> list:
-        return self.approvals
+        return [*self.checks, *self.approvals]
+
+    def row_text(self, row: int) -> tuple[str, str, str]:
+        """Who (and their role), the date, and whether it counts."""
+        if row < len(self.checks):
+            c = self.checks[row]
+            st = c.statement
+            if c.approval:
+                a = c.approval
+                return f"{a.approver} ({fmt.role(a.role)})", fmt.day(a.approved_on), "Verified"
+            who = c.record.approver or "Unknown approver"
+            return (f"{who} ({fmt.role(c.record.role)})" if c.record.role else who,
+                    fmt.day(st.date) if st else "", "Does not count")
+        t = self.approvals[row - len(self.checks)]
+        return f"{t.approver} ({t.role})", fmt.day(t.approved_on), "Unverified, typed by hand"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        a = self.approvals[index.row()]
+        row = index.row()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (a.approver, fmt.role(a.role), fmt.day(a.approved_on), fmt.percent(a.percent))[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and a.note:
-            return a.note
+            return self.row_text(row)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row < len(self.checks):
+                c = self.checks[row]
+                if c.approval:
+                    return (f"A {fmt.percent(c.approval.percent)} discount, signed with key {c.approval.fingerprint}: "
+                            "the signature, the approver's role and the prices all check out.")
+                return c.problem
+            t = self.approvals[row - len(self.checks)]
+            return (f"{fmt.percent(t.percent)}, typed by hand before approvals were signed: it clears nothing. "
+                    "Request a signed approval.")
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -46,7 +48,6 @@ from ...ops import for_consultant
 from ...widgets import error_colour, muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from . import offer_format as fmt
-from .offer_dialogs import ApprovalDialog
 from .offer_pricing_models import ApprovalsModel, BreakdownModel, MarginsModel
 from .offer_undo import SnapshotCommand
 
@@ -287,21 +288,31 @@ class PricingPage(WorkspacePage):
         self.approvals_table.setModel(self.approvals_model)
         self.approvals_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.approvals_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.approvals_empty = muted(QLabel("No approval recorded. A discount above the free level needs one."))
+        self.approvals_empty = muted(QLabel("No approval recorded. A discount above the free level needs one, "
+                                            "signed by an approver with their key."))
         self.approvals_empty.setWordWrap(True)
         lay.addWidget(self.approvals_table)
         lay.addWidget(self.approvals_empty)
         buttons = QHBoxLayout()
-        self.record_button = QPushButton("Record approval…")
-        self.record_button.setObjectName("recordApproval")
+        self.request_button = QPushButton("Re&quest approval…")
+        self.request_button.setObjectName("requestApproval")
+        self.request_button.setToolTip("Save a request file for the approver to sign with their key")
+        self.add_signed_button = QPushButton("Add si&gned approval…")
+        self.add_signed_button.setObjectName("addSignedApproval")
+        self.add_signed_button.setToolTip("Open the file the approver signed; it counts only if it verifies")
         self.remove_approval_button = QPushButton("Remove")
         self.remove_approval_button.setToolTip("Remove the selected approval")
-        self.record_button.clicked.connect(self.record_approval)
+        self.request_button.clicked.connect(lambda: self.request_approval())
+        self.add_signed_button.clicked.connect(lambda: self.add_signed_approval())
         self.remove_approval_button.clicked.connect(self.remove_selected_approval)
-        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.request_button)
+        buttons.addWidget(self.add_signed_button)
         buttons.addWidget(self.remove_approval_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
+        self.approval_error = _error_label("approvalError")
+        self.approval_error.setWordWrap(True)
+        lay.addWidget(self.approval_error)
         lay.addStretch(1)
 
         scroll = QScrollArea()
@@ -596,11 +607,17 @@ class PricingPage(WorkspacePage):
         elif d.approval is not None:
             a = d.approval
             need = (f"Approved by <b>{_esc(a.approver)}</b> ({_esc(fmt.role(a.role))}) on "
-                    f"{fmt.day(a.approved_on)}, up to {fmt.percent(a.percent)}.")
+                    f"{fmt.day(a.approved_on)}: signature verified (key {_esc(a.fingerprint)}).")
         else:
-            need = (f"<b>Needs approval by the {_esc(fmt.role(req.role))}</b> "
-                    f"(discounts up to {fmt.percent(req.level_max_percent or Decimal(0))}). Record who approved it below.")
+            need = (f"<b>Needs a signed approval by the {_esc(fmt.role(req.role))}</b> "
+                    f"(discounts up to {fmt.percent(req.level_max_percent or Decimal(0))}). Request it below and add "
+                    "the file the approver signs.")
+            failed = [c for c in d.checks if not c.verified]
+            if failed:
+                need += f"<br>The recorded approval does not count: {_esc(failed[-1].problem)}"
         self.approval_need.setText(need)
+        self.approvals_model.set_approvals(self.approvals, d.checks)
+        self._update_approvals_view()
         if d.percent <= 0:
             self.discount_summary.setText("")
             self.discount_summary.hide()
@@ -620,7 +637,7 @@ class PricingPage(WorkspacePage):
         self.discount_summary.show()
 
     def _update_approvals_view(self) -> None:
-        has = bool(self.approvals)
+        has = bool(self.approvals_model.rowCount())
         self.approvals_table.setVisible(has)
         self.approvals_empty.setVisible(not has)
         if has:
@@ -799,37 +816,67 @@ class PricingPage(WorkspacePage):
         self._apply("Credit the discovery fee" if checked else "Stop crediting the discovery fee",
                     lambda: self.service.offer.set_credit_discovery_fee(self.engagement_id, checked))
 
-    def record_approval(self) -> ApprovalDialog:
-        q = self.quote
-        role = q.discount.required_role or "" if q else ""
-        pct = q.discount.percent if q else Decimal(0)
+    def request_approval(self, path: Path | None = None) -> Path | None:
+        """Save the request file an approver signs (``path``: skip the file dialog)."""
+        if path is None:
+            folder = Path.home() / f"discount-approval-{self.engagement_id}.json"
+            name, _ = QFileDialog.getSaveFileName(self, "Save the approval request", str(folder),
+                                                  "Approval requests (*.json)")
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            written = self.service.approvals.request(self.engagement_id, path)
+        except ServiceError as exc:
+            self._refused(exc, self.approval_error)
+            return None
+        self.approval_error.hide()
+        self.status.emit(f"Approval request saved to {written.name}: send it to the approver to sign")
+        return written
 
-        def accept(d: ApprovalDialog) -> None:
-            def action() -> None:
-                self.service.offer.record_discount_approval(
-                    self.engagement_id, approver=d.approver.text(), role=d.role.text(),
-                    approved_on=d.approved_on(), percent=d.percent_value(), note=d.note.text())
-            if not self._apply(f"Record approval by {d.approver.text().strip()}", action, error_label=d.error):
-                raise ServiceError(d.error.text())
-            self._update_approvals_view()
-            self.approvals_model.set_approvals(self.approvals)
-            self._update_approvals_view()
-
-        dialog = ApprovalDialog(accept, self, role=role, percent=pct)
-        dialog.setObjectName("approvalDialog")
-        dialog.open()
-        return dialog
+    def add_signed_approval(self, path: Path | None = None) -> bool:
+        """Verify and record the file an approver signed (``path``: skip the file dialog)."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Add a signed approval", str(Path.home()),
+                                                  "Approval requests (*.json)")
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            verified = self.service.approvals.add(self.engagement_id, path)
+        except ServiceError as exc:
+            self._refused(exc, self.approval_error)
+            return False
+        self.approval_error.hide()
+        self.load()
+        self.changed.emit()
+        self.status.emit(f"Approval by {verified.approver} verified and recorded")
+        return True
 
     def remove_selected_approval(self) -> None:
         rows = self.approvals_table.selectionModel().selectedRows()
+        total = self.approvals_model.rowCount()
         if not rows:
-            if len(self.approvals) != 1:
+            if total != 1:
                 self.status.emit("Select the approval to remove.")
                 return
             index = 0
         else:
             index = rows[0].row()
-        if self._apply("Remove discount approval", lambda: self.service.offer.remove_discount_approval(self.engagement_id, index)):
+        checks = self.approvals_model.checks
+        if index < len(checks):
+            try:
+                self.service.approvals.remove(self.engagement_id, checks[index].record.uid)
+            except ServiceError as exc:
+                self._refused(exc, self.approval_error)
+                return
+            self.load()
+            self.changed.emit()
+            self.status.emit("Signed approval removed")
+            return
+        typed = index - len(checks)
+        if self._apply("Remove discount approval",
+                       lambda: self.service.offer.remove_discount_approval(self.engagement_id, typed)):
             self.approvals_model.set_approvals(self.approvals)
             self._update_approvals_view()
 

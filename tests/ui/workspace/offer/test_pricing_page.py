@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
+from approval_signing import approver
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from ui_helpers import blockers_on, retype, show_page
 
 from discovery_app.domain.forms import Lane
+from discovery_app.services import approval_files
 from discovery_app.ui.workspace.offer import offer_format as fmt
 from discovery_app.ui.workspace.offer.offer_pricing_models import AMOUNT_ROLE, KIND_ROLE
 from discovery_app.ui.workspace.offer.pricing_page import PricingPage
@@ -26,35 +29,43 @@ def click_ok(qtbot, dialog):
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
 
-def test_a_15_percent_discount_needs_the_ceo_until_an_approval_is_recorded(qtbot, page):
+def test_a_15_percent_discount_needs_the_ceo_until_a_signed_approval_is_added(qtbot, page, tmp_path):
     assert blockers_on(page) == []  # the demo's 5 % needs no approval
     assert "Needs no approval" in page.approval_need.text()
 
     retype(qtbot, page.discount, "15")
 
     assert page.service.offer.pricing_inputs(page.engagement_id).discount_percent == Decimal("15")
-    assert "Needs approval by the CEO" in page.approval_need.text()
+    assert "Needs a signed approval by the CEO" in page.approval_need.text()
     assert "Required approval: <b>CEO</b>" in page.discount_summary.text()
-    assert page.blockers_box.isVisible() and "needs approval by the CEO" in page.blockers.text()
     (blocker,) = blockers_on(page)
-    assert "15% discount needs approval" in blocker
+    assert "15% discount needs a signed approval by the CEO" in blocker
     quote = page.service.offer.quote(page.engagement_id)
     assert page.fixed_net.text() == fmt.money_cur(quote.stabilization_fee, "USD")
+    assert not hasattr(page, "record_button")  # a role typed as text no longer clears anything
 
-    dialog = page.record_approval()
-    assert dialog.role.text() == "CEO" and dialog.percent.text() == "15"
-    click_ok(qtbot, dialog)  # no name yet: refused in place
-    assert dialog.isVisible() and "name of the person" in dialog.error.text()
-    qtbot.keyClicks(dialog.approver, "Elena Finch")
-    click_ok(qtbot, dialog)
+    request = page.request_approval(tmp_path / "request.json")
+    ceo, key = approver("Ana Ruiz", "ceo")
+    page.service.approvals.add_approver(ceo.name, ceo.role, ceo.public_key)
+    doc = json.loads(request.read_text())
+    doc["statement"]["monthly_fee"] = "1.00"  # tampered on the way
+    (tmp_path / "tampered.json").write_text(json.dumps(doc))
+    approval_files.sign_request(request, key)
+    tampered = json.loads((tmp_path / "tampered.json").read_text()) | {
+        k: json.loads(request.read_text())[k] for k in ("signature", "public_key")}
+    (tmp_path / "tampered.json").write_text(json.dumps(tampered))
+    assert not page.add_signed_approval(tmp_path / "tampered.json")
+    assert "changed after it was signed" in page.approval_error.text() and blockers_on(page)
 
-    assert not dialog.isVisible()
-    assert blockers_on(page) == [] and not page.blockers_box.isVisible()
-    assert "Approved by <b>Elena Finch</b>" in page.approval_need.text()
-    assert page.approvals_model.index(0, 0).data() == "Elena Finch"
+    assert page.add_signed_approval(request)
+    assert blockers_on(page) == [] and page.approval_error.isHidden()
+    assert "Approved by <b>Ana Ruiz</b>" in page.approval_need.text() and "signature verified" in page.approval_need.text()
+    assert page.approvals_model.index(0, 0).data() == "Ana Ruiz (CEO)"
+    assert page.approvals_model.index(0, 2).data() == "Verified"
 
-    page.context.undo_stack.undo()  # the approval goes: blocked again
-    assert blockers_on(page) and page.approvals_model.rowCount() == 0
+    retype(qtbot, page.discount, "14")  # any change to the priced engagement voids it
+    assert page.approvals_model.index(0, 2).data() == "Does not count"
+    assert "the discount is now 14 %" in page.approval_need.text()
 
 
 def test_typing_a_discount_is_one_undo_step(qtbot, page):
