@@ -40,6 +40,8 @@ from pydantic import (
     model_validator,
 )
 
+from .locale_text import format_percent
+
 STATEMENT_KIND: Literal["discovery.discount-approval/1"] = "discovery.discount-approval/1"
 APPROVERS_KEY = "approvers"  # the setting that lists the practice's approvers
 KEY_PREFIX = "ed25519:"
@@ -253,8 +255,8 @@ class ApprovalCheck:
 
 
 def _pct(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return f"{text} %"
+    """A percent as every other pricing sentence writes it ("15%")."""
+    return format_percent(value, None)
 
 
 def _role_words(role: str) -> str:

@@ -90,7 +90,7 @@ def test_an_expired_role_is_refused():
 def test_a_role_below_the_matrix_is_refused_and_a_higher_one_may_approve_less():
     leader, key = approver("Rosa Diaz", "service_leader")
     problem = _refusal(signed(statement_of("15"), key), approvers=(leader,))
-    assert problem == "A 15 % discount needs the CEO; Rosa Diaz is service leader and may approve up to 10 %."
+    assert problem == "A 15% discount needs the CEO; Rosa Diaz is service leader and may approve up to 10%."
     q = quote_with(signed(statement_of("8"), CEO_KEY), percent="8")
     assert q.discount.approved and q.discount.approval.approver == "Ana Ruiz"
 
@@ -108,7 +108,7 @@ def test_any_change_to_the_priced_engagement_voids_the_approval():
     assert "The engagement changed after the approval: the fixed fee is now" in q.blocking[0]
     assert "Ask for a new approval." in q.blocking[0]
     _, q = priced("12", record)
-    assert "the discount is now 12 %, the approval covers 15 %" in q.blocking[0]
+    assert "the discount is now 12%, the approval covers 15%" in q.blocking[0]
 
 
 def test_a_role_typed_as_text_clears_nothing():

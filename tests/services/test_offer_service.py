@@ -208,7 +208,7 @@ def test_signed_approvals_refused_in_words(demo, tmp_path):
     consultant = service.engagements.get(eid).consultant
     with pytest.raises(ServiceError, match="cannot approve their own discount"):
         approve(service, eid, name=consultant, role="ceo")
-    with pytest.raises(ServiceError, match="needs the CEO; Rosa Diaz is service leader and may approve up to 10 %"):
+    with pytest.raises(ServiceError, match="needs the CEO; Rosa Diaz is service leader and may approve up to 10%"):
         approve(service, eid, name="Rosa Diaz", role="service_leader")
     request = service.approvals.request(eid, tmp_path / "request.json")
     with pytest.raises(ServiceError, match="not signed yet"):

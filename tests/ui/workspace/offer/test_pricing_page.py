@@ -65,7 +65,7 @@ def test_a_15_percent_discount_needs_the_ceo_until_a_signed_approval_is_added(qt
 
     retype(qtbot, page.discount, "14")  # any change to the priced engagement voids it
     assert page.approvals_model.index(0, 2).data() == "Does not count"
-    assert "the discount is now 14 %" in page.approval_need.text()
+    assert "the discount is now 14%" in page.approval_need.text()
 
 
 def test_typing_a_discount_is_one_undo_step(qtbot, page):
