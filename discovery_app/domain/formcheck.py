@@ -157,6 +157,11 @@ def check_package(pkg: FormPackage) -> list[Problem]:
         for role in risk.remediation.hours:
             if role not in roles:
                 problems.append(Problem((*loc, "remediation", "hours", role), f"role {role!r} is not defined in pricing.roles"))
+    if pkg.risk_library.bands is not None:
+        from .risks import cuts_of
+
+        for key, message in cuts_of(pkg).problems():
+            problems.append(Problem(("risk_library", "bands", key), message))
     funcs = pkg.responsibilities.functions
     problems += _duplicates(
         ((f.id, ("responsibilities", "functions", i, "id")) for i, f in enumerate(funcs)), "function id"

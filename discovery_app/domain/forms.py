@@ -255,8 +255,20 @@ class RiskTemplate(Strict):
     remediation: SuggestedRemediation
 
 
-class RiskLibrary(Strict):
+class RiskBands(Strict):
+    """The lowest score (likelihood x impact) of each band above low, which starts at 1.
+    formcheck.py checks they rise and leave every band a reachable score."""
+
+    medium: int
+    high: int
+    critical: int
+
+
+class RiskLibrary(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("bands",)
+
     risks: list[RiskTemplate] = Field(min_length=1)
+    bands: RiskBands | None = None  # None: the shipped cut-offs (domain/risks.py)
 
 
 RACI_LETTERS = frozenset("RACI")

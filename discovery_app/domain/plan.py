@@ -48,7 +48,7 @@ from .engagement import (
     StandardStatus,
 )
 from .forms import Party, Phase, RiskTemplate, StandardCategory
-from .risks import Band, band
+from .risks import SHIPPED_CUTS, Band, BandCuts
 
 PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
 PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
@@ -95,12 +95,12 @@ class Suggestion:
         return RemediationItem.model_validate(data)
 
 
-def _risk_suggestion(risk: Risk, tpl: RiskTemplate) -> Suggestion:
+def _risk_suggestion(risk: Risk, tpl: RiskTemplate, cuts: BandCuts = SHIPPED_CUTS) -> Suggestion:
     rem = tpl.remediation
     return Suggestion(
         key=f"risk:{risk.uid}", source=f"Risk: {risk.title}", title=rem.title,
         hours={role: Decimal(h) for role, h in rem.hours.items()}, phase=rem.phase, owner=rem.owner,
-        priority=BAND_PRIORITY[band(risk.likelihood, risk.impact)], definition_of_done=rem.definition_of_done,
+        priority=BAND_PRIORITY[cuts.of(risk.likelihood, risk.impact)], definition_of_done=rem.definition_of_done,
         risk_uid=risk.uid, standard_category=risk.standard_category or tpl.standard_category,
     )
 
@@ -137,6 +137,7 @@ def suggest(
     categories: Iterable[StandardCategory],
     assessments: Iterable[StandardAssessment],
     existing: Iterable[RemediationItem],
+    cuts: BandCuts = SHIPPED_CUTS,
 ) -> list[Suggestion]:
     """What is not covered yet: risk suggestions in register order, then gaps in form order."""
     templates = {t.id: t for t in library}
@@ -148,7 +149,7 @@ def suggest(
     for risk in risks:
         tpl = templates.get(risk.template_id or "")
         if tpl is not None and risk.uid not in covered_risks:
-            out.append(_risk_suggestion(risk, tpl))
+            out.append(_risk_suggestion(risk, tpl, cuts))
     covered_cats |= {s.standard_category for s in out if s.standard_category}
     by_cat = {a.category_id: a for a in assessments}
     for cat in categories:

@@ -194,7 +194,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     bands = join_and([f"{n} {b.lower()}" for b, n in rk.band_counts if n])
     out.append(_p(t, f"We recorded {count(rk.total, 'risk')} ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
-    out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
+    out.append(KeepTogether([pc.heat_map(t, rk.heat_map, bands=rk.bands),
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
     # A top risk is kept whole on a page, so its heading needs room for the first one with it.

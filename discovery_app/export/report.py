@@ -62,9 +62,9 @@ LANE_INTROS = {
     Lane.GOVERN: "Standards, the risk and exception registers, budget and quarterly planning.",
 }
 
-# Risk bands by minimum score (likelihood x impact, 1-25), low to high, from domain/risks.py.
-RISK_BANDS: tuple[tuple[int, str], ...] = tuple(
-    (floor, risks_mod.BAND_LABELS[b]) for b, floor in reversed(risks_mod.BAND_FLOORS))
+# Risk bands by minimum score (likelihood x impact, 1-25), low to high: the shipped cut-offs of
+# domain/risks.py. A report carries its form's own in ``RiskSummary.bands``.
+RISK_BANDS: tuple[tuple[int, str], ...] = risks_mod.SHIPPED_CUTS.labelled_floors()
 LIKELIHOOD_WORDS = risks_mod.LIKELIHOOD_WORDS
 IMPACT_WORDS = risks_mod.IMPACT_WORDS
 
@@ -251,6 +251,7 @@ class RiskSummary:
     band_counts: tuple[tuple[str, int], ...]  # ("Critical", 3) ... in RISK_BANDS order, high first
     all: tuple[RiskRow, ...]  # by score, highest first
     top: tuple[RiskRow, ...]
+    bands: tuple[tuple[int, str], ...] = RISK_BANDS  # the form's cut-offs: (lowest score, label), low first
 
     @property
     def total(self) -> int:
@@ -422,9 +423,12 @@ class Report:
 # ---- building -----------------------------------------------------------------------------------
 
 
-def band_of(score: int) -> str:
-    """The band label of a score: "Low", "Medium", "High" or "Critical" (domain/risks.py's cut-offs)."""
-    return risks_mod.BAND_LABELS[risks_mod.band_of_score(score)]
+def band_of(score: int, bands: Sequence[tuple[int, str]] = RISK_BANDS) -> str:
+    """The band label of a score: "Low", "Medium", "High" or "Critical", by ``bands`` (lowest
+    score, label), low first: a report's ``risks.bands``, the form's cut-offs (domain/risks.py)."""
+    if not 1 <= score <= 25:
+        raise ValueError(f"a risk score is 1-25, not {score!r}")
+    return next(name for floor, name in reversed(tuple(bands)) if score >= floor)
 
 
 def proposal_number(eng: EngagementHeader, issued_on: date) -> str:
@@ -588,7 +592,8 @@ def _plan(eng: Engagement, pkg: FormPackage, built: plan_mod.Plan, risk_titles: 
 
 
 def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
-           treated: Mapping[str, assessment_mod.Treatment]) -> RiskSummary:
+           treated: Mapping[str, assessment_mod.Treatment], cuts: risks_mod.BandCuts = risks_mod.SHIPPED_CUTS) -> RiskSummary:
+    floors = cuts.labelled_floors()
     heat = [[0] * 5 for _ in range(5)]
     for r in eng.risks:
         heat[r.likelihood - 1][r.impact - 1] += 1
@@ -611,16 +616,16 @@ def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
         evidence = " ".join(x for x in [r.evidence.strip(), *notes.get(r.uid, [])] if x)
         rows.append(RiskRow(
             uid=r.uid, rank=rank, title=r.title, category=r.category.value.capitalize(), likelihood=r.likelihood,
-            impact=r.impact, score=r.score, band=band_of(r.score), seen=" ".join(r.description.split()),
+            impact=r.impact, score=r.score, band=band_of(r.score, floors), seen=" ".join(r.description.split()),
             evidence=_excerpt(evidence), why_it_matters=" ".join(r.why_it_matters.split()), proposals=acts,
             treatment=treated[r.uid].text if r.uid in treated else "",
             treatment_kind=treated[r.uid].kind.value if r.uid in treated else "",
         ))
-    bands = {name: 0 for _, name in RISK_BANDS}
+    bands = {name: 0 for _, name in floors}
     for row in rows:
         bands[row.band] += 1
-    counts = tuple((name, bands[name]) for _, name in reversed(RISK_BANDS))
-    return RiskSummary(tuple(tuple(r) for r in heat), counts, tuple(rows), tuple(rows[:TOP_RISKS]))
+    counts = tuple((name, bands[name]) for _, name in reversed(floors))
+    return RiskSummary(tuple(tuple(r) for r in heat), counts, tuple(rows), tuple(rows[:TOP_RISKS]), floors)
 
 
 def _counts(quote: pricing_mod.Quote) -> UnitCounts:
@@ -738,7 +743,7 @@ def build_report(
     )
     risk_titles = {r.uid: r.title for r in eng.risks}
     plan = _plan(eng, pkg, assessment.plan, risk_titles)
-    risks = _risks(eng, quote, plan, assessment.treatments)
+    risks = _risks(eng, quote, plan, assessment.treatments, risks_mod.cuts_of(pkg))
     standards = _standards(eng, pkg, assessment.plan)
     prices = _prices(eng, pkg, quote)
     counts = _counts(quote)

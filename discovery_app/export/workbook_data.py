@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from ..domain import calendar
+from ..domain import fit as fit_mod
 from ..domain import handoff as handoff_mod
 from ..domain import pricing as pricing_mod
 from ..domain.assessment import Assessment
@@ -496,13 +497,13 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
         internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
         form=f"{pkg.title} ({pkg.id} v{pkg.version})", currency=rep.currency, contacts=contacts,
-        fit=f"{rep.fit.label} ({rep.fit.score} / 100)", alignment=alignment,
+        fit=f"{rep.fit.label} ({fit_mod.score_of_100(rep.fit.score, rep.locale)})", alignment=alignment,
         users=rep.counts.users, devices=rep.counts.devices,
         high_risks=sum(n for band, n in rep.risks.band_counts if band in ("High", "Critical")),
         inventory=inventory, standards=standards, risks=tuple(risks), stabilization=stab, roadmap=tuple(road),
         role_names=tuple(role_ids), matrix_parties=m.parties, matrix=matrix_rows,
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
-        bands=report_mod.RISK_BANDS, quote=quote, locale=rep.locale,
+        bands=rep.risks.bands, quote=quote, locale=rep.locale,
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
         start_date=start, phases=phases, answers=answers,
         sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..domain import plan as plan_mod
+from ..domain import risks as risks_mod
 from ..domain.engagement import Attachment, RemediationItem, Risk, StandardAssessment
 from ..domain.forms import FormPackage, RiskTemplate, Role
 from ..storage import repository as repo
@@ -333,7 +334,7 @@ class Findings(Feature):
         pkg = self._form(eid)
         assessments = [StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)]
         return plan_mod.suggest(self.risks(eid), pkg.risk_library.risks, pkg.standards, assessments,
-                                self.remediation_items(eid))
+                                self.remediation_items(eid), cuts=risks_mod.cuts_of(pkg))
 
     def _check_item(self, eid: int, item: RemediationItem, others: list[RemediationItem],
                     before: RemediationItem | None = None) -> None:

@@ -142,3 +142,10 @@ def test_content_hash_follows_content_not_layout(form):
     assert load_package(form).package.content_hash() == first
     edit(form, "fit.yaml", "good: 75", "good: 80")
     assert load_package(form).package.content_hash() != first
+
+
+def test_risk_bands_in_the_form_are_checked_and_named(form):
+    edit(form, "risks.yaml", "risks:\n", "bands: {medium: 5, high: 12, critical: 9}\nrisks:\n")
+    err = only_error(form)
+    assert (err.file, err.path) == ("risks.yaml", "risk_library.bands.critical")
+    assert "bands must rise" in err.message

@@ -92,6 +92,7 @@ class RiskDetail(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._risk: Risk | None = None
+        self.cuts = rk.SHIPPED_CUTS  # the engagement form's band cut-offs, set by the page
         self.heading = QLabel("No risk selected")
         self.heading.setWordWrap(True)
         self.heading.setFont(scaled_font(self, 1.15, bold=True))
@@ -250,7 +251,7 @@ class RiskDetail(QWidget):
         self.category.setCurrentIndex(max(0, self.category.findData(risk.category.value)))
         self.likelihood.setCurrentIndex(risk.likelihood - 1)
         self.impact.setCurrentIndex(risk.impact - 1)
-        band = rk.BAND_LABELS[rk.band(risk.likelihood, risk.impact)]
+        band = rk.BAND_LABELS[self.cuts.of(risk.likelihood, risk.impact)]
         self.score.setText(f"Score {risk.score} of 25 · {band}")
         self.standard.setCurrentIndex(max(0, self.standard.findData(risk.standard_category)))
         self.description.set_saved_text(risk.description)
@@ -278,7 +279,7 @@ class RiskDetail(QWidget):
         self.likelihood.setCurrentIndex(risk.likelihood - 1)
         self.impact.setCurrentIndex(risk.impact - 1)
         self.standard.setCurrentIndex(max(0, self.standard.findData(risk.standard_category)))
-        band = rk.BAND_LABELS[rk.band(risk.likelihood, risk.impact)]
+        band = rk.BAND_LABELS[self.cuts.of(risk.likelihood, risk.impact)]
         self.score.setText(f"Score {risk.score} of 25 · {band}")
         self._show_inventory(inventory_names)
 

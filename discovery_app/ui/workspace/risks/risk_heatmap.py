@@ -169,7 +169,7 @@ class RiskHeatMap(QWidget):
         for lk in rk.LEVELS:
             for im in rk.LEVELS:
                 r = self.cell_rect(lk, im).adjusted(1, 1, -1, -1)
-                band = rk.band(lk, im)
+                band = self._map.cuts.of(lk, im)
                 n = self._map.count(lk, im)
                 colour = BAND_COLOURS[band] if n else _mix(BAND_COLOURS[band], base, 0.6)
                 p.fillRect(r, colour)
@@ -244,7 +244,7 @@ class RiskHeatMap(QWidget):
     def describe(self, cell: tuple[int, int]) -> str:
         lk, im = cell
         n = self._map.count(lk, im)
-        band = rk.BAND_LABELS[rk.band(lk, im)]
+        band = rk.BAND_LABELS[self._map.cuts.of(lk, im)]
         risks = "no risks" if n == 0 else "1 risk" if n == 1 else f"{n} risks"
         return (f"{rk.likelihood_word(lk)} × {rk.impact_word(im)}: score {lk * im}, {band}; {risks}. "
                 "Click to show only these risks, click again to show all.")
