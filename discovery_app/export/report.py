@@ -40,6 +40,7 @@ from ..domain.engagement import (
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
 from ..domain.provider import ProviderProfile
+from ..domain.tasks import PassThroughLine
 from ..domain.wording import appositive, count, device_noun, join_and, with_article
 
 CLIENT = "client"
@@ -317,6 +318,16 @@ class RoadmapOption:
 
 
 @dataclass(frozen=True)
+class PassThroughRow:
+    description: str  # "Cisco Meraki MR access point"
+    task: str  # the plan task it is for
+    basis: str  # "2 per site × 3 sites"
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class PriceLine:
     label: str
     amount: Decimal
@@ -352,6 +363,12 @@ class Prices:
     roadmap_total: Decimal
     discount: DiscountSummary | None  # None when there is no discount
     contingency_percent: Decimal
+    # Hardware and licences the plan's tasks need, passed through at cost (domain/tasks.py): not
+    # in the fees above. Each (what, for which task, quantity basis, unit price, amount).
+    pass_through_one_off: tuple[PassThroughRow, ...] = ()
+    pass_through_monthly: tuple[PassThroughRow, ...] = ()
+    pass_through_one_off_total: Decimal = Decimal(0)
+    pass_through_monthly_total: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -675,7 +692,15 @@ def _prices(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote) -> Pric
         monthly_net=m.net, coverage=m.coverage.label, first_year_total=quote.first_year_total,
         roadmap_total=quote.roadmap_total, discount=discount,
         contingency_percent=pkg.pricing.contingency * 100,
+        pass_through_one_off=tuple(_pass_row(ln) for ln in quote.pass_through.one_off),
+        pass_through_monthly=tuple(_pass_row(ln) for ln in quote.pass_through.monthly),
+        pass_through_one_off_total=quote.pass_through.one_off_total,
+        pass_through_monthly_total=quote.pass_through.monthly_total,
     )
+
+
+def _pass_row(ln: PassThroughLine) -> PassThroughRow:
+    return PassThroughRow(ln.description, ln.item_title, ln.basis, Decimal(ln.quantity), ln.unit_price, ln.amount)
 
 
 def _terms(terms: CommercialTerms) -> tuple[tuple[str, str], ...]:

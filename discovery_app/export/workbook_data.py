@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 MONTHLY_SECTION = "Monthly operations"
 STABILIZATION_SECTION = "Launch and stabilization"
 ROADMAP_SECTION_PREFIX = "Roadmap: "
+# Hardware and licences passed through at the form's prices (domain/tasks.py), apart from labour.
+PASS_THROUGH_ONE_OFF_SECTION = "Hardware and licences, one-off (pass-through)"
+PASS_THROUGH_MONTHLY_SECTION = "Licences, monthly (pass-through)"
 
 PARTY = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
 PHASE = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
@@ -417,9 +420,14 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
             section = STABILIZATION_SECTION
         elif ln.section == "monthly":
             section = MONTHLY_SECTION
+        elif ln.section == pricing_mod.PASS_THROUGH_ONE_OFF:
+            section = PASS_THROUGH_ONE_OFF_SECTION
+        elif ln.section == pricing_mod.PASS_THROUGH_MONTHLY:
+            section = PASS_THROUGH_MONTHLY_SECTION
         else:
             section = ROADMAP_SECTION_PREFIX + road_titles.get(ln.section.split(":", 1)[1], "")
-        lines.append(PricingLine(section, ln.kind.capitalize(), ln.label, ln.quantity, ln.unit, ln.rate,
+        kind = "Pass-through" if ln.kind == "pass_through" else ln.kind.capitalize()
+        lines.append(PricingLine(section, kind, ln.label, ln.quantity, ln.unit, ln.rate,
                                  ln.amount, ln.cost))
     monthly_costs = _monthly_costs(quote)
     lines = [replace(ln, cost=monthly_costs.get(n, ln.cost)) for n, ln in enumerate(lines)]

@@ -334,7 +334,8 @@ class Findings(Feature):
         pkg = self._form(eid)
         assessments = [StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)]
         return plan_mod.suggest(self.risks(eid), pkg.risk_library.risks, pkg.standards, assessments,
-                                self.remediation_items(eid), cuts=risks_mod.cuts_of(pkg))
+                                self.remediation_items(eid), cuts=risks_mod.cuts_of(pkg),
+                                sites=[r["name"] for r in repo.children(self.store, eid, "sites")])
 
     def _check_item(self, eid: int, item: RemediationItem, others: list[RemediationItem],
                     before: RemediationItem | None = None) -> None:

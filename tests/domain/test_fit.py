@@ -1,6 +1,5 @@
-from pathlib import Path
-
 from decimal import Decimal
+from pathlib import Path
 
 from discovery_app.domain import fit as fit_mod
 from discovery_app.domain.fit import CriterionResult, FitResult, Verdict, evaluate

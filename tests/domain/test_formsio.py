@@ -149,3 +149,10 @@ def test_risk_bands_in_the_form_are_checked_and_named(form):
     err = only_error(form)
     assert (err.file, err.path) == ("risks.yaml", "risk_library.bands.critical")
     assert "bands must rise" in err.message
+
+
+def test_an_unknown_placeholder_in_a_task_title_names_file_and_key(form):
+    edit(form, "risks.yaml", "    title: No MFA\n", "    title: No MFA\n    task_title: Enforce MFA on {product}\n")
+    err = only_error(form)
+    assert (err.file, err.path) == ("risks.yaml", "risk_library.risks[0].task_title")
+    assert "unknown placeholder {product}" in err.message
