@@ -80,6 +80,9 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         s += proposal_sections(doc, r, t, extras)
     s += _terms(doc, r, t)
     s += _acceptance(doc, r, t)
+    from .evidence_pdf import appendix
+
+    s += appendix(doc, r, t)
     return s
 
 

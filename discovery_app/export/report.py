@@ -16,7 +16,7 @@ Stable contract (the workbook builds on it): fields are only ever added, never r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -247,6 +247,28 @@ class RiskRow:
 
 
 @dataclass(frozen=True)
+class EvidencePhoto:
+    """A photo of a finding for the proposal's appendix. :meth:`read` gives its bytes, None when
+    the store has none (the appendix then shows a placeholder with the file's name); they are read
+    one photo at a time while the appendix is laid out, never all at once."""
+
+    uid: str
+    finding: str  # the finding's title
+    rank: int  # the finding's rank in the register (1 = highest score)
+    file_name: str
+    caption: str  # the consultant's note on the photo, "" when none
+    load: Callable[[str], bytes | None] | None = field(default=None, repr=False, compare=False)
+
+    def read(self) -> bytes | None:
+        if self.load is None:
+            return None
+        try:
+            return self.load(self.uid)
+        except Exception:  # a missing blob is shown as a placeholder, never stops the proposal
+            return None
+
+
+@dataclass(frozen=True)
 class RiskSummary:
     heat_map: tuple[tuple[int, ...], ...]  # [likelihood - 1][impact - 1] -> number of risks
     band_counts: tuple[tuple[str, int], ...]  # ("Critical", 3) ... in RISK_BANDS order, high first
@@ -418,6 +440,7 @@ class Report:
     blockers: tuple[str, ...]  # what stops the client-facing export
     internal: InternalFigures | None = None
     terms: tuple[tuple[str, str], ...] = ()  # (label, text): payment schedule, term, notice
+    photos: tuple[EvidencePhoto, ...] = ()  # the evidence-photos appendix, by finding rank
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -741,6 +764,7 @@ def build_report(
     *,
     client: bool = True,
     issued_on: date | None = None,
+    photo_bytes: Callable[[str], bytes | None] | None = None,
 ) -> Report:
     """The one report model of an engagement, laid out from its assessment (which it never
     recomputes). ``client=False`` adds :class:`InternalFigures`. Raises
@@ -864,8 +888,23 @@ def build_report(
         assumptions=tuple(assumptions), exclusions=tuple(exclusions), change_order_rule=change_order,
         next_steps=next_steps, blockers=tuple(assessment.readiness.blocker_messages()),
         internal=None if client else _internal(quote), terms=_terms(assessment.terms),
+        photos=_photos(eng, risks, photo_bytes),
     )
     return report
+
+
+def _photos(eng: Engagement, risks: RiskSummary, load: Callable[[str], bytes | None] | None) -> tuple[EvidencePhoto, ...]:
+    """The photos the consultant left in the proposal (Attachment.shows_in_proposal), grouped by
+    finding in register order, each finding's in the order they were attached. ``load``: an
+    attachment's bytes by uid (None: the report carries no bytes and the appendix shows names)."""
+    rank = {row.uid: row.rank for row in risks.all}
+    titles = {row.uid: row.title for row in risks.all}
+    shown = [(rank[a.risk_uid], n, a) for n, a in enumerate(eng.attachments)
+             if a.shows_in_proposal and a.risk_uid in rank]
+    out = []
+    for r, _n, a in sorted(shown, key=lambda x: (x[0], x[1])):
+        out.append(EvidencePhoto(a.uid, titles[a.risk_uid or ""], r, a.file_name, a.note.strip(), load))
+    return tuple(out)
 
 
 __all__ = [
