@@ -185,6 +185,7 @@ class RisksPage(WorkspacePage):
         self.detail.add_files_requested.connect(self.add_files)
         self.detail.open_file_requested.connect(self.open_file)
         self.detail.remove_file_requested.connect(self.remove_file)
+        self.detail.photo_in_proposal_changed.connect(self.set_photo_in_proposal)
         self.detail.link_inventory_requested.connect(self.link_inventory)
         QShortcut(shortcuts.sequence("risk_library"), self, self.add_from_library)
         QShortcut(shortcuts.sequence("risk_new"), self, self.add_new)
@@ -506,6 +507,17 @@ class RisksPage(WorkspacePage):
 
         self._run(f"Remove “{att.file_name}”", do, lambda: svc.findings.restore_attachment(eid, holder["removed"]),
                   select=att.risk_uid)
+
+    def set_photo_in_proposal(self, uid: str, include: bool) -> None:
+        """Show a photo in the proposal's evidence-photos appendix, or leave it out (undoable)."""
+        att = next((a for a in self._attachments if a.uid == uid), None)
+        if att is None or att.in_proposal == include:
+            return
+        eid, svc = self.engagement_id, self.service
+        text = f"{'Show' if include else 'Leave out'} “{att.file_name}” in the proposal"
+        # A refused change is explained and the page reloaded, so the tick goes back to what is saved.
+        self._run(text, lambda: svc.findings.set_in_proposal(eid, uid, include),
+                  lambda: svc.findings.set_in_proposal(eid, uid, not include), select=att.risk_uid)
 
     # ---- page contract ---------------------------------------------------------------------
 
