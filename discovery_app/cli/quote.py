@@ -94,6 +94,17 @@ def _print_quote(client: str, quote: object) -> None:
             row(p.title, p.price, f"{p.hours} h, margin {margin_text(p.margin)}")
         row("Roadmap total", quote.roadmap_total)
 
+    passed = quote.pass_through
+    if passed.lines:
+        print("\nHardware and licences (passed through at these prices, not in the fees or margins)")
+        for ln in passed.lines:
+            when = "once" if ln.billing.value == "one_off" else "a month"
+            row(f"{ln.description}", ln.amount, f"{ln.basis} x {money_str(ln.unit_price)}, {when}; for: {ln.item_title}")
+        if passed.one_off:
+            row("One-off total", passed.one_off_total)
+        if passed.monthly:
+            row("Monthly total", passed.monthly_total)
+
     d = quote.discount
     if d.percent:
         if not d.allowed:

@@ -347,6 +347,7 @@ class PassThroughRow:
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal
+    task_uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -723,7 +724,8 @@ def _prices(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote) -> Pric
 
 
 def _pass_row(ln: PassThroughLine) -> PassThroughRow:
-    return PassThroughRow(ln.description, ln.item_title, ln.basis, Decimal(ln.quantity), ln.unit_price, ln.amount)
+    return PassThroughRow(ln.description, ln.item_title, ln.basis, Decimal(ln.quantity), ln.unit_price, ln.amount,
+                          ln.item_uid)
 
 
 def _terms(terms: CommercialTerms) -> tuple[tuple[str, str], ...]:
