@@ -543,10 +543,10 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
         known(lambda q: q.roadmap_total)), money)
     if data.quote is not None and data.quote.pass_through.lines:
         passed = data.quote.pass_through
-        s.value("Hardware and licences, one-off (passed through, not in the fee)", Formula(
+        s.value("Pass-through, one-off (not in the fee)", Formula(
             f'=SUMIFS({pricing.column_ref(AMOUNT)},{section},"{hm.PASS_THROUGH_ONE_OFF_SECTION}")',
             passed.one_off_total), money)
-        s.value("Licences, monthly (passed through, not in the fee)", Formula(
+        s.value("Pass-through, monthly (not in the fee)", Formula(
             f'=SUMIFS({pricing.column_ref(AMOUNT)},{section},"{hm.PASS_THROUGH_MONTHLY_SECTION}")',
             passed.monthly_total), money)
     s.value("Coverage", p.coverage)

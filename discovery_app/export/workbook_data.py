@@ -38,8 +38,8 @@ MONTHLY_SECTION = "Monthly operations"
 STABILIZATION_SECTION = "Launch and stabilization"
 ROADMAP_SECTION_PREFIX = "Roadmap: "
 # Hardware and licences passed through at the form's prices (domain/tasks.py), apart from labour.
-PASS_THROUGH_ONE_OFF_SECTION = "Hardware and licences, one-off (pass-through)"
-PASS_THROUGH_MONTHLY_SECTION = "Licences, monthly (pass-through)"
+PASS_THROUGH_ONE_OFF_SECTION = "Pass-through, one-off"
+PASS_THROUGH_MONTHLY_SECTION = "Pass-through, monthly"
 
 PARTY = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
 PHASE = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
