@@ -97,9 +97,9 @@ def _print_quote(client: str, quote: object) -> None:
     passed = quote.pass_through
     if passed.lines:
         print("\nHardware and licences (passed through at these prices, not in the fees or margins)")
-        for ln in passed.lines:
-            when = "once" if ln.billing.value == "one_off" else "a month"
-            row(f"{ln.description}", ln.amount, f"{ln.basis} x {money_str(ln.unit_price)}, {when}; for: {ln.item_title}")
+        for pt in passed.lines:
+            when = "once" if pt.billing.value == "one_off" else "a month"
+            row(pt.description, pt.amount, f"{pt.basis} x {money_str(pt.unit_price)}, {when}; for: {pt.item_title}")
         if passed.one_off:
             row("One-off total", passed.one_off_total)
         if passed.monthly:

@@ -22,8 +22,9 @@ from . import pdf_common as pc
 from .pdf_common import esc, mm
 from .report import EvidencePhoto, Report
 
-#: The largest image decoded in full (pixels); a bigger non-JPEG is shown as a placeholder.
-MAX_DECODE_PIXELS = 40_000_000
+#: The largest image decoded in full (pixels): a 24-megapixel PNG peaks about 100 MB above the
+#: process (benchmarks/evidence_photos.py); a bigger non-JPEG is shown as a placeholder.
+MAX_DECODE_PIXELS = 25_000_000
 #: Pixels per printed point: 150 dpi / 72.
 DENSITY = 150 / 72
 THUMB_HEIGHT = 62 * mm
@@ -48,7 +49,7 @@ def thumbnail(data: bytes | None, max_w: float, max_h: float) -> tuple[Image, da
 
     try:
         reader = ImageReader(io.BytesIO(data))
-        im: Any = reader._image  # the Pillow image reportlab opened (header read, pixels not yet)
+        im: Any = reader._image  # type: ignore[attr-defined]  # the Pillow image reportlab opened (header only)
         iw, ih = reader.getSize()
     except Exception as exc:  # not an image reportlab (Pillow) can read, or damaged
         raise Unreadable("It could not be read as an image.") from exc
@@ -67,7 +68,7 @@ def thumbnail(data: bytes | None, max_w: float, max_h: float) -> tuple[Image, da
             im.draft("RGB", (px[1], px[0]) if turn in (2, 4) else px)
         elif iw * ih > MAX_DECODE_PIXELS:
             raise Unreadable(f"At {iw:,} × {ih:,} pixels it is too large to show; attach a smaller copy.")
-        small = im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy()
+        small = im.convert("RGB") if im.mode not in ("RGB", "L") else im  # reportlab's copy: ours to shrink
         if turn:
             small = small.transpose(turn)
         small.thumbnail(px)
