@@ -74,6 +74,12 @@ class BandCuts:
         highs = [n - 1 for n in lows[1:]] + [25]
         return {b: (lo, hi) for (b, _f), lo, hi in zip(reversed(self.floors), lows, highs, strict=True)}
 
+    def range_text(self, band: Band) -> str:
+        """The scores a 5x5 matrix can give in ``band``, as a legend writes them: "10–16" (high
+        from 10 with critical from 20: 17-19 cannot occur)."""
+        lo, hi = self.ranges()[band]
+        return reachable_range(lo, hi)
+
     def of_score(self, value: int) -> Band:
         if not 1 <= value <= 25:
             raise ValueError(f"a risk score is 1-25, not {value!r}")
@@ -102,6 +108,12 @@ class BandCuts:
                 key = band_.value
                 out.append((key, f"no likelihood x impact score falls in {key} ({lo}-{hi}): the band would always be empty"))
         return out
+
+
+def reachable_range(lo: int, hi: int) -> str:
+    """"10–16" for the scores 10-19: the lowest and highest score a 5x5 matrix gives within them."""
+    inside = [s for s in POSSIBLE_SCORES if lo <= s <= hi]
+    return f"{inside[0]}–{inside[-1]}" if inside else f"{lo}–{hi}"
 
 
 #: The shipped cut-offs: the usual 5x5 matrix's, and the default of a form that does not set its own.

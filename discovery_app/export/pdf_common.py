@@ -626,9 +626,11 @@ def _rect(x: float, y: float, width: float, height: float, **style: Any) -> Rect
 
 def _band_ranges(bands: Sequence[tuple[int, str]] = RISK_BANDS) -> dict[str, str]:
     out = {}
+    from ..domain.risks import reachable_range
+
     for n, (lo, name) in enumerate(bands):
         hi = bands[n + 1][0] - 1 if n + 1 < len(bands) else 25
-        out[name] = f"{lo}–{hi}"
+        out[name] = reachable_range(lo, hi)
     return out
 
 

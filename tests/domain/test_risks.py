@@ -80,6 +80,8 @@ def test_a_forms_own_cut_offs_band_every_surface_alike():
     assert rk.SHIPPED_CUTS.ranges() == {Band.LOW: (1, 4), Band.MEDIUM: (5, 9), Band.HIGH: (10, 19),
                                         Band.CRITICAL: (20, 25)}
     assert rk.cuts_of(None) == rk.SHIPPED_CUTS
+    # Legends name the scores that can occur: high is 10-16 (17-19 no 5x5 cell gives).
+    assert [rk.SHIPPED_CUTS.range_text(b) for b in Band] == ["1–4", "5–9", "10–16", "20–25"]
 
 
 @pytest.mark.parametrize(("cuts", "key", "words"), [

@@ -89,8 +89,8 @@ class RiskHeatMap(QWidget):
         return f
 
     def _legend_items(self) -> list[tuple[Band, str]]:
-        ranges = {Band.LOW: "1–4", Band.MEDIUM: "5–9", Band.HIGH: "10–14", Band.CRITICAL: "15–25"}
-        return [(b, f"{rk.BAND_LABELS[b]} {ranges[b]}") for b in Band]
+        cuts = self._map.cuts  # the engagement form's cut-offs, as the register and proposal read them
+        return [(b, f"{rk.BAND_LABELS[b]} {cuts.range_text(b)}") for b in Band]
 
     def _legend_rows(self) -> list[list[tuple[Band, str]]]:
         """The legend wrapped to the widget's width: as many entries on a line as fit whole."""
