@@ -116,7 +116,7 @@ def _placeholder(t: pc.Theme, photo: EvidencePhoto, why: str, width: float, heig
     box = Table([[pc.Para(f"<b>{esc(photo.file_name)}</b><br/><font color='#5F6B7A'>{esc(why)} "
                           "It is not shown.</font>", t["cell"])]],
                 colWidths=[width], rowHeights=[height])
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, pc.RULE), ("BACKGROUND", (0, 0), (-1, -1), "#F4F6F8"),
+    box.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("BOX", (0, 0), (-1, -1), 0.8, pc.RULE), ("BACKGROUND", (0, 0), (-1, -1), "#F4F6F8"),
                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 8),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 8)]))
     return box
@@ -156,7 +156,8 @@ def appendix(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         pair = [_cell(r, t, p, width) for p in photos[i:i + 2]]
         rows.append(pair + [[]] * (2 - len(pair)))
     grid = Table(rows, colWidths=[width + gap, width], hAlign="LEFT")
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    # FONTNAME: a table that names no font sets Helvetica on the page, which is then not embedded.
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pc.FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (0, -1), gap), ("RIGHTPADDING", (1, 0), (1, -1), 0),
                               ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
     out.append(CondPageBreak(THUMB_HEIGHT + 30 * mm))

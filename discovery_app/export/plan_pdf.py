@@ -109,25 +109,19 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
 
 
 def _pass_through(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
-    """The hardware and licences the tasks need (domain/tasks.py), by task: bought for the client
-    and passed through at these prices, apart from the hours above."""
+    """The hardware and licences the tasks need (domain/tasks.py), by task number: what and how
+    many. The plan carries no prices; the proposal prices them beside the fees."""
     p = r.prices
-    lines = [*((x, "once") for x in p.pass_through_one_off), *((x, "a month") for x in p.pass_through_monthly)]
+    lines = [*((x, "once") for x in p.pass_through_one_off), *((x, "monthly") for x in p.pass_through_monthly)]
     if not lines:
         return []
     number = {task.uid: task.number for task in r.plan.tasks}
     out: list[Flowable] = [doc.heading("Hardware and licences", 1)]
-    out.append(pc.Para(esc("What these tasks need you to buy, at the prices in the proposal; it is not in the hours "
+    out.append(pc.Para(esc("What these tasks need you to buy; the proposal gives the prices. It is not in the hours "
                            "above."), t["body"]))
-    rows: list[list[Any]] = [[str(number.get(x.task_uid, "")), pc.Para(esc(x.description), t["cell"]), x.basis,
-                              f"{r.amount(x.amount)} {when}"] for x, when in lines]
-    if p.pass_through_one_off:
-        rows.append(["", "One-off", "", r.money(p.pass_through_one_off_total)])
-    if p.pass_through_monthly:
-        rows.append(["", "Monthly", "", f"{r.money(p.pass_through_monthly_total)} a month"])
-    totals = list(range(len(lines), len(rows)))
-    out.append(pc.table(t, ["Task", "What", "Quantity", f"Amount ({p.currency})"], rows, [0.08, 0.47, 0.2, 0.25],
-                        right=[3], total_rows=totals))
+    rows: list[list[Any]] = [[str(number.get(x.task_uid, "")), pc.Para(esc(x.description), t["cell"]), x.basis, when]
+                             for x, when in lines]
+    out.append(pc.table(t, ["Task", "What", "Quantity", "Bought"], rows, [0.08, 0.57, 0.2, 0.15]))
     return [KeepTogether(out)] if len(rows) <= 12 else out  # a short table stays whole with its heading
 
 
