@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 DEMO_FORM = "co-managed-discovery"
 CLIENT = "Harbor & Finch CPAs"
+#: The demo client's sites, main office first (the engagement's Site records below use the same names).
+DEMO_SITES = ("Portland", "Salem")
 
 ANSWERS: dict[str, Any] = {
     "industry": "accounting",
@@ -301,7 +303,7 @@ def _risks_and_remediation(pkg: FormPackage, inventory: list[InventoryItem]) -> 
     # replaced, so the plan must carry the work. Nice-to-have areas go to the roadmap.
     covered = {i.standard_category for i in [onboarding, *items] if i.standard_category}
     assessments = _standard_plan(pkg)
-    for s in plan_mod.suggest([], [], pkg.standards, assessments, [onboarding, *items]):
+    for s in plan_mod.suggest([], [], pkg.standards, assessments, [onboarding, *items], sites=DEMO_SITES):
         if s.standard_category in covered:
             continue
         phase = Phase.ROADMAP if s.standard_category in ROADMAP_GAPS else Phase.STABILIZATION

@@ -68,7 +68,8 @@ def create_baseline_demo(service: Discovery) -> tuple[int, int]:
                   rationale="Fewer than a dozen IT vendors; renewals are already in the finance calendar.",
                   compensating_controls="Partners approve every new vendor; the office manager reviews renewals monthly.",
                   review_on=date(2026, 6, 30))
-    wifi = next(i for i in b.roadmap(eid, SIGNED_ON).items if i.title.startswith("Move Wireless"))
+    wifi_uid = next(i.uid for i in eng.remediation if i.standard_category == "wifi" and i.phase is Phase.ROADMAP)
+    wifi = next(i for i in b.roadmap(eid, SIGNED_ON).items if i.key == f"project:{wifi_uid}")
     b.move_roadmap_item(eid, wifi.key, "2026-Q4")  # after tax season and the summer
 
     with tempfile.TemporaryDirectory(prefix="discovery-demo-") as tmp:
@@ -148,7 +149,7 @@ def _a_year_later(service: Discovery, eid: int) -> None:
                         phase=Phase.ROADMAP, priority=Priority.HIGH,
                         definition_of_done="Client files are shared from SharePoint only; personal cloud sites are "
                                            "blocked on managed devices."),
-        RemediationItem(title="Move Wireless to Cisco Meraki MR", standard_category="wifi",
+        RemediationItem(title="Install Cisco Meraki MR access points at both sites", standard_category="wifi",
                         hours={"engineer": Decimal("12")}, phase=Phase.ROADMAP,
                         definition_of_done="Every site's wireless runs on the standard access points."),
     ]

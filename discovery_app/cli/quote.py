@@ -94,6 +94,17 @@ def _print_quote(client: str, quote: object) -> None:
             row(p.title, p.price, f"{p.hours} h, margin {margin_text(p.margin)}")
         row("Roadmap total", quote.roadmap_total)
 
+    passed = quote.pass_through
+    if passed.lines:
+        print("\nHardware and licences (passed through at these prices, not in the fees or margins)")
+        for pt in passed.lines:
+            when = "once" if pt.billing.value == "one_off" else "a month"
+            row(pt.description, pt.amount, f"{pt.basis} x {money_str(pt.unit_price)}, {when}; for: {pt.item_title}")
+        if passed.one_off:
+            row("One-off total", passed.one_off_total)
+        if passed.monthly:
+            row("Monthly total", passed.monthly_total)
+
     d = quote.discount
     if d.percent:
         if not d.allowed:

@@ -284,8 +284,9 @@ def _readiness(eng: Engagement, form: FormPackage, quote: pricing_mod.Quote | No
                 _page("remediation", a.category_id, name))
 
     # Risks
+    cuts = risks_mod.cuts_of(form)
     for r in eng.risks:
-        band = risks_mod.band(r.likelihood, r.impact)
+        band = cuts.of(r.likelihood, r.impact)
         severe = risks_mod.BAND_RANK[band] >= risks_mod.BAND_RANK[risks_mod.Band.HIGH]
         if severe and not r.why_it_matters.strip():
             add(blocker, "risk.why", f"Risk “{r.title}” is {band.value} but does not say why it matters.",

@@ -240,6 +240,17 @@ class Attachment(Record):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     size: int = Field(ge=0)
     note: Text = ""
+    # Shown in the proposal's evidence-photos appendix: on for photos when attached; a file that
+    # is not an image never is (domain rule: report.py reads ``shows_in_proposal``).
+    in_proposal: bool = True
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def shows_in_proposal(self) -> bool:
+        return self.is_image and self.in_proposal
 
 
 class TimeEntry(Record):

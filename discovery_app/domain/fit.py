@@ -10,6 +10,7 @@ from typing import Any
 
 from .answers import is_empty, visible_values
 from .forms import CHOICE_TYPES, FitCriterion, FormPackage, QuestionType
+from .locale_text import format_number
 from .wording import count
 
 
@@ -26,6 +27,18 @@ VERDICT_LABELS = {
     Verdict.POOR: "Poor fit",
     Verdict.INCOMPLETE: "Not enough answers yet",
 }
+
+
+def score_text(score: Decimal | float | int, locale: str | None = None) -> str:
+    """The fit score as every surface writes it: a whole number, rounded half up like every other
+    figure (86.0 -> "86", 86.5 -> "87", 86.4 -> "86"). The engine keeps one decimal to compare
+    with the thresholds; a reader gets the whole points."""
+    return format_number(Decimal(str(score)), locale, decimals=0)
+
+
+def score_of_100(score: Decimal | float | int, locale: str | None = None) -> str:
+    """``"86 of 100"``: the score with its scale, for labels, tooltips and summaries."""
+    return f"{score_text(score, locale)} of 100"
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,11 @@ class FitResult:
         return VERDICT_LABELS[self.verdict]
 
     @property
+    def score_words(self) -> str:
+        """``"86 of 100"``: see :func:`score_of_100`."""
+        return score_of_100(self.score)
+
+    @property
     def unanswered(self) -> tuple[CriterionResult, ...]:
         """The criteria whose question has no answer yet."""
         return tuple(r for r in self.results if not r.answered)
@@ -74,7 +92,7 @@ class FitResult:
     def headline(self) -> str:
         """One line for a summary: the verdict, the score and, while provisional, what is still
         missing: "Good fit (provisional): 80 of 100. 2 criteria not answered yet, 1 of them critical"."""
-        text = f"{self.status}: {self.score} of 100"
+        text = f"{self.status}: {self.score_words}"
         if self.verdict is Verdict.INCOMPLETE:
             return f"{self.label}: {count(len(self.unanswered), 'criterion', 'criteria')} not answered yet"
         if not self.provisional:

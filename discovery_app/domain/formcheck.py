@@ -49,6 +49,39 @@ def _duplicates(items: Iterable[tuple[str, Loc]], what: str) -> list[Problem]:
     return problems
 
 
+def _task_problems(pkg: FormPackage) -> list[Problem]:
+    """Title templates name only known placeholders; cost lines count only known device kinds."""
+    from .forms import CostLine, CostPer
+    from .tasks import template_problem
+
+    kinds = set(pkg.device_kinds)
+    problems: list[Problem] = []
+
+    def cost(line: CostLine | None, loc: Loc) -> None:
+        if line is None:
+            return
+        for j, kind in enumerate(line.device_kinds):
+            if kind not in kinds:
+                problems.append(Problem((*loc, "device_kinds", j), f"device kind {kind!r} is not in device_kinds"))
+        if line.device_kinds and line.per is not CostPer.DEVICE:
+            problems.append(Problem((*loc, "device_kinds"), f"device_kinds apply only to a line priced per device, not per {line.per.value}"))
+
+    for i, cat in enumerate(pkg.standards):
+        if cat.task_titles is not None:
+            for key in ("missing", "exception"):
+                bad = template_problem(getattr(cat.task_titles, key))
+                if bad:
+                    problems.append(Problem(("standards", i, "task_titles", key), bad))
+        cost(cat.cost_line, ("standards", i, "cost_line"))
+    for i, risk in enumerate(pkg.risk_library.risks):
+        if risk.task_title is not None:
+            bad = template_problem(risk.task_title)
+            if bad:
+                problems.append(Problem(("risk_library", "risks", i, "task_title"), bad))
+        cost(risk.cost_line, ("risk_library", "risks", i, "cost_line"))
+    return problems
+
+
 def check_package(pkg: FormPackage) -> list[Problem]:
     problems: list[Problem] = []
     q = pkg.questionnaire
@@ -148,6 +181,7 @@ def check_package(pkg: FormPackage) -> list[Problem]:
         for role in cat.remediation_hours:
             if role not in roles:
                 problems.append(Problem(("standards", i, "remediation_hours", role), f"role {role!r} is not defined in pricing.roles"))
+    problems += _task_problems(pkg)
     risks = pkg.risk_library.risks
     problems += _duplicates(((r.id, ("risk_library", "risks", i, "id")) for i, r in enumerate(risks)), "risk id")
     for i, risk in enumerate(risks):
@@ -157,6 +191,11 @@ def check_package(pkg: FormPackage) -> list[Problem]:
         for role in risk.remediation.hours:
             if role not in roles:
                 problems.append(Problem((*loc, "remediation", "hours", role), f"role {role!r} is not defined in pricing.roles"))
+    if pkg.risk_library.bands is not None:
+        from .risks import cuts_of
+
+        for key, message in cuts_of(pkg).problems():
+            problems.append(Problem(("risk_library", "bands", key), message))
     funcs = pkg.responsibilities.functions
     problems += _duplicates(
         ((f.id, ("responsibilities", "functions", i, "id")) for i, f in enumerate(funcs)), "function id"

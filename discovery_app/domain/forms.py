@@ -226,7 +226,42 @@ class FitCatalog(Strict):
     thresholds: FitVerdictThresholds
 
 
-class StandardCategory(Strict):
+class CostPer(StrEnum):
+    """What a cost line's quantity counts."""
+
+    USER = "user"  # the priced user count
+    DEVICE = "device"  # devices of ``device_kinds`` (every device when empty)
+    SITE = "site"  # the client's sites (at least one)
+    FIXED = "fixed"  # ``quantity`` as written
+
+
+class Billing(StrEnum):
+    ONE_OFF = "one_off"
+    MONTHLY = "monthly"
+
+
+class CostLine(Strict):
+    """Hardware or a licence a task needs, passed through to the client at this price (not labour):
+    "Cisco Meraki MR access point", 450.00 per site, one-off."""
+
+    description: str = Field(min_length=1, max_length=200)
+    unit_price: Money
+    per: CostPer
+    device_kinds: list[Id] = []  # per device: the kinds counted (package.yaml device_kinds)
+    quantity: int = Field(default=1, ge=1, le=100_000)  # per fixed: how many; else units per user/device/site
+    billing: Billing
+
+
+class TaskTitles(Strict):
+    """How a standards gap's remediation task is titled; placeholders in braces (domain/tasks.py)."""
+
+    missing: str = Field(min_length=1, max_length=200)  # the category is missing
+    exception: str = Field(min_length=1, max_length=200)  # a non-standard tool is to be replaced
+
+
+class StandardCategory(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("task_titles", "cost_line")
+
     id: Id
     name: str = Field(min_length=1)
     description: str = ""
@@ -235,6 +270,8 @@ class StandardCategory(Strict):
     # in the exception lane.
     exception_surcharge: Money
     remediation_hours: dict[Id, Decimal] = {}
+    task_titles: TaskTitles | None = None  # None: "Put <name> in place on <product>" (the old rule)
+    cost_line: CostLine | None = None  # hardware or licence that moving to the standard needs
 
 
 class SuggestedRemediation(Strict):
@@ -245,7 +282,9 @@ class SuggestedRemediation(Strict):
     definition_of_done: str = Field(min_length=1)
 
 
-class RiskTemplate(Strict):
+class RiskTemplate(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("task_title", "cost_line")
+
     id: Id
     title: str = Field(min_length=1)
     category: RiskCategory
@@ -255,10 +294,24 @@ class RiskTemplate(Strict):
     why_it_matters: str = ""
     standard_category: Id | None = None
     remediation: SuggestedRemediation
+    task_title: str | None = Field(default=None, min_length=1, max_length=200)  # None: remediation.title
+    cost_line: CostLine | None = None  # None: its standard category's, when that is a gap
 
 
-class RiskLibrary(Strict):
+class RiskBands(Strict):
+    """The lowest score (likelihood x impact) of each band above low, which starts at 1.
+    formcheck.py checks they rise and leave every band a reachable score."""
+
+    medium: int
+    high: int
+    critical: int
+
+
+class RiskLibrary(Additions):
+    _added: ClassVar[tuple[str, ...]] = ("bands",)
+
     risks: list[RiskTemplate] = Field(min_length=1)
+    bands: RiskBands | None = None  # None: the shipped cut-offs (domain/risks.py)
 
 
 RACI_LETTERS = frozenset("RACI")

@@ -48,7 +48,8 @@ from .engagement import (
     StandardStatus,
 )
 from .forms import Party, Phase, RiskTemplate, StandardCategory
-from .risks import Band, band
+from .risks import SHIPPED_CUTS, Band, BandCuts
+from .tasks import TaskContext, gap_title, risk_title
 
 PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
 PRIORITY_LABELS = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
@@ -95,24 +96,24 @@ class Suggestion:
         return RemediationItem.model_validate(data)
 
 
-def _risk_suggestion(risk: Risk, tpl: RiskTemplate) -> Suggestion:
+def _risk_suggestion(risk: Risk, tpl: RiskTemplate, cuts: BandCuts = SHIPPED_CUTS,
+                     category: StandardCategory | None = None, ctx: TaskContext | None = None) -> Suggestion:
     rem = tpl.remediation
     return Suggestion(
-        key=f"risk:{risk.uid}", source=f"Risk: {risk.title}", title=rem.title,
+        key=f"risk:{risk.uid}", source=f"Risk: {risk.title}", title=risk_title(tpl, category, ctx or TaskContext()),
         hours={role: Decimal(h) for role, h in rem.hours.items()}, phase=rem.phase, owner=rem.owner,
-        priority=BAND_PRIORITY[band(risk.likelihood, risk.impact)], definition_of_done=rem.definition_of_done,
+        priority=BAND_PRIORITY[cuts.of(risk.likelihood, risk.impact)], definition_of_done=rem.definition_of_done,
         risk_uid=risk.uid, standard_category=risk.standard_category or tpl.standard_category,
     )
 
 
-def _gap_suggestion(cat: StandardCategory, a: StandardAssessment) -> Suggestion:
+def _gap_suggestion(cat: StandardCategory, a: StandardAssessment, ctx: TaskContext | None = None) -> Suggestion:
     standard = cat.standard_products[0]
+    title = gap_title(cat, a.status is StandardStatus.MISSING, ctx or TaskContext.of((), [a]))
     if a.status is StandardStatus.MISSING:
-        title = f"Put {cat.name} in place on {standard}"
         source = f"Standards gap: {cat.name} is missing"
         priority = Priority.HIGH
     else:
-        title = f"Move {cat.name} to {standard}"
         now = f" (now: {a.current_tool})" if a.current_tool else ""
         source = f"Standards exception to remediate: {cat.name}{now}"
         priority = Priority.MEDIUM
@@ -137,9 +138,17 @@ def suggest(
     categories: Iterable[StandardCategory],
     assessments: Iterable[StandardAssessment],
     existing: Iterable[RemediationItem],
+    cuts: BandCuts = SHIPPED_CUTS,
+    sites: Iterable[str] = (),
 ) -> list[Suggestion]:
-    """What is not covered yet: risk suggestions in register order, then gaps in form order."""
+    """What is not covered yet: risk suggestions in register order, then gaps in form order.
+    Titles follow the form's templates (domain/tasks.py), filled from ``sites`` (names, main
+    first) and the assessments' current tools."""
     templates = {t.id: t for t in library}
+    categories = list(categories)
+    assessments = list(assessments)
+    by_id = {c.id: c for c in categories}
+    ctx = TaskContext.of(sites, assessments)
     existing = list(existing)
     covered_risks = {i.risk_uid for i in existing if i.risk_uid}
     # Only accepted items cover a gap: a declined item leaves the category to be suggested again.
@@ -148,13 +157,14 @@ def suggest(
     for risk in risks:
         tpl = templates.get(risk.template_id or "")
         if tpl is not None and risk.uid not in covered_risks:
-            out.append(_risk_suggestion(risk, tpl))
+            cat_id = risk.standard_category or tpl.standard_category
+            out.append(_risk_suggestion(risk, tpl, cuts, by_id.get(cat_id or ""), ctx))
     covered_cats |= {s.standard_category for s in out if s.standard_category}
     by_cat = {a.category_id: a for a in assessments}
     for cat in categories:
         a = by_cat.get(cat.id)
         if a is not None and is_gap(a) and cat.id not in covered_cats:
-            out.append(_gap_suggestion(cat, a))
+            out.append(_gap_suggestion(cat, a, ctx))
     return out
 
 

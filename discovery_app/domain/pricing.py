@@ -41,6 +41,7 @@ from .engagement import (
 )
 from .forms import (
     ApprovalLevel,
+    Billing,
     CoverageLevel,
     Fact,
     FormPackage,
@@ -50,6 +51,7 @@ from .forms import (
     RoundingMode,
     RoundingRule,
 )
+from .tasks import PassThrough, pass_through
 from .wording import count, device_noun
 
 CENT = Decimal("0.01")
@@ -797,11 +799,15 @@ class DiscountInfo:
         }
 
 
+#: Quote line sections of the hardware and licences passed through (domain/tasks.py).
+PASS_THROUGH_ONE_OFF = "pass_through:one_off"
+PASS_THROUGH_MONTHLY = "pass_through:monthly"
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     """One line of the flattened breakdown; within a section the amounts add up to its total."""
-
-    section: str  # "stabilization", "monthly" or "roadmap:<uid>"
+    section: str  # "stabilization", "monthly", "roadmap:<uid>", "pass_through:one_off" or "pass_through:monthly"
     kind: str  # hours, contingency, rounding, discount, credit, lane, coverage, surcharge
     label: str
     quantity: Decimal | None
@@ -853,6 +859,9 @@ class Quote:
     warnings: list[str] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
     locale: str | None = None  # how its sentences and labels write percents (None: "12.5%")
+    # Hardware and licences the plan's tasks need, passed through at the form's prices: never in
+    # the labour fees, margins or first-year total above (domain/tasks.py).
+    pass_through: PassThrough = field(default_factory=PassThrough)
 
     @property
     def stabilization_fee(self) -> Decimal:
@@ -866,6 +875,10 @@ class Quote:
         out = {"stabilization": self.stabilization.net, "monthly": self.monthly.net}
         for p in self.roadmap:
             out[f"roadmap:{p.uid}"] = p.price
+        if self.pass_through.one_off:
+            out[PASS_THROUGH_ONE_OFF] = self.pass_through.one_off_total
+        if self.pass_through.monthly:
+            out[PASS_THROUGH_MONTHLY] = self.pass_through.monthly_total
         return out
 
     def target_gaps(self) -> list[TargetGap]:
@@ -919,6 +932,10 @@ class Quote:
             out.append(QuoteLine("monthly", "discount", f"Discount {percent(m.discount_percent, self.locale)}", None, "", None, -m.discount))
         for p in self.roadmap:
             out += _project_lines(f"roadmap:{p.uid}", p, self.locale)
+        for pt in self.pass_through.lines:
+            section = PASS_THROUGH_ONE_OFF if pt.billing is Billing.ONE_OFF else PASS_THROUGH_MONTHLY
+            out.append(QuoteLine(section, "pass_through", f"{pt.description} ({pt.item_title})", Decimal(pt.quantity),
+                                 pt.unit, pt.unit_price, pt.amount))
         return out
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -937,6 +954,7 @@ class Quote:
             "monthly": self.monthly.to_json_dict(),
             "lines": [ln.to_json_dict() for ln in self.lines()],
             "roadmap": [p.to_json_dict() for p in self.roadmap],
+            "pass_through": self.pass_through.to_json_dict(),
             "warnings": list(self.warnings),
             "blocking": list(self.blocking),
         }
@@ -1039,4 +1057,6 @@ def build_quote(basis: Basis, pkg: FormPackage, locale: str | None = None) -> Qu
         roadmap_total=sum((p.price for p in projects), ZERO), first_year_total=first_year,
         first_year_cost=stab.cost + MONTHS_IN_YEAR * monthly.cost, margins=after, target_margin_percent=target,
         discount=discount, warnings=warnings, blocking=blocking, locale=locale,
+        pass_through=pass_through(eng, pkg.risk_library.risks, pkg.standards, counts.users.value,
+                                  {k: c.value for k, c in counts.devices.items()}),
     )

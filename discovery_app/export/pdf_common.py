@@ -570,9 +570,11 @@ def draw_cover(canv: Any, doc: ClientDocument, kicker: str, title: str, facts: S
 # ---- figures ----------------------------------------------------------------------------------
 
 
-def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None = None) -> Drawing:
+def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None = None,
+             bands: Sequence[tuple[int, str]] = RISK_BANDS) -> Drawing:
     """5x5: likelihood up (Rare at the bottom), impact across; each cell shaded by its band and
-    showing its count; axis labels in words; a legend naming the bands and their scores."""
+    showing its count; axis labels in words; a legend naming the bands and their scores.
+    ``bands``: (lowest score, label), low first: the form's cut-offs (a report's ``risks.bands``)."""
     width = width or theme.width
     label_w = 34 * mm
     cell = min(22 * mm, (width - label_w - 50 * mm) / 5)
@@ -586,7 +588,7 @@ def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None 
     for li in range(5):
         for ii in range(5):
             score = (li + 1) * (ii + 1)
-            band = band_of(score)
+            band = band_of(score, bands)
             n = counts[li][ii]
             x, y = x0 + ii * cell, y0 + li * cell
             d.add(_rect(x, y, cell, cell, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=WHITE,
@@ -606,8 +608,8 @@ def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None 
     # Legend, right of the grid.
     lx = x0 + 5 * cell + 10 * mm
     ly = y0 + grid_h - 10
-    ranges = _band_ranges()
-    for band in reversed([b for _, b in RISK_BANDS]):
+    ranges = _band_ranges(bands)
+    for band in reversed([b for _, b in bands]):
         d.add(_rect(lx, ly - 2, 9, 9, fillColor=colors.HexColor(BAND_COLOURS[band]), strokeColor=RULE, strokeWidth=0.5))
         d.add(String(lx + 14, ly, f"{band} ({ranges[band]})", fontName=FONT, fontSize=8.5, fillColor=INK))
         ly -= 15
@@ -622,11 +624,13 @@ def _rect(x: float, y: float, width: float, height: float, **style: Any) -> Rect
     return Rect(x, y, width, height, **style)
 
 
-def _band_ranges() -> dict[str, str]:
+def _band_ranges(bands: Sequence[tuple[int, str]] = RISK_BANDS) -> dict[str, str]:
     out = {}
-    for n, (lo, name) in enumerate(RISK_BANDS):
-        hi = RISK_BANDS[n + 1][0] - 1 if n + 1 < len(RISK_BANDS) else 25
-        out[name] = f"{lo}–{hi}"
+    from ..domain.risks import reachable_range
+
+    for n, (lo, name) in enumerate(bands):
+        hi = bands[n + 1][0] - 1 if n + 1 < len(bands) else 25
+        out[name] = reachable_range(lo, hi)
     return out
 
 

@@ -80,6 +80,7 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         s.append(pc.Para(esc("; ".join(f"{owner}: {count(n, 'task')}" for owner, n in plan.owners)
                                + ". Shared tasks need people from both teams; the owner named in each "
                                "task answers for getting it done."), t["body"]))
+    s += _pass_through(doc, r, t)
     for w in plan.warnings:
         s.append(pc.Para(esc(w), t["muted"]))
 
@@ -105,6 +106,23 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
                                f"{count(len(p.tasks), 'task')}, {format_hours(p.hours, r.locale)} hours."), t["body"]))
         s += _task_tables(r, t, p)
     return s
+
+
+def _pass_through(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
+    """The hardware and licences the tasks need (domain/tasks.py), by task number: what and how
+    many. The plan carries no prices; the proposal prices them beside the fees."""
+    p = r.prices
+    lines = [*((x, "once") for x in p.pass_through_one_off), *((x, "monthly") for x in p.pass_through_monthly)]
+    if not lines:
+        return []
+    number = {task.uid: task.number for task in r.plan.tasks}
+    out: list[Flowable] = [doc.heading("Hardware and licences", 1)]
+    out.append(pc.Para(esc("What these tasks need you to buy; the proposal gives the prices. It is not in the hours "
+                           "above."), t["body"]))
+    rows: list[list[Any]] = [[str(number.get(x.task_uid, "")), pc.Para(esc(x.description), t["cell"]), x.basis, when]
+                             for x, when in lines]
+    out.append(pc.table(t, ["Task", "What", "Quantity", "Bought"], rows, [0.08, 0.57, 0.2, 0.15]))
+    return [KeepTogether(out)] if len(rows) <= 12 else out  # a short table stays whole with its heading
 
 
 class RoleHours(Flowable):

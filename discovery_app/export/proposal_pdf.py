@@ -7,6 +7,7 @@ or a margin. Returns the PDF as bytes; the service writes them through ``write_a
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from reportlab.platypus import (
@@ -79,6 +80,9 @@ def _story(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
         s += proposal_sections(doc, r, t, extras)
     s += _terms(doc, r, t)
     s += _acceptance(doc, r, t)
+    from .evidence_pdf import appendix
+
+    s += appendix(doc, r, t)
     return s
 
 
@@ -194,7 +198,7 @@ def _findings(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     bands = join_and([f"{n} {b.lower()}" for b, n in rk.band_counts if n])
     out.append(_p(t, f"We recorded {count(rk.total, 'risk')} ({bands}). Each is placed by how likely it is to happen "
                      "and how much harm it would do; the number in a cell is how many risks sit there."))
-    out.append(KeepTogether([pc.heat_map(t, rk.heat_map),
+    out.append(KeepTogether([pc.heat_map(t, rk.heat_map, bands=rk.bands),
                              pc.Para("Figure 1. Your risks by likelihood and impact.", t["figure"])]))
 
     # A top risk is kept whole on a page, so its heading needs room for the first one with it.
@@ -286,6 +290,7 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
     rows.append(["Monthly fee", r.money(p.monthly_net)])
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[len(rows) - 1]))
     out.append(_p(t, f"Coverage: {p.coverage}.", "muted"))
+    out += _pass_through(doc, r, t)
 
     if r.roadmap:
         out.append(CondPageBreak(SUBSECTION_ROOM))  # the heading and its intro never end a page alone
@@ -302,11 +307,43 @@ def _prices(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
             ["12 × monthly fee", r.amount(p.monthly_net * 12)],
             ["First-year total", r.money(p.first_year_total)]]
     out.append(pc.table(t, ["", cur], rows, [0.78, 0.22], right=[1], total_rows=[2]))
+    if p.pass_through_one_off or p.pass_through_monthly:
+        parts = ([f"{r.money(p.pass_through_one_off_total)} once"] if p.pass_through_one_off else []) + \
+                ([f"{r.money(p.pass_through_monthly_total)} a month"] if p.pass_through_monthly else [])
+        out.append(_p(t, "Hardware and licences come on top, at the prices above: " + " and ".join(parts) + ".",
+                      "muted"))
     if p.discount and p.discount.percent:
         out.append(pc.spacer(2))
         out.append(_p(t, f"The prices include {with_article(r.percent(p.discount.percent))} discount"
                          + (f" ({_in_sentence(p.discount.reason)})" if p.discount.reason else "")
                          + f", valid for acceptance by {r.day(r.valid_until)}.", "muted"))
+    return out
+
+
+def _pass_through(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable]:
+    """Hardware and licences the plan's tasks need: passed through at these prices, apart from the
+    labour fees (domain/tasks.py decides which and how many)."""
+    p = r.prices
+    if not (p.pass_through_one_off or p.pass_through_monthly):
+        return []
+    cur = f"Amount ({p.currency})"
+    out: list[Flowable] = [CondPageBreak(SUBSECTION_ROOM), doc.heading("Hardware and licences", 1)]
+    out.append(_p(t, "What the plan's tasks need you to buy. We order it for you and pass it through at these "
+                     "prices; it is not part of the fees above, and no discount applies to it."))
+
+    def table(lines: Any, total_label: str, total: Decimal) -> Flowable:
+        rows: list[list[Any]] = [
+            [pc.Para(f"{esc(x.description)}<br/><font size='8' color='#5F6B7A'>For: {esc(x.task)}</font>", t["cell"]),
+             x.basis, r.amount(x.unit_price), r.amount(x.amount)] for x in lines]
+        rows.append([total_label, "", "", r.money(total)])
+        return pc.table(t, ["", "Quantity", "Unit price", cur], rows, [0.46, 0.2, 0.14, 0.2], right=[2, 3],
+                        total_rows=[len(rows) - 1])
+
+    if p.pass_through_one_off:
+        out.append(table(p.pass_through_one_off, "One-off hardware and licences", p.pass_through_one_off_total))
+        out.append(pc.spacer(2))
+    if p.pass_through_monthly:
+        out.append(table(p.pass_through_monthly, "Licences a month", p.pass_through_monthly_total))
     return out
 
 

@@ -16,7 +16,7 @@ Stable contract (the workbook builds on it): fields are only ever added, never r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,6 +40,7 @@ from ..domain.engagement import (
 )
 from ..domain.forms import CommercialTerms, Fact, FormPackage, Lane, Party, Phase
 from ..domain.provider import ProviderProfile
+from ..domain.tasks import PassThroughLine
 from ..domain.wording import appositive, count, device_noun, join_and, with_article
 
 CLIENT = "client"
@@ -62,9 +63,9 @@ LANE_INTROS = {
     Lane.GOVERN: "Standards, the risk and exception registers, budget and quarterly planning.",
 }
 
-# Risk bands by minimum score (likelihood x impact, 1-25), low to high, from domain/risks.py.
-RISK_BANDS: tuple[tuple[int, str], ...] = tuple(
-    (floor, risks_mod.BAND_LABELS[b]) for b, floor in reversed(risks_mod.BAND_FLOORS))
+# Risk bands by minimum score (likelihood x impact, 1-25), low to high: the shipped cut-offs of
+# domain/risks.py. A report carries its form's own in ``RiskSummary.bands``.
+RISK_BANDS: tuple[tuple[int, str], ...] = risks_mod.SHIPPED_CUTS.labelled_floors()
 LIKELIHOOD_WORDS = risks_mod.LIKELIHOOD_WORDS
 IMPACT_WORDS = risks_mod.IMPACT_WORDS
 
@@ -246,11 +247,34 @@ class RiskRow:
 
 
 @dataclass(frozen=True)
+class EvidencePhoto:
+    """A photo of a finding for the proposal's appendix. :meth:`read` gives its bytes, None when
+    the store has none (the appendix then shows a placeholder with the file's name); they are read
+    one photo at a time while the appendix is laid out, never all at once."""
+
+    uid: str
+    finding: str  # the finding's title
+    rank: int  # the finding's rank in the register (1 = highest score)
+    file_name: str
+    caption: str  # the consultant's note on the photo, "" when none
+    load: Callable[[str], bytes | None] | None = field(default=None, repr=False, compare=False)
+
+    def read(self) -> bytes | None:
+        if self.load is None:
+            return None
+        try:
+            return self.load(self.uid)
+        except Exception:  # a missing blob is shown as a placeholder, never stops the proposal
+            return None
+
+
+@dataclass(frozen=True)
 class RiskSummary:
     heat_map: tuple[tuple[int, ...], ...]  # [likelihood - 1][impact - 1] -> number of risks
     band_counts: tuple[tuple[str, int], ...]  # ("Critical", 3) ... in RISK_BANDS order, high first
     all: tuple[RiskRow, ...]  # by score, highest first
     top: tuple[RiskRow, ...]
+    bands: tuple[tuple[int, str], ...] = RISK_BANDS  # the form's cut-offs: (lowest score, label), low first
 
     @property
     def total(self) -> int:
@@ -316,6 +340,17 @@ class RoadmapOption:
 
 
 @dataclass(frozen=True)
+class PassThroughRow:
+    description: str  # "Cisco Meraki MR access point"
+    task: str  # the plan task it is for
+    basis: str  # "2 per site × 3 sites"
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    task_uid: str = ""
+
+
+@dataclass(frozen=True)
 class PriceLine:
     label: str
     amount: Decimal
@@ -351,6 +386,12 @@ class Prices:
     roadmap_total: Decimal
     discount: DiscountSummary | None  # None when there is no discount
     contingency_percent: Decimal
+    # Hardware and licences the plan's tasks need, passed through at cost (domain/tasks.py): not
+    # in the fees above. Each (what, for which task, quantity basis, unit price, amount).
+    pass_through_one_off: tuple[PassThroughRow, ...] = ()
+    pass_through_monthly: tuple[PassThroughRow, ...] = ()
+    pass_through_one_off_total: Decimal = Decimal(0)
+    pass_through_monthly_total: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -402,6 +443,7 @@ class Report:
     blockers: tuple[str, ...]  # what stops the client-facing export
     internal: InternalFigures | None = None
     terms: tuple[tuple[str, str], ...] = ()  # (label, text): payment schedule, term, notice
+    photos: tuple[EvidencePhoto, ...] = ()  # the evidence-photos appendix, by finding rank
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -424,9 +466,12 @@ class Report:
 # ---- building -----------------------------------------------------------------------------------
 
 
-def band_of(score: int) -> str:
-    """The band label of a score: "Low", "Medium", "High" or "Critical" (domain/risks.py's cut-offs)."""
-    return risks_mod.BAND_LABELS[risks_mod.band_of_score(score)]
+def band_of(score: int, bands: Sequence[tuple[int, str]] = RISK_BANDS) -> str:
+    """The band label of a score: "Low", "Medium", "High" or "Critical", by ``bands`` (lowest
+    score, label), low first: a report's ``risks.bands``, the form's cut-offs (domain/risks.py)."""
+    if not 1 <= score <= 25:
+        raise ValueError(f"a risk score is 1-25, not {score!r}")
+    return next(name for floor, name in reversed(tuple(bands)) if score >= floor)
 
 
 def proposal_number(eng: EngagementHeader, issued_on: date) -> str:
@@ -590,7 +635,8 @@ def _plan(eng: Engagement, pkg: FormPackage, built: plan_mod.Plan, risk_titles: 
 
 
 def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
-           treated: Mapping[str, assessment_mod.Treatment]) -> RiskSummary:
+           treated: Mapping[str, assessment_mod.Treatment], cuts: risks_mod.BandCuts = risks_mod.SHIPPED_CUTS) -> RiskSummary:
+    floors = cuts.labelled_floors()
     heat = [[0] * 5 for _ in range(5)]
     for r in eng.risks:
         heat[r.likelihood - 1][r.impact - 1] += 1
@@ -613,16 +659,16 @@ def _risks(eng: Engagement, quote: pricing_mod.Quote, plan: Plan,
         evidence = " ".join(x for x in [r.evidence.strip(), *notes.get(r.uid, [])] if x)
         rows.append(RiskRow(
             uid=r.uid, rank=rank, title=r.title, category=r.category.value.capitalize(), likelihood=r.likelihood,
-            impact=r.impact, score=r.score, band=band_of(r.score), seen=" ".join(r.description.split()),
+            impact=r.impact, score=r.score, band=band_of(r.score, floors), seen=" ".join(r.description.split()),
             evidence=_excerpt(evidence), why_it_matters=" ".join(r.why_it_matters.split()), proposals=acts,
             treatment=treated[r.uid].text if r.uid in treated else "",
             treatment_kind=treated[r.uid].kind.value if r.uid in treated else "",
         ))
-    bands = {name: 0 for _, name in RISK_BANDS}
+    bands = {name: 0 for _, name in floors}
     for row in rows:
         bands[row.band] += 1
-    counts = tuple((name, bands[name]) for _, name in reversed(RISK_BANDS))
-    return RiskSummary(tuple(tuple(r) for r in heat), counts, tuple(rows), tuple(rows[:TOP_RISKS]))
+    counts = tuple((name, bands[name]) for _, name in reversed(floors))
+    return RiskSummary(tuple(tuple(r) for r in heat), counts, tuple(rows), tuple(rows[:TOP_RISKS]), floors)
 
 
 def _counts(quote: pricing_mod.Quote) -> UnitCounts:
@@ -673,7 +719,16 @@ def _prices(eng: Engagement, pkg: FormPackage, quote: pricing_mod.Quote) -> Pric
         monthly_net=m.net, coverage=m.coverage.label, first_year_total=quote.first_year_total,
         roadmap_total=quote.roadmap_total, discount=discount,
         contingency_percent=pkg.pricing.contingency * 100,
+        pass_through_one_off=tuple(_pass_row(ln) for ln in quote.pass_through.one_off),
+        pass_through_monthly=tuple(_pass_row(ln) for ln in quote.pass_through.monthly),
+        pass_through_one_off_total=quote.pass_through.one_off_total,
+        pass_through_monthly_total=quote.pass_through.monthly_total,
     )
+
+
+def _pass_row(ln: PassThroughLine) -> PassThroughRow:
+    return PassThroughRow(ln.description, ln.item_title, ln.basis, Decimal(ln.quantity), ln.unit_price, ln.amount,
+                          ln.item_uid)
 
 
 def _terms(terms: CommercialTerms) -> tuple[tuple[str, str], ...]:
@@ -714,6 +769,7 @@ def build_report(
     *,
     client: bool = True,
     issued_on: date | None = None,
+    photo_bytes: Callable[[str], bytes | None] | None = None,
 ) -> Report:
     """The one report model of an engagement, laid out from its assessment (which it never
     recomputes). ``client=False`` adds :class:`InternalFigures`. Raises
@@ -741,7 +797,7 @@ def build_report(
     )
     risk_titles = {r.uid: r.title for r in eng.risks}
     plan = _plan(eng, pkg, assessment.plan, risk_titles)
-    risks = _risks(eng, quote, plan, assessment.treatments)
+    risks = _risks(eng, quote, plan, assessment.treatments, risks_mod.cuts_of(pkg))
     standards = _standards(eng, pkg, assessment.plan)
     prices = _prices(eng, pkg, quote)
     counts = _counts(quote)
@@ -837,8 +893,23 @@ def build_report(
         assumptions=tuple(assumptions), exclusions=tuple(exclusions), change_order_rule=change_order,
         next_steps=next_steps, blockers=tuple(assessment.readiness.blocker_messages()),
         internal=None if client else _internal(quote), terms=_terms(assessment.terms),
+        photos=_photos(eng, risks, photo_bytes),
     )
     return report
+
+
+def _photos(eng: Engagement, risks: RiskSummary, load: Callable[[str], bytes | None] | None) -> tuple[EvidencePhoto, ...]:
+    """The photos the consultant left in the proposal (Attachment.shows_in_proposal), grouped by
+    finding in register order, each finding's in the order they were attached. ``load``: an
+    attachment's bytes by uid (None: the report carries no bytes and the appendix shows names)."""
+    rank = {row.uid: row.rank for row in risks.all}
+    titles = {row.uid: row.title for row in risks.all}
+    shown = [(rank[a.risk_uid], n, a) for n, a in enumerate(eng.attachments)
+             if a.shows_in_proposal and a.risk_uid in rank]
+    out = []
+    for r, _n, a in sorted(shown, key=lambda x: (x[0], x[1])):
+        out.append(EvidencePhoto(a.uid, titles[a.risk_uid or ""], r, a.file_name, a.note.strip(), load))
+    return tuple(out)
 
 
 __all__ = [

@@ -541,6 +541,14 @@ def _summary(ws, data: hm.HandoffData, client: bool, stab: TableWriter, road: Ta
     s.value("Roadmap projects total", Formula(
         f'=SUMIFS({pricing.column_ref(AMOUNT)},{section},"{hm.ROADMAP_SECTION_PREFIX}*")',
         known(lambda q: q.roadmap_total)), money)
+    if data.quote is not None and data.quote.pass_through.lines:
+        passed = data.quote.pass_through
+        s.value("Pass-through, one-off (not in the fee)", Formula(
+            f'=SUMIFS({pricing.column_ref(AMOUNT)},{section},"{hm.PASS_THROUGH_ONE_OFF_SECTION}")',
+            passed.one_off_total), money)
+        s.value("Pass-through, monthly (not in the fee)", Formula(
+            f'=SUMIFS({pricing.column_ref(AMOUNT)},{section},"{hm.PASS_THROUGH_MONTHLY_SECTION}")',
+            passed.monthly_total), money)
     s.value("Coverage", p.coverage)
     s.value("Change orders", "No scope expansion without a priced change order.")
 

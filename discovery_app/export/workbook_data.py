@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from ..domain import calendar
+from ..domain import fit as fit_mod
 from ..domain import handoff as handoff_mod
 from ..domain import pricing as pricing_mod
 from ..domain.assessment import Assessment
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 MONTHLY_SECTION = "Monthly operations"
 STABILIZATION_SECTION = "Launch and stabilization"
 ROADMAP_SECTION_PREFIX = "Roadmap: "
+# Hardware and licences passed through at the form's prices (domain/tasks.py), apart from labour.
+PASS_THROUGH_ONE_OFF_SECTION = "Pass-through, one-off"
+PASS_THROUGH_MONTHLY_SECTION = "Pass-through, monthly"
 
 PARTY = {Party.PROVIDER: "Provider", Party.INTERNAL: "Internal IT", Party.SHARED: "Shared"}
 PHASE = {Phase.STABILIZATION: "Stabilization", Phase.ROADMAP: "Roadmap"}
@@ -417,9 +421,14 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
             section = STABILIZATION_SECTION
         elif ln.section == "monthly":
             section = MONTHLY_SECTION
+        elif ln.section == pricing_mod.PASS_THROUGH_ONE_OFF:
+            section = PASS_THROUGH_ONE_OFF_SECTION
+        elif ln.section == pricing_mod.PASS_THROUGH_MONTHLY:
+            section = PASS_THROUGH_MONTHLY_SECTION
         else:
             section = ROADMAP_SECTION_PREFIX + road_titles.get(ln.section.split(":", 1)[1], "")
-        lines.append(PricingLine(section, ln.kind.capitalize(), ln.label, ln.quantity, ln.unit, ln.rate,
+        kind = "Pass-through" if ln.kind == "pass_through" else ln.kind.capitalize()
+        lines.append(PricingLine(section, kind, ln.label, ln.quantity, ln.unit, ln.rate,
                                  ln.amount, ln.cost))
     monthly_costs = _monthly_costs(quote)
     lines = [replace(ln, cost=monthly_costs.get(n, ln.cost)) for n, ln in enumerate(lines)]
@@ -499,13 +508,13 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
         engagement_uid=rep.engagement_uid, client_name=rep.client.name, consultant=rep.client.consultant,
         internal_it_owner=rep.client.internal_it_owner, discovery_date=rep.client.discovery_date, exported_on=today,
         form=f"{pkg.title} ({pkg.id} v{pkg.version})", currency=rep.currency, contacts=contacts,
-        fit=f"{rep.fit.label} ({rep.fit.score} / 100)", alignment=alignment,
+        fit=f"{rep.fit.label} ({fit_mod.score_of_100(rep.fit.score, rep.locale)})", alignment=alignment,
         users=rep.counts.users, devices=rep.counts.devices,
         high_risks=sum(n for band, n in rep.risks.band_counts if band in ("High", "Critical")),
         inventory=inventory, standards=standards, risks=tuple(risks), stabilization=stab, roadmap=tuple(road),
         role_names=tuple(role_ids), matrix_parties=m.parties, matrix=matrix_rows,
         pricing_lines=tuple(lines), psa_rows=tuple(psa), price=price, plan_phases=plan_phases,
-        bands=report_mod.RISK_BANDS, quote=quote, locale=rep.locale,
+        bands=rep.risks.bands, quote=quote, locale=rep.locale,
         readiness=tuple((i.severity.value, i.message, str(i.where)) for i in assessment.readiness.items),
         start_date=start, phases=phases, answers=answers,
         sites=tuple(SiteRow(s.name, s.address, s.user_count, s.notes) for s in eng.sites),

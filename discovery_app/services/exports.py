@@ -83,8 +83,10 @@ class Documents(Feature):
         eng = basis.engagement
         assessed = self.assessments.of_basis(basis)
         try:
+            eid = eng.id
+            photos = None if eid is None else (lambda uid: repo.attachment_blob(self.store, eid, uid))
             report = report_mod.build_report(eng, self.core.form_of(eng), assessed, self.settings.provider(),
-                                             client=client, issued_on=issued_on)
+                                             client=client, issued_on=issued_on, photo_bytes=photos)
         except pricing_mod.PricingError as exc:
             raise ServiceError(f"Cannot price engagement {eng.id}: {exc}") from exc
         report.extra["proposal_extras"] = self._proposal_extras(basis, assessed, report.issued_on)

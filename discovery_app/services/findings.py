@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..domain import plan as plan_mod
+from ..domain import risks as risks_mod
 from ..domain.engagement import Attachment, RemediationItem, Risk, StandardAssessment
 from ..domain.forms import FormPackage, RiskTemplate, Role
 from ..storage import repository as repo
@@ -288,9 +289,36 @@ class Findings(Feature):
             if a.sha256 == digest:
                 raise ServiceError(f"This file is already attached to the risk as “{a.file_name}”.")
         att = Attachment(risk_uid=risk_uid, file_name=stored_name(name, kind), content_type=kind.content_type,
-                         sha256=digest, size=len(data), note=note)
+                         sha256=digest, size=len(data), note=note, in_proposal=kind.content_type.startswith("image/"))
         repo.insert_attachment(self.store, eid, att, data)
         return att
+
+    def find_attachment(self, eid: int, ref: str) -> Attachment:
+        """An evidence file by its id, the start of its id (6 characters or more) or its file name."""
+        ref = ref.strip()
+        files = self.attachments(eid)
+        hits = [a for a in files if a.uid == ref] or \
+               [a for a in files if len(ref) >= 6 and a.uid.startswith(ref)] or \
+               [a for a in files if a.file_name.casefold() == ref.casefold()]
+        if not hits:
+            raise ServiceError(f"Engagement {eid} has no evidence file “{ref}”; 'findings photos {eid}' lists them.")
+        if len(hits) > 1:
+            raise ServiceError(f"“{ref}” names {len(hits)} evidence files; use the id 'findings photos {eid}' shows.")
+        return hits[0]
+
+    def set_in_proposal(self, eid: int, ref: str, include: bool) -> Attachment:
+        """Show a photo in the proposal's evidence-photos appendix, or leave it out. ``ref``: as
+        :meth:`find_attachment`. Only images can go in; leaving out works for any file."""
+        att = self.find_attachment(eid, ref)
+        if include and not att.is_image:
+            raise ServiceError(f"“{att.file_name}” is not a photo ({att.content_type}); only images go in the "
+                               "proposal's evidence-photos appendix.")
+        if att.in_proposal == include:
+            return att
+        changed = att.model_copy(update={"in_proposal": include})
+        if not repo.update_child(self.store, eid, "attachments", changed):
+            raise ServiceError("That evidence file is no longer attached.")
+        return changed
 
     def attachment_bytes(self, eid: int, uid: str) -> bytes:
         try:
@@ -333,7 +361,8 @@ class Findings(Feature):
         pkg = self._form(eid)
         assessments = [StandardAssessment.model_validate(r) for r in repo.standard_assessments(self.store, eid)]
         return plan_mod.suggest(self.risks(eid), pkg.risk_library.risks, pkg.standards, assessments,
-                                self.remediation_items(eid))
+                                self.remediation_items(eid), cuts=risks_mod.cuts_of(pkg),
+                                sites=[r["name"] for r in repo.children(self.store, eid, "sites")])
 
     def _check_item(self, eid: int, item: RemediationItem, others: list[RemediationItem],
                     before: RemediationItem | None = None) -> None:

@@ -291,6 +291,7 @@ class AttachmentRow(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     size: int
     note: str = ""
+    in_proposal: bool = True  # in the proposal's evidence-photos appendix (images only)
     # The file's bytes live in the store so an engagement is one self-contained record.
     data: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
 

@@ -105,7 +105,7 @@ class DetailsPanel(QScrollArea):
         self.fields["completion"].setText(
             f"{prog.percent}%: {prog.answered} of {prog.required} required answers"
         )
-        self.fields["fit"].setText(f"{fit.label} (score {fit.score} of 100)")
+        self.fields["fit"].setText(f"{fit.label} (score {fit.score_words})")
         reasons = fit.reasons
         if reasons:
             items = "".join(f"<li>{_reason_html(r)}</li>" for r in reasons)

@@ -21,6 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from ..domain.fit import score_of_100
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Sorting and filtering read this role; the display role stays human text.
@@ -189,7 +191,7 @@ class EngagementTableModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(r: EngagementRow, col: int) -> str | None:
         if col == Column.FIT:
-            return f"{r.fit_label}: score {r.fit_score:g} of 100"
+            return f"{r.fit_label}: score {score_of_100(r.fit_score)}"
         if col == Column.UPDATED:
             return r.updated_at.astimezone().strftime("%A %d %B %Y, %H:%M:%S %Z")  # the zone, as the CLI says it
         if col == Column.STATUS and r.checked_out_at is not None:

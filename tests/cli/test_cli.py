@@ -44,7 +44,7 @@ def test_list_json_is_machine_readable(demo_db):
     assert rows[0]["id"] == 1
     assert rows[0]["client"] == "Harbor & Finch CPAs"
     assert rows[0]["status"] == "draft"
-    assert rows[0]["form"] == "co-managed-discovery@4"
+    assert rows[0]["form"] == "co-managed-discovery@5"
     assert rows[0]["completion_percent"] == 100
     assert rows[0]["fit_verdict"] in {"Good fit", "Conditional fit", "Poor fit"}
 
@@ -93,7 +93,7 @@ def test_missing_engagement_is_a_clear_error(demo_db):
 
 def test_forms_check_passes_on_the_shipped_forms():
     out = run("forms", "check").stdout
-    assert out.startswith("ok    co-managed-discovery@4")
+    assert out.startswith("ok    co-managed-discovery@5")
 
 
 def test_forms_check_reports_file_line_and_path(tmp_path):

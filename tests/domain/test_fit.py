@@ -1,6 +1,9 @@
+from decimal import Decimal
 from pathlib import Path
 
-from discovery_app.domain.fit import Verdict, evaluate
+from discovery_app.domain import fit as fit_mod
+from discovery_app.domain.fit import CriterionResult, FitResult, Verdict, evaluate
+from discovery_app.domain.forms import FitCriterion
 from discovery_app.formsio import load_package
 
 FORM = load_package(Path(__file__).parents[1] / "fixtures" / "forms" / "mini").package
@@ -60,3 +63,15 @@ def test_a_verdict_with_unanswered_criteria_is_provisional():
     assert one.headline.endswith("1 criterion not answered yet (a critical one)")
     none = FitResult(_D(0), Verdict.INCOMPLETE, (CriterionResult(crit("b"), False, _D(0)),))
     assert not none.provisional and none.headline == "Not enough answers yet: 1 criterion not answered yet"
+
+
+def test_the_score_reads_as_whole_points_everywhere_rounded_half_up():
+    """The engine keeps one decimal (86.0); a reader sees "86", the half rounded up like every figure."""
+    assert fit_mod.score_of_100(Decimal("86.0"), "en_US") == "86 of 100"
+    assert fit_mod.score_text(Decimal("86.5"), "en_US") == "87"
+    assert fit_mod.score_text(Decimal("86.4"), "en_US") == "86"
+    assert fit_mod.score_text(Decimal("0"), "en_US") == "0"
+    assert fit_mod.score_text(Decimal("100.0"), "de_DE") == "100"
+    crit = FitCriterion.model_validate({"id": "a", "question": "a", "label": "A", "weight": 10})
+    answered = CriterionResult(crit, True, Decimal(1))
+    assert FitResult(Decimal("86.0"), Verdict.GOOD, (answered,)).headline == "Good fit: 86 of 100"

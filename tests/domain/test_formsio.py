@@ -162,3 +162,17 @@ def test_approvers_ship_in_the_form_package_and_are_checked(form):
     edit(form, "approvers.yaml", "role: ceo", "role: service leader")
     pkg = load_package(form).package
     assert [a.name for a in pkg.approvers] == ["Ana Ruiz", "Rosa Diaz"]
+
+
+def test_risk_bands_in_the_form_are_checked_and_named(form):
+    edit(form, "risks.yaml", "risks:\n", "bands: {medium: 5, high: 12, critical: 9}\nrisks:\n")
+    err = only_error(form)
+    assert (err.file, err.path) == ("risks.yaml", "risk_library.bands.critical")
+    assert "bands must rise" in err.message
+
+
+def test_an_unknown_placeholder_in_a_task_title_names_file_and_key(form):
+    edit(form, "risks.yaml", "    title: No MFA\n", "    title: No MFA\n    task_title: Enforce MFA on {product}\n")
+    err = only_error(form)
+    assert (err.file, err.path) == ("risks.yaml", "risk_library.risks[0].task_title")
+    assert "unknown placeholder {product}" in err.message

@@ -68,3 +68,29 @@ def test_an_ordinary_register_is_not_mostly_critical():
     scores = [(4, 4), (4, 4), (3, 5), (4, 3), (3, 3), (5, 4)]
     bands = [rk.band(a, b) for a, b in scores]
     assert bands.count(Band.CRITICAL) == 1  # only almost-certain-and-major (20)
+
+
+def test_a_forms_own_cut_offs_band_every_surface_alike():
+    """A form that starts high at 12 and critical at 16 puts a 10 in medium and a 16 in critical."""
+    cuts = rk.BandCuts(medium=5, high=12, critical=16)
+    assert cuts.of_score(10) is Band.MEDIUM and cuts.of_score(16) is Band.CRITICAL
+    assert cuts.ranges()[Band.HIGH] == (12, 15)
+    assert rk.heat_map([(2, 5), (4, 4)], cuts).by_band()[Band.CRITICAL] == 1
+    assert cuts.labelled_floors() == ((1, "Low"), (5, "Medium"), (12, "High"), (16, "Critical"))
+    assert rk.SHIPPED_CUTS.ranges() == {Band.LOW: (1, 4), Band.MEDIUM: (5, 9), Band.HIGH: (10, 19),
+                                        Band.CRITICAL: (20, 25)}
+    assert rk.cuts_of(None) == rk.SHIPPED_CUTS
+    # Legends name the scores that can occur: high is 10-16 (17-19 no 5x5 cell gives).
+    assert [rk.SHIPPED_CUTS.range_text(b) for b in Band] == ["1–4", "5–9", "10–16", "20–25"]
+
+
+@pytest.mark.parametrize(("cuts", "key", "words"), [
+    (rk.BandCuts(5, 10, 10), "critical", "bands must rise"),
+    (rk.BandCuts(5, 10, 26), "critical", "from 2 to 25"),
+    (rk.BandCuts(1, 10, 20), "medium", "from 2 to 25"),
+    (rk.BandCuts(5, 17, 20), "high", "always be empty"),  # 17-19: no likelihood x impact gives them
+])
+def test_bad_cut_offs_say_which_band_and_why(cuts, key, words):
+    problems = cuts.problems()
+    assert problems and problems[0][0] == key and words in problems[0][1]
+    assert not rk.SHIPPED_CUTS.problems()

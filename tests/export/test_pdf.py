@@ -280,3 +280,38 @@ def test_timeline_text_says_it_is_summarised(tmp_path):
     text = flat(text_of(pdf))
     assert "70 tasks, so the timeline shows one bar per phase" in text
     assert re.search(r"Page 1 of \d+", text)
+
+
+def test_the_evidence_photos_appendix_shows_the_photos_left_in(demo, tmp_path):
+    """Thumbnails with finding, caption and date; a photo left out is absent; a damaged file is a
+    named placeholder, not a failed proposal. Runs on a copy of the demo store."""
+    import io
+
+    from PIL import Image
+
+    service, eid, _, _ = demo
+    with service.store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(service.store.path, tmp_path / "copy.sqlite3")
+    copy = Discovery.open(AppPaths.resolve(tmp_path / "copy.sqlite3"), forms_root=resources.forms_dir())
+    risks = copy.findings.risks(eid)
+    exif = Image.Exif()
+    exif[0x0132] = "2026:11:18 10:42:00"
+    jpeg = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (90, 120, 160)).save(jpeg, "JPEG", exif=exif)
+    copy.findings.attach_bytes(eid, risks[1].uid, "IMG_4412.jpg", jpeg.getvalue(), "Patch panel with unlabelled cables")
+    broken = io.BytesIO()
+    Image.new("RGB", (80, 60)).save(broken, "JPEG")
+    copy.findings.attach_bytes(eid, risks[1].uid, "label.jpg", broken.getvalue()[:200] + b"\0" * 500, "Firewall label")
+    demo_photo = next(a for a in copy.findings.attachments(eid) if a.file_name == "server-closet-backup-disk.png")
+    copy.findings.set_in_proposal(eid, demo_photo.uid, False)
+    pdf = copy.documents.export_proposal(eid, tmp_path / "proposal.pdf", issued_on=ISSUED)
+    copy.close()
+    text = flat(text_of(pdf))
+    appendix = text[text.rindex("Appendix: Evidence photos"):]  # the appendix itself, not its line in Contents
+    assert "The 2 photos we took during the discovery" in appendix
+    assert f": {risks[1].title}" in appendix and "Patch panel with unlabelled cables" in appendix
+    assert "Taken November 18, 2026" in appendix  # the photo's own date (EXIF)
+    assert "label.jpg It could not be read as an image. It is not shown." in appendix
+    assert demo_photo.note not in appendix  # left out
+    assert len(Path(pdf).read_bytes()) < 2_000_000  # a 12-megapixel photo goes in as a thumbnail

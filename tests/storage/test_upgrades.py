@@ -95,3 +95,20 @@ def test_client_answers_and_dismissals_kept_in_the_settings_move_onto_their_enga
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM setting WHERE key LIKE 'prework.%' OR key LIKE 'suggestions.%'").scalar() == 0
     service.close()
+
+
+def test_the_upgrade_leaves_photos_in_the_proposal_and_other_files_out(tmp_path):
+    """0012: an evidence photo already attached stays in the proposal's appendix; a PDF or a log
+    attached before never was a photo, so it is marked out."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db" / "schema-0009.db", db)
+    with sqlite3.connect(db) as conn:
+        eid, risk = conn.execute("SELECT engagement_id, risk_uid FROM attachment").fetchone()
+        conn.execute("INSERT INTO attachment (engagement_id, position, uid, risk_uid, file_name, content_type, sha256, "
+                     "size, note, data) VALUES (?, 9, 'pdf1', ?, 'scan.pdf', 'application/pdf', ?, 4, '', x'25504446')",
+                     (eid, risk, "0" * 64))
+    service = Discovery.open(AppPaths.resolve(db))
+    shown = {a.file_name: a.shows_in_proposal for a in service.findings.attachments(eid)}
+    assert shown == {"server-closet-backup-disk.png": True, "scan.pdf": False}

@@ -118,7 +118,7 @@ class FitPage(WorkspacePage):
         pkg = svc.forms.of(svc.engagements.header(eid))
         fit = svc.engagements.summary(eid)["fit"]
         values = {qid: v for qid, (v, _n) in svc.interview.answers(eid).items()}
-        self.score_label.setText(f"{fit.score} of 100")
+        self.score_label.setText(fit.score_words)
         self.verdict_label.setText(fit.status)
         self.capped_label.setText("\n".join(f"Capped at conditional: {c} scored zero" for c in fit.capped_by))
         self.capped_label.setVisible(bool(fit.capped_by))

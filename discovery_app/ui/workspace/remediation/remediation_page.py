@@ -32,6 +32,7 @@ from ....domain.forms import Phase
 from ....services import ServiceError
 from ... import shortcuts
 from ...widgets import MessagePage, error_colour, muted
+from ..offer import offer_format as fmt
 from ..page import PageContext, WorkspacePage
 from ..page_parts import (
     bare_column,
@@ -83,6 +84,7 @@ class RemediationPage(WorkspacePage):
         self._items: list[RemediationItem] = []
         self._view: Any = None
         self._suggestions: list[Any] = []
+        self._passed: dict[str, tuple[Any, str]] = {}  # item uid -> (its hardware/licence line, currency)
 
         heading, intro = page_header(
             self, "Remediation plan",
@@ -194,6 +196,11 @@ class RemediationPage(WorkspacePage):
         self._items = svc.findings.remediation_items(eid)
         self._view = svc.findings.stabilization_plan(eid)
         self._suggestions = svc.findings.remediation_suggestions(eid)
+        try:  # the hardware and licences each task brings (domain/tasks.py), for the detail line
+            quote = svc.offer.quote(eid)
+            self._passed = {ln.item_uid: (ln, quote.currency) for ln in quote.pass_through.lines}
+        except ServiceError:  # not priceable yet: the Pricing page and Review say why
+            self._passed = {}
         risks = [(r.uid, r.title) for r in svc.findings.risks(eid)]
         standards = [(c.id, c.name) for c in svc.standards.categories(eid)]
         self.model.set_items(self._items, roles, risks, standards)
@@ -295,7 +302,14 @@ class RemediationPage(WorkspacePage):
             self.detail.clear()
             return
         done = item.definition_of_done.strip()
-        self.detail.setText(f"{item.title}" + (f"\nDone when: {done}" if done else ""))
+        text = f"{item.title}" + (f"\nDone when: {done}" if done else "")
+        passed = self._passed.get(item.uid)
+        if passed is not None:
+            ln, cur = passed
+            when = "one-off" if ln.billing.value == "one_off" else "a month"
+            text += (f"\nNeeds: {ln.description}, {ln.basis} × {fmt.money_cur(ln.unit_price, cur)} = "
+                     f"{fmt.money_cur(ln.amount, cur)} {when}, passed through beside the fee")
+        self.detail.setText(text)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

@@ -87,11 +87,14 @@ class RiskDetail(QWidget):
     add_files_requested = Signal()
     open_file_requested = Signal(str)
     remove_file_requested = Signal(str)
+    #: A photo's "in the proposal" tick changed: (attachment uid, shown).
+    photo_in_proposal_changed = Signal(str, bool)
     link_inventory_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._risk: Risk | None = None
+        self.cuts = rk.SHIPPED_CUTS  # the engagement form's band cut-offs, set by the page
         self.heading = QLabel("No risk selected")
         self.heading.setWordWrap(True)
         self.heading.setFont(scaled_font(self, 1.15, bold=True))
@@ -180,7 +183,8 @@ class RiskDetail(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         col3.addLayout(buttons)
-        files_note = muted(QLabel("Files are copied into the engagement (up to 25 MB each)."))
+        files_note = muted(QLabel("Files are copied into the engagement (up to 25 MB each). Ticked photos appear "
+                                  "in the proposal's evidence-photos appendix."))
         files_note.setWordWrap(True)
         col3.addWidget(files_note)
 
@@ -208,6 +212,7 @@ class RiskDetail(QWidget):
         self.remove_button.clicked.connect(self._remove_current)
         self.files.doubleClicked.connect(lambda idx: self.open_file_requested.emit(idx.data(UID_ROLE)))
         self.files.selectionModel().selectionChanged.connect(lambda *_: self._file_buttons())
+        self.files_model.itemChanged.connect(self._photo_ticked)
         self.show_risk(None)
 
     # ---- showing ---------------------------------------------------------------------------
@@ -250,7 +255,7 @@ class RiskDetail(QWidget):
         self.category.setCurrentIndex(max(0, self.category.findData(risk.category.value)))
         self.likelihood.setCurrentIndex(risk.likelihood - 1)
         self.impact.setCurrentIndex(risk.impact - 1)
-        band = rk.BAND_LABELS[rk.band(risk.likelihood, risk.impact)]
+        band = rk.BAND_LABELS[self.cuts.of(risk.likelihood, risk.impact)]
         self.score.setText(f"Score {risk.score} of 25 · {band}")
         self.standard.setCurrentIndex(max(0, self.standard.findData(risk.standard_category)))
         self.description.set_saved_text(risk.description)
@@ -278,7 +283,7 @@ class RiskDetail(QWidget):
         self.likelihood.setCurrentIndex(risk.likelihood - 1)
         self.impact.setCurrentIndex(risk.impact - 1)
         self.standard.setCurrentIndex(max(0, self.standard.findData(risk.standard_category)))
-        band = rk.BAND_LABELS[rk.band(risk.likelihood, risk.impact)]
+        band = rk.BAND_LABELS[self.cuts.of(risk.likelihood, risk.impact)]
         self.score.setText(f"Score {risk.score} of 25 · {band}")
         self._show_inventory(inventory_names)
 
@@ -305,12 +310,26 @@ class RiskDetail(QWidget):
             else:
                 item.setIcon(file_icon)
             size = f"{a.size / 1048576:.1f} MB" if a.size >= 1048576 else f"{max(1, round(a.size / 1024))} KB"
-            item.setToolTip(f"{a.file_name} · {size}" + (f"\n{a.note}" if a.note else ""))
+            shown = ""
+            if a.is_image:
+                # A photo carries its "in the proposal" tick (Space or a click toggles it).
+                item.setCheckable(True)
+                item.setCheckState(Qt.CheckState.Checked if a.in_proposal else Qt.CheckState.Unchecked)
+                shown = ("\nIn the proposal's evidence-photos appendix (untick to leave it out)" if a.in_proposal
+                         else "\nLeft out of the proposal (tick to show it in the evidence-photos appendix)")
+            item.setToolTip(f"{a.file_name} · {size}" + (f"\n{a.note}" if a.note else "") + shown)
             self.files_model.appendRow(item)
             if a.uid == current:
                 self.files.setCurrentIndex(item.index())
         self.files_empty.setVisible(not attachments)
         self._file_buttons()
+
+    def _photo_ticked(self, item: QStandardItem) -> None:
+        if not item.isCheckable() or self._risk is None:
+            return
+        uid, shown = item.data(UID_ROLE), item.checkState() == Qt.CheckState.Checked
+        # After the view has finished with the item: saving reloads the list, which deletes it.
+        QTimer.singleShot(0, lambda: self.photo_in_proposal_changed.emit(uid, shown))
 
     def file_names(self) -> list[str]:
         return [self.files_model.item(r).text() for r in range(self.files_model.rowCount())]

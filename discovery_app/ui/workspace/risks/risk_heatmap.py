@@ -89,8 +89,8 @@ class RiskHeatMap(QWidget):
         return f
 
     def _legend_items(self) -> list[tuple[Band, str]]:
-        ranges = {Band.LOW: "1–4", Band.MEDIUM: "5–9", Band.HIGH: "10–14", Band.CRITICAL: "15–25"}
-        return [(b, f"{rk.BAND_LABELS[b]} {ranges[b]}") for b in Band]
+        cuts = self._map.cuts  # the engagement form's cut-offs, as the register and proposal read them
+        return [(b, f"{rk.BAND_LABELS[b]} {cuts.range_text(b)}") for b in Band]
 
     def _legend_rows(self) -> list[list[tuple[Band, str]]]:
         """The legend wrapped to the widget's width: as many entries on a line as fit whole."""
@@ -169,7 +169,7 @@ class RiskHeatMap(QWidget):
         for lk in rk.LEVELS:
             for im in rk.LEVELS:
                 r = self.cell_rect(lk, im).adjusted(1, 1, -1, -1)
-                band = rk.band(lk, im)
+                band = self._map.cuts.of(lk, im)
                 n = self._map.count(lk, im)
                 colour = BAND_COLOURS[band] if n else _mix(BAND_COLOURS[band], base, 0.6)
                 p.fillRect(r, colour)
@@ -244,7 +244,7 @@ class RiskHeatMap(QWidget):
     def describe(self, cell: tuple[int, int]) -> str:
         lk, im = cell
         n = self._map.count(lk, im)
-        band = rk.BAND_LABELS[rk.band(lk, im)]
+        band = rk.BAND_LABELS[self._map.cuts.of(lk, im)]
         risks = "no risks" if n == 0 else "1 risk" if n == 1 else f"{n} risks"
         return (f"{rk.likelihood_word(lk)} × {rk.impact_word(im)}: score {lk * im}, {band}; {risks}. "
                 "Click to show only these risks, click again to show all.")

@@ -69,8 +69,10 @@ class _SearchProxy(QSortFilterProxyModel):
 
 
 class RiskLibraryDialog(QDialog):
-    def __init__(self, library: list[RiskTemplate], in_register: set[str], parent: QWidget | None = None) -> None:
+    def __init__(self, library: list[RiskTemplate], in_register: set[str], parent: QWidget | None = None,
+                 cuts: rk.BandCuts = rk.SHIPPED_CUTS) -> None:
         super().__init__(parent)
+        self._cuts = cuts
         self.setObjectName("riskLibraryDialog")
         self.setWindowTitle("Add risks from the library")
         self.resize(880, 560)
@@ -289,7 +291,7 @@ class RiskLibraryDialog(QDialog):
     def _score(self) -> None:
         lk, im = self.likelihood.currentData(), self.impact.currentData()
         if lk and im:
-            self.score.setText(f"Score {lk * im} · {rk.BAND_LABELS[rk.band(lk, im)]}")
+            self.score.setText(f"Score {lk * im} · {rk.BAND_LABELS[self._cuts.of(lk, im)]}")
 
     def _buttons(self) -> None:
         n = len(self._adjusted)

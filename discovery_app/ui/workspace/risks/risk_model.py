@@ -33,9 +33,11 @@ class RiskTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._risks: list[Risk] = []
         self._files: dict[str, int] = {}
+        self.cuts = rk.SHIPPED_CUTS  # the engagement form's band cut-offs
 
-    def set_risks(self, risks: list[Risk], files_per_risk: dict[str, int]) -> None:
+    def set_risks(self, risks: list[Risk], files_per_risk: dict[str, int], cuts: rk.BandCuts | None = None) -> None:
         self.beginResetModel()
+        self.cuts = cuts or self.cuts
         self._risks = list(risks)
         self._files = dict(files_per_risk)
         self.endResetModel()
@@ -89,7 +91,7 @@ class RiskTableModel(QAbstractTableModel):
             if col == SCORE:
                 return str(r.score)
             if col == BAND:
-                return rk.BAND_LABELS[rk.band(r.likelihood, r.impact)]
+                return rk.BAND_LABELS[self.cuts.of(r.likelihood, r.impact)]
             files = self._files.get(r.uid, 0)
             return str(files) if files else ""
         if role == SORT_ROLE:
@@ -104,7 +106,7 @@ class RiskTableModel(QAbstractTableModel):
             if col == SCORE:
                 return r.score
             if col == BAND:
-                return (rk.BAND_RANK[rk.band(r.likelihood, r.impact)], r.score)
+                return (rk.BAND_RANK[self.cuts.of(r.likelihood, r.impact)], r.score)
             return self._files.get(r.uid, 0)
         if role == UID_ROLE:
             return r.uid

@@ -68,6 +68,7 @@ class RisksPage(WorkspacePage):
         self._treatments: dict[str, str] = {}
         self._thumbs: dict[str, QImage] = {}
         self._loaded = False
+        self._cuts = rk.SHIPPED_CUTS
 
         heading, intro = page_header(
             self, "Risk register",
@@ -184,6 +185,7 @@ class RisksPage(WorkspacePage):
         self.detail.add_files_requested.connect(self.add_files)
         self.detail.open_file_requested.connect(self.open_file)
         self.detail.remove_file_requested.connect(self.remove_file)
+        self.detail.photo_in_proposal_changed.connect(self.set_photo_in_proposal)
         self.detail.link_inventory_requested.connect(self.link_inventory)
         QShortcut(shortcuts.sequence("risk_library"), self, self.add_from_library)
         QShortcut(shortcuts.sequence("risk_new"), self, self.add_new)
@@ -196,6 +198,8 @@ class RisksPage(WorkspacePage):
         svc, eid = self.service, self.engagement_id
         if not self._loaded:
             self.detail.set_categories(svc.standards.categories(eid))
+            self._cuts = rk.cuts_of(svc.forms.of(svc.engagements.header(eid)))
+            self.detail.cuts = self._cuts
             self._loaded = True
         selected = self.selected_uid()
         self._risks = svc.findings.risks(eid)
@@ -209,7 +213,7 @@ class RisksPage(WorkspacePage):
         for a in self._attachments:
             if a.risk_uid:
                 files[a.risk_uid] = files.get(a.risk_uid, 0) + 1
-        self.model.set_risks(self._risks, files)
+        self.model.set_risks(self._risks, files, self._cuts)
         for col in range(1, len(COLUMNS)):
             self.table.resizeColumnToContents(col)
         self._refresh_figures()
@@ -307,7 +311,8 @@ class RisksPage(WorkspacePage):
     def add_from_library(self) -> None:
         self.flush()
         library = self.service.findings.risk_library(self.engagement_id)
-        dialog = RiskLibraryDialog(library, {r.template_id for r in self._risks if r.template_id}, self)
+        dialog = RiskLibraryDialog(library, {r.template_id for r in self._risks if r.template_id}, self,
+                                   cuts=self._cuts)
         if dialog.exec() != RiskLibraryDialog.DialogCode.Accepted:
             return
         picks = [LibraryPick(c.template_id, c.title, c.likelihood, c.impact) for c in dialog.choices()]
@@ -419,7 +424,7 @@ class RisksPage(WorkspacePage):
                                           if u in self._inventory_names])
 
     def _refresh_figures(self) -> None:
-        heat = rk.heat_map((r.likelihood, r.impact) for r in self._risks)
+        heat = rk.heat_map(((r.likelihood, r.impact) for r in self._risks), self._cuts)
         self.heatmap.set_counts(heat)
         by_band = heat.by_band()
         self.band_summary.setText(" · ".join(f"{rk.BAND_LABELS[b]}: {by_band[b]}" for b in reversed(rk.Band)))
@@ -502,6 +507,17 @@ class RisksPage(WorkspacePage):
 
         self._run(f"Remove “{att.file_name}”", do, lambda: svc.findings.restore_attachment(eid, holder["removed"]),
                   select=att.risk_uid)
+
+    def set_photo_in_proposal(self, uid: str, include: bool) -> None:
+        """Show a photo in the proposal's evidence-photos appendix, or leave it out (undoable)."""
+        att = next((a for a in self._attachments if a.uid == uid), None)
+        if att is None or att.in_proposal == include:
+            return
+        eid, svc = self.engagement_id, self.service
+        text = f"{'Show' if include else 'Leave out'} “{att.file_name}” in the proposal"
+        # A refused change is explained and the page reloaded, so the tick goes back to what is saved.
+        self._run(text, lambda: svc.findings.set_in_proposal(eid, uid, include),
+                  lambda: svc.findings.set_in_proposal(eid, uid, not include), select=att.risk_uid)
 
     # ---- page contract ---------------------------------------------------------------------
 

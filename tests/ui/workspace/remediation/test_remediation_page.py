@@ -186,6 +186,11 @@ def test_titles_get_the_room_elided_in_the_middle_and_whole_in_the_detail_line(q
     page.plan_table.setCurrentIndex(page.plan_model.index(plan_row, 1))
     assert page.detail.text().splitlines()[0] == ONBOARD
     assert page.plan_table.columnWidth(1) >= fm.averageCharWidth() * 36
+    # A task that needs a licence says so, priced as the quote prices it (beside the fee).
+    training = next(t for t in titles(page) if t.startswith("Start KnowBe4"))
+    click_row(qtbot, page, training)
+    assert "Needs: KnowBe4 Security Awareness Training licence, 43 users × USD 2.50 = USD 107.50 a month" \
+        in page.detail.text()
 
 
 def test_hours_per_role_columns_can_be_hidden_and_the_choice_is_remembered(qtbot, page, demo_context):

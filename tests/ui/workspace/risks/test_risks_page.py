@@ -115,6 +115,16 @@ def test_evidence_notes_are_saved_after_typing_and_photos_show_as_thumbnails(qtb
     assert not icon.isNull()
     pixmap = icon.pixmap(88, 88)
     assert pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2).green() > 50  # the photo itself
+    # A photo is ticked for the proposal's appendix; Space on it leaves it out, and undo puts it back.
+    item = page.detail.files_model.item(0)
+    assert item.isCheckable() and item.checkState() == Qt.CheckState.Checked
+    page.detail.files.setFocus()
+    page.detail.files.setCurrentIndex(item.index())
+    qtbot.keyClick(page.detail.files, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not page.service.findings.attachments(page.engagement_id, uid)[0].in_proposal)
+    assert page.detail.files_model.item(0).checkState() == Qt.CheckState.Unchecked
+    page.context.undo_stack.undo()
+    assert page.service.findings.attachments(page.engagement_id, uid)[0].in_proposal
     page.context.undo_stack.undo()
     assert page.detail.file_names() == []
 
