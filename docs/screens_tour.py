@@ -73,7 +73,9 @@ def main() -> int:
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
     window = MainWindow()
-    window.resize(w, h)
+    # The screen in the app's own (device-independent) pixels: at 150 % a 1920x1200 screen is 1280x800.
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    window.resize(round(w / scale), round(h / scale))
     window.show()
     QTest.qWaitForWindowExposed(window)
     open_store_into(window, AppPaths.resolve(db))
