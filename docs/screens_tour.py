@@ -92,7 +92,7 @@ def main() -> int:
             if pages and page.section_id not in pages:
                 continue
             view.go_to(page.section_id)
-            QTest.qWait(250)
+            QTest.qWait(800)  # a loaded machine settles late: at 250 ms the pricing cards were mid-rearrangement
             key = page.section_id.replace(":", "-")
             # What the window paints now: a grab of the X screen can lag a repaint behind.
             window.grab().save(str(out / f"{name}-{key}-{tag}.png"))
