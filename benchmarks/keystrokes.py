@@ -21,7 +21,7 @@ os.environ["XDG_DOCUMENTS_DIR"] = str(_TMP / "Documents")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget  # noqa: E402
 
 from discovery_app.domain.forms import QuestionType  # noqa: E402
 from discovery_app.paths import AppPaths  # noqa: E402
@@ -95,6 +95,7 @@ def answer(keys: Keys, qtype: QuestionType) -> None:
 
 
 def main() -> int:
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)  # QTest can type into Qt's own
     app = QApplication.instance() or QApplication(sys.argv)
     keyboard.install(app)
     svc = Discovery.open(AppPaths.resolve(_TMP / "keys.sqlite3"))
@@ -176,13 +177,18 @@ def main() -> int:
         keys.press(Qt.Key.Key_PageDown, CTRL)
 
     def save() -> None:
-        if QApplication.activeModalWidget() is None:
+        # The dialog is Qt's own (AA_DontUseNativeDialogs: a desktop's native dialog takes no
+        # QTest keys and would wait for ever). Enter waits until the dialog is shown with the
+        # suggested name in its name field and goes to that field: sent as soon as the dialog was
+        # the modal widget (not yet shown and focused, or not yet the offscreen active window),
+        # the key was lost and the dialog waited for ever.
+        dialog = QApplication.activeModalWidget()
+        name = dialog.findChild(QLineEdit, "fileNameEdit") if isinstance(dialog, QFileDialog) else None
+        if dialog is None or name is None or not dialog.isVisible() or not name.text():
             QTimer.singleShot(20, save)
             return
-        try:
-            keys.press(Qt.Key.Key_Return)  # the suggested name in Documents
-        except RuntimeError:  # the dialog closed on the key press and took its box with it
-            keys.count += 1
+        QTest.keyClick(name, Qt.Key.Key_Return)  # the suggested name in Documents
+        keys.count += 1
 
     QTimer.singleShot(0, save)
     keys.press(Qt.Key.Key_E, CTRL | SHIFT)  # the stabilization plan
@@ -191,7 +197,13 @@ def main() -> int:
         exported = [p.name for p in (_TMP / "Documents").glob("*.pdf")]
     except TimeoutError:
         exported = []
+        modal = QApplication.activeModalWidget()
+        if modal is not None:  # say so and end, rather than wait on a dialog for ever
+            print(f"the export did not finish: {type(modal).__name__} {modal.windowTitle()!r} still open", flush=True)
+            modal.close()
     parts["plan export (with section moves)"] = keys.count - start
+    name = "plan export (with section moves)"
+    print(f"{name:45s} {parts[name]:5d} keys", flush=True)
 
     for name, n in parts.items():
         print(f"{name:40s} {n:5d} keys")

@@ -5,7 +5,12 @@ Run from the repository root, under a virtual X server, at each screen size:
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/screens_tour.py OUT 1280x800
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/screens_tour.py OUT 1920x1080
 
-Options: ``--dark`` (a dark Fusion palette), ``--only demo|large``. Scale with QT_SCALE_FACTOR=1.5.
+Options: ``--dark`` (a dark Fusion palette), ``--only demo|large``, ``--pages risks,standards`` (those
+sections only), ``--scale 1.5`` (Qt's scale factor, as a desktop set to 150 % gives; the same as
+QT_SCALE_FACTOR=1.5). At 150 %, run it on a larger virtual screen:
+
+    xvfb-run -a -s "-screen 0 1920x1200x24" .venv/bin/python docs/screens_tour.py OUT 1920x1200 --scale 1.5
+
 Writes OUT/<demo|large>-<page>-<size>.png and prints, per page, every visible label, button or
 header section whose text does not fit (the same measure as tests/ui/test_no_elision.py).
 Nothing touches the consultant's real database or settings.
@@ -47,6 +52,9 @@ def main() -> int:
     w, h = (int(x) for x in size.split("x"))
     dark = "--dark" in sys.argv
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    pages = set(sys.argv[sys.argv.index("--pages") + 1].split(",")) if "--pages" in sys.argv else set()
+    if "--scale" in sys.argv:  # read by Qt when the application starts, so set before it
+        os.environ["QT_SCALE_FACTOR"] = sys.argv[sys.argv.index("--scale") + 1]
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="discovery-tour-"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -65,7 +73,9 @@ def main() -> int:
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
     window = MainWindow()
-    window.resize(w, h)
+    # The screen in the app's own (device-independent) pixels: at 150 % a 1920x1200 screen is 1280x800.
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    window.resize(round(w / scale), round(h / scale))
     window.show()
     QTest.qWaitForWindowExposed(window)
     open_store_into(window, AppPaths.resolve(db))
@@ -79,10 +89,13 @@ def main() -> int:
         view = window.workspace.open(eid)
         assert view is not None
         for page in view.pages:
+            if pages and page.section_id not in pages:
+                continue
             view.go_to(page.section_id)
-            QTest.qWait(250)
+            QTest.qWait(800)  # a loaded machine settles late: at 250 ms the pricing cards were mid-rearrangement
             key = page.section_id.replace(":", "-")
-            app.primaryScreen().grabWindow(0).save(str(out / f"{name}-{key}-{tag}.png"))
+            # What the window paints now: a grab of the X screen can lag a repaint behind.
+            window.grab().save(str(out / f"{name}-{key}-{tag}.png"))
             cut = elided_texts(view)
             print(f"{name:5} {page.section_id:28} {'ok' if not cut else 'CUT: ' + '; '.join(cut[:6])}")
         window.workspace.close_workspace(forget=True, refresh=False)

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 LAST_KEY = "workspace/lastEngagement"
 SPLITTER_KEY = "workspace/splitter"
 SUMMARY_KEY = "workspace/summaryVisible"
+#: Below this window width (in the app's pixels: 1280x800 at 125 % is 1024 wide) the summary panel
+#: folds away as a workspace opens, so the page keeps the room its tables need; F9 shows it again.
+NARROW_WIDTH = 1100
 
 
 class WorkspaceHost(QObject):
@@ -41,6 +44,8 @@ class WorkspaceHost(QObject):
         a.toggle_summary.toggled.connect(self._set_summary_visible)
         a.timer.triggered.connect(lambda: self.view.timer.toggle() if self.view else None)
         a.toggle_summary.setChecked(bool(QSettings().value(SUMMARY_KEY, True, type=bool)))
+        #: The summary folded away only because the window was narrow (not the consultant's choice).
+        self._summary_folded = False
 
     # ---- open and close ---------------------------------------------------------------------
 
@@ -89,13 +94,20 @@ class WorkspaceHost(QObject):
         w.stack.addWidget(view)
         w.stack.setCurrentWidget(view)
         view.restore_splitter(QSettings().value(SPLITTER_KEY))
-        view.summary.setVisible(w.commands.toggle_summary.isChecked())
+        toggle = w.commands.toggle_summary
+        self._summary_folded = toggle.isChecked() and w.width() < NARROW_WIDTH
+        if self._summary_folded:
+            toggle.blockSignals(True)  # unchecked, so F9 shows it; the remembered choice stays
+            toggle.setChecked(False)
+            toggle.blockSignals(False)
+        view.summary.setVisible(toggle.isChecked())
         view.go(0, focus=True)
         self._title(view.client_name)
         QSettings().setValue(LAST_KEY, self._last_value(eid))
         w.toolbar.hide()
         w.update_actions()
-        w.statusBar().showMessage(f"Opened {view.client_name}", 3000)
+        folded = " · the summary panel is folded away on a window this narrow (F9 shows it)" if self._summary_folded else ""
+        w.statusBar().showMessage(f"Opened {view.client_name}{folded}", 5000 if folded else 3000)
         return view
 
     def close_workspace(self, *, forget: bool = True, refresh: bool = True) -> None:
@@ -168,7 +180,8 @@ class WorkspaceHost(QObject):
     def save_state(self) -> None:
         if self.view is not None:
             QSettings().setValue(SPLITTER_KEY, self.view.splitter.saveState())
-        QSettings().setValue(SUMMARY_KEY, self.window.commands.toggle_summary.isChecked())
+        if not self._summary_folded:
+            QSettings().setValue(SUMMARY_KEY, self.window.commands.toggle_summary.isChecked())
 
     def update_actions(self) -> None:
         a = self.window.commands
@@ -192,6 +205,7 @@ class WorkspaceHost(QObject):
             self.update_actions()
 
     def _set_summary_visible(self, visible: bool) -> None:
+        self._summary_folded = False  # the consultant's own choice from here on
         if self.view is not None:
             self.view.summary.setVisible(visible)
             if visible:

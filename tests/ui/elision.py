@@ -1,8 +1,8 @@
 """Find text the consultant cannot read in full: a measure a test (or the screenshot tour) can take.
 
 For every widget shown under ``root``: a one-line label, a button, a check box or radio button, a
-line edit's placeholder, a tab, or a table's header section whose text is wider than the room it
-has; a word-wrapped label taller than its height; and a page (a QScrollArea) that scrolls sideways.
+line edit's placeholder, a combo box's choice, a tab, or a table's header section whose text is
+wider than the room it has; a combo box squeezed below its height; a word-wrapped label taller than its height; and a page (a QScrollArea) that scrolls sideways.
 Text deliberately elided (the full text in a tooltip and a detail pane) is marked with the dynamic
 property ``elideOk`` and left out.
 """
@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QRadioButton,
     QScrollArea,
     QStyle,
+    QStyleOptionComboBox,
     QTabBar,
     QToolButton,
     QWidget,
@@ -111,6 +113,25 @@ def _header(h: QHeaderView) -> list[str]:
     return out
 
 
+def _combo(c: QComboBox) -> str | None:
+    """A combo squeezed below its height (its text cut top and bottom), or whose shown choice is
+    wider than the room beside its arrow."""
+    name = c.accessibleName() or c.objectName() or "combo"
+    if c.height() + SLACK < c.minimumSizeHint().height():
+        return f"combo “{name}” is squashed: {c.height()}px high, needs {c.minimumSizeHint().height()}"
+    if c.isEditable() or not c.currentText():
+        return None
+    opt = QStyleOptionComboBox()
+    c.initStyleOption(opt)
+    room = c.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, c).width()
+    need = QFontMetrics(c.font()).horizontalAdvance(c.currentText())
+    if not c.itemIcon(c.currentIndex()).isNull():
+        need += c.iconSize().width() + 4
+    if need > room + SLACK + 2:
+        return f"combo “{name}” shows “{c.currentText()[:40]}” in {room}px, needs {need}"
+    return None
+
+
 def _tabs(t: QTabBar) -> list[str]:
     out = []
     for i in range(t.count()):
@@ -132,6 +153,8 @@ def elided_texts(root: QWidget) -> list[str]:
             problem = _button(w)
         elif isinstance(w, QLineEdit):
             problem = _placeholder(w)
+        elif isinstance(w, QComboBox):
+            problem = _combo(w)
         elif isinstance(w, QHeaderView):
             out.extend(_header(w))
             continue

@@ -62,3 +62,21 @@ def test_the_summary_stands_whole_beside_a_page_and_its_more_links_go_to_the_pag
     assert "more on the Review page" in text
     summary.blockers.linkActivated.emit("review")
     assert view.current_page().section_id == "review"
+
+
+def test_no_text_is_cut_on_any_page_of_the_demo_at_150_percent():
+    """The same tour with Qt scaling at 1.5 (a 1920x1200 screen at 150 %: 1280x800 in the app's
+    pixels). Qt reads the factor only as it starts, hence one process of its own for every page."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("scaled_tour.py")
+    env = {**os.environ, "QT_SCALE_FACTOR": "1.5", "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["scale"] == 1.5 and result["width"] == 1280
+    assert result["cut"] == {}

@@ -349,8 +349,17 @@ def test_timer_runs_and_the_summary_weighs_it_against_the_fee(qtbot, make_window
     assert len(service.timer.log(mini_eid)) == 1
 
 
-def test_summary_panel_collapses_with_f9(qtbot, make_window, service, mini_eid):
+def test_summary_panel_collapses_with_f9_and_folds_away_on_a_narrow_window(qtbot, make_window, service, mini_eid):
     window = make_window(service)
+    window.resize(1000, 700)  # 1280x800 at 125 %: the page needs the room
+    view = open_workspace(qtbot, window, "Acme")
+    assert not view.summary.isVisible()
+    assert "F9 shows it" in window.statusBar().currentMessage()
+    activate(qtbot, window)
+    qtbot.keyClick(focused(), Qt.Key.Key_F9)
+    assert view.summary.isVisible()
+    qtbot.keyClick(focused(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    window.resize(1280, 800)
     view = open_workspace(qtbot, window, "Acme")
     assert view.summary.isVisible()
     activate(qtbot, window)

@@ -611,6 +611,13 @@ class SingleChoiceField(QuestionField):
         for c in cl.choices if cl else []:
             combo.addItem(c.label, c.value)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as the longest choice when there is room, but free to give way on a narrow
+        # window (125-150 % scaling): an explicit minimum replaces the contents' width as the
+        # least a layout may give. The list still opens as wide as its longest choice.
+        fm = combo.fontMetrics()
+        combo.setMinimumWidth(fm.averageCharWidth() * 18 + fm.height() * 2)
+        combo.view().setMinimumWidth(max((fm.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())),
+                                         default=0) + fm.averageCharWidth() * 4)
         combo.currentIndexChanged.connect(lambda _i: self._clicked())
         return combo
 

@@ -517,6 +517,11 @@ class PricingPage(WorkspacePage):
                 self.devices_grid.addWidget(edit, row, 2)
                 self.device_edits[kind] = edit
                 self.device_help[kind] = note
+            # Made after the page, the fields would come last in Tab order: after users priced.
+            previous: QWidget = self.users
+            for edit in self.device_edits.values():
+                QWidget.setTabOrder(previous, edit)
+                previous = edit
         for kind, c in counts.devices.items():
             edit = self.device_edits[kind]
             edit.setPlaceholderText(str(c.derived))

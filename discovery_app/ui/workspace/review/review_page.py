@@ -244,7 +244,8 @@ class ReviewPage(WorkspacePage):
         self.setTabOrder(self.proposal_button, self.plan_button)
         self.setTabOrder(self.plan_button, self.workbook_button)
         self.setTabOrder(self.workbook_button, self.client_workbook_button)
-        self.setTabOrder(self.client_workbook_button, self.pack_tool)
+        self.setTabOrder(self.client_workbook_button, self.read_back_button)  # under the workbook buttons
+        self.setTabOrder(self.read_back_button, self.pack_tool)
         self.setTabOrder(self.pack_tool, self.pack_button)
 
     @staticmethod

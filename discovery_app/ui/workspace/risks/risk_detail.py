@@ -10,17 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QIcon, QImage, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QFocusEvent,
+    QIcon,
+    QImage,
+    QPixmap,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -41,6 +52,17 @@ TREATMENTS = (
     ("Tracked, no work promised", "tracked"),
 )
 THUMB = 88
+
+
+def fit_combo(combo: QComboBox, chars: int = 10) -> None:
+    """A combo that takes the room its form column has (at least ``chars`` characters, never
+    its longest choice's width) while its list opens as wide as the longest choice."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    fm = combo.fontMetrics()
+    widest = max((fm.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    combo.view().setMinimumWidth(widest + fm.averageCharWidth() * 4)
 
 
 class NotesEdit(QPlainTextEdit):
@@ -147,20 +169,31 @@ class RiskDetail(QWidget):
         self.open_button = QPushButton("Open")
         self.remove_button = QPushButton("Remove")
 
+        # The risk's fields as a form, label beside field: labels above every combo took a line
+        # each, and at 1280x800 the pane is short enough that the wrapped heading and treatment
+        # note squeezed the combos to half their height. Combos share the column's width (their
+        # popups stay as wide as their longest choice).
         col1 = QVBoxLayout()
         col1.addWidget(self.heading)
-        labelled(col1, "Title", self.title)
-        for pair in ((("Category", self.category), ("Standards category", self.standard)),
-                     (("Likelihood", self.likelihood), ("Impact", self.impact))):
-            row = QHBoxLayout()
-            for text, combo in pair:
-                box = QVBoxLayout()
-                labelled(box, text, combo)
-                row.addLayout(box, 1)
-            col1.addLayout(row)
-        col1.addWidget(self.score)
-        labelled(col1, "Treatment", self.treatment)
-        col1.addWidget(self.treatment_now)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.standard.setToolTip("The category of the standard stack this risk concerns")
+        for text, field in (("Title", self.title), ("Category", self.category), ("Standard", self.standard),
+                            ("Likelihood", self.likelihood), ("Impact", self.impact)):
+            if isinstance(field, QComboBox):
+                fit_combo(field)
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        form.addRow(self.score)
+        fit_combo(self.treatment)
+        treatment_label = QLabel("Treatment")
+        treatment_label.setBuddy(self.treatment)
+        form.addRow(treatment_label, self.treatment)
+        form.addRow(self.treatment_now)
+        col1.addLayout(form)
         links = QLabel("Linked inventory")
         col1.addWidget(links)
         col1.addWidget(self.inventory)
@@ -178,10 +211,13 @@ class RiskDetail(QWidget):
         col3.addWidget(files_label)
         col3.addWidget(self.files, 1)
         col3.addWidget(self.files_empty)
-        buttons = QHBoxLayout()
-        for b in (self.add_files_button, self.open_button, self.remove_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # Add on its own line, Open and Remove under it: the column stays narrow enough for the
+        # fields' form to show its choices whole.
+        buttons = QGridLayout()
+        buttons.addWidget(self.add_files_button, 0, 0)
+        buttons.addWidget(self.open_button, 1, 0)
+        buttons.addWidget(self.remove_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
         col3.addLayout(buttons)
         files_note = muted(QLabel("Files are copied into the engagement (up to 25 MB each). Ticked photos appear "
                                   "in the proposal's evidence-photos appendix."))
@@ -195,7 +231,8 @@ class RiskDetail(QWidget):
                 line.setFrameShape(QFrame.Shape.VLine)
                 line.setFrameShadow(QFrame.Shadow.Sunken)
                 outer.addWidget(line)
-            outer.addLayout(col, 1 if n != 1 else 2)
+            # The fields' form gets as much as the notes: its combos show their choices whole.
+            outer.addLayout(col, (4, 3, 2)[n])
 
         self.title.editingFinished.connect(lambda: self._emit("title", self.title.text().strip()))
         self.category.activated.connect(lambda _i: self._emit("category", self.category.currentData()))
@@ -215,6 +252,20 @@ class RiskDetail(QWidget):
         self.files_model.itemChanged.connect(self._photo_ticked)
         self.show_risk(None)
 
+    def minimumSizeHint(self) -> QSize:
+        """At least the height the wrapped heading and notes need at the pane's width: a box
+        layout's minimum counts them as one line, and the combos paid for the second."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth() and self.width() > 0:
+            hint.setHeight(max(hint.height(), layout.totalMinimumHeightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the minimum height above follows the width
+
     # ---- showing ---------------------------------------------------------------------------
 
     def set_categories(self, categories: list[StandardCategory]) -> None:
@@ -222,6 +273,7 @@ class RiskDetail(QWidget):
         self.standard.addItem("(none)", None)
         for c in categories:
             self.standard.addItem(c.name, c.id)
+        fit_combo(self.standard)
 
     def show_risk(
         self,

@@ -144,7 +144,10 @@ class RiskHeatMap(QWidget):
         # The cells shrink with the widget (see _layout); below this the words crowd them out.
         fm = QFontMetrics(self._label_font())
         left = max(fm.horizontalAdvance(w) for w in rk.LIKELIHOOD_WORDS) + fm.height() + 14
-        return QSize(left + 5 * fm.height() * 2, 12 * fm.height())
+        # Height: five rows a line and a half each, the impact words on two staggered lines, the
+        # axis title, and room for the vertical "Likelihood ↑" (at 12 lines it read "kelihood"
+        # on a short window, and the numbers crowded the cells).
+        return QSize(left + 5 * fm.height() * 2, 15 * fm.height())
 
     def event(self, event: QEvent) -> bool:
         # Escape clears a selected cell here rather than triggering a window shortcut (Back).

@@ -118,9 +118,9 @@ class StandardsTableModel(QAbstractTableModel):
                 return cat.description
             if col == SCol.DECISION and self._undecided(a):
                 return "An exception must be priced in the exception lane or scheduled for remediation."
-            if col == SCol.NOTES and a and a.notes:
-                return a.notes
-            return None
+            # The text columns are elided past a few lines: the tooltip has the whole text.
+            text = self._display(cat, a, col) if col in (SCol.STANDARD, SCol.TOOL, SCol.NOTES) else ""
+            return text or None
         if role == Qt.ItemDataRole.DecorationRole and col == SCol.DECISION and self._undecided(a):
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -156,7 +156,8 @@ class StandardsTableModel(QAbstractTableModel):
             if a is None or a.status is not StandardStatus.EXCEPTION:
                 return ""
             amount = money(self.currency, cat.exception_surcharge)
-            return amount if a.decision is ExceptionDecision.EXCEPTION_LANE else f"{amount} if kept"
+            # "if kept" under the amount: the column stays as narrow as the money.
+            return amount if a.decision is ExceptionDecision.EXCEPTION_LANE else f"{amount}\nif kept"
         if col == SCol.NOTES:
             return a.notes if a else ""
         return ""

@@ -8,8 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,11 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
+from ....domain.standards import DECISION_LABELS
 from ...messages import show_exception
 from ...widgets import error_colour, muted, scaled_font
 from ..page import PageContext, WorkspacePage
-from .standards_model import SCol, StandardsDelegate, StandardsTableModel, money
+from .standards_columns import StandardsColumns
+from .standards_model import NEEDS_DECISION, SCol, StandardsDelegate, StandardsTableModel, money
 
+#: The columns that share the width left and wrap.
+TEXT_COLUMNS = (SCol.STANDARD, SCol.TOOL, SCol.NOTES)
+#: Lines a row shows at most; longer text is elided, whole in its tooltip.
+MAX_LINES = 3
+#: The columns the consultant may hide (remembered): key -> column.
+HIDEABLE = {"standard": SCol.STANDARD, "tool": SCol.TOOL, "surcharge": SCol.SURCHARGE, "notes": SCol.NOTES}
 FIELD_OF_COLUMN = {SCol.TOOL: "current tool", SCol.STATUS: "status", SCol.DECISION: "decision", SCol.NOTES: "notes"}
 
 
@@ -113,15 +121,29 @@ class StandardsPage(WorkspacePage):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         hh = self.table.horizontalHeader()
-        # Every column in view at 1280x800 (Surcharge and Notes were off to the right): the short
-        # ones fit their contents, the four text columns share the rest and wrap.
+        # Every column in view at 1280x800: the short ones as wide as their contents (decision and
+        # surcharge on two lines), the three text columns share the rest and wrap, up to
+        # MAX_LINES lines a row; longer text is elided in the middle, whole in its tooltip.
         for col in range(len(SCol.SPEC)):
-            short = col in (SCol.STATUS, SCol.DECISION, SCol.SURCHARGE)
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents if short
-                                    else QHeaderView.ResizeMode.Stretch)
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col in TEXT_COLUMNS
+                                    else QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(SCol.STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(SCol.SURCHARGE, QHeaderView.ResizeMode.ResizeToContents)
         hh.setHighlightSections(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.columns = StandardsColumns({key: SCol.SPEC[col][0].replace("\n", " ")
+                                         for key, col in HIDEABLE.items()}, self)
+        self.columns.changed.connect(self._show_columns)
+        # Rows follow the columns' widths (a text wraps to more or fewer lines), once per change.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self._fit_rows)
+        hh.sectionResized.connect(lambda *_: self._rows_timer.start())
+        self._show_columns()
         help_text = muted(QLabel("Double-click a cell or press F2 to edit; every change is saved at once and Ctrl+Z "
                                  "undoes it. Naming the tool of a category not yet assessed sets its status: the "
                                  "standard product is aligned, any other tool an exception."))
@@ -131,7 +153,10 @@ class StandardsPage(WorkspacePage):
         layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addLayout(summary)
-        layout.addWidget(self.flag_row)
+        flag_line = QHBoxLayout()
+        flag_line.addWidget(self.flag_row, 1)
+        flag_line.addWidget(self.columns.button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(flag_line)
         layout.addWidget(self.table, 1)
         layout.addWidget(help_text)
 
@@ -141,6 +166,8 @@ class StandardsPage(WorkspacePage):
         self.view_data = self.service.standards.view(self.engagement_id)
         self.model.set_view(self.view_data)
         self._fit_category_column()
+        self._fit_decision_column()
+        self._rows_timer.start()
         self._show_summary()
 
     def _fit_category_column(self) -> None:
@@ -154,6 +181,51 @@ class StandardsPage(WorkspacePage):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(SCol.CATEGORY, QHeaderView.ResizeMode.Interactive)
         hh.resizeSection(SCol.CATEGORY, max(widest, fm.averageCharWidth() * 16))
+
+    def _fit_decision_column(self) -> None:
+        """As narrow as the decisions on two lines ("Needs a / decision", "Price in / exception
+        lane") with the warning icon: the room goes to the text columns."""
+        fm = self.table.fontMetrics()
+        icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 8
+
+        def two_lines(text: str) -> int:
+            words = text.split()
+            return min((max(fm.horizontalAdvance(" ".join(words[:i])), fm.horizontalAdvance(" ".join(words[i:])))
+                        for i in range(1, len(words))), default=fm.horizontalAdvance(text))
+
+        widest = max(two_lines(NEEDS_DECISION) + icon, *(two_lines(t) for t in DECISION_LABELS.values()))
+        header = fm.horizontalAdvance(SCol.SPEC[SCol.DECISION][0])
+        self.table.horizontalHeader().resizeSection(SCol.DECISION, max(widest, header) + 16)
+
+    def _show_columns(self) -> None:
+        for key, col in HIDEABLE.items():
+            self.table.setColumnHidden(col, self.columns.is_hidden(key))
+        self._rows_timer.start()
+
+    def _category_height(self, row: int) -> int:
+        """The height the category's name needs, wrapped, in bold: it is never elided."""
+        font = QFont(self.table.font())
+        font.setBold(True)
+        width = self.table.columnWidth(SCol.CATEGORY) - 8
+        rect = QFontMetrics(font).boundingRect(QRect(0, 0, max(width, 1), 10_000), Qt.TextFlag.TextWordWrap,
+                                               self.model.category(row).name)
+        return rect.height() + 10 + 6
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._rows_timer.start()  # row heights measured while hidden can be off
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped text, up to MAX_LINES lines (the rest elided, whole in
+        the cell's tooltip), so a long list of products or notes does not fill the table."""
+        if self.model.rowCount() == 0:
+            return
+        cap = self.table.fontMetrics().lineSpacing() * MAX_LINES + 10 + 4
+        vh = self.table.verticalHeader()
+        for row in range(self.model.rowCount()):
+            height = max(min(self.table.sizeHintForRow(row), cap), self._category_height(row))
+            if vh.sectionSize(row) != height:
+                vh.resizeSection(row, height)
 
     def _show_summary(self) -> None:
         v = self.view_data

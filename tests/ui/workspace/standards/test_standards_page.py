@@ -11,7 +11,11 @@ from ui_helpers import blockers_on, show_page
 
 from discovery_app.ui.workspace.page import PageContext
 from discovery_app.ui.workspace.standards.standards_model import SCol
-from discovery_app.ui.workspace.standards.standards_page import StandardsPage
+from discovery_app.ui.workspace.standards.standards_page import (
+    MAX_LINES,
+    TEXT_COLUMNS,
+    StandardsPage,
+)
 
 # The mini form: RMM (standard NinjaOne, surcharge 100.00) and Backup (Datto, 150.00).
 RMM, BACKUP = 0, 1
@@ -105,7 +109,7 @@ def test_undo_puts_the_decision_back_to_empty(page, service, eid, qtbot):
     pick(qtbot, page, RMM, SCol.STATUS, 1)
     pick(qtbot, page, RMM, SCol.DECISION, 2)  # Remediate
     assert cell(page, RMM, SCol.DECISION) == "Remediate"
-    assert cell(page, RMM, SCol.SURCHARGE) == "USD 100.00 if kept"
+    assert cell(page, RMM, SCol.SURCHARGE) == "USD 100.00\nif kept"
     page.context.undo_stack.undo()
     assert cell(page, RMM, SCol.DECISION) == "Needs a decision"
     assert service.standards.view(eid).assessments["rmm"].decision is None
@@ -129,7 +133,7 @@ def test_decision_is_only_editable_for_an_exception(page, qtbot):
     assert not (page.table.model().flags(index) & Qt.ItemFlag.ItemIsEditable)
 
 
-def test_every_column_is_in_view_and_no_category_word_is_cut_at_a_laptops_width(qtbot, demo_context):
+def test_every_column_is_in_view_text_columns_get_the_room_and_columns_can_be_hidden(qtbot, demo_context):
     from PySide6.QtGui import QFont, QFontMetrics
 
     page = show_page(qtbot, StandardsPage(demo_context), (720, 660))  # the page's share of 1280x800
@@ -145,6 +149,29 @@ def test_every_column_is_in_view_and_no_category_word_is_cut_at_a_laptops_width(
     for c in page.view_data.categories:
         for word in c.name.split():
             assert fm.horizontalAdvance(word) <= view.columnWidth(SCol.CATEGORY) - 8, word
+
+    # The text columns get the room the short ones leave (decision and surcharge on two lines);
+    # long text stops after a few lines, whole in the cell's tooltip.
+    chars = view.fontMetrics().averageCharWidth()
+    text_widths = {col: view.columnWidth(col) for col in TEXT_COLUMNS}
+    assert min(text_widths.values()) >= 16 * chars, text_widths  # 14 before: a word or two a line
+    assert view.columnWidth(SCol.DECISION) < view.fontMetrics().horizontalAdvance("Price in exception lane")
+    line = view.fontMetrics().lineSpacing()
+    longest = max(range(page.model.rowCount()), key=lambda r: len(page.model.index(r, SCol.STANDARD).data()))
+    index = page.model.index(longest, SCol.STANDARD)
+    assert view.rowHeight(longest) < view.sizeHintForRow(longest), "the longest standard is not elided"
+    assert view.rowHeight(longest) <= (MAX_LINES + 1) * line + 16
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()
+
+    # Hiding columns gives the text the room, and is remembered by the next page.
+    assert page.columns.button.text() == "Columns"
+    page.columns.actions["standard"].trigger()
+    page.columns.actions["surcharge"].trigger()
+    qtbot.waitUntil(lambda: view.columnWidth(SCol.NOTES) > text_widths[SCol.NOTES] + 40)
+    assert view.isColumnHidden(SCol.STANDARD) and view.isColumnHidden(SCol.SURCHARGE)
+    assert page.columns.button.text() == "Columns (2 hidden)"
+    again = show_page(qtbot, StandardsPage(demo_context), (720, 660))
+    assert again.table.isColumnHidden(SCol.STANDARD) and not again.table.isColumnHidden(SCol.NOTES)
 
 
 def test_the_decision_editor_is_as_wide_as_its_choices(qtbot, demo_context):
