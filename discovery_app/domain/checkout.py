@@ -39,7 +39,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("risks", "Risks", ("risks", "dismissed_suggestions", "risk_acceptances")),
     Section("remediation", "Remediation plan and roadmap", ("remediation", "roadmap_quarters")),
     Section("responsibilities", "Responsibilities", ("responsibilities",)),
-    Section("pricing", "Pricing, options and discount approvals", ("pricing", "options", "discount_approvals")),
+    Section("pricing", "Pricing, options and discount approvals", ("pricing", "options", "discount_approvals",
+                                                                      "signed_approvals")),
     Section("attachments", "Attachments and photos", ("attachments",)),
     Section("time", "Time log", ("time_log",)),
     Section("acceptance", "Acceptance and change orders", ("acceptance", "change_orders")),
@@ -115,6 +116,7 @@ def _list_lines(label: str, shared: Sequence[Any], laptop: Sequence[Any], names:
 _LABELS = {"answers": "answer", "client_answers": "client pre-work answer", "time_log": "time entry",
            "roadmap_quarters": "roadmap placement", "dismissed_suggestions": "dismissed suggestion",
            "risk_acceptances": "risk acceptance", "discount_approvals": "discount approval",
+           "signed_approvals": "signed discount approval",
            "change_orders": "change order", "inventory": "inventory item", "standards": "standard",
            "remediation": "remediation task", "responsibilities": "responsibility", "options": "pricing option",
            "attachments": "attachment", "risks": "risk", "sites": "site", "contacts": "contact"}
