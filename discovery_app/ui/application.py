@@ -80,6 +80,8 @@ def _take_store(window: MainWindow, paths: AppPaths,
     from ..storage.lock import StoreHeld, StoreLock
     from .store_guard import WhenHeld, ask_when_held, bring_to_front
 
+    if paths.server:  # a shared server store has no lock: the revision check guards each save
+        return None, None, True
     mine = window.store_lock
     if mine is not None and mine.held and mine.db == paths.db:  # opened again (after a restore)
         return mine, None, True
@@ -148,7 +150,7 @@ def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | Non
     except Exception as exc:  # a bug, not a bad file: still say so rather than hang on "Loading…"
         if lock is not None and lock is not window.store_lock:
             lock.release()
-        window.show_store_error(f"An error in Discovery stopped it opening {paths.db}.")
+        window.show_store_error(f"An error in Discovery stopped it opening {paths.location}.")
         show_exception(window, "Opening the database", exc)
         return False
     if lock is not None and lock is not window.store_lock:

@@ -236,6 +236,11 @@ def open_restore_dialog(parent: QWidget | None, *, service: Discovery | None = N
     from ..services import durability
 
     restore: Callable[[Path], Path | None]
+    note = service.backups.note if service is not None else (durability.backups_note(paths) if paths else None)
+    if note:  # a server store: its backups are the server's business, and the app says so
+        show_message(parent, "Backups are kept by the database server", note,
+                     icon=QMessageBox.Icon.Information)
+        return None
     if service is not None:
         backups, restore = service.backups.available(), service.backups.restore
     elif paths is not None:
