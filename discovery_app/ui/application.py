@@ -156,6 +156,8 @@ def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | Non
     if lock is not None and lock is not window.store_lock:
         window.hold_store(lock)
         service.changes.prune()  # the change log keeps two weeks; only the holder writes
+    elif paths.server:
+        service.changes.prune()  # a server store has no holder: every window keeps the log short
     window.set_service(service, paths)
     if holder is not None:
         window.show_read_only(holder)
