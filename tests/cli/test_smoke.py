@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from app_process import APP_COMMAND, needs_interpreter
 
 ROOT = Path(__file__).parents[2]
@@ -45,6 +46,7 @@ def test_smoke_with_engagements_fills_the_list(tmp_path):
     assert LINE.match(proc.stdout.strip()), proc.stdout
 
 
+@pytest.mark.sqlite_only(reason="a file that is not an SQLite store")
 def test_smoke_on_a_file_that_is_not_a_store_fails_with_a_message(tmp_path):
     db = tmp_path / "notes.sqlite3"
     db.write_text("these are my meeting notes, not a database\n" * 50, encoding="utf-8")
