@@ -8,8 +8,6 @@ from pathlib import Path
 
 import platformdirs
 
-from .storage.location import is_server
-
 APP_NAME = "Discovery"
 APP_AUTHOR = "Discovery"
 DB_FILE = "discovery.sqlite3"
@@ -61,7 +59,7 @@ class AppPaths:
         chosen = db or os.environ.get("DISCOVERY_DB")
         data = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
         logs = Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
-        if chosen and is_server(str(chosen)):
+        if chosen and "://" in str(chosen) and _is_server(str(chosen)):
             return cls(data=data, db=data / DB_FILE, backups=data / "backups", exports=data / "exports",
                        logs=logs, empty_is_new=False, server=str(chosen).strip())
         if chosen:
@@ -72,3 +70,11 @@ class AppPaths:
             backups = data / "backups"
         return cls(data=data, db=db_path, backups=backups, exports=data / "exports", logs=logs,
                    empty_is_new=new_db or not chosen)
+
+
+def _is_server(text: str) -> bool:
+    # Imported only for a URL: opening a file store must not load the storage layer before the
+    # window paints (tests/ui/test_application.py).
+    from .storage.location import is_server
+
+    return is_server(text)
