@@ -34,6 +34,7 @@ MODULES = (
     "engagement_open",
     "autosave",
     "revisions",
+    "postgresql",
     "import_inventory",
     "hostile_import",
     "inventory_table",

@@ -37,6 +37,73 @@ def _import_the_real_package() -> None:
 
 _import_the_real_package()
 
+# ---- the backend: --backend=postgresql runs the stores on a PostgreSQL server ------------------
+
+PG_SITE = TESTS_DIR / "pg_site"
+PG_URL_ENV = "DISCOVERY_TEST_PG"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend", choices=("sqlite", "postgresql"), default="sqlite",
+        help="where the tests' stores live: SQLite files (default), or databases on the PostgreSQL "
+        f"server ${PG_URL_ENV} names (postgresql://USER@HOST:PORT/postgres), one per store, made from a "
+        "template migrated once per process (tests/pg_site/discovery_pg_seam.py)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): about SQLite files by nature (WAL, backup API, "
+                            "a damaged file, the lock file); skipped with --backend=postgresql")
+    config.addinivalue_line("markers", "postgresql_only: needs the PostgreSQL server of --backend=postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    postgresql = config.getoption("backend") == "postgresql"
+    for item in items:
+        only = item.get_closest_marker("sqlite_only")
+        if postgresql and only is not None:
+            reason = only.kwargs.get("reason") or (only.args[0] if only.args else "about SQLite files")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        if not postgresql and item.get_closest_marker("postgresql_only") is not None:
+            item.add_marker(pytest.mark.skip(reason="needs --backend=postgresql"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _backend(request: pytest.FixtureRequest):
+    """With --backend=postgresql: a template store on the server, the seam installed here and
+    in every subprocess, and this process's databases dropped at the end."""
+    if request.config.getoption("backend") != "postgresql":
+        yield None
+        return
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        raise pytest.UsageError(f"--backend=postgresql needs ${PG_URL_ENV}: the URL of a PostgreSQL server "
+                                "this test run may create and drop databases on (postgresql://USER@HOST:PORT/postgres)")
+    import json
+
+    sys.path.insert(0, str(PG_SITE))
+    import discovery_pg_seam as seam
+
+    cfg = seam.config_for(url, f"dt_{os.getpid()}_")
+    seam.make_template(url, cfg["admin"], cfg["prefix"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(seam.ENV, json.dumps(cfg))
+        mp.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(PG_SITE), os.environ.get("PYTHONPATH")) if p))
+        seam.install(cfg)
+        yield cfg
+    # Each DROP DATABASE waits for a checkpoint; a cluster that is thrown away after the run
+    # (.ci/run's) need not pay for it.
+    if os.environ.get("DISCOVERY_TEST_PG_THROWAWAY") != "1":
+        seam.drop_all(cfg["admin"], cfg["prefix"])
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """"sqlite" or "postgresql": where this run's stores live."""
+    return str(request.config.getoption("backend"))
+
+
 _USER_DIR_KINDS = ("data", "config", "cache", "state", "log", "documents")
 _XDG = {
     "XDG_DATA_HOME": "data",

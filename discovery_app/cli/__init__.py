@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..storage.lock import StoreLock
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
-COMMAND_MODULE_NAMES = ("engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework", "findings", "baseline", "approvals", "checkout")
+COMMAND_MODULE_NAMES = ("store", "engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework",
+                        "findings", "baseline", "approvals", "checkout")
 
 FORCE = "--force-while-open"
 
@@ -31,12 +32,14 @@ WRITING = {("import", None), ("demo", None), ("open-archive", None), ("restore",
            ("inventory", "import"), ("inventory", "remove"), ("workbook", "import")}
 
 EPILOG = """Data lives in one SQLite file in your user data folder unless --db or DISCOVERY_DB
-names another. Run 'discovery-app COMMAND --help' for each command's options."""
+names another file, or a practice's shared store on a PostgreSQL server
+(postgresql://USER@HOST/DATABASE; prepare it once with init-store). Run 'discovery-app COMMAND --help' for each command's options."""
 
 
 def _add_app_options(p: argparse.ArgumentParser) -> None:
     """The options of the app itself (not of a command): --db and --smoke."""
-    p.add_argument("--db", metavar="PATH", help="use this database file instead of the default")
+    p.add_argument("--db", metavar="PATH|URL", help="use this database file instead of the default, or the "
+                   "shared store on a PostgreSQL server (postgresql://USER@HOST/DATABASE)")
     p.add_argument("--new-db", action="store_true", help="with --db: make PATH a new database even if it is "
                    "an empty file (an empty file is otherwise refused)")
     p.add_argument("--smoke", action="store_true", help="open the desktop app until it is shown and usable, "
@@ -108,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if force:
         argv = [FORCE] + [a for a in argv if a != FORCE]
     args = _desktop_start(argv) or build_parser().parse_args(argv)
-    paths = AppPaths.resolve(args.db, new_db=args.new_db)
+    from ..storage.location import LocationError
+
+    try:
+        paths = AppPaths.resolve(args.db, new_db=args.new_db)
+    except LocationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     _setup_logging(paths)
 
     if args.command is None or args.smoke:
@@ -116,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(paths, smoke=args.smoke)
     lock: StoreLock | None = None
-    if _writes(args):
+    # A server store has no lock file: many consultants write at once, and the revision check
+    # refuses a save made against a stale picture (storage/revisions.py).
+    if _writes(args) and not paths.server:
         lock = _lock_or_refuse(paths, args)
         if lock is None:
             return 1

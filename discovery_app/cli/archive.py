@@ -132,10 +132,14 @@ def run_open_archive(args: argparse.Namespace, service: Discovery) -> int:
 
 def run_backups(args: argparse.Namespace, _service: None) -> int:
     from ..paths import AppPaths
-    from ..services.durability import list_backups
+    from ..services.durability import backups_note, list_backups
     from .times import local_time
 
     paths = AppPaths.resolve(args.db)
+    note = backups_note(paths)
+    if note:
+        print(note)
+        return 0
     rows = list_backups(paths)
     if not rows:
         print(f"No backups yet in {paths.backups}.")

@@ -68,7 +68,7 @@ class Discovery:
     def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:
         """The service on the store at ``paths``; ``read_only``: beside a window that holds it
         (no migration, no backup, every write refused in words)."""
-        store = open_store(paths.db, backup_dir=paths.backups, empty_is_new=paths.empty_is_new,
+        store = open_store(paths.store, backup_dir=paths.backups, empty_is_new=paths.empty_is_new,
                            read_only=read_only)
         return cls(store, forms_root)
 

@@ -41,13 +41,27 @@ __all__ = ["BackupInfo", "Archives", "Backups", "list_backups", "newest_good_bac
 # ---- without an open store ------------------------------------------------------------------
 
 
+def backups_note(paths: AppPaths) -> str | None:
+    """Why Discovery keeps no backups of the store at ``paths`` (a server store), or None."""
+    if paths.server:
+        from ..storage.server import BACKUPS_NOTE
+
+        return BACKUPS_NOTE
+    return None
+
+
 def list_backups(paths: AppPaths) -> list[BackupInfo]:
-    """The backups of the database at ``paths``, newest first (each read read-only)."""
+    """The backups of the database at ``paths``, newest first (each read read-only); none for a
+    server store (:func:`backups_note` says why)."""
+    if paths.server:
+        return []
     return backup_mod.list_backups(paths.backups)
 
 
 def newest_good_backup(paths: AppPaths) -> BackupInfo | None:
     """The newest backup that passes ``PRAGMA integrity_check`` and this version can open."""
+    if paths.server:
+        return None
     return backup_mod.newest_good_backup(paths.backups, KNOWN_REVISIONS)
 
 
@@ -56,6 +70,9 @@ def restore_backup(paths: AppPaths, backup_file: Path) -> Path | None:
 
     Returns where the previous database was kept. Raises :class:`ServiceError` in words.
     """
+    note = backups_note(paths)
+    if note:
+        raise ServiceError(f"{note} Nothing was changed.")
     try:
         return restore_mod.restore(Path(backup_file), paths.db, paths.backups, KNOWN_REVISIONS)
     except restore_mod.RestoreError as exc:
@@ -74,9 +91,17 @@ class ArchiveRefused(ServiceError):
 
 
 class Backups(Feature):
-    """Backups of the open store, and restoring one."""
+    """Backups of the open store, and restoring one (a server store's backups are the server's
+    business: :attr:`note` says so, and each method here either says it or does nothing)."""
+
+    @property
+    def note(self) -> str | None:
+        """Why Discovery keeps no backups of this store, or None when it does."""
+        return self.store.backups_note
 
     def _backup_dir(self) -> Path:
+        if self.note:
+            raise ServiceError(self.note)
         folder = self.store.backup_dir
         if folder is None:
             raise ServiceError("This database has no backup folder.")
@@ -90,21 +115,29 @@ class Backups(Feature):
 
     def backup_if_due(self, interval: timedelta = BACKUP_INTERVAL) -> Path | None:
         """Take a backup if the database changed since the newest automatic one and that one is
-        at least ``interval`` old. The GUI calls this on a timer; cheap when nothing is due."""
+        at least ``interval`` old. The GUI calls this on a timer; cheap when nothing is due (and
+        never due on a server store)."""
+        if self.note or self.store.path is None:
+            return None
         if not backup_mod.is_due(self.store.path, self._backup_dir(), interval):
             return None
         return self.backup_now("auto")
 
     def available(self) -> list[BackupInfo]:
+        if self.note:
+            return []
         return backup_mod.list_backups(self._backup_dir())
 
     def newest_good(self) -> BackupInfo | None:
+        if self.note:
+            return None
         return backup_mod.newest_good_backup(self._backup_dir(), KNOWN_REVISIONS)
 
     def restore(self, backup_file: Path) -> Path | None:
         """Replace the live database with ``backup_file`` (keeping the current one first), then
         reopen it. Returns where the previous database was kept."""
         folder = self._backup_dir()
+        assert self.store.path is not None  # a store with a backup folder is a file
         problem = backup_mod.check_file(Path(backup_file), KNOWN_REVISIONS)
         if problem:
             raise ServiceError(f"That backup cannot be restored: {problem} Nothing was changed.")

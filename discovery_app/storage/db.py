@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import backup
+from . import backup, location
 from .migrations.head import HEAD_REVISION, KNOWN_REVISIONS
 from .revisions import Revisions
 
@@ -139,7 +139,8 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 @dataclass
 class Store:
-    path: Path
+    #: The SQLite file; None for a store on a server (see :attr:`url`).
+    path: Path | None
     engine: Engine
     migrated_from: str | None = None
     backup_dir: Path | None = None
@@ -149,12 +150,64 @@ class Store:
     read_only: bool = False
     #: This open store's side of the revision check (see :mod:`.revisions`).
     revisions: Revisions = field(default_factory=Revisions)
+    #: The server's URL (password included, never shown) for a store on PostgreSQL; None for a file.
+    url: sa.engine.URL | None = None
+
+    @property
+    def on_server(self) -> bool:
+        """True for a shared store on a database server (no file, no lock, no app backups)."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the store is, in words for titles and messages (a path, or a URL without its password)."""
+        if self.url is not None:
+            return location.describe(self.url)
+        assert self.path is not None
+        return str(self.path)
+
+    @property
+    def name(self) -> str:
+        """A short name: the file's name, or "DATABASE on HOST" for a server store."""
+        if self.url is not None:
+            return f"{self.url.database} on {self.url.host or 'this computer'}"
+        assert self.path is not None
+        return self.path.name
+
+    @property
+    def key(self) -> str:
+        """What identifies this store across runs (remembered with the last engagement)."""
+        if self.url is not None:
+            return location.describe(self.url)
+        assert self.path is not None
+        return str(self.path.resolve())
+
+    @property
+    def target(self) -> str | Path:
+        """What opens this store again: the file, or the server URL (with its password: never show it)."""
+        if self.url is not None:
+            return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        assert self.path is not None
+        return self.path
+
+    @property
+    def backups_note(self) -> str | None:
+        """Why the app keeps no backups of this store, or None when it does."""
+        if self.url is not None:
+            from .server import BACKUPS_NOTE
+
+            return BACKUPS_NOTE
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def current_revision(conn: sa.Connection) -> str | None:
+    if conn.dialect.name != "sqlite":
+        from .server import schema_state
+
+        return schema_state(conn)[0]
     has = conn.execute(
         sa.text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
     ).first()
@@ -182,14 +235,24 @@ def upgrade(conn: sa.Connection) -> None:
     command.upgrade(cfg, "head")
 
 
-def open_store(path: Path, *, backup_dir: Path | None = None, check_integrity: bool = True,
+def open_store(path: Path | str, *, backup_dir: Path | None = None, check_integrity: bool = True,
                empty_is_new: bool = True, read_only: bool = False) -> Store:
     """Open (creating or migrating as needed) the database at ``path``.
 
     Raises :class:`StoreError` with a plain-words message when the file cannot be used; an
     existing file is never overwritten or downgraded. An existing empty file becomes a new store
     only when ``empty_is_new`` (see :class:`discovery_app.paths.AppPaths`).
+
+    A server URL (``postgresql://...``) opens the shared store on that server instead
+    (:mod:`.server`: no backups, lock or integrity check of the app's own there).
     """
+    try:
+        if location.is_server(path):
+            from .server import open_server_store
+
+            return open_server_store(location.server_url(str(path)), read_only=read_only)
+    except location.LocationError as exc:
+        raise StoreError(str(exc)) from exc
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,7 +394,7 @@ APPLICATION_ID = int.from_bytes(b"DSCV", "big")
 def backup_on_open(store: Store) -> str | None:
     """Take the on-open backup (before anything else writes) unless the newest automatic backup
     already holds this content; returns a warning for the consultant if it could not be taken."""
-    assert store.backup_dir is not None
+    assert store.backup_dir is not None and store.path is not None
     if not backup.is_due(store.path, store.backup_dir, timedelta(0)):
         return None
     try:

@@ -57,7 +57,7 @@ def write_import(store: Store, eid: int, steps: Iterable[tuple[BaseModel | None,
             nonlocal pending
             if new:
                 assert insert is not None
-                conn.exec_driver_sql(insert.sql, new)
+                conn.exec_driver_sql(insert.sql, insert.params(new))
                 new.clear()
             for keys, rows in changes.items():
                 stmt = (t.update().where(t.c.engagement_id == eid, t.c.uid == sa.bindparam("_uid"))
@@ -92,8 +92,11 @@ class _Insert:
     """An INSERT of every column a record type fills (plus engagement and position), compiled
     once for the connection's dialect, and the parameter tuple for one record."""
 
-    def __init__(self, sql: str, fields: list[str], processors: dict[int, Callable[[Any], Any]]) -> None:
+    def __init__(self, sql: str, fields: list[str], processors: dict[int, Callable[[Any], Any]],
+                 names: list[str] | None = None) -> None:
         self.sql, self.fields, self.processors = sql, fields, processors
+        #: The parameter names, for a driver that takes named parameters (psycopg's "%(name)s").
+        self.names = names
         getter = operator.itemgetter(*fields)
         self._values = getter if len(fields) > 1 else (lambda d: (getter(d),))
 
@@ -105,14 +108,27 @@ class _Insert:
             raise ValueError(f"{table.name} has no column for {', '.join(sorted(missing))}")
         keys = ["engagement_id", "position", *fields]
         compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
-        if compiled.positiontup != keys:  # SQLite's driver takes "?" parameters in column order
-            raise ValueError(f"the {conn.dialect.name} driver's insert does not take the parameters in column order")
+        names: list[str] | None = None
+        if compiled.positional:
+            if compiled.positiontup != keys:  # SQLite's driver takes "?" parameters in column order
+                raise ValueError(f"the {conn.dialect.name} driver's insert does not take the parameters in column order")
+        else:  # psycopg: "%(name)s" parameters, one per column key
+            names = [compiled.bind_names[b] for b in compiled.binds.values()]
+            if sorted(names) != sorted(keys):
+                raise ValueError(f"the {conn.dialect.name} driver's insert does not take one parameter per column")
+            names = keys
         processors: dict[int, Callable[[Any], Any]] = {}
         for k, name in enumerate(fields):
             proc = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
             if proc is not None:
                 processors[k] = _remembered(proc)
-        return cls(str(compiled), fields, processors)
+        return cls(str(compiled), fields, processors, names)
+
+    def params(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]] | list[dict[str, Any]]:
+        """``rows`` as the driver takes them."""
+        if self.names is None:
+            return rows
+        return [dict(zip(self.names, r, strict=True)) for r in rows]
 
     def row(self, record: BaseModel, eid: int, position: int) -> tuple[Any, ...]:
         values = list(self._values(record.__dict__))

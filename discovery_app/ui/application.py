@@ -80,6 +80,8 @@ def _take_store(window: MainWindow, paths: AppPaths,
     from ..storage.lock import StoreHeld, StoreLock
     from .store_guard import WhenHeld, ask_when_held, bring_to_front
 
+    if paths.server:  # a shared server store has no lock: the revision check guards each save
+        return None, None, True
     mine = window.store_lock
     if mine is not None and mine.held and mine.db == paths.db:  # opened again (after a restore)
         return mine, None, True
@@ -148,12 +150,14 @@ def _open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | Non
     except Exception as exc:  # a bug, not a bad file: still say so rather than hang on "Loading…"
         if lock is not None and lock is not window.store_lock:
             lock.release()
-        window.show_store_error(f"An error in Discovery stopped it opening {paths.db}.")
+        window.show_store_error(f"An error in Discovery stopped it opening {paths.location}.")
         show_exception(window, "Opening the database", exc)
         return False
     if lock is not None and lock is not window.store_lock:
         window.hold_store(lock)
         service.changes.prune()  # the change log keeps two weeks; only the holder writes
+    elif paths.server:
+        service.changes.prune()  # a server store has no holder: every window keeps the log short
     window.set_service(service, paths)
     if holder is not None:
         window.show_read_only(holder)

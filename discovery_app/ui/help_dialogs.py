@@ -236,11 +236,12 @@ class AboutDialog(QDialog):
         title = QLabel(f"<b>Discovery</b> {__version__}")
         title.setObjectName("aboutTitle")
         blurb = muted(QLabel("Paid discovery assessments for co-managed IT offers."))
-        db = service.store.path if service is not None else paths.db
+        db = service.store.location if service is not None else paths.location
         self.version_label = _value(__version__, "aboutVersion")
         self.db_label = _value(str(db), "aboutDatabase")
         self.data_label = _value(str(paths.data), "aboutDataFolder")
-        self.backups_label = _value(str(paths.backups), "aboutBackups")
+        self.backups_label = _value("kept by the database server" if paths.server else str(paths.backups),
+                                    "aboutBackups")
         self.logs_label = _value(str(paths.logs), "aboutLogs")
         if service is None:
             forms_text = "The database is not open yet."

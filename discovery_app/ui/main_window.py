@@ -259,8 +259,8 @@ class MainWindow(QMainWindow):
             self.paths = paths
         app_locale.from_service(service)
         self.list_page.set_statuses({status.value: label for status, label in STATUS_LABELS.items()})
-        self.db_label.setText(service.store.path.name)
-        self.db_label.setToolTip(f"Database: {service.store.path}")
+        self.db_label.setText(service.store.name)
+        self.db_label.setToolTip(f"Database: {service.store.location}")
         self.refresh()
         self.statusBar().showMessage("Ready", 3000)
         # The list follows what other programs write (a command, a restore, the other window).
@@ -694,7 +694,7 @@ class MainWindow(QMainWindow):
 
         if self.paths is not None:
             return self.paths
-        return AppPaths.resolve(self.service.store.path if self.service is not None else None)
+        return AppPaths.resolve(self.service.store.target if self.service is not None else None)
 
     def _about(self) -> QWidget:
         from .help_dialogs import AboutDialog

@@ -27,7 +27,9 @@ workspace calls it before undo, switching section, closing and exporting; tests 
 SQLite and threads: the store's engine is a file database, for which SQLAlchemy's pysqlite dialect
 uses a ``QueuePool`` with ``check_same_thread=False``; the worker checks out its own connection
 for each transaction. Two writers never overlap because of the wait above; a reader on the GUI
-thread runs beside the worker's commit (WAL), and ``busy_timeout`` covers the rest.
+thread runs beside the worker's commit (WAL), and ``busy_timeout`` covers the rest. A store on a
+PostgreSQL server is the same from here: a pool of connections, one per transaction, and the server's
+row locks where SQLite has its file lock.
 """
 
 from __future__ import annotations

@@ -229,6 +229,9 @@ class RestoreDialog(QDialog):
         self.accept()
 
 
+_NOTES: set[QMessageBox] = set()
+
+
 def open_restore_dialog(parent: QWidget | None, *, service: Discovery | None = None,
                         paths: AppPaths | None = None,
                         on_restored: Callable[[Path | None], object] | None = None) -> RestoreDialog | None:
@@ -236,6 +239,14 @@ def open_restore_dialog(parent: QWidget | None, *, service: Discovery | None = N
     from ..services import durability
 
     restore: Callable[[Path], Path | None]
+    note = service.backups.note if service is not None else (durability.backups_note(paths) if paths else None)
+    if note:  # a server store: its backups are the server's business, and the app says so
+        box = show_message(parent, "Backups are kept by the database server", note,
+                           icon=QMessageBox.Icon.Information)
+        if parent is None:  # nothing else holds a parentless box: keep it until it is closed
+            _NOTES.add(box)
+            box.finished.connect(lambda _result: _NOTES.discard(box))
+        return None
     if service is not None:
         backups, restore = service.backups.available(), service.backups.restore
     elif paths is not None:

@@ -140,7 +140,7 @@ def run(paths: AppPaths) -> int:
     def open_store() -> None:
         painted()  # the fallback timer of after_first_paint may beat the expose on odd platforms
         if not open_store_into(window, paths, when_held=read_only_when_held):
-            print(f"error: the store did not open: {paths.db}", file=sys.stderr)
+            print(f"error: the store did not open: {paths.location}", file=sys.stderr)
             QTimer.singleShot(0, lambda: finish(1))
             return
         # set_service filled the list synchronously; let the repaint it asked for happen first.

@@ -157,7 +157,7 @@ class WorkspaceHost(QObject):
         """What LAST_KEY holds: the engagement and the store it is in ("7@/path/to/store.sqlite3"):
         engagement 7 of another store (--db) is another client."""
         service = self.window.service
-        return f"{eid}@{service.store.path.resolve() if service is not None else ''}"
+        return f"{eid}@{service.store.key if service is not None else ''}"
 
     def restore_last(self) -> None:
         """Reopen the engagement that was open when Discovery last closed, if it still exists

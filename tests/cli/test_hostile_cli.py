@@ -86,6 +86,7 @@ def test_an_encrypted_archive_with_no_terminal_and_no_passphrase_file(demo_db, t
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.sqlite_only(reason="a foreign SQLite file")
 def test_another_applications_sqlite_file_is_left_byte_identical(tmp_path):
     foreign = tmp_path / "notes.db"
     with sqlite3.connect(foreign) as conn:
@@ -99,6 +100,7 @@ def test_another_applications_sqlite_file_is_left_byte_identical(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # no -wal, -shm or backups
 
 
+@pytest.mark.sqlite_only(reason="an empty file named as the store")
 def test_an_empty_file_is_refused_unless_named_as_a_new_store(tmp_path):
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")

@@ -7,6 +7,8 @@ import sys
 import pytest
 from test_cli import run
 
+pytestmark = pytest.mark.sqlite_only(reason="the lock a window holds on an SQLite store (a server store has none)")
+
 HOLD = """
 import sys, time
 from pathlib import Path

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from discovery_app.demo import create_demo
 from discovery_app.domain.engagement import StandardStatus
@@ -113,6 +114,6 @@ def test_dismissals_and_client_answers_to_confirm_travel_with_the_engagement(ser
         other.close()
     service.engagements.delete(demo)  # deleting the engagement leaves nothing of it behind
     with service.store.engine.connect() as conn:
-        for table in ("client_answer", "dismissed_suggestion", "setting"):
-            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE "
-                                        + ("key LIKE 'suggestions.%'" if table == "setting" else "1")).scalar() == 0
+        for table, where in (("client_answer", "1 = 1"), ("dismissed_suggestion", "1 = 1"), ("setting", "key LIKE :p")):
+            assert conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}"),
+                                {"p": "suggestions.%"} if ":p" in where else {}).scalar() == 0

@@ -1,5 +1,6 @@
-"""Two open stores on one SQLite file (two windows, or a window and a command): interleaved edits
-to the same answer, risk and pricing input lose nothing silently; a clash is refused in words."""
+"""Two open stores on one store (two windows or a window and a command on one SQLite file; two
+consultants on one PostgreSQL store with --backend=postgresql): interleaved edits to the same
+answer, risk and pricing input lose nothing silently; a clash is refused in words."""
 
 from pathlib import Path
 
@@ -100,6 +101,7 @@ def test_a_change_elsewhere_is_reported_to_the_other_window(pair):
     assert len(b.interview.sites(eid)) == site_count + 1
 
 
+@pytest.mark.sqlite_only(reason="a window beside the one holding the file's lock opens it read-only")
 def test_a_read_only_store_refuses_every_write_in_words_and_changes_no_byte(tmp_path):
     import shutil
 
@@ -135,3 +137,38 @@ def test_every_stored_collection_has_words_for_a_conflict_message():
     from discovery_app.storage.tables import CHILD_TABLES
 
     assert set(CHILD_TABLES) <= set(conflicts._COLLECTIONS)
+
+
+@pytest.mark.postgresql_only
+def test_two_consultants_saving_at_the_same_moment_on_a_server_store_lose_nothing(pair):
+    """Two services on one PostgreSQL engagement, each saving from its own thread at once: the
+    server's row lock serialises them, every save lands once, none is refused for the other's."""
+    import threading
+
+    from discovery_app.storage.revisions import revision_of
+
+    a, b, eid = pair
+    with a.store.engine.connect() as conn:
+        before = revision_of(conn, eid)
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def save(service, question, values):
+        start.wait()
+        try:
+            for value in values:
+                service.interview.set_answer(eid, question, value)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=save, args=(a, "rto_hours", range(1, 21))),
+               threading.Thread(target=save, args=(b, "employee_count", range(101, 121)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert failures == []
+    answers = a.engagements.get(eid).answer_values()
+    assert answers["rto_hours"] == "20" and answers["employee_count"] == 120
+    with a.store.engine.connect() as conn:
+        assert revision_of(conn, eid) == before + 40  # every save counted exactly once

@@ -1,11 +1,11 @@
 """An import writes its new items with the driver's executemany (issue 15's speed work): what it
 stores must be byte for byte what the store's ordinary Core write stores for the same items."""
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from discovery_app.domain.engagement import InventoryCategory
 from discovery_app.paths import AppPaths
@@ -33,10 +33,14 @@ def service(tmp_path):
     s.close()
 
 
-def raw_rows(db: Path, eid: int) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(f"SELECT {RAW_COLUMNS}, typeof(purchase_date), typeof(last_seen) FROM inventory_item "
-                            "WHERE engagement_id = ? ORDER BY position", (eid,)).fetchall()
+def raw_rows(service, eid: int) -> list[tuple]:
+    """The stored rows as the database holds them, with the storage type of the two dates."""
+    engine = service.store.engine
+    typeof = "typeof" if engine.dialect.name == "sqlite" else "pg_typeof"
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            f"SELECT {RAW_COLUMNS}, CAST({typeof}(purchase_date) AS TEXT), CAST({typeof}(last_seen) AS TEXT) "
+            "FROM inventory_item WHERE engagement_id = :e ORDER BY position"), {"e": eid})]
 
 
 def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp_path):
@@ -58,9 +62,10 @@ def test_imported_rows_are_stored_as_the_ordinary_write_stores_them(service, tmp
     # The same items written by the store's ordinary (Core) path into another engagement.
     typed = service.engagements.create("Typed", form_key="mini")
     service.inventory.set_items(typed, items)
-    db = tmp_path / "s.sqlite3"
-    assert raw_rows(db, imported) == raw_rows(db, typed)
-    assert raw_rows(db, imported)[0][-2:] == ("text", "text")  # dates as ISO text, as SQLAlchemy writes them
+    assert raw_rows(service, imported) == raw_rows(service, typed)
+    # Dates as ISO text in SQLite, as SQLAlchemy writes them; real dates on PostgreSQL.
+    expected = ("text", "text") if service.store.engine.dialect.name == "sqlite" else ("date", "date")
+    assert raw_rows(service, imported)[0][-2:] == expected
 
 
 def test_a_re_import_after_the_fast_write_updates_instead_of_doubling(service, tmp_path):
@@ -71,7 +76,7 @@ def test_a_re_import_after_the_fast_write_updates_instead_of_doubling(service, t
     again = service.inventory.import_file(eid, path)
     assert again.counts_text() == "0 new, 0 updated, 3 unchanged"
     assert len(service.inventory.items(eid)) == 3
-    with sqlite3.connect(tmp_path / "s.sqlite3") as conn:
-        positions = [p for (p,) in conn.execute(
-            "SELECT position FROM inventory_item WHERE engagement_id = ? ORDER BY position", (eid,))]
+    with service.store.engine.connect() as conn:
+        positions = [p for (p,) in conn.execute(sa.text(
+            "SELECT position FROM inventory_item WHERE engagement_id = :e ORDER BY position"), {"e": eid})]
     assert positions == [0, 1, 2]

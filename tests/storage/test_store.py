@@ -33,12 +33,22 @@ from discovery_app.storage.db import (
 from discovery_app.storage.migrations.head import HEAD_REVISION, KNOWN_REVISIONS
 
 
+def fresh_store(tmp_path):
+    """A new store on this run's backend (a database on the server with --backend=postgresql)."""
+    from discovery_app.paths import AppPaths
+
+    return open_store(AppPaths.resolve(tmp_path / "s.sqlite3").store)
+
+
+FILE = pytest.mark.sqlite_only(reason="about the SQLite file itself")
+
+
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_models_and_migrations_agree(tmp_path):
-    store = open_store(tmp_path / "s.sqlite3")
+    store = fresh_store(tmp_path)
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, SQLModel.metadata)
@@ -54,6 +64,7 @@ def test_known_revisions_match_the_migration_scripts():
     assert tuple(chain) == KNOWN_REVISIONS
 
 
+@FILE
 def test_new_store_is_wal_with_foreign_keys_and_full_sync(tmp_path):
     store = open_store(tmp_path / "s.sqlite3")
     with store.engine.connect() as conn:
@@ -63,6 +74,7 @@ def test_new_store_is_wal_with_foreign_keys_and_full_sync(tmp_path):
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
 
 
+@FILE
 def test_reopening_keeps_data_and_does_not_migrate(tmp_path):
     path = tmp_path / "s.sqlite3"
     store = open_store(path)
@@ -73,6 +85,7 @@ def test_reopening_keeps_data_and_does_not_migrate(tmp_path):
     assert repo.get_setting(again, "provider") == {"name": "Northwind IT"}
 
 
+@FILE
 def test_database_from_a_newer_app_is_refused_and_untouched(tmp_path):
     path = tmp_path / "s.sqlite3"
     open_store(path).dispose()
@@ -84,6 +97,7 @@ def test_database_from_a_newer_app_is_refused_and_untouched(tmp_path):
     assert digest(path) == before
 
 
+@FILE
 def test_damaged_file_is_refused_and_untouched(tmp_path):
     path = tmp_path / "s.sqlite3"
     path.write_bytes(b"this is not a database at all" * 200)
@@ -93,6 +107,7 @@ def test_damaged_file_is_refused_and_untouched(tmp_path):
     assert digest(path) == before
 
 
+@FILE
 def test_foreign_sqlite_file_is_refused(tmp_path):
     path = tmp_path / "other.sqlite3"
     with sqlite3.connect(path) as conn:
@@ -123,7 +138,7 @@ def _engagement() -> Engagement:
 
 
 def test_engagement_round_trips_exactly(tmp_path):
-    store = open_store(tmp_path / "s.sqlite3")
+    store = fresh_store(tmp_path)
     eng = _engagement()
     eid = repo.insert_engagement(store, eng, form_snapshot_json="{}", form_title="Mini")
     loaded = repo.load_engagement(store, eid)
@@ -133,7 +148,7 @@ def test_engagement_round_trips_exactly(tmp_path):
 
 
 def test_delete_removes_every_child_record(tmp_path):
-    store = open_store(tmp_path / "s.sqlite3")
+    store = fresh_store(tmp_path)
     eid = repo.insert_engagement(store, _engagement(), form_snapshot_json="{}", form_title="Mini")
     repo.delete_engagement(store, eid)
     with store.engine.connect() as conn:
@@ -144,16 +159,17 @@ def test_delete_removes_every_child_record(tmp_path):
 
 
 def test_money_never_passes_through_float(tmp_path):
-    store = open_store(tmp_path / "s.sqlite3")
+    store = fresh_store(tmp_path)
     eng = _engagement()
     eng.pricing = PricingInputs(discount_percent=Decimal("0.10") + Decimal("0.20"))
     eid = repo.insert_engagement(store, eng, form_snapshot_json="{}", form_title="Mini")
     with store.engine.connect() as conn:
-        raw = conn.execute(sa.text("SELECT discount_percent, typeof(discount_percent) FROM pricing_input")).one()
-    assert raw == ("0.30", "text")
+        raw = conn.execute(sa.text("SELECT discount_percent FROM pricing_input")).scalar_one()
+    assert raw == "0.30"  # stored as the decimal's text, on every backend
     assert repo.load_engagement(store, eid).pricing.discount_percent == Decimal("0.30")
 
 
+@FILE
 def test_backup_copy_is_a_complete_database(tmp_path):
     from discovery_app.storage.backup import copy_database
 
@@ -167,6 +183,7 @@ def test_backup_copy_is_a_complete_database(tmp_path):
     assert len(repo.load_engagement(restored, header.id).inventory) == 1
 
 
+@FILE
 def test_files_that_are_not_ours_are_refused_and_left_byte_identical(tmp_path):
 
     from discovery_app.storage.db import StoreError, open_store

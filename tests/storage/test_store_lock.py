@@ -14,6 +14,8 @@ import pytest
 from discovery_app.storage import lock as lock_mod
 from discovery_app.storage.lock import Holder, StoreHeld, StoreLock, holder_of, lock_path
 
+pytestmark = pytest.mark.sqlite_only(reason="the lock file beside an SQLite store")
+
 HOLD = """
 import sys, time
 from pathlib import Path

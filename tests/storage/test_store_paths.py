@@ -17,6 +17,8 @@ import pytest
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
 
+pytestmark = pytest.mark.sqlite_only(reason="file names of the SQLite store")
+
 ROOT = Path(__file__).parents[2]
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 FOLDERS = ["Q&A?", "a%20b", "x#y", "100%", "Zürich – Kunden ☃", "a?b#c%d"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import FORMS, button, click_row, visible_column, wait_for_modal
 
 from discovery_app.paths import AppPaths
@@ -103,3 +103,14 @@ def test_empty_state_says_when_backups_appear(qtbot):
     qtbot.waitExposed(dialog)
     assert dialog.empty_label.isVisible() and dialog.empty_label.text() == EMPTY_TEXT
     assert not dialog.restore_button.isEnabled()
+
+
+def test_a_server_store_says_its_backups_are_the_servers_business_instead_of_listing_none(qtbot):
+    paths = AppPaths.resolve("postgresql://anna@db.example.invalid/discovery")  # never connected to
+    assert open_restore_dialog(None, paths=paths) is None  # no empty list pretending there are no backups
+    boxes: list[QMessageBox] = []
+    qtbot.waitUntil(lambda: boxes.extend(w for w in QApplication.topLevelWidgets()
+                                         if isinstance(w, QMessageBox) and w.isVisible()) or bool(boxes))
+    box = boxes[0]
+    assert "backups are the server's business" in box.text() and "cannot restore one" in box.text()
+    box.close()
