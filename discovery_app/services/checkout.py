@@ -74,7 +74,7 @@ class CheckinDone:
 
 
 def _place(store: Store) -> str:
-    return str(store.path)
+    return store.location
 
 
 @contextmanager
@@ -133,7 +133,7 @@ class Checkouts(Feature):
         here; from then on it is read-only here until it is checked in or the checkout is broken."""
         head = self.core.header(eid)
         laptop = Path(laptop).expanduser().absolute()
-        if laptop == Path(self.store.path).absolute():
+        if self.store.path is not None and laptop == self.store.path.absolute():
             raise ServiceError("The laptop store must be another file than the shared store.")
         current = self.status(eid)
         if current is not None:
@@ -174,12 +174,12 @@ class Checkouts(Feature):
             if mark.engagement_uid != eng.uid:
                 continue
             if mark.state == marks.ACTIVE:
-                raise ServiceError(f"{there.path.name} already holds a copy of {client} checked out at "
+                raise ServiceError(f"{there.name} already holds a copy of {client} checked out at "
                                    f"{rules.moment(mark.at)} that was not checked in; check it in first "
                                    "(discovery-app checkin). Nothing was changed.")
             return mark.engagement_id
         if repo.uids_in_use(there, [eng.uid]):
-            raise ServiceError(f"{there.path.name} already holds {eng.client_name} as an engagement of its own "
+            raise ServiceError(f"{there.name} already holds {eng.client_name} as an engagement of its own "
                                "(not a checked-out copy); it is not overwritten. Choose another laptop store.")
         return None
 
@@ -204,15 +204,15 @@ class Checkouts(Feature):
             held = sorted({c for _m, c in marks.copies(there)})
             holds = (f" It holds copies of: {', '.join(held)}." if held
                      else " It holds no checked-out engagement.")
-            raise ServiceError(f"{there.path.name} holds no copy of {head.client_name} (engagement {eid}); it is a "
+            raise ServiceError(f"{there.name} holds no copy of {head.client_name} (engagement {eid}); it is a "
                                f"laptop copy of a different engagement or none.{holds} Nothing was changed.")
         origin = found[0][0]
         if origin.state == marks.RETURNED:
-            raise ServiceError(f"The copy of {head.client_name} in {there.path.name} was already checked in by "
+            raise ServiceError(f"The copy of {head.client_name} in {there.name} was already checked in by "
                                f"{origin.ended_by} at {rules.moment(origin.ended_at or origin.at)}. Nothing was changed.")
         shared = marks.by_token(self.store, eid, origin.token)
         if shared is None:
-            raise ServiceError(f"The copy of {head.client_name} in {there.path.name} comes from another shared "
+            raise ServiceError(f"The copy of {head.client_name} in {there.name} comes from another shared "
                                f"store ({origin.place}), not this one. Nothing was changed.")
         current = self.status(eid)
         if shared.state == marks.RETURNED:
