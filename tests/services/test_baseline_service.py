@@ -186,3 +186,64 @@ def test_the_new_records_travel_in_the_json_file_and_the_archive(accepted, tmp_p
                      "proposal_sha256", "baseline_of", "to_confirm"):
             assert getattr(other, attr) == getattr(original, attr), attr
         assert other.frozen
+
+
+def test_acceptance_is_refused_when_the_engagement_changed_since_the_proposal_was_exported(demo, tmp_path):
+    s, eid = demo
+    s.documents.export_proposal(eid, tmp_path / "p.pdf", issued_on=date(2026, 1, 5))
+    h = s.engagements.header(eid)
+    assert h.proposal_issued_on == date(2026, 1, 5) and len(h.proposal_fingerprint) == 64
+    assert s.baseline.proposal_is_current(eid) is True
+    eng = s.engagements.get(eid)
+    s.offer.set_pricing_inputs(eid, eng.pricing.model_copy(update={"discount_percent": Decimal("3")}))
+    assert s.baseline.proposal_is_current(eid) is False
+    with pytest.raises(ServiceError, match="changed since the proposal was exported on 2026-01-05") as info:
+        s.baseline.accept(eid, option=0, signed_by="Dana", title="COO", signed_on=date(2026, 1, 15))
+    assert "Export the proposal again" in str(info.value)
+    assert not s.engagements.get(eid).frozen
+    # Put back as it was, the engagement says what the client holds again (the fingerprint is of
+    # the content, not of the edits).
+    s.offer.set_pricing_inputs(eid, eng.pricing)
+    assert s.baseline.proposal_is_current(eid) is True
+    s.offer.set_pricing_inputs(eid, eng.pricing.model_copy(update={"discount_percent": Decimal("3")}))
+    s.documents.export_proposal(eid, tmp_path / "p2.pdf")
+    accepted = s.baseline.accept(eid, option=0, signed_by="Dana", title="COO", signed_on=date(2026, 1, 15))
+    assert accepted.frozen and accepted.acceptance.baseline["quote"] == s.assessments.of(eid).quote.to_json_dict()
+
+
+def test_an_edit_that_does_not_change_the_proposal_leaves_it_current(demo, tmp_path):
+    s, eid = demo
+    s.documents.export_proposal(eid, tmp_path / "p.pdf")
+    s.timer.start(eid, note="Call with Dana about the signature date")  # time logged is no proposal content
+    s.timer.stop(eid)
+    assert s.baseline.proposal_is_current(eid) is True
+
+
+def test_an_option_is_edited_in_place_and_priced_again_by_the_same_engine(demo):
+    from discovery_app.domain import baseline as bl
+    from discovery_app.domain.pricing import build_quote
+
+    s, eid = demo
+    s.baseline.add_option(eid, "Business hours")
+    opt = s.baseline.options(eid)[0]
+    varied = opt.pricing.model_copy(update={"coverage": "extended", "discount_percent": Decimal("2")})
+    priced = s.baseline.edit_option(eid, 1, label=" Extended hours ", note="Evenings too", pricing=varied)
+    (stored,) = s.baseline.options(eid)
+    assert (stored.label, stored.note, stored.pricing) == ("Extended hours", "Evenings too", varied)
+    basis = s.assessments.basis(eid)
+    same = build_quote(bl.option_basis(basis, 1), s.forms.of(basis.engagement))
+    assert priced.quote is not None and priced.quote.monthly_fee == same.monthly_fee
+    assert priced.quote.stabilization_fee == same.stabilization_fee
+    assert s.baseline.edit_option(eid, 1, note="Only the note").label == "Extended hours"
+    with pytest.raises(ServiceError, match="no option 3; the proposal offers options 1"):
+        s.baseline.edit_option(eid, 3, label="x")
+    with pytest.raises(ServiceError, match="not valid"):
+        s.baseline.edit_option(eid, 1, label="   ")
+
+
+def test_an_option_cannot_be_edited_after_acceptance(accepted):
+    s, eid = accepted
+    before = s.baseline.options(eid)
+    with pytest.raises(ServiceError, match="frozen as the signed baseline"):
+        s.baseline.edit_option(eid, 1, label="Cheaper")
+    assert s.baseline.options(eid) == before
