@@ -181,6 +181,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=iso_day, metavar="YYYY-MM-DD", help="the re-assessment's date (default: today)")
     p.set_defaults(handler=run_reassess)
 
+    # ---- carried records to confirm
+    p = sub.add_parser("confirm", help="list or confirm a re-assessment's records carried over from the baseline",
+                       description="A re-assessment starts with its baseline's answers, inventory, standards and "
+                       "risks, each marked 'from the baseline, to confirm'. Without KEY or --all, list those still "
+                       "waiting with their keys; with KEYs (as listed, e.g. risk:UID or answer:QUESTION_ID), confirm "
+                       "them; --kind confirms every one of a kind, --all every one.")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("keys", nargs="*", metavar="KEY", help="the records to confirm, as listed")
+    p.add_argument("--kind", choices=("answer", "inventory", "standard", "risk"),
+                   help="confirm every carried record of this kind")
+    p.add_argument("--all", action="store_true", help="confirm every carried record")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    p.set_defaults(handler=run_confirm)
+
 
 def run_option(args: argparse.Namespace, service: Discovery) -> int:
     from ..services import ServiceError
@@ -313,5 +327,39 @@ def run_reassess(args: argparse.Namespace, service: Discovery) -> int:
     print(new_id)
     from ..domain.wording import count
 
-    print(f"{count(left, 'record')} carried over from the baseline, to confirm.", file=sys.stderr)
+    print(f"{count(left, 'record')} carried over from the baseline, to confirm "
+          f"(discovery-app confirm {new_id} lists them).", file=sys.stderr)
+    return 0
+
+
+def run_confirm(args: argparse.Namespace, service: Discovery) -> int:
+    from ..domain import carried as carried_mod
+    from ..domain.wording import count
+    from ..services import ServiceError
+
+    b = service.baseline
+    if sum(bool(x) for x in (args.keys, args.kind, args.all)) > 1:
+        raise ServiceError("Give KEYs, --kind or --all, one of them.")
+    if args.keys or args.kind or args.all:
+        before = b.carried(args.id).total
+        if args.all:
+            left = b.confirm(args.id)
+        elif args.kind:
+            left = b.confirm_kind(args.id, args.kind)
+        else:
+            left = b.confirm(args.id, list(args.keys))
+        print(f"Confirmed {count(before - left, 'record')}; {count(left, 'record')} still to confirm.")
+        return 0
+    eng = service.engagements.get(args.id)
+    named = carried_mod.labels(eng, service.forms.of(eng))
+    if args.json:
+        print(json.dumps([{"key": k, "what": v} for k, v in named.items()], indent=2, ensure_ascii=False))
+        return 0
+    if not named:
+        print("Nothing carried over from the baseline is waiting to be confirmed.")
+        return 0
+    print(f"{count(len(named), 'record')} from the baseline, to confirm "
+          f"({carried_mod.still_to_confirm(eng).words()}):")
+    for k, v in named.items():
+        print(f"   {k}  {v}")
     return 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .engagement import Engagement
+from .forms import FormPackage
 from .wording import count
 
 
@@ -96,6 +97,27 @@ def still_to_confirm(eng: Engagement, *, inventory_loaded: bool = True) -> Carri
             continue
         out[kind].append(record)
     return Carried({k: tuple(v) for k, v in out.items() if v})
+
+
+def labels(eng: Engagement, form: FormPackage) -> dict[str, str]:
+    """Each carried key of ``eng`` still to confirm -> what it is, in words ("Risk: RDP exposed")."""
+    questions = form.questionnaire
+    names = {c.id: c.name for c in form.standards}
+    inventory = {i.uid: i.name for i in eng.inventory}
+    risks = {r.uid: r.title for r in eng.risks}
+    out = {}
+    for k in still_to_confirm(eng).keys():
+        kind, record = split(k)
+        if kind is Kind.ANSWER:
+            q = questions.question(record)
+            out[k] = f"Answer: {q.label if q else record}"
+        elif kind is Kind.INVENTORY:
+            out[k] = f"Inventory: {inventory.get(record, record)}"
+        elif kind is Kind.STANDARD:
+            out[k] = f"Standard: {names.get(record, record)}"
+        else:
+            out[k] = f"Risk: {risks.get(record, record)}"
+    return out
 
 
 def after_confirming(to_confirm: Sequence[str], keys: Iterable[str] | None) -> list[str]:

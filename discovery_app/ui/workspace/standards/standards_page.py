@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ....domain.carried import Kind
 from ....domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
 from ...messages import show_exception
 from ...widgets import error_colour, muted, scaled_font
+from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from .standards_model import SCol, StandardsDelegate, StandardsTableModel, money
 
@@ -55,7 +57,7 @@ class StandardsPage(WorkspacePage):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.view_data: Any = None
-        self.model = StandardsTableModel(self)
+        self.model = marked(StandardsTableModel, lambda m, row: m.categories[row].id)(self)
         self.model.edit_handler = self._edit
 
         heading = QLabel(self.title)
@@ -134,6 +136,11 @@ class StandardsPage(WorkspacePage):
         layout.addWidget(self.flag_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(help_text)
+        self.carried_bar = add_bar(self, layout, self.table, Kind.STANDARD, self.model, self.table,
+                                   lambda: list(dict.fromkeys(  # the table selects cells: their rows
+                                       self.model.categories[i.row()].id
+                                       for i in self.table.selectionModel().selectedIndexes()
+                                       or [self.table.currentIndex()] if i.isValid())))
 
     # ---- loading and the live summary --------------------------------------------------------
 
@@ -142,6 +149,7 @@ class StandardsPage(WorkspacePage):
         self.model.set_view(self.view_data)
         self._fit_category_column()
         self._show_summary()
+        self.carried_bar.load()
 
     def _fit_category_column(self) -> None:
         """The category names wrap, but no word of them is cut ("managem…"): the column is at
