@@ -147,9 +147,15 @@ class BaselinePage(WorkspacePage):
         eng = self._eng = self.service.engagements.get(self.engagement_id)
         acc = eng.acceptance
         if acc is None:
+            current = self.service.baseline.proposal_is_current(self.engagement_id)
+            stale = ("" if current is not False else
+                     f" The engagement changed since the proposal was exported"
+                     f"{' on ' + _day(eng.proposal_issued_on) if eng.proposal_issued_on else ''}: export it again "
+                     "and send that one before recording the acceptance.")
             self.state.setText(
                 "Not accepted yet. When the client signs, record the option chosen, who signed and the signed "
-                "document. The proposal must have been exported (its fingerprint is kept) and nothing may block it.")
+                "document. The proposal must have been exported (its fingerprint is kept) and nothing may block it."
+                + stale)
         else:
             label = acc.baseline.get("option_label", "")
             doc = "the signed PDF is attached" if acc.document_uid else "no signed document attached"
