@@ -247,3 +247,39 @@ def test_an_option_cannot_be_edited_after_acceptance(accepted):
     with pytest.raises(ServiceError, match="frozen as the signed baseline"):
         s.baseline.edit_option(eid, 1, label="Cheaper")
     assert s.baseline.options(eid) == before
+
+
+def test_approved_change_orders_reach_the_workbook_the_psa_packs_and_the_progress_hours(accepted, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from discovery_app.export import workbook as wbk
+
+    s, eid = accepted
+    s.baseline.add_change_order(eid, title="Second site", reason="New office in March",
+                                hours={"engineer": Decimal("12"), "technician": Decimal("4")},
+                                monthly_change=Decimal("300"), requested_on=date(2026, 3, 1))
+    s.baseline.approve_change_order(eid, 1, approved_by="Dana Whitfield", approved_on=date(2026, 3, 3))
+    s.baseline.add_change_order(eid, title="Not approved", reason="Still talking", hours={"engineer": Decimal("5")},
+                                requested_on=date(2026, 3, 4))
+    result = s.handoff.export_workbook(eid, tmp_path / "d.xlsx")
+    ws = load_workbook(result.path)[wbk.CHANGE_ORDERS]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[0], int)]  # not the totals
+    header = [c.value for c in ws[1]]
+    assert [(r[0], r[1], r[header.index(wbk.HOURS)]) for r in rows] == [(1, "Second site", 12), (1, "Second site", 4)]
+    price = s.baseline.contract_totals(eid).one_time_approved
+    assert rows[0][header.index("Order Price")] == price and rows[1][header.index("Order Price")] is None
+    assert rows[0][header.index("Monthly Change")] == 300 and rows[0][header.index("Approved By")] == "Dana Whitfield"
+
+    s.handoff.export_pack(eid, "generic", tmp_path / "pack")
+    plan = list(csv.DictReader((tmp_path / "pack" / "plan.csv").open(encoding="utf-8-sig")))
+    added = [r for r in plan if r["Phase"] == "Change orders"]
+    assert [(r["Record"], r["Title"], r["Hours"]) for r in added] == [
+        ("Phase", "Change orders", "16"), ("Task", "Change order 1: Second site", "16")]
+    assert added[1]["Start Date"] == "2026-03-03" and not any("Not approved" in r["Title"] for r in plan)
+
+    new = s.baseline.reassess(eid, today=date(2027, 1, 20))
+    diff = s.baseline.progress(new).diff
+    assert [(c.number, c.hours_sold) for c in diff.change_orders] == [(1, Decimal("16"))]
+    assert diff.hours_sold == diff.plan_hours_sold + 16
