@@ -370,9 +370,11 @@ def render_progress(report: Report, before: Engagement, after: Engagement, diff:
     s.append(doc.heading("4. The stabilization plan: done and hours"))
     orders = diff.change_orders
     s.append(_p(t, "Status and hours as the delivery team reported them in the delivery workbook."
-                + (f" The {count(len(orders), 'change order')} you approved after signing add "
-                   f"{format_hours(diff.change_order_hours, report.locale)} hours to the hours sold; their hours "
-                   "spent are not reported in the workbook." if orders else "")))
+                + ((" The change order you approved after signing adds " if len(orders) == 1 else
+                    f" The {count(len(orders), 'change order')} you approved after signing add ")
+                   + f"{format_hours(diff.change_order_hours, report.locale)} hours to the hours sold; "
+                   + ("its" if len(orders) == 1 else "their") + " hours spent are not reported in the workbook."
+                   if orders else "")))
     hrs = lambda h: format_hours(h, report.locale)  # noqa: E731
     rows = [[task.title, _DELIVERY_WORDS[task.status], hrs(task.hours_sold),
              hrs(task.hours_spent) if task.hours_spent else ""] for task in diff.tasks]

@@ -51,7 +51,7 @@ def approved_work(eng: Engagement, form: FormPackage, first_order: int) -> tuple
         task = hm.Task(
             uid=order.uid, order=first_order + k, title=f"Change order {order.number}: {order.title}", lines=lines,
             owner=hm.PARTY[Party.PROVIDER], priority=hm.PRIORITY[Priority.MEDIUM], phase=hm.PHASE[Phase.ROADMAP],
-            predecessors="", definition_of_done=order.reason, risk="", plan_phase=PHASE_NAME,
+            predecessors="", definition_of_done="", risk="", plan_phase=PHASE_NAME,
             start_date=order.approved_on)
         out.append(ChangeOrderWork(order.number, task, order.reason, order.monthly_change, order.approved_by,
                                    order.approved_on, price.price))

@@ -119,7 +119,8 @@ class CarriedBar(QFrame):
         self.model.set_carried(frozenset(self.records))
         n = len(self.records)
         self.text.setText(f"{count(n, carried_mod.NOUNS[self.kind])} on this page came from the baseline and "
-                          f"wait for you to confirm {'it' if n == 1 else 'them'} (marked ⓘ).")
+                          f"wait for you to confirm {'it' if n == 1 else 'them'}: {'its row starts' if n == 1 else 'their rows start'} "
+                          "with this icon. Select and Confirm, or Confirm all.")
         self.setVisible(n > 0)
         self._enable()
 

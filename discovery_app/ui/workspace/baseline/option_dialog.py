@@ -75,7 +75,7 @@ class OptionDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Name", self.label)
         form.addRow("N&ote", self.note)
-        form.addRow("&Coverage", self.coverage)
+        form.addRow("Co&verage", self.coverage)
         form.addRow("Lanes we run", lanes_row)
         form.addRow("&Users priced", self.users)
         form.addRow("&Discount (%)", self.discount)
@@ -84,6 +84,7 @@ class OptionDialog(QDialog):
         for field, buddy in ((self.label, "&Name"), (self.note, "N&ote")):
             field.setAccessibleName(buddy.replace("&", ""))
         self.error, buttons = checked_buttons(self, "Save option", self._check, "optionError")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)  # the note reads whole
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addLayout(form)

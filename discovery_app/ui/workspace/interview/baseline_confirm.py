@@ -35,7 +35,7 @@ class BaselineMark(QFrame):
         self.question = question
         self.setObjectName(f"baselineMark_{question.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.text = QLabel(f"{carried_mod.MARK}: the answer given at the baseline")
+        self.text = QLabel(carried_mod.MARK)
         self.text.setWordWrap(True)
         self.confirm_button = QPushButton("Confirm")
         self.confirm_button.setToolTip("The answer is still right: clear the mark")
