@@ -183,7 +183,7 @@ def test_the_new_records_travel_in_the_json_file_and_the_archive(accepted, tmp_p
     opened = s.engagements.get(s.archives.open(tmp_path / "e.archive"))
     for other in (copy, opened):
         for attr in ("options", "risk_acceptances", "roadmap_quarters", "change_orders", "acceptance",
-                     "proposal_sha256", "baseline_of", "to_confirm"):
+                     "proposal_sha256", "baseline_of", "to_confirm", "proposal_fingerprint", "proposal_issued_on"):
             assert getattr(other, attr) == getattr(original, attr), attr
         assert other.frozen
 

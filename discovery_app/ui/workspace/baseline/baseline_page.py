@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain import baseline as bl
+from ....domain import carried as carried_mod
 from ....domain.engagement import ChangeOrderStatus, Engagement
 from ....domain.filenames import safe_file_name
 from ....domain.progress import RiskOutcome
@@ -197,7 +198,7 @@ class BaselinePage(WorkspacePage):
                     f"{count(len(d.risks_by(RiskOutcome.CLOSED)), 'risk')} closed, "
                     f"{len(d.risks_by(RiskOutcome.REDUCED))} reduced, {len(d.risks_by(RiskOutcome.NEW))} new; "
                     f"plan tasks done {d.tasks_done} of {len(d.tasks)}. "
-                    f"{count(len(eng.to_confirm), 'carried record')} still to confirm.")
+                    f"Still to confirm from the baseline: {carried_mod.still_to_confirm(eng).words()}.")
                 self.progress_button.setEnabled(True)
         self._enable()
 
