@@ -184,6 +184,10 @@ def acceptance_problems(eng: Engagement, option: int, readiness: assessment_mod.
     if not eng.proposal_sha256:
         problems.append("No client proposal was exported yet: export it first, so the baseline keeps the "
                         "fingerprint of the document the client signed.")
+    elif proposal_now is not None and not eng.proposal_fingerprint:
+        problems.append("The proposal was exported by an earlier version of Discovery, which kept no fingerprint "
+                        "of what it says, so it cannot be told whether the engagement still says the same: export "
+                        "the proposal again and record the acceptance of that one.")
     elif proposal_now is not None and proposal_now != eng.proposal_fingerprint:
         when = f" on {eng.proposal_issued_on.isoformat()}" if eng.proposal_issued_on else ""
         problems.append(f"The engagement changed since the proposal was exported{when}: the client holds a proposal "
