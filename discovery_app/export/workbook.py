@@ -368,7 +368,7 @@ def _change_orders(wb: Workbook, data: hm.HandoffData, client: bool) -> TableWri
     if not client:
         cols += [Col(COST_RATE, 11, Fmt.MONEY), Col(COST, 13, Fmt.MONEY, total=True)]
     cols += [Col("Order Price", 13, Fmt.MONEY, total=True), Col("Monthly Change", 13, Fmt.MONEY, total=True),
-             Col("Approved By", 20), Col("Approved On", 12, Fmt.DATE), Col("Reason", 44, Fmt.WRAP), Col(ID, 38)]
+             Col("Signed By", 20), Col("Signed On", 12, Fmt.DATE), Col("Reason", 44, Fmt.WRAP), Col(ID, 38)]
     rows = [(w, k, line) for w in data.change_orders for k, line in enumerate(w.task.lines or (None,))]
     t = _table(wb, data, CHANGE_ORDERS, "ChangeOrders", cols, len(rows))
     for w, k, line in rows:

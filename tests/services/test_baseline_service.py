@@ -270,7 +270,7 @@ def test_approved_change_orders_reach_the_workbook_the_psa_packs_and_the_progres
     assert [(r[0], r[1], r[header.index(wbk.HOURS)]) for r in rows] == [(1, "Second site", 12), (1, "Second site", 4)]
     price = s.baseline.contract_totals(eid).one_time_approved
     assert rows[0][header.index("Order Price")] == price and rows[1][header.index("Order Price")] is None
-    assert rows[0][header.index("Monthly Change")] == 300 and rows[0][header.index("Approved By")] == "Dana Whitfield"
+    assert rows[0][header.index("Monthly Change")] == 300 and rows[0][header.index("Signed By")] == "Dana Whitfield"
 
     s.handoff.export_pack(eid, "generic", tmp_path / "pack")
     plan = list(csv.DictReader((tmp_path / "pack" / "plan.csv").open(encoding="utf-8-sig")))
