@@ -189,7 +189,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "them; --kind confirms every one of a kind, --all every one.")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("keys", nargs="*", metavar="KEY", help="the records to confirm, as listed")
-    p.add_argument("--kind", choices=("answer", "inventory", "standard", "risk"),
+    p.add_argument("--kind", choices=("answer", "inventory", "standard", "risk", "acceptance"),
                    help="confirm every carried record of this kind")
     p.add_argument("--all", action="store_true", help="confirm every carried record")
     p.add_argument("--json", action="store_true", help="list as JSON")

@@ -260,6 +260,7 @@ def _carried_readiness(basis: Basis, form: FormPackage) -> list[ReadinessItem]:
     add(len(c.of(carried_mod.Kind.INVENTORY)), "inventory record", _page("inventory"))
     add(len(c.of(carried_mod.Kind.STANDARD)), "standard", _page("standards"))
     add(len(c.of(carried_mod.Kind.RISK)), "risk", _page("risks"))
+    add(len(c.of(carried_mod.Kind.ACCEPTANCE)), "risk acceptance", Where("baseline", "Acceptance & changes"))
     return out
 
 

@@ -341,6 +341,7 @@ def reassess(eng: Engagement, today: date, now: datetime) -> Engagement:
         + [f"inventory:{i.uid}" for i in eng.inventory]
         + [f"standard:{s.category_id}" for s in eng.standards]
         + [f"risk:{r.uid}" for r in eng.risks]
+        + [f"acceptance:{a.risk_uid}" for a in eng.risk_acceptances]
     )
     assert eng.acceptance is not None
     return Engagement(

@@ -3,7 +3,7 @@
 A re-assessment (:func:`~discovery_app.domain.baseline.reassess`) starts with the baseline's
 answers, inventory, standards and risks, each keyed in the engagement's ``to_confirm`` as
 ``"<kind>:<key>"`` (``answer:<question id>``, ``inventory:<uid>``, ``standard:<category id>``,
-``risk:<uid>``). The consultant re-checks each and confirms it (one by one, or all of a page);
+``risk:<uid>``, ``acceptance:<risk uid>``). The consultant re-checks each and confirms it (one by one, or all of a page);
 this module is the one place that reads those keys: which records are still to confirm, how
 they are counted and worded. A key whose record has since been removed no longer counts.
 """
@@ -24,11 +24,12 @@ class Kind(StrEnum):
     INVENTORY = "inventory"
     STANDARD = "standard"
     RISK = "risk"
+    ACCEPTANCE = "acceptance"  # a risk acceptance, keyed by its risk's uid
 
 
 #: The noun of one record of each kind (the plural by :func:`~discovery_app.domain.wording.count`).
 NOUNS = {Kind.ANSWER: "answer", Kind.INVENTORY: "inventory record", Kind.STANDARD: "standard",
-         Kind.RISK: "risk"}
+         Kind.RISK: "risk", Kind.ACCEPTANCE: "risk acceptance"}
 #: What the pages and documents call a carried record.
 MARK = "From the baseline, to confirm"
 
@@ -57,7 +58,9 @@ def _present(eng: Engagement, kind: Kind) -> set[str]:
         return {i.uid for i in eng.inventory}
     if kind is Kind.STANDARD:
         return {s.category_id for s in eng.standards}
-    return {r.uid for r in eng.risks}
+    if kind is Kind.RISK:
+        return {r.uid for r in eng.risks}
+    return {a.risk_uid for a in eng.risk_acceptances}
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,10 @@ def labels(eng: Engagement, form: FormPackage) -> dict[str, str]:
             out[k] = f"Inventory: {inventory.get(record, record)}"
         elif kind is Kind.STANDARD:
             out[k] = f"Standard: {names.get(record, record)}"
-        else:
+        elif kind is Kind.RISK:
             out[k] = f"Risk: {risks.get(record, record)}"
+        else:
+            out[k] = f"Risk acceptance: {risks.get(record, record)}"
     return out
 
 

@@ -361,7 +361,8 @@ class Baseline(Feature):
         try:
             k = carried_mod.Kind(kind)
         except ValueError:
-            raise ServiceError(f"“{kind}” is no kind of carried record: answer, inventory, standard or risk.") from None
+            raise ServiceError(f"“{kind}” is no kind of carried record: answer, inventory, standard, risk or "
+                               "acceptance.") from None
         waiting = [x for x in self.core.header(eid).to_confirm if x.startswith(f"{k.value}:")]
         return self.confirm(eid, waiting) if waiting else len(self.carried(eid).keys())
 

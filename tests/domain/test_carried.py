@@ -53,6 +53,24 @@ def test_labels_name_each_record_in_words(eng):
     assert "risk:gone-since" not in named
 
 
+def test_a_reassessment_carries_its_risk_acceptances_to_confirm():
+    from datetime import UTC, date, datetime
+
+    from discovery_app.domain import baseline as bl
+    from discovery_app.domain.engagement import Acceptance, RiskAcceptance
+
+    e = build_demo(PKG)[0]
+    risk = e.risks[0]
+    e.risk_acceptances = [RiskAcceptance(risk_uid=risk.uid, owner="Marcus Lee", rationale="Retires in June",
+                                         review_on=date(2026, 6, 30), approved_by="Elena Finch")]
+    e.acceptance = Acceptance(option=0, signed_by="Elena Finch", title="Partner", signed_on=date(2026, 1, 5),
+                              proposal_sha256="a" * 64)
+    later = bl.reassess(e, date(2027, 1, 5), datetime(2027, 1, 5, tzinfo=UTC))
+    c = carried.still_to_confirm(later)
+    assert c.of(carried.Kind.ACCEPTANCE) == (risk.uid,)
+    assert carried.labels(later, PKG)[f"acceptance:{risk.uid}"] == f"Risk acceptance: {risk.title}"
+
+
 def test_the_readiness_warns_on_each_page_that_holds_carried_records(eng):
     items = [i for i in assess(Basis.of(eng), PKG).readiness.items if i.code == "carried.to_confirm"]
     assert all(i.severity is Severity.WARNING for i in items)  # the proposal is not blocked by them

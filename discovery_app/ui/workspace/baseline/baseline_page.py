@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 
 from ....domain import baseline as bl
 from ....domain import carried as carried_mod
+from ....domain.carried import Kind
 from ....domain.engagement import ChangeOrderStatus, Engagement
 from ....domain.filenames import safe_file_name
 from ....domain.progress import RiskOutcome
 from ....domain.wording import count
 from ...messages import show_exception
 from ...widgets import muted, scaled_font
+from ..carried_marks import CarriedBar
 from ..offer.offer_format import money, signed_money
 from ..page import PageContext, WorkspacePage
 from ..table_models import RowsModel, rows_table
@@ -133,6 +135,12 @@ class BaselinePage(WorkspacePage):
 
         self.options_box = OptionsBox(self.service, self.engagement_id, save)
         self.risks_box = AcceptedRisksBox(self.service, self.engagement_id, save)
+        # A re-assessment's risk acceptances come from the baseline, to confirm (their review dates).
+        self.carried_bar = CarriedBar(self, Kind.ACCEPTANCE, self.risks_box.model, self.risks_box.table,
+                                      self.risks_box.selected_risks)
+        risks_layout = self.risks_box.layout()
+        assert isinstance(risks_layout, QVBoxLayout)
+        risks_layout.insertWidget(0, self.carried_bar)
         self.co_table.setMinimumHeight(140)
         lay.addWidget(heading)
         lay.addWidget(status_box)
@@ -166,6 +174,7 @@ class BaselinePage(WorkspacePage):
                 f"{acc.proposal_sha256[:16]}…")
         self.options_box.load(eng)
         self.risks_box.load(eng)
+        self.carried_bar.load()
         self.accept_button.setVisible(acc is None)
         self.reassess_button.setVisible(acc is not None)
         form = self.service.forms.of(eng)

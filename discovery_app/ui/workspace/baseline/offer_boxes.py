@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ....domain.engagement import Engagement, RiskAcceptance
 from ...widgets import checked_buttons, muted
+from ..carried_marks import marked
 from ..offer.offer_format import money
 from ..table_models import RowsModel, rows_table
 from .baseline_dialogs import _date_edit, _date_problem, _day
@@ -186,7 +187,8 @@ class AcceptedRisksBox(QGroupBox):
     def __init__(self, service: Any, eid: int, save: Save, parent: QWidget | None = None) -> None:
         super().__init__("Risks the client accepts", parent)
         self.service, self.eid, self._save = service, eid, save
-        self.model = RowsModel(["Review by", "Risk", "Owner", "Approved by"])
+        self.model = marked(RowsModel, lambda m, row: self._records[row].risk_uid)(["Review by", "Risk", "Owner",
+                                                                                   "Approved by"])
         self.table = _table(self.model, "acceptedRisks", "Risks the client accepts")
         self.add_button = QPushButton("Record risk &acceptance…")
         self.add_button.setObjectName("addRiskAcceptance")
@@ -228,6 +230,10 @@ class AcceptedRisksBox(QGroupBox):
         editable = not eng.frozen
         self.add_button.setEnabled(editable and bool(self._risks))
         self.withdraw_button.setEnabled(editable and bool(self._records))
+
+    def selected_risks(self) -> list[str]:
+        row = self.table.currentIndex().row()
+        return [self._records[row].risk_uid] if 0 <= row < len(self._records) else []
 
     def add(self) -> None:
         dlg = self.dialog = RiskAcceptanceDialog(self._risks, self)

@@ -89,3 +89,19 @@ def test_carried_standards_and_risks_are_marked_and_confirmed_one_by_one(qtbot, 
     # The readiness check reads the same count (the domain's).
     warnings = [i.message for i in service.assessments.check(eid).items if i.code == "carried.to_confirm"]
     assert warnings == ["1 risk carried over from the baseline still to confirm on Risks."]
+
+    # Risk acceptances carried from the baseline wait on the Acceptance & changes page.
+    from datetime import date
+
+    from discovery_app.ui.workspace.baseline.baseline_page import BaselinePage
+
+    service.baseline.accept_risk(eid, risk, owner="Marcus Lee", rationale="Legacy app retires in June",
+                                 review_on=date(2026, 6, 30), approved_by="Elena Finch")
+    _carry(service, eid, [f"acceptance:{risk}"])
+    page = show_page(qtbot, BaselinePage(PageContext(service, eid, QUndoStack())))
+    bar = page.carried_bar
+    assert bar.isVisible() and bar.text.text().startswith("1 risk acceptance on this page came from the baseline")
+    assert page.risks_box.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).startswith(MARK)
+    page.risks_box.table.selectRow(0)
+    qtbot.mouseClick(bar.confirm_button, Qt.MouseButton.LeftButton)
+    assert service.engagements.header(eid).to_confirm == [] and not bar.isVisible()
