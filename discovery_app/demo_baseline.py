@@ -2,15 +2,17 @@
 re-assessment a year later, so the roadmap, acceptance, change-order and progress pages and
 documents all have real content (``discovery-app demo --baseline``).
 
-Everything goes through the service, as a consultant would do it: options, an accepted risk, a
-roadmap move, the proposal exported (its fingerprint kept), the signature, delivery read back,
-change orders, then the re-assessment with what changed in the year.
+Everything after the year-earlier engagement is saved goes through the service's features, as a
+consultant would do it, so its rules apply (the form's checks, revisions, the freeze): options
+(one edited in place), an accepted risk, a roadmap move, the proposal exported (its fingerprints
+kept), the signature, delivery read back, change orders, then the re-assessment with what changed
+in the year and most carried records confirmed.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +20,6 @@ from typing import TYPE_CHECKING
 from .demo import DEMO_FORM, build_demo
 from .domain.engagement import (
     DeliveryStatus,
-    PricingOption,
     Priority,
     RemediationItem,
     Risk,
@@ -41,29 +42,34 @@ def create_baseline_demo(service: Discovery) -> tuple[int, int]:
     """The accepted engagement (a year ago, delivered) and its re-assessment; their ids."""
     pkg = service.forms.get(DEMO_FORM)
     eng, blobs = build_demo(pkg)
+    # The only step not through a feature of the service: the demo's discovery happened a year
+    # ago, so its dates are moved back before it is saved (a consultant cannot type the past).
     back = lambda d: d - YEAR  # noqa: E731
     eng.discovery_date = back(eng.discovery_date) if eng.discovery_date else None
     eng.created_at = eng.updated_at = eng.created_at - YEAR
     eng.time_log = [t.model_copy(update={"started_at": t.started_at - YEAR,
                                          "ended_at": t.ended_at - YEAR if t.ended_at else None}) for t in eng.time_log]
     eng.notes = "Signed in December; stabilization ran January to March. Re-assessed a year later."
-    eng.pricing = eng.pricing.model_copy(update={"discount_reason": "Signed before December 15, 2025"})
-    # The client accepts the vendor-records risk instead of paying to treat it.
-    vendor = next(r for r in eng.risks if r.template_id == "vendor_records_missing")
-    vendor.treatment = RiskTreatment.ACCEPTED
-    eng.remediation = [i.model_copy(update={"accepted": False}) if i.risk_uid == vendor.uid else i
-                       for i in eng.remediation]
-    base = eng.pricing
-    eng.options = [
-        PricingOption(number=1, label="Business hours", note="Support Monday to Friday, 8:00 to 18:00.",
-                      pricing=base.model_copy(update={"coverage": "business_hours"})),
-        PricingOption(number=2, label="Extended hours", note="Adds early mornings, evenings and tax-season Saturdays.",
-                      pricing=base.model_copy(update={"coverage": "extended"})),
-        PricingOption(number=3, label="Run only", note="We run the environment; change and governance stay with you.",
-                      pricing=base.model_copy(update={"coverage": "extended", "lanes_run_by_provider": [Lane.RUN]})),
-    ]
     eid = service.engagements.save_new(eng, pkg, blobs)
+
+    # From here on, what a consultant does in the app, with its rules.
+    service.offer.set_discount_reason(eid, "Signed before December 15, 2025")
+    # The client accepts the vendor-records risk instead of paying to treat it.
+    vendor = next(r for r in service.findings.risks(eid) if r.template_id == "vendor_records_missing")
+    service.findings.update_risk(eid, vendor.uid, treatment=RiskTreatment.ACCEPTED)
+    for item in service.findings.remediation_items(eid):
+        if item.risk_uid == vendor.uid:
+            service.findings.update_remediation_item(eid, item.uid, accepted=False)
+    base = service.offer.pricing_inputs(eid)
     b = service.baseline
+    b.add_option(eid, "Business hours", base.model_copy(update={"coverage": "business_hours"}),
+                 "Support Monday to Friday, 8:00 to 18:00.")
+    b.add_option(eid, "Extended hours", base.model_copy(update={"coverage": "extended"}),
+                 "Adds early mornings, evenings and tax-season Saturdays.")
+    b.add_option(eid, "Run only", base.model_copy(update={"coverage": "extended"}),
+                 "We run the environment; change and governance stay with you.")
+    # The third option was first saved from the pricing page as it stood, then narrowed in place.
+    b.edit_option(eid, 3, pricing=base.model_copy(update={"coverage": "extended", "lanes_run_by_provider": [Lane.RUN]}))
     b.accept_risk(eid, vendor.uid, owner="Marcus Lee", approved_by="Elena Finch", approved_on=SIGNED_ON,
                   rationale="Fewer than a dozen IT vendors; renewals are already in the finance calendar.",
                   compensating_controls="Partners approve every new vendor; the office manager reviews renewals monthly.",
@@ -108,42 +114,41 @@ def create_baseline_demo(service: Discovery) -> tuple[int, int]:
 
 
 def _a_year_later(service: Discovery, eid: int) -> None:
-    """What the re-assessment found: the fixed risks lower or gone, the standards met, one new risk,
-    a few answers changed, and next year's roadmap."""
-    eng = service.engagements.get(eid)
-    now = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
+    """What the re-assessment found, entered as a consultant would: the fixed risks lower or gone,
+    the standards met, one new risk, a few answers changed, next year's roadmap, and most carried
+    records confirmed (twelve inventory records still wait)."""
+    f = service.findings
     closed = {"rdp_exposed", "edr_missing", "mfa_not_enforced", "stale_accounts", "restores_untested"}
     reduced = {"patching_unmanaged": (2, 3), "weak_email_protection": (2, 3), "unsupported_operating_systems": (2, 4),
                "no_change_control": (2, 2), "local_admin_rights": (3, 4)}
-    risks: list[Risk] = []
-    for r in eng.risks:
+    for r in f.risks(eid):
         if r.template_id in closed:
-            continue
-        if r.template_id in reduced:
+            f.delete_risk(eid, r.uid)
+        elif r.template_id in reduced:
             lik, imp = reduced[r.template_id]
-            r = r.model_copy(update={"likelihood": lik, "impact": imp})
-        risks.append(r)
-    shadow = Risk(title="Client files shared through personal cloud accounts", category=RiskCategory.SECURITY,
-                  likelihood=4, impact=4,
-                  description="Three staff share large client files through personal Dropbox accounts.",
-                  why_it_matters="Client tax records leave the firm's control and its retention policy.",
-                  evidence="Seen on two laptops in Salem; confirmed by Marcus Lee.")
-    risks.append(shadow)
+            f.update_risk(eid, r.uid, likelihood=lik, impact=imp)
+    shadow = f.add_risk(eid, Risk(
+        title="Client files shared through personal cloud accounts", category=RiskCategory.SECURITY,
+        likelihood=4, impact=4, description="Three staff share large client files through personal Dropbox accounts.",
+        why_it_matters="Client tax records leave the firm's control and its retention policy.",
+        evidence="Seen on two laptops in Salem; confirmed by Marcus Lee."))
     met = {"rmm", "patching", "endpoint_protection", "mdr", "mfa", "backup", "saas_backup", "psa",
            "documentation", "security_awareness"}
-    standards = [s.model_copy(update={"status": StandardStatus.ALIGNED, "decision": None})
-                 if s.category_id in met else s for s in eng.standards]
-    answers = []
+    for s in service.standards.view(eid).assessments.values():
+        if s.category_id in met:
+            service.standards.set_assessment(eid, s.category_id, status=StandardStatus.ALIGNED, clear_decision=True)
     changed = {"employee_count": 51, "it_user_count": 49, "site_count": 3, "monthly_ticket_volume": 38,
                "user_satisfaction": 4}
-    for a in eng.answers:
-        answers.append(a.model_copy(update={"value": changed[a.question_id], "said_by": "Marcus Lee"})
-                       if a.question_id in changed else a)
-    remediation = [
-        RemediationItem(title="Remove local admin rights and set up an elevation process", risk_uid=next(
-            r.uid for r in risks if r.template_id == "local_admin_rights"), standard_category="device_management",
-            hours={"engineer": Decimal("18"), "technician": Decimal("6")}, phase=Phase.ROADMAP,
-            definition_of_done="No user is a local administrator; elevation requests are logged and approved."),
+    for qid, value in changed.items():
+        service.interview.set_answer(eid, qid, value)
+        service.interview.set_answer_said_by(eid, qid, "Marcus Lee")
+    admin = next(r.uid for r in f.risks(eid) if r.template_id == "local_admin_rights")
+    for item in (
+        RemediationItem(title="Remove local admin rights and set up an elevation process", risk_uid=admin,
+                        standard_category="device_management",
+                        hours={"engineer": Decimal("18"), "technician": Decimal("6")}, phase=Phase.ROADMAP,
+                        definition_of_done="No user is a local administrator; elevation requests are logged and "
+                                           "approved."),
         RemediationItem(title="Bring file sharing into Microsoft 365 and block personal cloud storage",
                         risk_uid=shadow.uid, hours={"engineer": Decimal("16"), "technician": Decimal("4")},
                         phase=Phase.ROADMAP, priority=Priority.HIGH,
@@ -152,11 +157,10 @@ def _a_year_later(service: Discovery, eid: int) -> None:
         RemediationItem(title="Install Cisco Meraki MR access points at both sites", standard_category="wifi",
                         hours={"engineer": Decimal("12")}, phase=Phase.ROADMAP,
                         definition_of_done="Every site's wireless runs on the standard access points."),
-    ]
-    from .storage import repository as repo
-
-    repo.replace_children_many(service.store, eid, {"risks": risks, "standards": standards, "answers": answers,
-                                                    "remediation": remediation})
-    keep = [k for k in eng.to_confirm if k.startswith("inventory:")][:12]
-    service.baseline.confirm(eid, [k for k in eng.to_confirm if k not in keep])
-    repo.update_header(service.store, eid, updated_at=now)
+    ):
+        f.add_remediation_item(eid, item)
+    b = service.baseline
+    for kind in ("answer", "standard", "risk"):
+        b.confirm_kind(eid, kind)
+    waiting = [k for k in service.engagements.header(eid).to_confirm if k.startswith("inventory:")]
+    b.confirm(eid, waiting[12:])

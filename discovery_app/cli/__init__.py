@@ -145,6 +145,8 @@ def _writes(args: argparse.Namespace) -> bool:
         return bool(explicit)
     if args.command == "roadmap":  # reading the roadmap writes nothing; moving an item does
         return bool(getattr(args, "move", None))
+    if args.command == "confirm":  # listing what waits writes nothing; confirming does
+        return bool(args.keys or args.kind or args.all)
     sub = getattr(args, f"{args.command}_command", None)
     if (args.command, sub) not in WRITING:
         return False

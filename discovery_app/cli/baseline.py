@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .export import iso_day
 
 if TYPE_CHECKING:
+    from ..domain.engagement import PricingInputs
     from ..services import Discovery
 
 
@@ -33,6 +34,51 @@ def _role_hours(text: str) -> tuple[str, Decimal]:
     return role.strip(), _decimal(hours)
 
 
+def _option_flags(a: argparse.ArgumentParser) -> None:
+    a.add_argument("--note", default=None, help="one line the client reads under the option")
+    a.add_argument("--coverage", metavar="LEVEL",
+                   help="the coverage level this option prices ('answered': the level the client answered)")
+    a.add_argument("--lanes", metavar="LANES", help="the lanes the provider runs, e.g. run,change,govern")
+    a.add_argument("--users", metavar="N", help="the number of users priced ('counted': as counted)")
+    a.add_argument("--discount", type=_decimal, metavar="PERCENT")
+    a.add_argument("--discount-reason", default=None, metavar="TEXT")
+    a.add_argument("--credit-fee", choices=("yes", "no"), default=None,
+                   help="credit the discovery fee against the stabilization fee")
+
+
+def _varied(args: argparse.Namespace, inputs: PricingInputs) -> PricingInputs:
+    """``inputs`` varied by the option flags given (the others keep their value)."""
+    from ..domain.forms import Lane
+    from ..services import ServiceError
+
+    update: dict[str, object] = {}
+    if args.coverage:
+        update["coverage"] = None if args.coverage.strip().lower() == "answered" else args.coverage.strip()
+    if args.lanes:
+        try:
+            update["lanes_run_by_provider"] = [Lane(x.strip()) for x in args.lanes.split(",") if x.strip()]
+        except ValueError:
+            raise ServiceError(f"--lanes: {args.lanes!r}: name lanes from run, change and govern.") from None
+    if args.users is not None:
+        if args.users.strip().lower() == "counted":
+            update["user_count_override"] = None
+        else:
+            try:
+                update["user_count_override"] = int(args.users)
+            except ValueError:
+                raise ServiceError(f"--users: {args.users!r} is not a whole number (or 'counted').") from None
+    if args.discount is not None:
+        update["discount_percent"] = args.discount
+    if args.discount_reason is not None:
+        update["discount_reason"] = args.discount_reason
+    if args.credit_fee is not None:
+        update["credit_discovery_fee"] = args.credit_fee == "yes"
+    try:
+        return inputs.model_validate({**inputs.model_dump(), **update})
+    except ValueError as exc:
+        raise ServiceError(f"The option's inputs are not valid: {exc}") from None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     # ---- options
     p = sub.add_parser("option", help="the options a proposal offers (up to three)",
@@ -45,12 +91,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = acts.add_parser("add", help="add an option: the pricing page's inputs, varied by the flags given")
     a.set_defaults(writes=True)
     a.add_argument("label")
-    a.add_argument("--note", default="", help="one line the client reads under the option")
-    a.add_argument("--coverage", metavar="LEVEL", help="the coverage level this option prices")
-    a.add_argument("--lanes", metavar="LANES", help="the lanes the provider runs, e.g. run,change,govern")
-    a.add_argument("--users", type=int, metavar="N", help="the number of users priced")
-    a.add_argument("--discount", type=_decimal, metavar="PERCENT")
-    a.add_argument("--discount-reason", default=None, metavar="TEXT")
+    _option_flags(a)
+    a = acts.add_parser("edit", help="change option N in place (name, note, pricing inputs); priced again",
+                        description="Change option N: only the flags given change. Refused once the engagement is "
+                        "accepted (the option signed is part of the baseline).")
+    a.set_defaults(writes=True)
+    a.add_argument("number", type=int, metavar="N")
+    a.add_argument("--label", metavar="NAME", help="the option's new name")
+    _option_flags(a)
     a = acts.add_parser("remove", help="remove option N")
     a.set_defaults(writes=True)
     a.add_argument("number", type=int, metavar="N")
@@ -133,9 +181,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=iso_day, metavar="YYYY-MM-DD", help="the re-assessment's date (default: today)")
     p.set_defaults(handler=run_reassess)
 
+    # ---- carried records to confirm
+    p = sub.add_parser("confirm", help="list or confirm a re-assessment's records carried over from the baseline",
+                       description="A re-assessment starts with its baseline's answers, inventory, standards and "
+                       "risks, each marked 'from the baseline, to confirm'. Without KEY or --all, list those still "
+                       "waiting with their keys; with KEYs (as listed, e.g. risk:UID or answer:QUESTION_ID), confirm "
+                       "them; --kind confirms every one of a kind, --all every one.")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("keys", nargs="*", metavar="KEY", help="the records to confirm, as listed")
+    p.add_argument("--kind", choices=("answer", "inventory", "standard", "risk", "acceptance"),
+                   help="confirm every carried record of this kind")
+    p.add_argument("--all", action="store_true", help="confirm every carried record")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    p.set_defaults(handler=run_confirm)
+
 
 def run_option(args: argparse.Namespace, service: Discovery) -> int:
-    from ..domain.forms import Lane
     from ..services import ServiceError
 
     if args.action == "remove":
@@ -143,27 +204,22 @@ def run_option(args: argparse.Namespace, service: Discovery) -> int:
         print(f"Option {args.number} removed.")
         return 0
     if args.action == "add":
-        inputs = service.engagements.get(args.id).pricing
-        update: dict[str, object] = {}
-        if args.coverage:
-            update["coverage"] = args.coverage
-        if args.lanes:
-            try:
-                update["lanes_run_by_provider"] = [Lane(x.strip()) for x in args.lanes.split(",") if x.strip()]
-            except ValueError:
-                raise ServiceError(f"--lanes: {args.lanes!r}: name lanes from run, change and govern.") from None
-        if args.users is not None:
-            update["user_count_override"] = args.users
-        if args.discount is not None:
-            update["discount_percent"] = args.discount
-        if args.discount_reason is not None:
-            update["discount_reason"] = args.discount_reason
-        try:
-            varied = inputs.model_validate({**inputs.model_dump(), **update})
-        except ValueError as exc:
-            raise ServiceError(f"The option's inputs are not valid: {exc}") from None
-        opt = service.baseline.add_option(args.id, args.label, varied, args.note)
+        varied = _varied(args, service.engagements.get(args.id).pricing)
+        opt = service.baseline.add_option(args.id, args.label, varied, args.note or "")
         print(f"Option {opt.number} added: {opt.label}")
+        return 0
+    if args.action == "edit":
+        eng = service.engagements.get(args.id)
+        current = next((o for o in eng.options if o.number == args.number), None)
+        if current is None or eng.frozen:  # the service says why, in its words
+            service.baseline.edit_option(args.id, args.number)
+            raise ServiceError(f"There is no option {args.number}.")
+        one = service.baseline.edit_option(args.id, args.number, label=args.label, note=args.note,
+                                           pricing=_varied(args, current.pricing))
+        print(f"Option {one.number} ({one.label}) saved: one-time {one.one_time}, monthly "
+              f"{one.recurring}" + ("" if one.ready else " (blocked)"))
+        for i in one.readiness:
+            print(f"   {i.severity.value}: {i.message}")
         return 0
     priced = service.baseline.priced_options(args.id)
     if args.json:
@@ -271,5 +327,39 @@ def run_reassess(args: argparse.Namespace, service: Discovery) -> int:
     print(new_id)
     from ..domain.wording import count
 
-    print(f"{count(left, 'record')} carried over from the baseline, to confirm.", file=sys.stderr)
+    print(f"{count(left, 'record')} carried over from the baseline, to confirm "
+          f"(discovery-app confirm {new_id} lists them).", file=sys.stderr)
+    return 0
+
+
+def run_confirm(args: argparse.Namespace, service: Discovery) -> int:
+    from ..domain import carried as carried_mod
+    from ..domain.wording import count
+    from ..services import ServiceError
+
+    b = service.baseline
+    if sum(bool(x) for x in (args.keys, args.kind, args.all)) > 1:
+        raise ServiceError("Give KEYs, --kind or --all, one of them.")
+    if args.keys or args.kind or args.all:
+        before = b.carried(args.id).total
+        if args.all:
+            left = b.confirm(args.id)
+        elif args.kind:
+            left = b.confirm_kind(args.id, args.kind)
+        else:
+            left = b.confirm(args.id, list(args.keys))
+        print(f"Confirmed {count(before - left, 'record')}; {count(left, 'record')} still to confirm.")
+        return 0
+    eng = service.engagements.get(args.id)
+    named = carried_mod.labels(eng, service.forms.of(eng))
+    if args.json:
+        print(json.dumps([{"key": k, "what": v} for k, v in named.items()], indent=2, ensure_ascii=False))
+        return 0
+    if not named:
+        print("Nothing carried over from the baseline is waiting to be confirmed.")
+        return 0
+    print(f"{count(len(named), 'record')} from the baseline, to confirm "
+          f"({carried_mod.still_to_confirm(eng).words()}):")
+    for k, v in named.items():
+        print(f"   {k}  {v}")
     return 0

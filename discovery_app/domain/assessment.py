@@ -213,6 +213,7 @@ def assess(basis: Basis, form: FormPackage, terms_override: Mapping[str, Any] | 
     terms = resolve_terms(form.pricing.terms, terms_override)
     items = _readiness(eng, form, quote, error, plan, matrix, treated, terms)
     items += _option_readiness(basis, form, locale)
+    items += _carried_readiness(basis, form)
     return Assessment(quote, plan, matrix, treated, terms, Readiness(tuple(items)), error)
 
 
@@ -232,6 +233,34 @@ def _option_readiness(basis: Basis, form: FormPackage, locale: str | None) -> li
         for message in q.warnings:
             if "margin" in message.casefold():
                 out.append(ReadinessItem(Severity.WARNING, "option.margin", f"{name}: {message}", where))
+    return out
+
+
+def _carried_readiness(basis: Basis, form: FormPackage) -> list[ReadinessItem]:
+    """A re-assessment's records carried from the baseline and not confirmed yet, by page."""
+    from . import carried as carried_mod
+    from .wording import count
+
+    eng = basis.engagement
+    if not eng.to_confirm:
+        return []
+    c = carried_mod.still_to_confirm(eng, inventory_loaded=False)
+    out: list[ReadinessItem] = []
+
+    def add(n: int, noun: str, where: Where) -> None:
+        if n:
+            out.append(ReadinessItem(Severity.WARNING, "carried.to_confirm",
+                                     f"{count(n, noun)} carried over from the baseline still to confirm on "
+                                     f"{where.page_title}.", where))
+
+    answers = set(c.of(carried_mod.Kind.ANSWER))
+    for section in form.questionnaire.sections:
+        n = sum(1 for question in section.questions if question.id in answers)
+        add(n, "answer", Where(question_page(section.id), section.title))
+    add(len(c.of(carried_mod.Kind.INVENTORY)), "inventory record", _page("inventory"))
+    add(len(c.of(carried_mod.Kind.STANDARD)), "standard", _page("standards"))
+    add(len(c.of(carried_mod.Kind.RISK)), "risk", _page("risks"))
+    add(len(c.of(carried_mod.Kind.ACCEPTANCE)), "risk acceptance", Where("baseline", "Acceptance & changes"))
     return out
 
 

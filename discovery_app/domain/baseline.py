@@ -166,8 +166,12 @@ def frozen_message(eng_name: str, acceptance: Acceptance | None) -> str:
 
 
 def acceptance_problems(eng: Engagement, option: int, readiness: assessment_mod.Readiness,
-                        option_items: Sequence[assessment_mod.ReadinessItem] = ()) -> list[str]:
-    """Why the engagement cannot be accepted with ``option`` (empty: it can)."""
+                        option_items: Sequence[assessment_mod.ReadinessItem] = (),
+                        proposal_now: str | None = None) -> list[str]:
+    """Why the engagement cannot be accepted with ``option`` (empty: it can). ``proposal_now``:
+    the fingerprint of what the client proposal would say now, for the issue date of the last
+    export; the baseline must freeze the proposal the client holds, so it must equal the one
+    taken at that export."""
     problems = []
     if eng.frozen:
         problems.append("This engagement is already accepted.")
@@ -180,6 +184,15 @@ def acceptance_problems(eng: Engagement, option: int, readiness: assessment_mod.
     if not eng.proposal_sha256:
         problems.append("No client proposal was exported yet: export it first, so the baseline keeps the "
                         "fingerprint of the document the client signed.")
+    elif proposal_now is not None and not eng.proposal_fingerprint:
+        problems.append("The proposal was exported by an earlier version of Discovery, which kept no fingerprint "
+                        "of what it says, so it cannot be told whether the engagement still says the same: export "
+                        "the proposal again and record the acceptance of that one.")
+    elif proposal_now is not None and proposal_now != eng.proposal_fingerprint:
+        when = f" on {eng.proposal_issued_on.isoformat()}" if eng.proposal_issued_on else ""
+        problems.append(f"The engagement changed since the proposal was exported{when}: the client holds a proposal "
+                        "that no longer says what the engagement says. Export the proposal again, send it, and "
+                        "record the acceptance of that one.")
     blockers = [i for i in readiness.blockers if i.where.page != "pricing"] + [i for i in option_items if i.blocks]
     if blockers:
         problems.append(f"The proposal still has {len(blockers)} blocker{'s' if len(blockers) != 1 else ''}: "
@@ -328,6 +341,7 @@ def reassess(eng: Engagement, today: date, now: datetime) -> Engagement:
         + [f"inventory:{i.uid}" for i in eng.inventory]
         + [f"standard:{s.category_id}" for s in eng.standards]
         + [f"risk:{r.uid}" for r in eng.risks]
+        + [f"acceptance:{a.risk_uid}" for a in eng.risk_acceptances]
     )
     assert eng.acceptance is not None
     return Engagement(

@@ -367,8 +367,14 @@ class EngagementHeader(Record):
     # SHA-256 of the last client proposal PDF exported (the one sent); frozen into the baseline.
     proposal_sha256: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
     # Records carried over from the baseline that the consultant has not confirmed yet
-    # ("answer:<question id>", "inventory:<uid>", "standard:<category>", "risk:<uid>").
+    # ("answer:<question id>", "inventory:<uid>", "standard:<category>", "risk:<uid>",
+    # "acceptance:<risk uid>"; domain/carried.py reads them).
     to_confirm: list[str] = []
+    # What the last client proposal exported says (SHA-256 of its report model, see
+    # export/fingerprint.py) and the issue date it carried: acceptance checks the engagement still
+    # says the same, so the baseline freezes the proposal the client actually holds.
+    proposal_fingerprint: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    proposal_issued_on: date | None = None
 
 
 class Engagement(EngagementHeader):

@@ -15,7 +15,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from .engagement import DeliveryStatus, Engagement, Risk, RiskTreatment, StandardStatus
+from .engagement import (
+    ChangeOrderStatus,
+    DeliveryStatus,
+    Engagement,
+    Risk,
+    RiskTreatment,
+    StandardStatus,
+)
 from .forms import FormPackage, Phase
 from .pricing import ZERO, Quote
 
@@ -62,6 +69,15 @@ class TaskProgress:
 
 
 @dataclass(frozen=True)
+class ChangeOrderHours:
+    """An approved change order's hours: sold after the signature, on top of the plan."""
+
+    number: int
+    title: str
+    hours_sold: Decimal
+
+
+@dataclass(frozen=True)
 class PriceChange:
     label: str
     before: Decimal
@@ -84,6 +100,7 @@ class Progress:
     heat_after: tuple[tuple[int, ...], ...]
     tasks: tuple[TaskProgress, ...]
     prices: tuple[PriceChange, ...]
+    change_orders: tuple[ChangeOrderHours, ...] = ()  # approved ones only: no work on any other
 
     def risks_by(self, outcome: RiskOutcome) -> list[RiskChange]:
         return [r for r in self.risks if r.outcome is outcome]
@@ -97,8 +114,18 @@ class Progress:
         return sum(1 for t in self.tasks if t.status is DeliveryStatus.DONE)
 
     @property
-    def hours_sold(self) -> Decimal:
+    def plan_hours_sold(self) -> Decimal:
+        """The signed plan's hours."""
         return sum((t.hours_sold for t in self.tasks), Decimal(0))
+
+    @property
+    def change_order_hours(self) -> Decimal:
+        return sum((c.hours_sold for c in self.change_orders), Decimal(0))
+
+    @property
+    def hours_sold(self) -> Decimal:
+        """Every hour sold: the signed plan's and the approved change orders'."""
+        return self.plan_hours_sold + self.change_order_hours
 
     @property
     def hours_spent(self) -> Decimal:
@@ -165,6 +192,10 @@ def compare(before: Engagement, after: Engagement, form_before: FormPackage, for
         TaskProgress(i.title, i.delivery_status, sum(i.hours.values(), Decimal(0)), sum(i.actual_hours.values(), Decimal(0)))
         for i in before.remediation if i.accepted and i.phase is Phase.STABILIZATION)
 
+    orders = tuple(ChangeOrderHours(o.number, o.title, sum(o.hours.values(), Decimal(0)))
+                   for o in sorted(before.change_orders, key=lambda o: o.number)
+                   if o.status is ChangeOrderStatus.APPROVED and any(o.hours.values()))
+
     prices: list[PriceChange] = []
     if quote_before and quote_after:
         prices = [
@@ -178,9 +209,9 @@ def compare(before: Engagement, after: Engagement, form_before: FormPackage, for
         aligned_after=sum(1 for s in a_std.values() if s is StandardStatus.ALIGNED),
         assessed=len(applies), risks=tuple(_match_risks(before, after)),
         heat_before=heat_counts(before.risks), heat_after=heat_counts(after.risks),
-        tasks=tasks, prices=tuple(prices),
+        tasks=tasks, prices=tuple(prices), change_orders=orders,
     )
 
 
-__all__ = ["ZERO", "AnswerChange", "PriceChange", "Progress", "RiskChange", "RiskOutcome", "StandardChange",
+__all__ = ["ZERO", "AnswerChange", "ChangeOrderHours", "PriceChange", "Progress", "RiskChange", "RiskOutcome", "StandardChange",
            "TaskProgress", "compare", "heat_counts"]

@@ -331,7 +331,8 @@ def render_progress(report: Report, before: Engagement, after: Engagement, diff:
         ("Standards aligned", f"{diff.aligned_before} → {diff.aligned_after}"),
         ("Risks closed", str(len(closed))),
         ("Tasks done", f"{diff.tasks_done} of {len(diff.tasks)}"),
-        ("Hours sold / spent", f"{format_hours(diff.hours_sold, report.locale)} / {format_hours(diff.hours_spent, report.locale)}"),
+        ("Hours sold / spent" + (" (with change orders)" if diff.change_orders else ""),
+         f"{format_hours(diff.hours_sold, report.locale)} / {format_hours(diff.hours_spent, report.locale)}"),
     ]))
     s.append(pc.spacer(3))
     s.append(_p(t, f"Alignment: {report.percent(Decimal(diff.aligned_before * 100) / applies, 0)} at the baseline, "
@@ -367,13 +368,29 @@ def render_progress(report: Report, before: Engagement, after: Engagement, diff:
 
     s.append(CondPageBreak(70 * mm))
     s.append(doc.heading("4. The stabilization plan: done and hours"))
-    s.append(_p(t, "Status and hours as the delivery team reported them in the delivery workbook."))
-    rows = [[task.title, _DELIVERY_WORDS[task.status], format_hours(task.hours_sold, report.locale),
-             format_hours(task.hours_spent, report.locale) if task.hours_spent else ""] for task in diff.tasks]
-    rows.append([f"Total: {diff.tasks_done} of {len(diff.tasks)} done", "", format_hours(diff.hours_sold, report.locale),
-                 format_hours(diff.hours_spent, report.locale)])
+    orders = diff.change_orders
+    s.append(_p(t, "Status and hours as the delivery team reported them in the delivery workbook."
+                + ((" The change order you approved after signing adds " if len(orders) == 1 else
+                    f" The {count(len(orders), 'change order')} you approved after signing add ")
+                   + f"{format_hours(diff.change_order_hours, report.locale)} hours to the hours sold; "
+                   + ("its" if len(orders) == 1 else "their") + " hours spent are not reported in the workbook."
+                   if orders else "")))
+    hrs = lambda h: format_hours(h, report.locale)  # noqa: E731
+    rows = [[task.title, _DELIVERY_WORDS[task.status], hrs(task.hours_sold),
+             hrs(task.hours_spent) if task.hours_spent else ""] for task in diff.tasks]
+    totals = []
+    if orders:
+        rows.append([f"Plan: {diff.tasks_done} of {len(diff.tasks)} done", "", hrs(diff.plan_hours_sold),
+                     hrs(diff.hours_spent)])
+        totals.append(len(rows) - 1)
+        rows += [[f"Change order {o.number}: {o.title}", "Approved", hrs(o.hours_sold), "Not reported"] for o in orders]
+        rows.append(["Total with the approved change orders", "", hrs(diff.hours_sold), hrs(diff.hours_spent)])
+    else:
+        rows.append([f"Total: {diff.tasks_done} of {len(diff.tasks)} done", "", hrs(diff.hours_sold),
+                     hrs(diff.hours_spent)])
+    totals.append(len(rows) - 1)
     s.append(pc.table(t, ["Task", "Status", "Hours sold", "Hours spent"], rows, [0.52, 0.16, 0.16, 0.16],
-                      right=[2, 3], total_rows=[len(rows) - 1]))
+                      right=[2, 3], total_rows=totals))
 
     if diff.prices:
         s.append(CondPageBreak(50 * mm))

@@ -60,11 +60,12 @@ RISKS = "Risks"
 STABILIZATION = "Stabilization tasks"
 ROADMAP = "Roadmap"
 QUARTERS = "Roadmap by quarter"
+CHANGE_ORDERS = "Change orders"
 MATRIX = "Responsibility matrix"
 PRICING = "Pricing lines"
 PSA = "PSA task import"
-SHEETS = (SUMMARY, CONTACTS, ANSWERS, INVENTORY, STANDARDS, RISKS, PHASES, STABILIZATION, ROADMAP, QUARTERS, MATRIX,
-          PRICING, PSA)
+SHEETS = (SUMMARY, CONTACTS, ANSWERS, INVENTORY, STANDARDS, RISKS, PHASES, STABILIZATION, ROADMAP, QUARTERS,
+          CHANGE_ORDERS, MATRIX, PRICING, PSA)
 #: The sheets that are one Excel table each (Summary and Contacts are laid out for reading).
 TABLE_SHEETS = tuple(t for t in SHEETS if t not in (SUMMARY, CONTACTS))
 START_WEEK, END_WEEK, START_DATE, END_DATE = "Start Week", "End Week", "Start Date", "End Date"
@@ -136,11 +137,12 @@ def build_workbook(data: hm.HandoffData, *, client: bool = False, counts: dict[s
         stab = _tasks(wb, data, data.stabilization, STABILIZATION, "StabilizationTasks", client)
         road = _tasks(wb, data, data.roadmap, ROADMAP, "RoadmapTasks", client)
         quarters = _quarters(wb, data)
+        orders = _change_orders(wb, data, client)
         mat = _matrix(wb, data)
         pricing = _pricing(wb, data, client)
         psa = _psa(wb, data)
         cached[SUMMARY] = _summary(summary_ws, data, client, stab, road, pricing)
-    for t in (answers, inv, std, risks, phases, stab, road, quarters, mat, pricing, psa):
+    for t in (answers, inv, std, risks, phases, stab, road, quarters, orders, mat, pricing, psa):
         counts[t.title] = t.n_rows
         if t.columns[-1].header == ID:
             # The IDs are for reading the workbook back, not for paper: printing stops before them
@@ -353,6 +355,36 @@ def _quarters(wb: Workbook, data: hm.HandoffData) -> TableWriter:
     t = _table(wb, data, QUARTERS, "RoadmapByQuarter", cols, len(data.quarters))
     for q in data.quarters:
         t.append([q.quarter, q.title, q.kind, q.note, q.one_time, q.recurring or None])
+    t.finish()
+    return t
+
+
+def _change_orders(wb: Workbook, data: hm.HandoffData, client: bool) -> TableWriter:
+    """The work the client approved after signing: each approved change order's hours by role,
+    priced (the order's price adds the form's contingency and rounding, as its PDF shows), and the
+    change to the monthly fee. Proposed and declined orders are no work, so they are not here."""
+    cols = [Col("Order", 7, Fmt.INT), Col("Change", 40, Fmt.WRAP), Col(ROLE, 22), Col(HOURS, 9, Fmt.HOURS, total=True),
+            Col(RATE, 11, Fmt.MONEY), Col(AMOUNT, 13, Fmt.MONEY, total=True)]
+    if not client:
+        cols += [Col(COST_RATE, 11, Fmt.MONEY), Col(COST, 13, Fmt.MONEY, total=True)]
+    cols += [Col("Order Price", 13, Fmt.MONEY, total=True), Col("Monthly Change", 13, Fmt.MONEY, total=True),
+             Col("Signed By", 20), Col("Signed On", 12, Fmt.DATE), Col("Reason", 44, Fmt.WRAP), Col(ID, 38)]
+    rows = [(w, k, line) for w in data.change_orders for k, line in enumerate(w.task.lines or (None,))]
+    t = _table(wb, data, CHANGE_ORDERS, "ChangeOrders", cols, len(rows))
+    for w, k, line in rows:
+        first = k == 0
+        values: list[object] = [w.number, w.task.title.split(": ", 1)[-1], line.role_name if line else None,
+                                line.hours if line else None, line.rate if line else None,
+                                Formula(f"=ROUND({{{HOURS}}}*{{{RATE}}},2)", pricing_mod.cents(line.hours * line.rate))
+                                if line else None]
+        if not client:
+            values += [line.cost_rate if line else None,
+                       Formula(f"=ROUND({{{HOURS}}}*{{{COST_RATE}}},2)", pricing_mod.cents(line.hours * line.cost_rate))
+                       if line else None]
+        values += [w.price if first else None, (w.monthly_change or None) if first else None,
+                   w.approved_by if first else None, w.approved_on if first else None, w.reason if first else None,
+                   w.task.uid]
+        t.append(values)
     t.finish()
     return t
 

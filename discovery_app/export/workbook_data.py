@@ -33,6 +33,7 @@ from . import report as report_mod
 
 if TYPE_CHECKING:
     from ..domain.roadmap import Roadmap
+    from .change_order_work import ChangeOrderWork
 
 MONTHLY_SECTION = "Monthly operations"
 STABILIZATION_SECTION = "Launch and stabilization"
@@ -304,6 +305,8 @@ class HandoffData:
     paper: str = "Letter"  # the provider's page size: Letter or A4
     # The roadmap and budget by quarter (domain/roadmap.py), as the proposal shows it.
     quarters: tuple[QuarterRow, ...] = ()
+    # Approved change orders as work (export/change_order_work.py); none before acceptance.
+    change_orders: tuple[ChangeOrderWork, ...] = ()
 
 
 # ---- building ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ..domain import baseline as bl
+from ..domain import carried as carried_mod
 from ..domain import progress as progress_mod
 from ..domain import roadmap as roadmap_mod
 from ..domain.basis import Basis
@@ -94,6 +95,35 @@ class Baseline(Feature):
             raise ServiceError(f"The option is not valid: {_errors(exc)}") from None
         self.set_options(eid, [*eng.options, opt])
         return opt
+
+    def edit_option(self, eid: int, number: int, *, label: str | None = None, note: str | None = None,
+                    pricing: PricingInputs | None = None) -> bl.PricedOption:
+        """Change option ``number`` in place (its name, its line for the client, its pricing
+        inputs); it is priced again by the same engine. Refused once the engagement is accepted:
+        the option the client signed is part of the baseline."""
+        eng = self.core.get(eid)
+        if eng.frozen:
+            raise ServiceError(bl.frozen_message(eng.client_name, eng.acceptance))
+        try:
+            old = next(o for o in eng.options if o.number == number)
+        except StopIteration:
+            offered = ", ".join(str(o.number) for o in sorted(eng.options, key=lambda o: o.number)) or "none"
+            raise ServiceError(f"There is no option {number}; the proposal offers options {offered}.") from None
+        update: dict[str, object] = {}
+        if label is not None:
+            update["label"] = label.strip()
+        if note is not None:
+            update["note"] = note.strip()
+        if pricing is not None:
+            update["pricing"] = pricing.model_dump()
+        try:
+            new = PricingOption.model_validate({**old.model_dump(), **update})
+        except ValidationError as exc:
+            raise ServiceError(f"Option {number} is not valid: {_errors(exc)}") from None
+        self.set_options(eid, [new if o.number == number else o for o in eng.options])
+        basis = self.assessments.basis(eid)
+        return bl.price_option(basis, self.core.form_of(basis.engagement), new, self.assessments.sentence_locale(),
+                               self.assessments.settings.commercial_terms())
 
     def remove_option(self, eid: int, number: int) -> None:
         self.set_options(eid, [o for o in self.core.get(eid).options if o.number != number])
@@ -170,7 +200,8 @@ class Baseline(Feature):
             a = self.assessments.of_basis(bl.option_basis(basis, option))
         except bl.BaselineError as exc:
             raise ServiceError(str(exc)) from None
-        problems = bl.acceptance_problems(eng, option, a.readiness, a.readiness.on_page("pricing"))
+        problems = bl.acceptance_problems(eng, option, a.readiness, a.readiness.on_page("pricing"),
+                                          self.proposal_now(eid) if eng.proposal_sha256 and not eng.frozen else None)
         if problems:
             raise ServiceError("The engagement cannot be accepted:\n- " + "\n- ".join(problems))
         quote = a.quote
@@ -188,6 +219,25 @@ class Baseline(Feature):
         repo.record_acceptance(self.store, eid, acceptance, Status.ACCEPTED.value, document)
         log.info("engagement %s accepted (option %s)", eid, option)
         return self.core.get(eid)
+
+    def proposal_now(self, eid: int) -> str:
+        """The fingerprint of what the client proposal would say now, for the issue date of the
+        last export ("" when it cannot be made: then it cannot equal the stored one)."""
+        from ..export.fingerprint import proposal_fingerprint
+
+        h = self.core.header(eid)
+        try:
+            return proposal_fingerprint(self.documents.report(eid, client=True, issued_on=h.proposal_issued_on))
+        except ServiceError:
+            return ""
+
+    def proposal_is_current(self, eid: int) -> bool | None:
+        """Whether the engagement still says what the last exported proposal says (None: none
+        was exported). Acceptance is refused while it is False."""
+        h = self.core.header(eid)
+        if not h.proposal_sha256:
+            return None
+        return bool(h.proposal_fingerprint) and self.proposal_now(eid) == h.proposal_fingerprint
 
     @staticmethod
     def _signed_document(path: Path) -> tuple[Attachment, bytes]:
@@ -286,12 +336,35 @@ class Baseline(Feature):
         log.info("engagement %s re-assesses baseline %s", new_id, eid)
         return new_id
 
-    def confirm(self, eid: int, keys: list[str] | None = None) -> int:
-        """Mark carried records as confirmed (all when ``keys`` is None); how many are left."""
+    def carried(self, eid: int) -> carried_mod.Carried:
+        """The records of re-assessment ``eid`` still "from the baseline, to confirm"."""
         h = self.core.header(eid)
-        left = [] if keys is None else [k for k in h.to_confirm if k not in set(keys)]
-        repo.update_header(self.store, eid, to_confirm=left)
-        return len(left)
+        if not h.to_confirm:
+            return carried_mod.Carried({})
+        return carried_mod.still_to_confirm(self.core.get(eid))
+
+    def confirm(self, eid: int, keys: list[str] | None = None) -> int:
+        """Mark carried records as confirmed (all when ``keys`` is None; a key is
+        ``"<kind>:<record>"``, see :mod:`~discovery_app.domain.carried`); how many are left.
+        A key that is not waiting is refused, and nothing is confirmed."""
+        h = self.core.header(eid)
+        try:
+            left = carried_mod.after_confirming(h.to_confirm, keys)
+        except carried_mod.CarriedError as exc:
+            raise ServiceError(f"{h.client_name}: {exc}.") from None
+        if left != h.to_confirm:
+            repo.update_header(self.store, eid, to_confirm=left)
+        return len(carried_mod.still_to_confirm(self.core.get(eid)).keys()) if left else 0
+
+    def confirm_kind(self, eid: int, kind: str) -> int:
+        """Confirm every carried record of one kind (a page's "Confirm all"); how many are left."""
+        try:
+            k = carried_mod.Kind(kind)
+        except ValueError:
+            raise ServiceError(f"“{kind}” is no kind of carried record: answer, inventory, standard, risk or "
+                               "acceptance.") from None
+        waiting = [x for x in self.core.header(eid).to_confirm if x.startswith(f"{k.value}:")]
+        return self.confirm(eid, waiting) if waiting else len(self.carried(eid).keys())
 
     def baseline_of(self, eid: int) -> int:
         """The id of the accepted engagement that ``eid`` re-assesses."""

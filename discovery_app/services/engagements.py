@@ -173,6 +173,7 @@ class Engagements(Feature):
             client_name=client_name or eng.client_name, discount_approvals=[], signed_approvals=[], time_log=[],
             # A copy is a new proposal: not signed, no change orders, nothing sent yet.
             acceptance=None, change_orders=[], proposal_sha256="", roadmap_quarters=[], to_confirm=[],
+            proposal_fingerprint="", proposal_issued_on=None,
         )
         copy = Engagement.model_validate(data)
         attachments = repo.attachment_data(self.store, eid)

@@ -129,8 +129,12 @@ class Documents(Feature):
         data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
         written = self._write_export(Path(path), data)
         if not report.blockers and repo.acceptance(self.store, eid) is None:
-            # The fingerprint of the proposal sent: acceptance freezes it into the baseline.
-            repo.update_header(self.store, eid, proposal_sha256=hashlib.sha256(data).hexdigest())
+            # The fingerprint of the proposal sent: acceptance freezes it into the baseline, and
+            # what it says, so acceptance can tell the engagement still says the same.
+            from ..export.fingerprint import proposal_fingerprint
+
+            repo.update_header(self.store, eid, proposal_sha256=hashlib.sha256(data).hexdigest(),
+                               proposal_fingerprint=proposal_fingerprint(report), proposal_issued_on=report.issued_on)
         return written
 
     def export_plan(self, eid: int, path: Path, *, issued_on: date | None = None,

@@ -38,7 +38,15 @@ class Handoff(Feature):
         eng = self.core.get(eid)
         today = today or date.today()
         rep, assessed = self.documents.report_of(Basis.of(eng, self.core.approvers()), client, issued_on=today)
-        return workbook_data.from_report(rep, eng, self.core.form_of(eng), assessed, today, start)
+        data = workbook_data.from_report(rep, eng, self.core.form_of(eng), assessed, today, start)
+        if not eng.change_orders:
+            return data
+        from dataclasses import replace
+
+        from ..export.change_order_work import approved_work
+
+        last = max((t.order for t in (*data.stabilization, *data.roadmap)), default=0)
+        return replace(data, change_orders=approved_work(eng, self.core.form_of(eng), last + 1))
 
     def export_workbook(self, eid: int, path: Path, client: bool = False, *,
                         start: date | None = None) -> workbook_mod.WorkbookResult:

@@ -102,6 +102,8 @@ class EngagementRow(SQLModel, table=True):
     baseline_of: str | None = Field(default=None, max_length=40)
     proposal_sha256: str = Field(default="", max_length=64)
     to_confirm: Any = _json()
+    proposal_fingerprint: str = Field(default="", max_length=64)
+    proposal_issued_on: date | None = None
 
 
 class SiteRow(SQLModel, table=True):

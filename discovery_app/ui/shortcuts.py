@@ -65,6 +65,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     # ---- fields and tables (not commands: what keys do inside a control) ----
     Shortcut("calendar", "Open the calendar of a date box", ("F4", "Alt+Down"), DATES),
     Shortcut("table_edit", "Edit the current cell of a table", ("F2",), TABLES),
+    Shortcut("carried_confirm", "Confirm the selected records carried over from the baseline", ("Ctrl+Shift+K",),
+             TABLES),
     Shortcut("next_question", "Save the answer and go to the next question", ("Return",), QUESTIONS),
     Shortcut("next_question_long", "Go to the next question from a long text", ("Ctrl+Return",), QUESTIONS),
     Shortcut("note", "Open the note of the current question", ("Ctrl+Shift+M",), QUESTIONS),

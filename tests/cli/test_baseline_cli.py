@@ -17,6 +17,14 @@ def test_from_proposal_to_signed_baseline_to_progress_report(tmp_path):
     assert refused.returncode == 1 and "export it first" in refused.stderr and "Traceback" not in refused.stderr
     proposal = tmp_path / "proposal.pdf"
     run("export", "1", "--proposal", str(proposal), db=db)
+    edited = run("option", "1", "edit", "1", "--label", "Extended hours", "--coverage", "extended", "--users", "40",
+                 db=db).stdout
+    assert "Option 1 (Extended hours) saved: one-time" in edited
+    stale = run("accept", "1", "--option", "1", "--signed-by", "Elena Finch", "--title", "Managing Partner",
+                "--date", "2026-01-15", db=db, check=False)
+    assert stale.returncode == 1 and "changed since the proposal was exported" in stale.stderr
+    assert "Export the proposal again" in stale.stderr
+    run("export", "1", "--proposal", str(proposal), db=db)
     out = run("accept", "1", "--option", "1", "--signed-by", "Elena Finch", "--title", "Managing Partner",
               "--date", "2026-01-15", "--file", str(proposal), db=db).stdout
     assert "frozen as the baseline" in out
@@ -26,6 +34,8 @@ def test_from_proposal_to_signed_baseline_to_progress_report(tmp_path):
 
     frozen = run("option", "1", "add", "Cheaper", db=db, check=False)
     assert frozen.returncode == 1 and "change order" in frozen.stderr
+    frozen = run("option", "1", "edit", "1", "--discount", "5", db=db, check=False)
+    assert frozen.returncode == 1 and "frozen as the signed baseline" in frozen.stderr
 
     run("change-order", "1", "add", "--title", "Second site", "--reason", "New office", "--hours", "engineer=12",
         "--monthly", "250", "--date", "2026-03-01", db=db)
@@ -40,6 +50,17 @@ def test_from_proposal_to_signed_baseline_to_progress_report(tmp_path):
 
     new = run("reassess", "1", "--date", "2027-01-20", db=db)
     assert new.stdout.strip() == "2" and "carried over from the baseline, to confirm" in new.stderr
+    waiting = json.loads(run("confirm", "2", "--json", db=db).stdout)
+    risk = next(w for w in waiting if w["key"].startswith("risk:"))
+    assert risk["what"].startswith("Risk: ") and any(w["what"].startswith("Answer: ") for w in waiting)
+    out = run("confirm", "2", risk["key"], db=db).stdout
+    assert out == f"Confirmed 1 record; {len(waiting) - 1} records still to confirm.\n"
+    again = run("confirm", "2", risk["key"], db=db, check=False)
+    assert again.returncode == 1 and "is not waiting to be confirmed" in again.stderr
+    run("confirm", "2", "--kind", "inventory", db=db)
+    assert not any(w["key"].startswith("inventory:") for w in json.loads(run("confirm", "2", "--json", db=db).stdout))
+    assert "Confirmed" in run("confirm", "2", "--all", db=db).stdout
+    assert "Nothing carried over" in run("confirm", "2", db=db).stdout
     progress = tmp_path / "progress.pdf"
     out = run("export", "2", "--progress", str(progress), db=db).stdout
     assert "progress report" in out and progress.read_bytes().startswith(b"%PDF")

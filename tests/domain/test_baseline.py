@@ -218,3 +218,14 @@ def test_the_one_assessment_blocks_the_proposal_while_an_option_breaks_the_disco
     assert blockers[0].where.page == "pricing"
     demo.options = demo.options[:2]
     assert assess(Basis.of(demo), PKG).readiness.ready
+
+
+def test_acceptance_needs_the_proposal_the_client_holds_to_say_what_the_engagement_says(demo):
+    a = assess(Basis.of(demo), PKG)
+    demo.proposal_fingerprint = "b" * 64
+    assert bl.acceptance_problems(demo, 1, a.readiness, proposal_now="b" * 64) == []
+    (stale,) = bl.acceptance_problems(demo, 1, a.readiness, proposal_now="c" * 64)
+    assert "changed since the proposal was exported" in stale and "Export the proposal again" in stale
+    demo.proposal_fingerprint = ""  # exported before fingerprints were kept
+    (old,) = bl.acceptance_problems(demo, 1, a.readiness, proposal_now="c" * 64)
+    assert "earlier version" in old and "export the proposal again" in old

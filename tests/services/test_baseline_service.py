@@ -183,6 +183,103 @@ def test_the_new_records_travel_in_the_json_file_and_the_archive(accepted, tmp_p
     opened = s.engagements.get(s.archives.open(tmp_path / "e.archive"))
     for other in (copy, opened):
         for attr in ("options", "risk_acceptances", "roadmap_quarters", "change_orders", "acceptance",
-                     "proposal_sha256", "baseline_of", "to_confirm"):
+                     "proposal_sha256", "baseline_of", "to_confirm", "proposal_fingerprint", "proposal_issued_on"):
             assert getattr(other, attr) == getattr(original, attr), attr
         assert other.frozen
+
+
+def test_acceptance_is_refused_when_the_engagement_changed_since_the_proposal_was_exported(demo, tmp_path):
+    s, eid = demo
+    s.documents.export_proposal(eid, tmp_path / "p.pdf", issued_on=date(2026, 1, 5))
+    h = s.engagements.header(eid)
+    assert h.proposal_issued_on == date(2026, 1, 5) and len(h.proposal_fingerprint) == 64
+    assert s.baseline.proposal_is_current(eid) is True
+    eng = s.engagements.get(eid)
+    s.offer.set_pricing_inputs(eid, eng.pricing.model_copy(update={"discount_percent": Decimal("3")}))
+    assert s.baseline.proposal_is_current(eid) is False
+    with pytest.raises(ServiceError, match="changed since the proposal was exported on 2026-01-05") as info:
+        s.baseline.accept(eid, option=0, signed_by="Dana", title="COO", signed_on=date(2026, 1, 15))
+    assert "Export the proposal again" in str(info.value)
+    assert not s.engagements.get(eid).frozen
+    # Put back as it was, the engagement says what the client holds again (the fingerprint is of
+    # the content, not of the edits).
+    s.offer.set_pricing_inputs(eid, eng.pricing)
+    assert s.baseline.proposal_is_current(eid) is True
+    s.offer.set_pricing_inputs(eid, eng.pricing.model_copy(update={"discount_percent": Decimal("3")}))
+    s.documents.export_proposal(eid, tmp_path / "p2.pdf")
+    accepted = s.baseline.accept(eid, option=0, signed_by="Dana", title="COO", signed_on=date(2026, 1, 15))
+    assert accepted.frozen and accepted.acceptance.baseline["quote"] == s.assessments.of(eid).quote.to_json_dict()
+
+
+def test_an_edit_that_does_not_change_the_proposal_leaves_it_current(demo, tmp_path):
+    s, eid = demo
+    s.documents.export_proposal(eid, tmp_path / "p.pdf")
+    s.timer.start(eid, note="Call with Dana about the signature date")  # time logged is no proposal content
+    s.timer.stop(eid)
+    assert s.baseline.proposal_is_current(eid) is True
+
+
+def test_an_option_is_edited_in_place_and_priced_again_by_the_same_engine(demo):
+    from discovery_app.domain import baseline as bl
+    from discovery_app.domain.pricing import build_quote
+
+    s, eid = demo
+    s.baseline.add_option(eid, "Business hours")
+    opt = s.baseline.options(eid)[0]
+    varied = opt.pricing.model_copy(update={"coverage": "extended", "discount_percent": Decimal("2")})
+    priced = s.baseline.edit_option(eid, 1, label=" Extended hours ", note="Evenings too", pricing=varied)
+    (stored,) = s.baseline.options(eid)
+    assert (stored.label, stored.note, stored.pricing) == ("Extended hours", "Evenings too", varied)
+    basis = s.assessments.basis(eid)
+    same = build_quote(bl.option_basis(basis, 1), s.forms.of(basis.engagement))
+    assert priced.quote is not None and priced.quote.monthly_fee == same.monthly_fee
+    assert priced.quote.stabilization_fee == same.stabilization_fee
+    assert s.baseline.edit_option(eid, 1, note="Only the note").label == "Extended hours"
+    with pytest.raises(ServiceError, match="no option 3; the proposal offers options 1"):
+        s.baseline.edit_option(eid, 3, label="x")
+    with pytest.raises(ServiceError, match="not valid"):
+        s.baseline.edit_option(eid, 1, label="   ")
+
+
+def test_an_option_cannot_be_edited_after_acceptance(accepted):
+    s, eid = accepted
+    before = s.baseline.options(eid)
+    with pytest.raises(ServiceError, match="frozen as the signed baseline"):
+        s.baseline.edit_option(eid, 1, label="Cheaper")
+    assert s.baseline.options(eid) == before
+
+
+def test_approved_change_orders_reach_the_workbook_the_psa_packs_and_the_progress_hours(accepted, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from discovery_app.export import workbook as wbk
+
+    s, eid = accepted
+    s.baseline.add_change_order(eid, title="Second site", reason="New office in March",
+                                hours={"engineer": Decimal("12"), "technician": Decimal("4")},
+                                monthly_change=Decimal("300"), requested_on=date(2026, 3, 1))
+    s.baseline.approve_change_order(eid, 1, approved_by="Dana Whitfield", approved_on=date(2026, 3, 3))
+    s.baseline.add_change_order(eid, title="Not approved", reason="Still talking", hours={"engineer": Decimal("5")},
+                                requested_on=date(2026, 3, 4))
+    result = s.handoff.export_workbook(eid, tmp_path / "d.xlsx")
+    ws = load_workbook(result.path)[wbk.CHANGE_ORDERS]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[0], int)]  # not the totals
+    header = [c.value for c in ws[1]]
+    assert [(r[0], r[1], r[header.index(wbk.HOURS)]) for r in rows] == [(1, "Second site", 12), (1, "Second site", 4)]
+    price = s.baseline.contract_totals(eid).one_time_approved
+    assert rows[0][header.index("Order Price")] == price and rows[1][header.index("Order Price")] is None
+    assert rows[0][header.index("Monthly Change")] == 300 and rows[0][header.index("Signed By")] == "Dana Whitfield"
+
+    s.handoff.export_pack(eid, "generic", tmp_path / "pack")
+    plan = list(csv.DictReader((tmp_path / "pack" / "plan.csv").open(encoding="utf-8-sig")))
+    added = [r for r in plan if r["Phase"] == "Change orders"]
+    assert [(r["Record"], r["Title"], r["Hours"]) for r in added] == [
+        ("Phase", "Change orders", "16"), ("Task", "Change order 1: Second site", "16")]
+    assert added[1]["Start Date"] == "2026-03-03" and not any("Not approved" in r["Title"] for r in plan)
+
+    new = s.baseline.reassess(eid, today=date(2027, 1, 20))
+    diff = s.baseline.progress(new).diff
+    assert [(c.number, c.hours_sold) for c in diff.change_orders] == [(1, Decimal("16"))]
+    assert diff.hours_sold == diff.plan_hours_sold + 16

@@ -74,6 +74,20 @@ CW_CONFIG = ("Configuration Type", "Configuration Name", "Manufacturer Company N
 CW_PLAN = ("Type", "WBS", "Summary", "Time Budget", "Priority", "Start Date", "Due Date", "Notes")
 
 
+def _plan_phases(data: hm.HandoffData) -> list[hm.PhaseRow]:
+    """The stabilization plan's phases, then one for the approved change orders (if any)."""
+    from ..change_order_work import phase_row
+
+    extra = phase_row(data.change_orders, len(data.phases) + 1)
+    return [*data.phases, *([extra] if extra else [])]
+
+
+def _plan_tasks(data: hm.HandoffData) -> list[hm.Task]:
+    """The stabilization plan's tasks, then the approved change orders' work: no work starts on
+    an order the client has not approved, so no other order is here."""
+    return [*data.stabilization, *(w.task for w in data.change_orders)]
+
+
 def connectwise(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
     ctype, status = pl["Configuration Type"], pl["Configuration Status"]
     configs = tuple({
@@ -84,11 +98,11 @@ def connectwise(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
     } for i in _tracked(data, DEVICE, LICENCE))
     rows: list[dict[str, str]] = []
     prio = pl["Priority"]
-    for p in data.phases:
+    for p in _plan_phases(data):
         rows.append({"Type": "Phase", "WBS": str(p.number),
                      "Summary": p.name, "Time Budget": _n(p.hours), "Priority": "", "Start Date": _d(p.start_date),
                      "Due Date": _d(p.end_date), "Notes": _one_line(p.purpose)})
-        tasks = [t for t in data.stabilization if t.plan_phase == p.name]
+        tasks = [t for t in _plan_tasks(data) if t.plan_phase == p.name]
         for k, t in enumerate(tasks, 1):
             rows.append({"Type": pl["Type"].default, "WBS": f"{p.number}.{k}", "Summary": _summary(t),
                          "Time Budget": _n(sum((ln.hours for ln in t.lines), Decimal(0))),
@@ -164,7 +178,7 @@ def autotask(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
         "Task: Start Date": _d(t.start_date), "Task: End Date": _d(t.end_date),
         "Task: Department": pl["Task: Department"].default, "Task: Work Type": pl["Task: Work Type"].default,
         "Task: Priority": pl["Task: Priority"].pick(t.priority),
-    } for t in data.stabilization)
+    } for t in _plan_tasks(data))
     files = (
         CsvFile("configuration-items.csv", AT_CI, ("Configuration Item: Account Name", "Configuration Item: Product",
                                                    "Configuration Item: Install Date"),
@@ -283,12 +297,12 @@ def generic(data: hm.HandoffData, pl: Mapping[str, Picklist]) -> Pack:
                  "Purchase Date": _d(i.purchase_date), "Warranty End": _d(i.warranty_end), "Notes": i.notes,
                  "Source": i.source} for i in data.inventory)
     plan: list[dict[str, str]] = []
-    for p in data.phases:
+    for p in _plan_phases(data):
         plan.append({"Record": "Phase", "Number": str(p.number), "Phase": p.name, "Title": p.name, "Owner": "",
                      "Priority": "", "Hours": _n(p.hours), "Start Week": str(p.start_week),
                      "End Week": str(p.end_week), "Start Date": _d(p.start_date), "End Date": _d(p.end_date),
                      "Depends On": "", "Definition of Done": _one_line(p.purpose), "Addresses Risk": "", "ID": ""})
-        for t in (t for t in data.stabilization if t.plan_phase == p.name):
+        for t in (t for t in _plan_tasks(data) if t.plan_phase == p.name):
             plan.append({"Record": "Task", "Number": str(t.order), "Phase": p.name, "Title": t.title,
                          "Owner": t.owner, "Priority": t.priority,
                          "Hours": _n(sum((ln.hours for ln in t.lines), Decimal(0))),

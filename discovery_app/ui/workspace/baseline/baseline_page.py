@@ -20,12 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain import baseline as bl
+from ....domain import carried as carried_mod
+from ....domain.carried import Kind
 from ....domain.engagement import ChangeOrderStatus, Engagement
 from ....domain.filenames import safe_file_name
 from ....domain.progress import RiskOutcome
 from ....domain.wording import count
 from ...messages import show_exception
 from ...widgets import muted, scaled_font
+from ..carried_marks import CarriedBar
 from ..offer.offer_format import money, signed_money
 from ..page import PageContext, WorkspacePage
 from ..table_models import RowsModel, rows_table
@@ -132,6 +135,12 @@ class BaselinePage(WorkspacePage):
 
         self.options_box = OptionsBox(self.service, self.engagement_id, save)
         self.risks_box = AcceptedRisksBox(self.service, self.engagement_id, save)
+        # A re-assessment's risk acceptances come from the baseline, to confirm (their review dates).
+        self.carried_bar = CarriedBar(self, Kind.ACCEPTANCE, self.risks_box.model, self.risks_box.table,
+                                      self.risks_box.selected_risks)
+        risks_layout = self.risks_box.layout()
+        assert isinstance(risks_layout, QVBoxLayout)
+        risks_layout.insertWidget(0, self.carried_bar)
         self.co_table.setMinimumHeight(140)
         lay.addWidget(heading)
         lay.addWidget(status_box)
@@ -147,9 +156,15 @@ class BaselinePage(WorkspacePage):
         eng = self._eng = self.service.engagements.get(self.engagement_id)
         acc = eng.acceptance
         if acc is None:
+            current = self.service.baseline.proposal_is_current(self.engagement_id)
+            stale = ("" if current is not False else
+                     f" The engagement changed since the proposal was exported"
+                     f"{' on ' + _day(eng.proposal_issued_on) if eng.proposal_issued_on else ''}: export it again "
+                     "and send that one before recording the acceptance.")
             self.state.setText(
                 "Not accepted yet. When the client signs, record the option chosen, who signed and the signed "
-                "document. The proposal must have been exported (its fingerprint is kept) and nothing may block it.")
+                "document. The proposal must have been exported (its fingerprint is kept) and nothing may block it."
+                + stale)
         else:
             label = acc.baseline.get("option_label", "")
             doc = "the signed PDF is attached" if acc.document_uid else "no signed document attached"
@@ -159,6 +174,7 @@ class BaselinePage(WorkspacePage):
                 f"{acc.proposal_sha256[:16]}…")
         self.options_box.load(eng)
         self.risks_box.load(eng)
+        self.carried_bar.load()
         self.accept_button.setVisible(acc is None)
         self.reassess_button.setVisible(acc is not None)
         form = self.service.forms.of(eng)
@@ -191,7 +207,7 @@ class BaselinePage(WorkspacePage):
                     f"{count(len(d.risks_by(RiskOutcome.CLOSED)), 'risk')} closed, "
                     f"{len(d.risks_by(RiskOutcome.REDUCED))} reduced, {len(d.risks_by(RiskOutcome.NEW))} new; "
                     f"plan tasks done {d.tasks_done} of {len(d.tasks)}. "
-                    f"{count(len(eng.to_confirm), 'carried record')} still to confirm.")
+                    f"Still to confirm from the baseline: {carried_mod.still_to_confirm(eng).words()}.")
                 self.progress_button.setEnabled(True)
         self._enable()
 

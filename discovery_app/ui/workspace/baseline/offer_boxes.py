@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from ....domain.engagement import Engagement, RiskAcceptance
 from ...widgets import checked_buttons, muted
+from ..carried_marks import marked
 from ..offer.offer_format import money
 from ..table_models import RowsModel, rows_table
 from .baseline_dialogs import _date_edit, _date_problem, _day
+from .option_dialog import OptionDialog
 
 Save = Callable[[Callable[[], Any], str, str], None]
 
@@ -53,6 +55,11 @@ class OptionsBox(QGroupBox):
         self.add_button = QPushButton("Save pricing as &option…")
         self.add_button.setObjectName("addOption")
         self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("&Edit option…")
+        self.edit_button.setObjectName("editOption")
+        self.edit_button.setToolTip("Change the selected option's name, note and pricing inputs; it is priced again")
+        self.edit_button.clicked.connect(self.edit)
+        self.table.doubleClicked.connect(lambda *_: self.edit())
         self.remove_button = QPushButton("Remove option")
         self.remove_button.setObjectName("removeOption")
         self.remove_button.clicked.connect(self.remove)
@@ -61,10 +68,14 @@ class OptionsBox(QGroupBox):
         lay.addWidget(self.table)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
+        row.addWidget(self.edit_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         lay.addLayout(row)
         self._numbers: list[int] = []
+        self._eng: Engagement | None = None
+        #: The dialog open now (tests drive it), else None.
+        self.dialog: OptionDialog | None = None
         #: The label asked for (tests replace this).
         self.ask_label: Callable[[], str] = self._ask_label
 
@@ -74,8 +85,10 @@ class OptionsBox(QGroupBox):
         self.model.set_rows([[str(p.number), p.label, money(p.one_time), money(p.recurring),
                               "Ready" if p.ready else "; ".join(i.message for i in p.readiness if i.blocks) or "Blocked"]
                              for p in priced], [p.note for p in priced])
+        self._eng = eng
         editable = not eng.frozen
         self.add_button.setEnabled(editable and len(priced) < 3)
+        self.edit_button.setEnabled(editable and bool(priced))
         self.remove_button.setEnabled(editable and bool(priced))
 
     def _ask_label(self) -> str:
@@ -87,6 +100,25 @@ class OptionsBox(QGroupBox):
         if label:
             self._save(lambda: self.service.baseline.add_option(self.eid, label), f"Option “{label}” saved",
                        "Saving the option")
+
+    def edit(self) -> None:
+        row = self.table.currentIndex().row()
+        if self._eng is None or self._eng.frozen or not 0 <= row < len(self._numbers):
+            return
+        n = self._numbers[row]
+        option = next(o for o in self._eng.options if o.number == n)
+        coverage = [(c.id, c.label) for c in self.service.forms.of(self._eng).pricing.coverage]
+        dlg = self.dialog = OptionDialog(option, coverage, self)
+
+        def finished(result: int) -> None:
+            self.dialog = None
+            if result == QDialog.DialogCode.Accepted:
+                v = dlg.values()
+                self._save(lambda: self.service.baseline.edit_option(self.eid, n, **v),
+                           f"Option {n} saved and priced again", "Saving the option")
+
+        dlg.finished.connect(finished)
+        dlg.open()
 
     def remove(self) -> None:
         row = self.table.currentIndex().row()
@@ -155,7 +187,8 @@ class AcceptedRisksBox(QGroupBox):
     def __init__(self, service: Any, eid: int, save: Save, parent: QWidget | None = None) -> None:
         super().__init__("Risks the client accepts", parent)
         self.service, self.eid, self._save = service, eid, save
-        self.model = RowsModel(["Review by", "Risk", "Owner", "Approved by"])
+        self.model = marked(RowsModel, lambda m, row: self._records[row].risk_uid)(["Review by", "Risk", "Owner",
+                                                                                   "Approved by"])
         self.table = _table(self.model, "acceptedRisks", "Risks the client accepts")
         self.add_button = QPushButton("Record risk &acceptance…")
         self.add_button.setObjectName("addRiskAcceptance")
@@ -197,6 +230,10 @@ class AcceptedRisksBox(QGroupBox):
         editable = not eng.frozen
         self.add_button.setEnabled(editable and bool(self._risks))
         self.withdraw_button.setEnabled(editable and bool(self._records))
+
+    def selected_risks(self) -> list[str]:
+        row = self.table.currentIndex().row()
+        return [self._records[row].risk_uid] if 0 <= row < len(self._records) else []
 
     def add(self) -> None:
         dlg = self.dialog = RiskAcceptanceDialog(self._risks, self)

@@ -27,6 +27,7 @@ from ...ops import for_consultant
 from ...widgets import muted, scaled_font
 from ..page import PageContext, WorkspacePage
 from ..undo import ServiceCommand
+from .baseline_confirm import BaselineConfirm
 from .client_confirm import ClientConfirm
 from .question_fields import QuestionField, make_field
 
@@ -127,6 +128,7 @@ class QuestionPage(WorkspacePage):
         layout.addWidget(legend)
         layout.addSpacing(6)
         self.client_confirm = ClientConfirm(self, layout)  # answers from the client's pre-work
+        self.baseline_confirm = BaselineConfirm(self, layout)  # answers carried from the baseline
         self.fields: dict[str, QuestionField] = {}
         # Answers on their way to the store, and the question Enter left while one was: the move
         # waits for the save, so a question the answer reveals is the next stop, not skipped.
@@ -141,6 +143,7 @@ class QuestionPage(WorkspacePage):
             self.fields[q.id] = f
             layout.addWidget(f)
             self.client_confirm.add(q, layout)
+            self.baseline_confirm.add(q, layout)
         layout.addStretch(1)
 
         # Centred by stretches, not by an alignment flag: an aligned widget gets its size hint's
@@ -169,6 +172,7 @@ class QuestionPage(WorkspacePage):
             f.set_error(None)
         self._update_visibility()
         self.client_confirm.load()
+        self.baseline_confirm.load()
 
     def progress(self) -> tuple[int, int] | None:
         p = answers_mod.section_progress(self.section, self.book.shown())
@@ -263,6 +267,7 @@ class QuestionPage(WorkspacePage):
         self._update_visibility()
         if stored != old:
             self.client_confirm.answered(qid)
+            self.baseline_confirm.answered(qid)
         if stored != old or had_error:
             self.changed.emit()
             self.status.emit("Saved")
@@ -311,6 +316,7 @@ class QuestionPage(WorkspacePage):
         for qid, f in self.fields.items():
             f.setVisible(qid in shown)
         self.client_confirm.refresh()
+        self.baseline_confirm.refresh()
 
     def _advance(self, qid: str) -> None:
         if self._saving.get(qid):

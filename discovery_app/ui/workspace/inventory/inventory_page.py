@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain import locale_text
+from ....domain.carried import Kind
 from ....domain.engagement import InventoryCategory, InventoryItem
 from ... import app_locale, shortcuts
 from ...messages import show_exception, show_message
 from ...ops import QueryOp, WriteOp
 from ...widgets import MessagePage, muted, scaled_font
+from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from .inventory_edit import (
     AddItemsCommand,
@@ -79,7 +81,7 @@ class InventoryPage(WorkspacePage):
         self.kinds: list[str] = []
         self._last_import: ImportCommand | None = None
         self.counts: Any = None
-        self.model = InventoryTableModel(self)
+        self.model = marked(InventoryTableModel, lambda m, row: m._items[row].uid)(self)
         self.model.edit_handler = self._edit_cell
         self.proxy = InventoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -242,6 +244,7 @@ class InventoryPage(WorkspacePage):
         self.setTabOrder(self.kind_filter, self.site_filter)
         self.setTabOrder(self.site_filter, self.support_filter)
         self.setTabOrder(self.support_filter, self.table)
+        self.carried_bar = add_bar(self, layout, self.stack, Kind.INVENTORY, self.model, self.table, self.selected_uids)
 
     def _action(self, text: str, shortcut: str | QKeySequence, tip: str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -265,6 +268,7 @@ class InventoryPage(WorkspacePage):
         self._fill_site_filter()
         self._update_count()
         self._update_actions()
+        self.carried_bar.load()
         self.refresh_counts()
 
     def _fill_kind_filter(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....domain import risks as rk
+from ....domain.carried import Kind
 from ....domain.engagement import Attachment, Risk
 from ....domain.forms import RiskCategory
 from ....services import ServiceError
@@ -35,6 +36,7 @@ from ....services.findings import DeletedRisk, LibraryPick, RemovedAttachment
 from ... import shortcuts
 from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
+from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from ..page_parts import (
     bare_column,
@@ -86,7 +88,7 @@ class RisksPage(WorkspacePage):
         self.clear_cell_button = QPushButton("Show all")
         self.clear_cell_button.setVisible(False)
 
-        self.model = RiskTableModel(self)
+        self.model = marked(RiskTableModel, lambda m, row: m._risks[row].uid)(self)
         self.proxy = RiskFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -170,7 +172,8 @@ class RisksPage(WorkspacePage):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([360, 300])
 
-        page_layout(self, heading, intro, self.splitter)
+        self.carried_bar = add_bar(self, page_layout(self, heading, intro, self.splitter), self.splitter, Kind.RISK,
+                                   self.model, self.table, lambda: [u for u in [self.selected_uid()] if u])
 
         self.add_library_button.clicked.connect(self.add_from_library)
         self.empty_add.clicked.connect(self.add_from_library)
@@ -223,6 +226,7 @@ class RisksPage(WorkspacePage):
             self.table.selectRow(0)
         self._selection_changed()
         self._suggestions_hook.load()
+        self.carried_bar.load()
 
     def request_badge(self, show: Callable[[str, str], object]) -> None:
         """Count the suggested findings waiting for a decision off the GUI thread (after the

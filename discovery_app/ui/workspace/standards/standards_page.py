@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ....domain.carried import Kind
 from ....domain.engagement import ExceptionDecision, StandardAssessment, StandardStatus
 from ....domain.standards import DECISION_LABELS
 from ...messages import show_exception
 from ...widgets import error_colour, muted, scaled_font
+from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from .standards_columns import StandardsColumns
 from .standards_model import NEEDS_DECISION, SCol, StandardsDelegate, StandardsTableModel, money
@@ -63,7 +65,7 @@ class StandardsPage(WorkspacePage):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.view_data: Any = None
-        self.model = StandardsTableModel(self)
+        self.model = marked(StandardsTableModel, lambda m, row: m.categories[row].id)(self)
         self.model.edit_handler = self._edit
 
         heading = QLabel(self.title)
@@ -159,6 +161,11 @@ class StandardsPage(WorkspacePage):
         layout.addLayout(flag_line)
         layout.addWidget(self.table, 1)
         layout.addWidget(help_text)
+        self.carried_bar = add_bar(self, layout, self.table, Kind.STANDARD, self.model, self.table,
+                                   lambda: list(dict.fromkeys(  # the table selects cells: their rows
+                                       self.model.categories[i.row()].id
+                                       for i in self.table.selectionModel().selectedIndexes()
+                                       or [self.table.currentIndex()] if i.isValid())))
 
     # ---- loading and the live summary --------------------------------------------------------
 
@@ -169,6 +176,7 @@ class StandardsPage(WorkspacePage):
         self._fit_decision_column()
         self._rows_timer.start()
         self._show_summary()
+        self.carried_bar.load()
 
     def _fit_category_column(self) -> None:
         """The category names wrap, but no word of them is cut ("managem…"): the column is at

@@ -140,3 +140,29 @@ def test_options_and_accepted_risks_are_recorded_on_the_page_before_acceptance(q
     (rec,) = service.engagements.get(eid).risk_acceptances
     assert rec.owner == "Marcus Lee" and rec.risk_uid == dlg.risk.itemData(0)
     assert risks.model.rowCount() == 1
+
+
+def test_an_option_is_edited_in_its_dialog_and_the_page_says_the_proposal_sent_is_stale(qtbot, demo, tmp_path):
+    service, eid = demo
+    service.baseline.add_option(eid, "Business hours")
+    service.documents.export_proposal(eid, tmp_path / "p.pdf")
+    page = _page(qtbot, service, eid)
+    assert "changed since" not in page.state.text()
+    box = page.options_box
+    box.table.selectRow(0)
+    qtbot.mouseClick(box.edit_button, Qt.MouseButton.LeftButton)
+    dlg = box.dialog
+    assert dlg.label.text() == "Business hours"
+    dlg.label.clear()
+    qtbot.keyClicks(dlg.label, "Extended hours")
+    dlg.coverage.setCurrentIndex(dlg.coverage.findData("extended"))
+    dlg.discount.setText("a lot")
+    _ok(dlg)
+    assert dlg.isVisible() and dlg.error.text().startswith("Discount:")  # nothing saved
+    assert service.baseline.options(eid)[0].label == "Business hours"
+    dlg.discount.setText("2")
+    _ok(dlg)
+    (opt,) = service.baseline.options(eid)
+    assert (opt.label, opt.pricing.coverage, str(opt.pricing.discount_percent)) == ("Extended hours", "extended", "2")
+    assert box.model.rows[0][1] == "Extended hours"
+    assert "changed since the proposal was exported" in page.state.text()
