@@ -351,8 +351,9 @@ def render_progress(report: Report, before: Engagement, after: Engagement, diff:
     s.append(PageBreak())
     s.append(doc.heading("3. Risks: closed, reduced, new and accepted"))
     s.append(_p(t, "The heat map at the baseline and now: each cell counts the risks of that likelihood and impact."))
-    s.append(KeepTogether([pc.Para("<b>At the baseline</b>", t["h3"]), pc.heat_map(t, diff.heat_before, t.width * 0.95)]))
-    s.append(KeepTogether([pc.Para("<b>Now</b>", t["h3"]), pc.heat_map(t, diff.heat_after, t.width * 0.95)]))
+    for title, heat in (("At the baseline", diff.heat_before), ("Now", diff.heat_after)):
+        s.append(KeepTogether([pc.Para(f"<b>{title}</b>", t["h3"]),
+                               pc.heat_map(t, heat, t.width * 0.95, bands=report.risks.bands)]))
     s.append(CondPageBreak(50 * mm))
     s.append(pc.spacer(3))
     rows = [[c.title, _OUTCOME_WORDS[c.outcome], "" if c.before_score is None else str(c.before_score),

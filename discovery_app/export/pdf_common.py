@@ -570,11 +570,12 @@ def draw_cover(canv: Any, doc: ClientDocument, kicker: str, title: str, facts: S
 # ---- figures ----------------------------------------------------------------------------------
 
 
-def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None = None,
-             bands: Sequence[tuple[int, str]] = RISK_BANDS) -> Drawing:
+def heat_map(theme: Theme, counts: Sequence[Sequence[int]], width: float | None = None, *,
+             bands: Sequence[tuple[int, str]]) -> Drawing:
     """5x5: likelihood up (Rare at the bottom), impact across; each cell shaded by its band and
     showing its count; axis labels in words; a legend naming the bands and their scores.
-    ``bands``: (lowest score, label), low first: the form's cut-offs (a report's ``risks.bands``)."""
+    ``bands``: (lowest score, label), low first: the form's cut-offs (a report's ``risks.bands``),
+    required so no document falls back to the shipped ones."""
     width = width or theme.width
     label_w = 34 * mm
     cell = min(22 * mm, (width - label_w - 50 * mm) / 5)
