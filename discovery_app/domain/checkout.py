@@ -31,8 +31,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("client", "Client and engagement details",
             ("client_name", "status", "consultant", "internal_it_owner", "industry", "discovery_date", "notes",
-             "archived", "form_id", "form_version", "form_hash", "baseline_of", "proposal_sha256", "to_confirm",
-             "sites", "contacts")),
+             "archived", "form_id", "form_version", "form_hash", "baseline_of", "proposal_sha256",
+             "proposal_fingerprint", "proposal_issued_on", "to_confirm", "sites", "contacts")),
     Section("answers", "Interview answers", ("answers", "client_answers")),
     Section("inventory", "Inventory", ("inventory",)),
     Section("standards", "Standards", ("standards",)),
