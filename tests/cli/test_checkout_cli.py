@@ -1,5 +1,6 @@
-"""``checkout`` and ``checkin`` through the real entry point: two SQLite files stand in for the
-shared store and the laptop; a change on both sides is refused until a side is chosen."""
+"""``checkout`` and ``checkin`` through the real entry point: the shared store (an SQLite file, or
+a PostgreSQL database with ``--backend=postgresql``) and the laptop's SQLite file; a change on both
+sides is refused until a side is chosen."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from app_process import run_app as run
 
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
+from discovery_app.storage.db import open_store
 
 FIXTURE_FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
 
 
-def _edit(db: Path, question: str, value: int) -> None:
-    service = Discovery.open(AppPaths.resolve(db), forms_root=FIXTURE_FORMS)
+def _edit(db: Path, question: str, value: int, *, laptop: bool = False) -> None:
+    # The laptop's store is always a file, opened as such (AppPaths.resolve is the seam the
+    # PostgreSQL backend redirects to the server).
+    service = (Discovery(open_store(db), forms_root=FIXTURE_FORMS) if laptop
+               else Discovery.open(AppPaths.resolve(db), forms_root=FIXTURE_FORMS))
     try:
         service.interview.set_answer(service.engagements.summaries()[0].header.id, question, value)
     finally:
@@ -34,7 +39,7 @@ def test_checkout_read_only_break_and_a_conflicting_checkin(tmp_path):
     assert refused.returncode == 1 and "is checked out to a laptop by" in refused.stderr
     assert "Traceback" not in refused.stderr
 
-    _edit(laptop, "employee_count", 55)  # the consultant works offline
+    _edit(laptop, "employee_count", 55, laptop=True)  # the consultant works offline
     warned = run("checkout", eid, "--break", db=shared, check=False)
     assert warned.returncode == 1 and "not yet checked in" in warned.stderr and "--yes" in warned.stderr
     assert "is broken" in run("checkout", eid, "--break", "--yes", db=shared).stdout

@@ -1,6 +1,7 @@
 """Laptops that go offline: check an engagement out of a shared store into a laptop store and back.
 
-Two SQLite files stand in for the shared store and the laptop; nothing here is SQLite-specific."""
+The shared store is an SQLite file, or a PostgreSQL database with ``--backend=postgresql``; the
+laptop's store is always an SQLite file."""
 
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery, ServiceError
 from discovery_app.services.checkout import ChoicesNeeded
 from discovery_app.storage.checkouts import CheckedOut
+from discovery_app.storage.db import open_store
 
 FIXTURE_FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -47,7 +49,8 @@ def eid(shared):
 
 
 def laptop_service(tmp_path, forms) -> Discovery:
-    return _open(tmp_path / "laptop.sqlite3", forms)
+    # A file, opened as one: AppPaths.resolve is the seam the PostgreSQL backend redirects.
+    return Discovery(open_store(tmp_path / "laptop.sqlite3"), forms)
 
 
 def test_checkout_copies_everything_marks_it_and_makes_the_shared_copy_read_only(shared, eid, tmp_path, forms):
