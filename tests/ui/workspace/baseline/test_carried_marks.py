@@ -76,7 +76,7 @@ def test_carried_standards_and_risks_are_marked_and_confirmed_one_by_one(qtbot, 
     standards = show_page(qtbot, StandardsPage(PageContext(service, eid, QUndoStack())))
     row = next(r for r, c in enumerate(standards.model.categories) if c.id == std)
     assert standards.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole).startswith(MARK)
-    standards.table.selectRow(row)
+    standards.table.setCurrentIndex(standards.model.index(row, 0))  # the table selects cells
     qtbot.mouseClick(standards.carried_bar.confirm_button, Qt.MouseButton.LeftButton)
     assert f"standard:{std}" not in service.engagements.header(eid).to_confirm
     assert not standards.carried_bar.isVisible()
