@@ -46,6 +46,7 @@ from ....services.pricing import PricingBasis
 from ... import app_locale
 from ...ops import for_consultant
 from ...widgets import error_colour, muted, scaled_font
+from ...wrap_row import WrapRow
 from ..page import PageContext, WorkspacePage
 from . import offer_format as fmt
 from .offer_pricing_models import ApprovalsModel, BreakdownModel, MarginsModel
@@ -264,7 +265,9 @@ class PricingPage(WorkspacePage):
         self.reason.setObjectName("discountReason")
         self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
         self.reason.textEdited.connect(self._reason_edited)
-        lay.addWidget(self._label("&Reason for the discount (printed in the proposal)", self.reason))
+        reason_label = self._label("&Reason for the discount (printed in the proposal)", self.reason)
+        reason_label.setWordWrap(True)  # the inputs column must fit beside the results at 150 %
+        lay.addWidget(reason_label)
         lay.addWidget(self.reason)
         self.approval_need = QLabel()
         self.approval_need.setObjectName("approvalNeed")
@@ -293,7 +296,7 @@ class PricingPage(WorkspacePage):
         self.approvals_empty.setWordWrap(True)
         lay.addWidget(self.approvals_table)
         lay.addWidget(self.approvals_empty)
-        buttons = QHBoxLayout()
+        buttons = WrapRow()  # three buttons on one line, or on two when the column is narrow
         self.request_button = QPushButton("Re&quest approval…")
         self.request_button.setObjectName("requestApproval")
         self.request_button.setToolTip("Save a request file for the approver to sign with their key")
