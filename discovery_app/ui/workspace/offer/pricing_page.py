@@ -423,7 +423,14 @@ class PricingPage(WorkspacePage):
         bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self._label("Breakdown", bold=True))
         lay.addWidget(self.breakdown, 1)
-        return box
+        # On a short window (150 % on a 1280x800 screen) the results scroll on their own, as the
+        # inputs do, instead of squeezing the figure cards until their amounts are cut.
+        scroll = QScrollArea()
+        scroll.setWidget(box)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
 
     # ---- the page contract --------------------------------------------------------------------
 
