@@ -3,7 +3,8 @@ application starts, so a scaled tour cannot share the test session's QApplicatio
 
 Opens the demo engagement in the main window at a laptop's 1280x800 (in the app's own pixels, as a
 1920x1200 screen at 150 % gives), visits every workspace page and prints, as JSON, what is cut on
-each (the measure of elision.py). Nothing touches the developer's settings or data.
+each (the measure of elision.py); then reopens it at a 1280x800 screen's 853x533 and lists the pages
+that scroll sideways there. Nothing touches the developer's settings or data.
 """
 
 from __future__ import annotations
@@ -52,7 +53,21 @@ def main() -> int:
         cut = elided_texts(view)
         if cut:
             found[page.section_id] = cut
-    print(json.dumps({"scale": app.devicePixelRatio(), "width": window.width(), "cut": found}))
+    # A 1280x800 screen at 150 %: 853x533 in the app's pixels, where the summary panel folds away
+    # as the engagement opens. No page scrolls sideways there (a table may, inside itself).
+    width = window.width()
+    window.workspace.close_workspace(forget=True, refresh=False)
+    window.resize(853, 533)
+    view = window.workspace.open(eid)
+    assert view is not None
+    narrow: dict[str, list[str]] = {}
+    for page in view.pages:
+        view.go_to(page.section_id)
+        QTest.qWait(100)  # the page area refits, then shows or hides its scroll bars, a turn later
+        sideways = [c for c in elided_texts(view) if "scrolls sideways" in c]
+        if sideways:
+            narrow[page.section_id] = sideways
+    print(json.dumps({"scale": app.devicePixelRatio(), "width": width, "cut": found, "narrow": narrow}))
     window.close()
     service.close()
     return 0

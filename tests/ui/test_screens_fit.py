@@ -80,3 +80,5 @@ def test_no_text_is_cut_on_any_page_of_the_demo_at_150_percent():
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["scale"] == 1.5 and result["width"] == 1280
     assert result["cut"] == {}
+    # The same at a 1280x800 screen's 853x533: the toolbars wrap, no page scrolls sideways.
+    assert result["narrow"] == {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...services import ServiceError
 from ..widgets import muted, scaled_font
+from ..wrap_row import WrapRow
 from .page import WorkspacePage
 from .undo import ServiceCommand
 
@@ -61,9 +62,10 @@ def filter_edit(placeholder: str, min_chars: int = 14) -> QLineEdit:
     return edit
 
 
-def tool_row(buttons: Sequence[QWidget], filter_field: QLineEdit, *after: QWidget) -> QHBoxLayout:
-    """Buttons on the left, then the filter (taking the room left) and what follows it."""
-    row = QHBoxLayout()
+def tool_row(buttons: Sequence[QWidget], filter_field: QLineEdit, *after: QWidget) -> WrapRow:
+    """Buttons on the left, then the filter (taking the room left) and what follows it; on a
+    window too narrow for one line, what does not fit wraps onto the next."""
+    row = WrapRow()
     for b in buttons:
         row.addWidget(b)
     row.addSpacing(12)
@@ -73,7 +75,7 @@ def tool_row(buttons: Sequence[QWidget], filter_field: QLineEdit, *after: QWidge
     return row
 
 
-def bare_column(*items: QWidget | QHBoxLayout, stretch_last: bool = True) -> QWidget:
+def bare_column(*items: QWidget | QLayout, stretch_last: bool = True) -> QWidget:
     """A widget with a margin-less vertical layout of ``items``; the last one takes the room left."""
     holder = QWidget()
     layout = QVBoxLayout(holder)

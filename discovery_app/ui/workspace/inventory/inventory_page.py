@@ -37,6 +37,7 @@ from ... import app_locale, shortcuts
 from ...messages import show_exception, show_message
 from ...ops import QueryOp, WriteOp
 from ...widgets import MessagePage, muted, scaled_font
+from ...wrap_row import WrapRow
 from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from .inventory_edit import (
@@ -103,7 +104,7 @@ class InventoryPage(WorkspacePage):
                                         self.bulk_edit)
         self.delete_action = self._action("Delete", shortcuts.sequence("inventory_delete"),
                                           "Delete the selected items (undo with Ctrl+Z)", self.delete_selected)
-        toolbar = QHBoxLayout()
+        toolbar = WrapRow()  # the search wraps below the buttons on a narrow window
         for action in (self.import_action, self.add_action, self.bulk_action, self.delete_action):
             b = QToolButton()
             b.setDefaultAction(action)

@@ -46,6 +46,7 @@ from ....services.pricing import PricingBasis
 from ... import app_locale
 from ...ops import for_consultant
 from ...widgets import error_colour, muted, scaled_font
+from ...wrap_row import WrapRow
 from ..page import PageContext, WorkspacePage
 from . import offer_format as fmt
 from .offer_pricing_models import ApprovalsModel, BreakdownModel, MarginsModel
@@ -264,7 +265,9 @@ class PricingPage(WorkspacePage):
         self.reason.setObjectName("discountReason")
         self.reason.setPlaceholderText("Why the client gets it, e.g. signed before December 15")
         self.reason.textEdited.connect(self._reason_edited)
-        lay.addWidget(self._label("&Reason for the discount (printed in the proposal)", self.reason))
+        reason_label = self._label("&Reason for the discount (printed in the proposal)", self.reason)
+        reason_label.setWordWrap(True)  # the inputs column must fit beside the results at 150 %
+        lay.addWidget(reason_label)
         lay.addWidget(self.reason)
         self.approval_need = QLabel()
         self.approval_need.setObjectName("approvalNeed")
@@ -293,7 +296,7 @@ class PricingPage(WorkspacePage):
         self.approvals_empty.setWordWrap(True)
         lay.addWidget(self.approvals_table)
         lay.addWidget(self.approvals_empty)
-        buttons = QHBoxLayout()
+        buttons = WrapRow()  # three buttons on one line, or on two when the column is narrow
         self.request_button = QPushButton("Re&quest approval…")
         self.request_button.setObjectName("requestApproval")
         self.request_button.setToolTip("Save a request file for the approver to sign with their key")
@@ -420,7 +423,14 @@ class PricingPage(WorkspacePage):
         bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self._label("Breakdown", bold=True))
         lay.addWidget(self.breakdown, 1)
-        return box
+        # On a short window (150 % on a 1280x800 screen) the results scroll on their own, as the
+        # inputs do, instead of squeezing the figure cards until their amounts are cut.
+        scroll = QScrollArea()
+        scroll.setWidget(box)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
 
     # ---- the page contract --------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QStackedWidget,
@@ -32,7 +31,9 @@ from ....domain import matrix as matrix_mod
 from ....services import ServiceError
 from ... import shortcuts
 from ...widgets import MessagePage, error_colour, muted, scaled_font
+from ...wrap_row import WrapRow
 from ..page import PageContext, WorkspacePage
+from ..page_parts import filter_edit
 from .offer_dialogs import AcceptDialog, AddFunctionDialog, NameDialog
 from .offer_matrix_model import (
     LETTER_NAMES,
@@ -97,10 +98,8 @@ class ResponsibilitiesPage(WorkspacePage):
         self.error.hide()
 
         # Toolbar
-        self.filter = QLineEdit()
+        self.filter = filter_edit("Filter functions", min_chars=0)  # never squeezed below its placeholder
         self.filter.setObjectName("matrixFilter")
-        self.filter.setPlaceholderText("Filter functions")
-        self.filter.setClearButtonEnabled(True)
         self.filter.setMaximumWidth(240)
         self.count_label = muted(QLabel())
         self.add_function_button = QPushButton("Add function…")
@@ -118,7 +117,7 @@ class ResponsibilitiesPage(WorkspacePage):
         self.accept_button.setToolTip("Let a flagged row go into the proposal as it is, with a note saying why")
         self.remove_function_button = QPushButton("Remove function")
         self.remove_function_button.setToolTip("Remove the selected custom function")
-        tools = QHBoxLayout()
+        tools = WrapRow()  # the buttons wrap below the filter on a narrow window
         tools.addWidget(self.filter)
         tools.addWidget(self.count_label)
         tools.addStretch(1)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -152,8 +152,10 @@ class RemediationPage(WorkspacePage):
         road_box = QWidget()
         rl = QVBoxLayout(road_box)
         rl.setContentsMargins(4, 4, 4, 4)
-        rl.addWidget(muted(QLabel("Roadmap items are change projects, priced one by one under change control; "
-                                  "they are not in the stabilization fee.")))
+        road_note = muted(QLabel("Roadmap items are change projects, priced one by one under change control; "
+                                 "they are not in the stabilization fee."))
+        road_note.setWordWrap(True)  # one line on a wide window; unwrapped, it set the page's minimum width
+        rl.addWidget(road_note)
         rl.addWidget(self.roadmap_table, 1)
         self.tabs.addTab(road_box, "Roadmap")
 
@@ -181,6 +183,10 @@ class RemediationPage(WorkspacePage):
             t.selectionModel().selectionChanged.connect(lambda *_, t=t: self._show_detail(t))
             t.selectionModel().currentRowChanged.connect(lambda *_, t=t: self._show_detail(t))
         self.columns.changed.connect(self._size_columns)
+        # Titles follow their table's width, which can change without the page's (a page sized while
+        # hidden lays its tables out only when shown): refit when a table's viewport is resized.
+        for t in (self.table, self.plan_table, self.roadmap_table):
+            t.viewport().installEventFilter(self)
         QShortcut(shortcuts.sequence("remediation_suggest"), self, self.suggest)
         QShortcut(shortcuts.sequence("remediation_new"), self, self.add_new)
         QShortcut(shortcuts.sequence("remediation_dependencies"), self, self.edit_dependencies)
@@ -287,6 +293,12 @@ class RemediationPage(WorkspacePage):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_title()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in (self.table.viewport(), self.plan_table.viewport(),
+                                                               self.roadmap_table.viewport()):
+            self._fit_title()
+        return super().eventFilter(watched, event)
 
     def _show_detail(self, table: QTableView) -> None:
         """The selected item's title and definition of done in full, under the tables."""

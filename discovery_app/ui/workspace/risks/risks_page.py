@@ -36,6 +36,7 @@ from ....services.findings import DeletedRisk, LibraryPick, RemovedAttachment
 from ... import shortcuts
 from ...ops import QueryOp, for_consultant
 from ...widgets import MessagePage, muted, scaled_font
+from ...wrap_row import WrapRow
 from ..carried_marks import add_bar, marked
 from ..page import PageContext, WorkspacePage
 from ..page_parts import (
@@ -135,8 +136,9 @@ class RisksPage(WorkspacePage):
         self._suggestions_hook = SuggestionsHook(self, self.suggestions, self.lower_tabs)
 
         # Buttons on one row, the filter and the heat-map cell note under them: the register keeps
-        # its buttons whole beside the heat map at 1280 pixels with the summary panel shown.
-        buttons = QHBoxLayout()
+        # its buttons whole beside the heat map at 1280 pixels with the summary panel shown; on a
+        # narrower window (150 % on a 1280x800 screen) they wrap rather than widen the page.
+        buttons = WrapRow()
         for b in (self.add_library_button, self.new_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
