@@ -7,23 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .messages import show_exception
-from .widgets import error_colour, labelled, muted
+from .widgets import FileRow, error_label, labelled, muted
 
 if TYPE_CHECKING:
     from ..services import Discovery
@@ -33,46 +29,6 @@ FILTER = "Discovery archives (*.discovery);;All files (*)"
 MIN_PASSPHRASE = 8
 
 
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    pal = label.palette()
-    pal.setColor(QPalette.ColorRole.WindowText, error_colour(pal))
-    label.setPalette(pal)
-    label.hide()
-    return label
-
-
-class _FileRow(QWidget):
-    def __init__(self, save: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.edit = QLineEdit()
-        self.edit.setObjectName("fileEdit")
-        self.browse = QPushButton("Browse…")
-        self.browse.setObjectName("browseButton")
-        self._save = save
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.browse)
-        self.browse.clicked.connect(self._choose)
-        self.setFocusProxy(self.edit)
-
-    def _choose(self) -> None:
-        start = self.edit.text() or str(Path.home())
-        if self._save:
-            name, _ = QFileDialog.getSaveFileName(self, "Save archive", start, FILTER)
-            if name and not name.endswith(SUFFIX) and "." not in Path(name).name:
-                name += SUFFIX
-        else:
-            name, _ = QFileDialog.getOpenFileName(self, "Open archive", start, FILTER)
-        if name:
-            self.edit.setText(name)
-
-    def path(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
 
 
 class SaveArchiveDialog(QDialog):
@@ -90,11 +46,11 @@ class SaveArchiveDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addSpacing(6)
-        self.file_row = _FileRow(save=True)
+        self.file_row = FileRow(save=True, title="Save archive", file_filter=FILTER, suffix=SUFFIX)
         if suggested is not None:
             self.file_row.edit.setText(str(suggested))
         labelled(layout, "&File", self.file_row)
-        self.file_error = _error_label("fileError")
+        self.file_error = error_label("fileError")
         layout.addWidget(self.file_error)
         layout.addSpacing(6)
 
@@ -116,7 +72,7 @@ class SaveArchiveDialog(QDialog):
         labelled(box, "&Repeat the passphrase", self.repeat_edit,
                "The archive holds the client's weaknesses. Without the passphrase nobody can open it, "
                "including you: give it to your colleague another way than the file.")
-        self.pass_error = _error_label("passphraseError")
+        self.pass_error = error_label("passphraseError")
         box.addWidget(self.pass_error)
         layout.addWidget(self._pass_box)
         self.encrypt_check.toggled.connect(self._pass_box.setVisible)
@@ -183,7 +139,7 @@ class OpenArchiveDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addSpacing(6)
-        self.file_row = _FileRow(save=False)
+        self.file_row = FileRow(save=False, title="Open archive", file_filter=FILTER)
         labelled(layout, "&File", self.file_row)
         self.pass_edit = QLineEdit()
         self.pass_edit.setObjectName("passphraseEdit")
@@ -192,7 +148,7 @@ class OpenArchiveDialog(QDialog):
         self._pass_help = muted(QLabel("Only for an encrypted archive: the passphrase it was saved with."))
         self._pass_help.setWordWrap(True)
         layout.addWidget(self._pass_help)
-        self.error_label = _error_label("openError")
+        self.error_label = error_label("openError")
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.open_button = self.buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -5,21 +5,17 @@ and nothing is checked in while a section that needs a choice has none."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -29,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import ops
-from .widgets import error_colour, labelled, muted
+from .widgets import FileRow, error_label, labelled, muted
 
 if TYPE_CHECKING:
     from ..services import Discovery
@@ -38,48 +34,12 @@ if TYPE_CHECKING:
 FILTER = "Discovery stores (*.sqlite3);;All files (*)"
 
 
-class _StoreRow(QWidget):
-    """A laptop store's path with a Browse… button."""
-
-    def __init__(self, save: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.edit = QLineEdit()
-        self.edit.setObjectName("laptopEdit")
-        self.edit.setPlaceholderText("laptop.sqlite3")
-        self.browse = QPushButton("Browse…")
-        self.browse.setObjectName("browseButton")
-        self._save = save
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.browse)
-        self.browse.clicked.connect(self._choose)
-        self.setFocusProxy(self.edit)
-
-    def _choose(self) -> None:
-        start = self.edit.text() or str(Path.home())
-        if self._save:
-            name, _ = QFileDialog.getSaveFileName(self, "Laptop store", start, FILTER,
-                                                  options=QFileDialog.Option.DontConfirmOverwrite)
-        else:
-            name, _ = QFileDialog.getOpenFileName(self, "Laptop store", start, FILTER)
-        if name:
-            self.edit.setText(name)
-
-    def path(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
+def _store_row(save: bool) -> FileRow:
+    """A laptop store's path with Browse…; a store that exists is opened, not overwritten."""
+    return FileRow(save=save, title="Laptop store", file_filter=FILTER, edit_name="laptopEdit",
+                   placeholder="laptop.sqlite3", confirm_overwrite=False)
 
 
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    pal = label.palette()
-    pal.setColor(QPalette.ColorRole.WindowText, error_colour(pal))
-    label.setPalette(pal)
-    label.hide()
-    return label
 
 
 class CheckoutDialog(QDialog):
@@ -97,11 +57,11 @@ class CheckoutDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addSpacing(6)
-        self.store_row = _StoreRow(save=True)
+        self.store_row = _store_row(save=True)
         labelled(layout, "&Laptop store", self.store_row,
                  "A Discovery database file on the laptop (made if it does not exist), for example the "
                  "laptop's own discovery.sqlite3.")
-        self.error_label = _error_label("checkoutError")
+        self.error_label = error_label("checkoutError")
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton("Check out", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -158,13 +118,13 @@ class CheckinDialog(QDialog):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        self.store_row = _StoreRow(save=False)
+        self.store_row = _store_row(save=False)
         self.compare_button = QPushButton("&Compare")
         self.compare_button.setObjectName("compareButton")
         line.addWidget(self.store_row, 1)
         line.addWidget(self.compare_button)
         labelled(layout, "&Laptop store", row)
-        self.error_label = _error_label("checkinError")
+        self.error_label = error_label("checkinError")
         layout.addWidget(self.error_label)
         self.summary = QLabel()
         self.summary.setObjectName("checkinSummary")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -10,10 +11,12 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -71,6 +74,58 @@ def error_colour(palette: QPalette) -> QColor:
     """A red that reads on the current palette (Qt has no palette role for errors)."""
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
     return QColor("#ff8a80") if dark else QColor("#b3261e")
+
+
+def error_label(name: str) -> QLabel:
+    """A hidden, wrapping line for a dialog's error, in the palette's error red."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    pal = label.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, error_colour(pal))
+    label.setPalette(pal)
+    label.hide()
+    return label
+
+
+class FileRow(QWidget):
+    """A file's path, typed or chosen with Browse…: ``save`` asks where to write (``suffix`` added
+    to a name without one), else which file to open. The row hands its focus to the text field."""
+
+    def __init__(self, *, save: bool, title: str, file_filter: str, edit_name: str = "fileEdit",
+                 suffix: str = "", placeholder: str = "", confirm_overwrite: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setObjectName(edit_name)
+        if placeholder:
+            self.edit.setPlaceholderText(placeholder)
+        self.browse = QPushButton("Browse…")
+        self.browse.setObjectName("browseButton")
+        self._save, self._title, self._filter, self._suffix = save, title, file_filter, suffix
+        self._confirm_overwrite = confirm_overwrite
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.browse)
+        self.browse.clicked.connect(self._choose)
+        self.setFocusProxy(self.edit)
+
+    def _choose(self) -> None:
+        start = self.edit.text() or str(Path.home())
+        if self._save:
+            options = QFileDialog.Option(0) if self._confirm_overwrite else QFileDialog.Option.DontConfirmOverwrite
+            name, _ = QFileDialog.getSaveFileName(self, self._title, start, self._filter, options=options)
+            if name and self._suffix and "." not in Path(name).name:
+                name += self._suffix
+        else:
+            name, _ = QFileDialog.getOpenFileName(self, self._title, start, self._filter)
+        if name:
+            self.edit.setText(name)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text).expanduser() if text else None
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:

@@ -45,7 +45,7 @@ from ....services import Discovery, ServiceError
 from ....services.pricing import PricingBasis
 from ... import app_locale
 from ...ops import for_consultant
-from ...widgets import error_colour, muted, scaled_font
+from ...widgets import error_label, muted, scaled_font
 from ...wrap_row import WrapRow
 from ..page import PageContext, WorkspacePage
 from . import offer_format as fmt
@@ -107,16 +107,6 @@ class FigureStrip(QWidget):
         if fit != self._columns:
             QTimer.singleShot(0, self, lambda: self._arrange(fit))
 
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    pal = label.palette()
-    pal.setColor(label.foregroundRole(), error_colour(pal))
-    label.setPalette(pal)
-    label.hide()
-    return label
 
 
 def _table(name: str) -> QTableView:
@@ -243,7 +233,7 @@ class PricingPage(WorkspacePage):
         self.devices_grid = QGridLayout()
         self.devices_grid.setColumnStretch(0, 1)
         lay.addLayout(self.devices_grid)
-        self.counts_error = _error_label("countsError")
+        self.counts_error = error_label("countsError")
         lay.addWidget(self.counts_error)
         lay.addSpacing(8)
 
@@ -259,7 +249,7 @@ class PricingPage(WorkspacePage):
         row.addWidget(QLabel("%"))
         row.addStretch(1)
         lay.addLayout(row)
-        self.discount_error = _error_label("discountError")
+        self.discount_error = error_label("discountError")
         lay.addWidget(self.discount_error)
         self.reason = QLineEdit()
         self.reason.setObjectName("discountReason")
@@ -313,7 +303,7 @@ class PricingPage(WorkspacePage):
         buttons.addWidget(self.remove_approval_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
-        self.approval_error = _error_label("approvalError")
+        self.approval_error = error_label("approvalError")
         self.approval_error.setWordWrap(True)
         lay.addWidget(self.approval_error)
         lay.addStretch(1)
@@ -366,7 +356,7 @@ class PricingPage(WorkspacePage):
         self.blockers_box.setLayout(row)
         self.blockers_box.hide()
         lay.addWidget(self.blockers_box)
-        self.error = _error_label("pricingError")
+        self.error = error_label("pricingError")
         lay.addWidget(self.error)
 
         w1, self.fixed_net, self.fixed_sub = self._figure("Fixed fee: launch and stabilization", "fixedNet")
