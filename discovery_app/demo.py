@@ -344,9 +344,11 @@ def build_demo(pkg: FormPackage) -> tuple[Engagement, dict[str, bytes]]:
     inventory = _inventory(rng)
     risks, remediation = _risks_and_remediation(pkg, inventory)
     photo = _demo_photo()
+    # The backup disk's photo is evidence for the continuity finding, not for whichever risk ranks first.
+    backup_risk = next((r for r in risks if r.category.value == "continuity"), risks[0])
     attachments = [Attachment(
         file_name="server-closet-backup-disk.png", content_type="image/png",
-        sha256=hashlib.sha256(photo).hexdigest(), size=len(photo), risk_uid=risks[0].uid,
+        sha256=hashlib.sha256(photo).hexdigest(), size=len(photo), risk_uid=backup_risk.uid,
         note="The only backup disk, on top of the Hyper-V host.",
     )]
     created = datetime(2026, 11, 17, 16, 5, tzinfo=UTC)
