@@ -125,11 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(paths, smoke=args.smoke)
     lock: StoreLock | None = None
-    # A server store has no lock file: many consultants write at once, and the revision check
-    # refuses a save made against a stale picture (storage/revisions.py).
-    if _writes(args) and not paths.server:
-        lock = _lock_or_refuse(paths, args)
-        if lock is None:
+    if _writes(args):
+        go_on, lock = _lock_or_refuse(paths, args)
+        if not go_on:
             return 1
     try:
         return _run_command(args, paths)
@@ -155,14 +153,21 @@ def _writes(args: argparse.Namespace) -> bool:
     return not (args.command == "workbook" and not getattr(args, "apply", False))
 
 
-def _lock_or_refuse(paths: AppPaths, args: argparse.Namespace) -> StoreLock | None:
-    """Hold the store while the command writes; None (after one line on stderr) when a Discovery
-    window or another command holds it, unless --force-while-open lets it write beside a window."""
+def _lock_or_refuse(paths: AppPaths, args: argparse.Namespace) -> tuple[bool, StoreLock | None]:
+    """(go on?, the lock held while the command writes). Refused (after one line on stderr) when a
+    Discovery window or another command holds the store, unless --force-while-open lets it write
+    beside a window. A server store has no lock: the revision check guards each save there."""
+    from ..storage.db import StoreError, kind_for
     from ..storage.lock import StoreHeld, StoreLock
 
-    lock = StoreLock(paths.db, kind="command")
     try:
-        return lock.acquire()
+        lock = kind_for(paths.store).lock("command")
+    except StoreError:
+        return True, None  # the store's own open says what is wrong with --db
+    if lock is None:
+        return True, None
+    try:
+        return True, lock.acquire()
     except StoreHeld as held:
         who = held.holder.describe() if held.holder else "another Discovery program"
         window = held.holder is None or held.holder.kind == "window"
@@ -175,15 +180,15 @@ def _lock_or_refuse(paths: AppPaths, args: argparse.Namespace) -> StoreLock | No
         elif getattr(args, "force_while_open", False):
             print(f"warning: {paths.db.name} is open in {who}; writing anyway ({FORCE}). That window "
                   "reloads what changes.", file=sys.stderr)
-            return StoreLock(paths.db, kind="command")  # not held: released as a no-op
+            return True, StoreLock(paths.db, kind="command")  # not held: released as a no-op
         else:
             print(f"error: {paths.db.name} is open in {who}; close it first, or add {FORCE} to write "
                   "anyway. Nothing was changed.", file=sys.stderr)
-        return None
+        return False, None
     except OSError as exc:
         print(f"error: cannot create the lock file beside {paths.db} ({exc.strerror}). Nothing was changed.",
               file=sys.stderr)
-        return None
+        return False, None
 
 
 def _run_command(args: argparse.Namespace, paths: AppPaths) -> int:

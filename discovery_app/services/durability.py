@@ -43,11 +43,12 @@ __all__ = ["BackupInfo", "Archives", "Backups", "list_backups", "newest_good_bac
 
 def backups_note(paths: AppPaths) -> str | None:
     """Why Discovery keeps no backups of the store at ``paths`` (a server store), or None."""
-    if paths.server:
-        from ..storage.server import BACKUPS_NOTE
+    from ..storage.db import StoreError, kind_for
 
-        return BACKUPS_NOTE
-    return None
+    try:
+        return kind_for(paths.store).backups_note
+    except StoreError:
+        return None
 
 
 def list_backups(paths: AppPaths) -> list[BackupInfo]:

@@ -19,6 +19,8 @@ The same tables and the same Alembic migrations as the SQLite file; what differs
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -132,6 +134,41 @@ def _check(where: str, rev: str | None, others: bool) -> None:
                          "take it over. Name an empty database for the practice's store.")
 
 
+@dataclass(frozen=True)
+class PostgresServer:
+    """The :class:`~.db.StoreKind` of a shared store on the PostgreSQL server at ``url``."""
+
+    url: URL
+    on_server = True
+    backups_note: str | None = BACKUPS_NOTE
+
+    @property
+    def location(self) -> str:
+        return location.describe(self.url)
+
+    @property
+    def name(self) -> str:
+        return f"{self.url.database} on {self.url.host or 'this computer'}"
+
+    @property
+    def key(self) -> str:
+        return location.describe(self.url)
+
+    @property
+    def target(self) -> str:
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def lock(self, kind: str) -> None:
+        """No lock file: many consultants write at once, and the revision check refuses a save made
+        against a stale picture, in words."""
+        return None
+
+    def open(self, *, backup_dir: Path | None = None, check_integrity: bool = True, empty_is_new: bool = True,
+             read_only: bool = False) -> Store:
+        """Open the store on the server (backups, integrity and empty files are the server's business)."""
+        return open_server_store(self.url, read_only=read_only)
+
+
 def open_server_store(url: URL, *, read_only: bool = False) -> Store:
     """Open the store on the server at ``url``; it must have been prepared with :func:`init_store`."""
     from .db import Store, StoreError
@@ -155,7 +192,7 @@ def open_server_store(url: URL, *, read_only: bool = False) -> Store:
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"Cannot open the store {where}: {_first_line(exc.orig or exc)}") from exc
-    return Store(None, engine, url=url, read_only=read_only)
+    return Store(None, engine, url=url, read_only=read_only, kind=PostgresServer(url))
 
 
 def init_store(url: URL) -> tuple[str | None, str]:

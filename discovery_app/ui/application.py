@@ -77,15 +77,19 @@ def open_store_into(window: MainWindow, paths: AppPaths, forms_root: Path | None
 def _take_store(window: MainWindow, paths: AppPaths,
                 when_held: Callable[[StoreHeld], WhenHeld] | None) -> tuple[StoreLock | None, str | None, bool]:
     """(the lock, or None; who holds it when read-only; go on?)."""
-    from ..storage.lock import StoreHeld, StoreLock
+    from ..storage.db import StoreError, kind_for
+    from ..storage.lock import StoreHeld
     from .store_guard import WhenHeld, ask_when_held, bring_to_front
 
-    if paths.server:  # a shared server store has no lock: the revision check guards each save
+    try:
+        lock = kind_for(paths.store).lock("window")
+    except StoreError:  # the store's own open says what is wrong
+        return None, None, True
+    if lock is None:  # a shared server store has no lock: the revision check guards each save
         return None, None, True
     mine = window.store_lock
     if mine is not None and mine.held and mine.db == paths.db:  # opened again (after a restore)
         return mine, None, True
-    lock = StoreLock(paths.db, kind="window")
     try:
         lock.acquire()
     except StoreHeld as held:
