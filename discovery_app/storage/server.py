@@ -19,6 +19,7 @@ The same tables and the same Alembic migrations as the SQLite file; what differs
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,7 +193,12 @@ def open_server_store(url: URL, *, read_only: bool = False) -> Store:
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"Cannot open the store {where}: {_first_line(exc.orig or exc)}") from exc
-    return Store(None, engine, url=url, read_only=read_only, kind=PostgresServer(url))
+    store = Store(None, engine, url=url, read_only=read_only, kind=PostgresServer(url))
+    if url.username:
+        # The server authenticated this name: on a shared store it says who changed what (in
+        # conflicts, checkouts and the change log) better than the computer's own user name.
+        store.revisions.who = f"{url.username} on {socket.gethostname()}"
+    return store
 
 
 def init_store(url: URL) -> tuple[str | None, str]:

@@ -47,6 +47,10 @@ def test_an_empty_server_database_is_refused_until_init_store_prepares_it_once(e
         eid = service.engagements.create("Harbor & Finch", form_key="co-managed-discovery")
         assert [s.header.id for s in service.engagements.summaries()] == [eid]
         assert service.store.on_server and service.store.path is None
+        # Who changes what is the database user the server authenticated, not the laptop's login.
+        user = sa.engine.make_url(empty_db).username
+        assert service.store.revisions.who.startswith(f"{user} on ")
+        assert service.store.kind is not None and service.store.kind.lock("command") is None
     finally:
         service.close()
 
