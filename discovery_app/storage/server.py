@@ -213,6 +213,7 @@ def init_store(url: URL) -> tuple[str | None, str]:
         with engine.begin() as conn:
             # One upgrader at a time: a second init-store waits here rather than racing.
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            _as_database_owner(conn)
             rev, others = schema_state(conn)
             _check(where, rev, others)
             if rev != HEAD_REVISION:
@@ -226,6 +227,18 @@ def init_store(url: URL) -> tuple[str | None, str]:
     finally:
         engine.dispose()
     return rev, HEAD_REVISION
+
+
+def _as_database_owner(conn: sa.Connection) -> None:
+    """Create the schema as the database's owner role when whoever runs init-store is a member of
+    it, so every consultant's login role (a member of that group role) may use the tables, whoever
+    prepared them."""
+    owner = conn.execute(sa.text(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")).scalar()
+    me = conn.execute(sa.text("SELECT current_user")).scalar()
+    if owner and owner != me and conn.execute(sa.text("SELECT pg_has_role(current_user, :r, 'MEMBER')"),
+                                              {"r": owner}).scalar():
+        conn.execute(sa.text(f'SET LOCAL ROLE "{owner.replace(chr(34), chr(34) * 2)}"'))
 
 
 #: pg_advisory_xact_lock key of a schema change ("DSCV").

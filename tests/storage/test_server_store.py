@@ -56,6 +56,46 @@ def test_an_empty_server_database_is_refused_until_init_store_prepares_it_once(e
 
 
 @pytest.mark.postgresql_only
+def test_consultants_with_their_own_logins_share_a_store_whoever_prepared_it(_backend):
+    """The README's setup: a group role owns the database, each consultant logs in as a member."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    tag = uuid.uuid4().hex[:8]
+    group, anna, bob, db = f"practice_{tag}", f"anna_{tag}", f"bob_{tag}", f"{_backend['prefix']}team_{tag}"
+    with psycopg.connect(_backend["admin"], autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(group)))
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(group)))
+        for login in (anna, bob):
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(sql.Identifier(login), sql.Identifier(group)))
+    base = make_url(_backend["server"]).set(database=db, password=None)
+    url_of = {who: base.set(username=who).render_as_string(hide_password=False) for who in (anna, bob)}
+    try:
+        init_store(AppPaths.resolve(url_of[anna]))  # anna prepares it; the tables belong to the group
+        service = Discovery.open(AppPaths.resolve(url_of[bob]))
+        try:
+            eid = service.engagements.create("Harbor & Finch", form_key="co-managed-discovery")
+            assert service.store.revisions.who.startswith(f"{bob} on ")
+        finally:
+            service.close()
+        service = Discovery.open(AppPaths.resolve(url_of[anna]))
+        try:
+            service.engagements.archive(eid)  # anna writes what bob made
+            assert service.engagements.summaries(include_archived=True)[0].header.archived
+        finally:
+            service.close()
+        with psycopg.connect(make_url(_backend["admin"]).set(database=db).render_as_string(hide_password=False)) as c:
+            owners = {r[0] for r in c.execute("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")}
+        assert owners == {group}
+    finally:
+        with psycopg.connect(_backend["admin"], autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+            for role in (anna, bob, group):
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+@pytest.mark.postgresql_only
 def test_a_store_from_a_newer_version_or_a_foreign_database_is_refused_and_left_alone(empty_db):
     engine = sa.create_engine(location.server_url(empty_db))
     try:
