@@ -35,7 +35,8 @@ def _write_proposal(service: Discovery, args: argparse.Namespace, path: Path) ->
         from ..services import ServiceError
 
         raise ServiceError(f"The environment variable {args.password_env} is empty or not set.")
-    return service.documents.export_proposal(args.id, path, password=password, draft=args.draft, report=_client_report(service, args))
+    return service.documents.export_proposal(args.id, path, password=password, draft=args.draft,
+                                             report=_client_report(service, args), internal=args.internal)
 
 
 def _write_plan(service: Discovery, args: argparse.Namespace, path: Path) -> Path:
@@ -94,6 +95,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(kept off the command line so it stays out of shell history)")
     s.add_argument("--draft", action="store_true",
                    help="write the proposal even though something blocks it, marked DRAFT on every page")
+    s.add_argument("--internal", action="store_true",
+                   help="with --proposal: the provider's internal copy, never sent: the same pages marked "
+                   "'internal copy', with who approved the discount (signatures verified), costs and margins at "
+                   "the end; it does not count as the proposal sent")
     s.add_argument("--client", action="store_true",
                    help="with --workbook: the client variant, without cost, margin or approvals")
     s.add_argument("--pack", nargs=2, metavar=("TOOL", "DIR"),
@@ -114,6 +119,9 @@ def run_export(args: argparse.Namespace, service: Discovery) -> int:
         options = " and/or ".join(f"{d.option} FILE" for d in DOCUMENTS)
         print(f"error: say what to write: {options} or --pack TOOL DIR", file=sys.stderr)
         return 2
+    if args.internal and not args.proposal:
+        print("error: --internal writes the proposal's internal copy: give it with --proposal FILE", file=sys.stderr)
+        return 2
     failed = 0
     if pack:
         from ..export.packs import TOOLS
@@ -132,11 +140,12 @@ def run_export(args: argparse.Namespace, service: Discovery) -> int:
             files = ", ".join(f"{name} ({n} row{'s' if n != 1 else ''})" for name, n in result.rows.items())
             print(f"Wrote the {tool} pack to {result.folder}: {files}, README.txt")
     for doc, path in chosen:
+        label = "proposal's internal copy" if doc.dest == "proposal" and args.internal else doc.label
         try:
             written = doc.write(service, args, Path(path))
         except ServiceError as exc:
-            print(f"error: {doc.label}: {exc}", file=sys.stderr)
+            print(f"error: {label}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        print(f"Wrote the {doc.label} to {written}")
+        print(f"Wrote the {label} to {written}")
     return 1 if failed else 0

@@ -769,6 +769,21 @@ class DiscountInfo:
                        "hand (clears nothing)")
         return tuple(out)
 
+    def status(self) -> str:
+        """The discount's approval in one line, for the internal records (the delivery workbook and
+        the proposal's internal copy)."""
+        if self.percent <= 0:
+            return "No discount"
+        if not self.allowed:
+            return "Not allowed: above the approval matrix"
+        if not self.requirement.needs_approval:
+            return "No approval needed"
+        a = self.approval
+        if a is not None:
+            return (f"Approved by {a.approver} on {a.approved_on.isoformat()}, signature verified, key "
+                    f"{a.fingerprint}")
+        return f"NOT APPROVED: needs the {role_label(self.required_role or '')}"
+
     def impact(self, scope: str) -> MarginImpact:
         """``scope``: "stabilization", "monthly" or "first_year"."""
         return MarginImpact(getattr(self.before, scope), getattr(self.after, scope))

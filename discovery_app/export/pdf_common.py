@@ -237,7 +237,7 @@ class ClientDocument(BaseDocTemplate):
 
     def __init__(self, buffer: io.BytesIO, report: Report, theme: Theme, doc_title: str,
                  draw_cover: Callable[[Any, ClientDocument], None], *, password: str | None = None,
-                 subject: str = "", draft: bool = False):
+                 subject: str = "", draft: bool = False, internal: bool = False):
         encrypt = None
         if password:
             from reportlab.lib.pdfencrypt import StandardEncryption
@@ -253,6 +253,8 @@ class ClientDocument(BaseDocTemplate):
         self.theme = theme
         self.doc_title = doc_title
         self.draft = draft
+        #: The provider's internal copy (costs, margins and approvals at the end): never sent.
+        self.internal = internal
         self._heading_seq = 0
         self.toc_entries: list[tuple[int, str, str]] = []  # level, text, key; in the order made
         self.heading_pages: dict[str, int] = {}  # key -> page, filled during the layout
@@ -263,6 +265,9 @@ class ClientDocument(BaseDocTemplate):
         conf = f"Confidential: prepared for {r.client.name}. Please do not share it without our permission."
         if draft:
             conf = "DRAFT, NOT FOR SIGNATURE. " + conf
+        if internal:
+            conf = (f"INTERNAL COPY, not for {r.client.name}: costs, margins and approvals are in the internal "
+                    "record at the end.")
         self._footer_conf = _fit_text(conf, FONT, 8, self.width)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -560,10 +565,12 @@ def draw_cover(canv: Any, doc: ClientDocument, kicker: str, title: str, facts: S
             p = Paragraph(esc(text), style)
             _, ph = p.wrap(col_w - 6 * mm, 20 * mm)
             p.drawOn(canv, cx, y - dy - ph)
-    if doc.draft:
-        canv.setFillColor(colors.HexColor("#B42318"))
-        canv.setFont(FONT_BOLD, 11)
-        canv.drawString(MARGIN, MARGIN + 14 * mm, "DRAFT: open items remain; not for signature.")
+    marks = (["INTERNAL COPY: do not send; costs, margins and approvals at the end."]
+             if doc.internal else []) + (["DRAFT: open items remain; not for signature."] if doc.draft else [])
+    canv.setFillColor(colors.HexColor("#B42318"))
+    canv.setFont(FONT_BOLD, 11)
+    for i, text in enumerate(marks):
+        canv.drawString(MARGIN, MARGIN + (14 + 6 * i) * mm, _fit_text(text, FONT_BOLD, 11, w - 2 * MARGIN))
     canv.restoreState()
 
 

@@ -2,6 +2,11 @@
 
 Built from a client :class:`~.report.Report` only (never the internal one): it cannot print a cost
 or a margin. Returns the PDF as bytes; the service writes them through ``write_atomic``.
+
+The provider's *internal copy* is the same proposal, page for page, marked "internal copy" on the
+cover and every footer, with an internal record at the end: the discount's approvals (verified, or
+why they do not count), costs and margins. It is given the :class:`~.report.InternalFigures` apart,
+so the client pages cannot differ from the ones the client gets.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from reportlab.platypus import (
 from ..domain.wording import count, join_and, with_article
 from . import pdf_common as pc
 from .pdf_common import esc, mm
-from .report import CLIENT, Report, format_hours
+from .report import CLIENT, InternalFigures, Report, format_hours
 
 DOC_TITLE = "Fixed-fee proposal"
 
@@ -35,7 +40,9 @@ SECTION_ROOM = 120 * mm
 SUBSECTION_ROOM = 50 * mm
 
 
-def render_proposal(report: Report, *, password: str | None = None, draft: bool = False) -> bytes:
+def render_proposal(report: Report, *, password: str | None = None, draft: bool = False,
+                    internal: InternalFigures | None = None) -> bytes:
+    """The proposal's PDF; with ``internal``, the provider's internal copy (see the module)."""
     if report.audience != CLIENT or report.internal is not None:
         raise ValueError("The proposal is a client document: build the report with client=True.")
     theme = pc.make_theme(report)
@@ -52,10 +59,14 @@ def render_proposal(report: Report, *, password: str | None = None, draft: bool 
     doc = pc.ClientDocument(
         buf, report, theme, DOC_TITLE,
         lambda c, d: pc.draw_cover(c, d, DOC_TITLE, "Co-managed IT: launch, stabilization and operations", facts),
-        password=password, subject=f"Proposal {report.proposal_number}: co-managed IT for {report.client.name}",
-        draft=draft,
+        password=password, subject=f"Proposal {report.proposal_number}: co-managed IT for {report.client.name}"
+        + (" (internal copy)" if internal else ""),
+        draft=draft, internal=internal is not None,
     )
-    doc.render(_story(doc, report, theme))
+    story = _story(doc, report, theme)
+    if internal is not None:
+        story += _internal_record(doc, report, theme, internal)
+    doc.render(story)
     return buf.getvalue()
 
 
@@ -410,3 +421,44 @@ def _acceptance(doc: pc.ClientDocument, r: Report, t: pc.Theme) -> list[Flowable
         if extras.accepted_risks:
             marks.append(_p(t, "Signing also records your acceptance of the risks listed under “Risks you accept”."))
     return [KeepTogether([doc.heading("10. Acceptance"), _p(t, text), *marks, pc.spacer(6), both])]
+
+
+# ---- the internal copy's record -----------------------------------------------------------------
+
+
+def _internal_record(doc: pc.ClientDocument, r: Report, t: pc.Theme, fig: InternalFigures) -> list[Flowable]:
+    """Who approved the discount (verified), costs and margins: in the internal copy only."""
+    p = r.prices
+    pct = r.percent
+    out: list[Flowable] = [PageBreak(), doc.heading("Internal record: approvals, costs and margins")]
+    out.append(_p(t, f"This record is in the internal copy of proposal {r.proposal_number} only. The pages before it "
+                     f"are the ones {r.client.name} receives."))
+    out.append(pc.Para("Discount approval", t["h2"]))
+    if p.discount and p.discount.percent:
+        out.append(_p(t, f"Discount: {pct(p.discount.percent)}"
+                         + (f" ({_in_sentence(p.discount.reason)})" if p.discount.reason else "") + "."))
+    out.append(_p(t, f"Status: {fig.approval_status}."))
+    if fig.approvals:
+        out.append(_p(t, "Every approval recorded, each checked again against the figures above:", "muted"))
+        out += pc.bullets(t, fig.approvals)
+    out.append(CondPageBreak(SUBSECTION_ROOM))
+    out.append(pc.Para("Costs and margins", t["h2"]))
+    rows: list[list[Any]] = [
+        ["Launch and stabilization", r.amount(p.stabilization_net), r.amount(fig.stabilization_cost),
+         pct(fig.margin_stabilization, 1)],
+        ["Co-managed operations, a month", r.amount(p.monthly_net), r.amount(fig.monthly_cost), pct(fig.margin_monthly, 1)],
+        ["First year", r.amount(p.first_year_total), r.amount(fig.first_year_cost), pct(fig.margin_first_year, 1)],
+    ]
+    out.append(pc.table(t, ["", f"Price ({p.currency})", f"Cost ({p.currency})", "Margin"], rows,
+                        [0.46, 0.18, 0.18, 0.18], right=[1, 2, 3], total_rows=[2]))
+    out.append(_p(t, f"First-year margin: {r.money(fig.margin_money_first_year)}, against a target margin of "
+                     f"{pct(fig.target_margin_percent)}.", "muted"))
+    if fig.roadmap_margins:
+        out.append(CondPageBreak(SUBSECTION_ROOM))
+        out.append(pc.Para("Roadmap options", t["h2"]))
+        out.append(pc.table(t, ["Project", "Margin"], [[title, pct(m, 1)] for title, m in fig.roadmap_margins],
+                            [0.82, 0.18], right=[1]))
+    if fig.warnings:
+        out.append(pc.Para("Pricing warnings", t["h2"]))
+        out += pc.bullets(t, fig.warnings)
+    return out

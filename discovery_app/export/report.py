@@ -411,6 +411,8 @@ class InternalFigures:
     quote: dict[str, Any]  # Quote.to_json_dict(): every line with cost
     # Who approved the discount, verified (name, role, date, key fingerprint), and what does not count.
     approvals: tuple[str, ...] = ()
+    # The discount's approval in one line (pricing.DiscountInfo.status).
+    approval_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -749,7 +751,8 @@ def _terms(terms: CommercialTerms) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _internal(quote: pricing_mod.Quote) -> InternalFigures:
+def internal_figures(quote: pricing_mod.Quote) -> InternalFigures:
+    """Costs, margins and approvals of a quote: the internal documents' part, never a client's."""
     mg = quote.margins
     return InternalFigures(
         stabilization_cost=quote.stabilization.cost, monthly_cost=quote.monthly.cost,
@@ -758,6 +761,7 @@ def _internal(quote: pricing_mod.Quote) -> InternalFigures:
         margin_money_first_year=mg.first_year.money, target_margin_percent=quote.target_margin_percent,
         roadmap_margins=tuple((p.title, p.margin.percent) for p in quote.roadmap),
         warnings=tuple(quote.warnings), quote=quote.to_json_dict(), approvals=quote.discount.approval_record(),
+        approval_status=quote.discount.status(),
     )
 
 
@@ -892,7 +896,7 @@ def build_report(
         matrix=_matrix(matrix), standards=standards, risks=risks, plan=plan, roadmap=roadmap, prices=prices,
         assumptions=tuple(assumptions), exclusions=tuple(exclusions), change_order_rule=change_order,
         next_steps=next_steps, blockers=tuple(assessment.readiness.blocker_messages()),
-        internal=None if client else _internal(quote), terms=_terms(assessment.terms),
+        internal=None if client else internal_figures(quote), terms=_terms(assessment.terms),
         photos=_photos(eng, risks, photo_bytes),
     )
     return report

@@ -460,18 +460,7 @@ def from_report(rep: report_mod.Report, eng: Engagement, pkg: FormPackage, asses
 
     func, mode_label = _ROUNDING[pkg.pricing.rounding.mode]
     d = rep.prices.discount
-    if d is None:
-        approval = "No discount"
-    elif not quote.discount.allowed:
-        approval = "Not allowed: above the approval matrix"
-    elif not d.needs_approval:
-        approval = "No approval needed"
-    elif d.approved:
-        a = quote.discount.approval
-        approval = f"Approved by {d.approved_by}" + (f" on {a.approved_on.isoformat()}, signature verified, key "
-                                                     f"{a.fingerprint}" if a else "")
-    else:
-        approval = f"NOT APPROVED: needs the {pricing_mod.role_label(quote.discount.required_role or '')}"
+    approval = quote.discount.status()
     internal = rep.internal
     price = PriceFacts(
         contingency_rate=pkg.pricing.contingency, rounding_function=func,

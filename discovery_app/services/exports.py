@@ -116,18 +116,33 @@ class Documents(Feature):
 
 
     def export_proposal(self, eid: int, path: Path, password: str | None = None, *, draft: bool = False,
-                        issued_on: date | None = None, report: report_mod.Report | None = None) -> Path:
+                        issued_on: date | None = None, report: report_mod.Report | None = None,
+                        internal: bool = False) -> Path:
         """Write the fixed-fee proposal PDF. Refuses while anything blocks the export, unless
         ``draft`` (then every page says it is a draft, not for signature). ``report``: the client
-        report of ``eid`` when the caller already built it (one assessment for several documents)."""
+        report of ``eid`` when the caller already built it (one assessment for several documents).
+
+        ``internal``: the provider's internal copy instead: the same pages, marked, with the
+        discount's approvals (verified), costs and margins at the end. It is not the proposal sent,
+        so it records nothing about the engagement."""
+        from ..export import report as report_mod
         from ..export.proposal_pdf import render_proposal
 
-        report = report or self.report(eid, client=True, issued_on=issued_on)
+        figures = None
+        if report is None:
+            report, assessed = self.report_of(self.assessments.basis(eid), True, issued_on=issued_on)
+            if internal and assessed.quote is not None:
+                figures = report_mod.internal_figures(assessed.quote)
+        elif internal:
+            figures = self.report(eid, client=False, issued_on=report.issued_on).internal
         if report.blockers and not draft:
             raise ServiceError("The proposal cannot be exported yet (discovery-app check lists where to fix each):\n- "
                                + "\n- ".join(report.blockers))
-        data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft)
+        data = render_proposal(report, password=password or None, draft=bool(report.blockers) and draft,
+                               internal=figures)
         written = self._write_export(Path(path), data)
+        if internal:
+            return written
         if not report.blockers and repo.acceptance(self.store, eid) is None:
             # The fingerprint of the proposal sent: acceptance freezes it into the baseline, and
             # what it says, so acceptance can tell the engagement still says the same.
@@ -155,11 +170,13 @@ class Documents(Feature):
     def file_name(self, eid: int, document: str) -> str:
         """A safe default file name: ``"Harbor & Finch CPAs - Proposal P-2026-0001.pdf"``.
 
-        ``document``: "proposal" or "plan"."""
+        ``document``: "proposal", "internal_proposal" (its internal copy), "plan" or "progress"."""
         from ..domain.filenames import safe_file_name
         from ..export import report as report_mod
 
         eng = self.core.header(eid)  # the name and id are all a file name needs
         number = report_mod.proposal_number(eng, date.today())
-        label = {"proposal": "Proposal", "plan": "Stabilization plan", "progress": "Progress report"}.get(document, document.capitalize())
-        return safe_file_name(f"{eng.client_name} - {label} {number}.pdf", fallback=f"{label}.pdf")
+        label = {"proposal": "Proposal", "internal_proposal": "Proposal", "plan": "Stabilization plan",
+                 "progress": "Progress report"}.get(document, document.capitalize())
+        tail = " (internal copy)" if document == "internal_proposal" else ""
+        return safe_file_name(f"{eng.client_name} - {label} {number}{tail}.pdf", fallback=f"{label}{tail}.pdf")

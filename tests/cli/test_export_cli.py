@@ -67,3 +67,13 @@ def test_password_from_the_environment(demo_db, tmp_path):
     proc = run("export", "1", "--proposal", str(tmp_path / "x.pdf"), "--password-env", "NOT_SET_ANYWHERE",
                db=demo_db, check=False)
     assert proc.returncode == 1 and "NOT_SET_ANYWHERE" in proc.stderr
+
+
+def test_the_internal_copy_is_written_with_the_proposal_option_only(demo_db, tmp_path):
+    internal = tmp_path / "internal.pdf"
+    out = run("export", "1", "--proposal", str(internal), "--internal", db=demo_db).stdout
+    assert f"Wrote the proposal's internal copy to {internal}" in out
+    assert internal.read_bytes().startswith(b"%PDF")
+    proc = run("export", "1", "--plan", str(tmp_path / "plan.pdf"), "--internal", db=demo_db, check=False)
+    assert proc.returncode == 2 and "give it with --proposal FILE" in proc.stderr
+    assert not (tmp_path / "plan.pdf").exists()

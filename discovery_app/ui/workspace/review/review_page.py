@@ -48,6 +48,8 @@ WORKBOOKS = {"workbook": "Delivery workbook", "client_workbook": "Client workboo
 PACK_TOOLS = {"connectwise": "ConnectWise PSA", "autotask": "Autotask", "halopsa": "HaloPSA", "itglue": "IT Glue",
               "generic": "Generic CSV (Hudu, others)"}
 PACK = "pack"
+#: The proposal's internal copy (approvals, costs and margins at the end).
+INTERNAL = "internal_proposal"
 
 
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -109,6 +111,12 @@ class ReviewPage(WorkspacePage):
         self.proposal_button.setToolTip(shortcuts.tip("Write the fixed-fee proposal as a PDF", "export_proposal"))
         self.proposal_button.setShortcut(shortcuts.sequence("export_proposal"))
         self.proposal_button.clicked.connect(lambda: self._start("proposal"))
+        self.internal_button = QPushButton("Export internal copy…")
+        self.internal_button.setObjectName("exportInternalProposal")
+        self.internal_button.setToolTip("The same proposal marked as an internal copy, with who approved the discount "
+                                        "(signatures verified), costs and margins at the end: for the practice's "
+                                        "files, never for the client")
+        self.internal_button.clicked.connect(lambda: self._start(INTERNAL))
         self.proposal_help = muted(QLabel())
         self.proposal_help.setWordWrap(True)
         self.password_check = QCheckBox("Protect the proposal with a password")
@@ -184,7 +192,7 @@ class ReviewPage(WorkspacePage):
         dl.addWidget(self.password_label)
         dl.addWidget(self.password_edit)
         dl.addWidget(self.password_error)
-        dl.addLayout(self._left_row(self.proposal_button))
+        dl.addLayout(self._left_row(self.proposal_button, self.internal_button))
         dl.addWidget(self._rule())
         dl.addWidget(self._bold("Stabilization plan"))
         dl.addWidget(plan_help)
@@ -334,6 +342,7 @@ class ReviewPage(WorkspacePage):
         missing_pw = self.password_check.isChecked() and not self.password_edit.text()
         self.password_error.setVisible(missing_pw)
         self.proposal_button.setEnabled(not self._busy and not self._blockers and not missing_pw)
+        self.internal_button.setEnabled(not self._busy and not self._blockers)
         self.plan_button.setEnabled(not self._busy)
         self.progress_button.setEnabled(not self._busy)
         self.workbook_button.setEnabled(not self._busy)
@@ -349,7 +358,8 @@ class ReviewPage(WorkspacePage):
     def _ask_path(self, document: str, suggested: str) -> str:
         """The file to write, from a save dialog; "" when cancelled. Tests replace this."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        title = {"proposal": "Export proposal", "plan": "Export stabilization plan"}.get(document, "Export workbook")
+        title = {"proposal": "Export proposal", INTERNAL: "Export the proposal's internal copy",
+                 "plan": "Export stabilization plan"}.get(document, "Export workbook")
         kind = "Excel workbooks (*.xlsx)" if document in WORKBOOKS else "PDF documents (*.pdf)"
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested), kind)
         return path
@@ -436,6 +446,10 @@ class ReviewPage(WorkspacePage):
 
             def work() -> Path:
                 return service.documents.export_proposal(eid, path, password=password)
+        elif document == INTERNAL:
+
+            def work() -> Path:
+                return service.documents.export_proposal(eid, path, internal=True)
         elif document == PACK:
             tool = self.pack_tool.currentData()
 
@@ -456,7 +470,8 @@ class ReviewPage(WorkspacePage):
             def work() -> Path:
                 return service.documents.export_plan(eid, path)
 
-        label = {"proposal": "proposal", "plan": "stabilization plan", "progress": "progress report"}.get(document, WORKBOOKS.get(document, "").lower())
+        label = {"proposal": "proposal", INTERNAL: "proposal's internal copy", "plan": "stabilization plan",
+                 "progress": "progress report"}.get(document, WORKBOOKS.get(document, "").lower())
         if document == PACK:
             label = f"{PACK_TOOLS[self.pack_tool.currentData()]} import pack"
         self._busy = True

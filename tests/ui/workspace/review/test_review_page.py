@@ -76,6 +76,21 @@ def test_password_box_needs_a_password(qtbot, demo_service, tmp_path, monkeypatc
     assert b"/Encrypt" in (tmp_path / "out" / "first.pdf").read_bytes()
 
 
+def test_the_internal_copy_is_written_unprotected_and_named_as_such(qtbot, demo_service, tmp_path, monkeypatch):
+    service, eid = demo_service
+    page = make_page(qtbot, service, eid, tmp_path, monkeypatch)
+    suggested = []
+    monkeypatch.setattr(page, "_ask_path", lambda document, name: suggested.append(name) or str(tmp_path / "out" / name))
+    qtbot.mouseClick(page.password_check, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.password_edit, "s3cret")  # for the client's copy, not the practice's own
+    qtbot.mouseClick(page.internal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.open_button.isVisible(), timeout=30000)
+    assert suggested[0].endswith(" (internal copy).pdf")
+    data = (tmp_path / "out" / suggested[0]).read_bytes()
+    assert data.startswith(b"%PDF") and b"/Encrypt" not in data
+    assert page.result_label.text().startswith("Saved the proposal's internal copy to ")
+
+
 def test_blockers_are_listed_and_stop_only_the_proposal(qtbot, demo_service, tmp_path, monkeypatch):
     service, eid = demo_service
     rows = list(service.engagements.get(eid).responsibilities)
@@ -90,7 +105,7 @@ def test_blockers_are_listed_and_stop_only_the_proposal(qtbot, demo_service, tmp
                                for i in (*readiness.blockers, *readiness.warnings)]
     assert "no party is Accountable" in checklist(page)[0] and checklist(page)[0].endswith("(Responsibilities › "
                                                                                         f"{rows[0].name})")
-    assert not page.proposal_button.isEnabled()
+    assert not page.proposal_button.isEnabled() and not page.internal_button.isEnabled()
     assert page.plan_button.isEnabled()
 
     qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
