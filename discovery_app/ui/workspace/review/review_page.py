@@ -353,7 +353,8 @@ class ReviewPage(WorkspacePage):
             self.proposal_help.setText("Resolve the items above first; the proposal is what the client signs.")
         else:
             self.proposal_help.setText("Cover, summary, scope by lane, responsibility matrix, findings, plan "
-                                       "summary, prices, terms and the acceptance block.")
+                                       "summary, prices, terms and the acceptance block. The internal copy, for "
+                                       "the practice's files, adds who approved the discount, costs and margins.")
 
     def _ask_path(self, document: str, suggested: str) -> str:
         """The file to write, from a save dialog; "" when cancelled. Tests replace this."""
