@@ -780,7 +780,8 @@ class DiscountInfo:
             return "No approval needed"
         a = self.approval
         if a is not None:
-            return (f"Approved by {a.approver} on {a.approved_on.isoformat()}, signature verified, key "
+            return (f"Approved by {a.approver} ({role_label(a.role)}) on {a.approved_on.isoformat()}, "
+                    f"signature verified, key "
                     f"{a.fingerprint}")
         return f"NOT APPROVED: needs the {role_label(self.required_role or '')}"
 

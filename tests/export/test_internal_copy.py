@@ -53,7 +53,7 @@ def test_the_internal_copy_records_the_verified_approval_costs_and_margins_and_t
     assert mine.count("INTERNAL COPY, not for Harbor & Finch CPAs") == pages(internal)  # every footer
     record = mine[mine.index("Internal record: approvals, costs and margins"):]
     assert "Discount: 15% (multi-year commitment)" in record
-    assert "Status: Approved by Ana Ruiz on" in record and "signature verified, key" in record
+    assert "Status: Approved by Ana Ruiz (CEO) on" in record and "signature verified, key" in record
     assert "Ana Ruiz, CEO, approved 15%" in record
     assert f"{quote.stabilization.cost:,.2f}" in record and f"{quote.monthly.cost:,.2f}" in record
     assert "against a target margin of" in record
