@@ -107,25 +107,27 @@ def _line_map(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             _line_map(item, (*loc, i), out)
 
 
-def _read_yaml(path: Path, errors: list[FormError]) -> tuple[Any, dict[Loc, int]]:
+def _read_text(path: Path, errors: list[FormError]) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         errors.append(FormError(path.name, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None, {}
     except OSError as exc:
         errors.append(FormError(path.name, None, "", f"cannot read: {exc.strerror}"))
-        return None, {}
+    return None
+
+
+def _parse_yaml(name: str, text: str, errors: list[FormError]) -> tuple[Any, dict[Loc, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        errors.append(FormError(path.name, line, "", f"YAML syntax: {exc.problem or exc.context}"))
+        errors.append(FormError(name, line, "", f"YAML syntax: {exc.problem or exc.context}"))
         return None, {}
     except yaml.YAMLError as exc:
-        errors.append(FormError(path.name, None, "", f"YAML: {exc}"))
+        errors.append(FormError(name, None, "", f"YAML: {exc}"))
         return None, {}
     lines: dict[Loc, int] = {}
     if node is not None:
@@ -133,22 +135,50 @@ def _read_yaml(path: Path, errors: list[FormError]) -> tuple[Any, dict[Loc, int]
     return data, lines
 
 
+def read_files(folder: Path) -> tuple[dict[str, str], list[FormError]]:
+    """The text of each part file of the package folder (file name -> text), and what could not
+    be read (a missing required part, a file that is not UTF-8 text)."""
+    folder = Path(folder)
+    errors: list[FormError] = []
+    texts: dict[str, str] = {}
+    if not folder.is_dir():
+        return texts, [FormError(str(folder), None, "", "not a folder")]
+    for name in PARTS:
+        path = folder / name
+        if not path.exists():
+            if name not in OPTIONAL_PARTS:
+                errors.append(FormError(name, None, "", "file is missing from the form package"))
+            continue
+        text = _read_text(path, errors)
+        if text is not None:
+            texts[name] = text
+    return texts, errors
+
+
 def load_package(folder: Path) -> LoadResult:
     """Load and validate one form package folder. Never raises for bad content."""
     folder = Path(folder)
+    texts, errors = read_files(folder)
+    if errors:
+        return LoadResult(folder, None, errors)
+    return load_texts(texts, folder)
+
+
+def load_texts(texts: dict[str, str], folder: Path) -> LoadResult:
+    """Load and validate a form package from the text of its part files (file name -> text), as
+    :func:`read_files` gives them or the practice library keeps them; ``folder`` names where they
+    came from. Never raises for bad content."""
     errors: list[FormError] = []
     merged: dict[str, Any] = {}
     source = _Source()
-    if not folder.is_dir():
-        return LoadResult(folder, None, [FormError(str(folder), None, "", "not a folder")])
+    for name in set(texts) - set(PARTS):
+        errors.append(FormError(name, None, "", "not a part of a form package"))
     for name, (key, inner) in PARTS.items():
-        path = folder / name
-        if not path.exists():
-            if name in OPTIONAL_PARTS:
-                continue
-            errors.append(FormError(name, None, "", "file is missing from the form package"))
+        if name not in texts:
+            if name not in OPTIONAL_PARTS:
+                errors.append(FormError(name, None, "", "file is missing from the form package"))
             continue
-        data, lines = _read_yaml(path, errors)
+        data, lines = _parse_yaml(name, texts[name], errors)
         if data is None:
             continue
         if not isinstance(data, dict):
@@ -192,12 +222,25 @@ def load_package(folder: Path) -> LoadResult:
     return LoadResult(folder, pkg if not errors else None, errors)
 
 
+def problem_line(folder: Path, error: FormError) -> str:
+    """One problem as ``forms check`` and ``library publish`` print it: file (under ``folder``),
+    line, field path, message."""
+    return (f"{Path(folder) / error.file}{':' + str(error.line) if error.line else ''}: "
+            f"{error.path + ': ' if error.path else ''}{error.message}")
+
+
 def load_all(root: Path) -> list[LoadResult]:
     """Every package folder below ``root`` (a folder holding package.yaml), sorted by path."""
     root = Path(root)
     if (root / "package.yaml").exists():
         return [load_package(root)]
     return [load_package(p.parent) for p in sorted(root.glob("*/package.yaml"))]
+
+
+def from_library(files: dict[str, str], name: str) -> LoadResult:
+    """A form package from the practice library: the part files it was published with, checked
+    again exactly as a folder is (``name`` says where it came from in messages)."""
+    return load_texts(files, Path(name))
 
 
 def package_from_json(text: str) -> FormPackage:

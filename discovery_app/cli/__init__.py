@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The modules holding the commands, in the order --help lists them (imported by build_parser).
 COMMAND_MODULE_NAMES = ("store", "engagements", "forms", "inventory", "workbook", "quote", "check", "archive", "export", "prework",
-                        "findings", "baseline", "approvals", "checkout")
+                        "findings", "baseline", "approvals", "checkout", "library")
 
 FORCE = "--force-while-open"
 

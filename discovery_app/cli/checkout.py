@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "checkout", help="copy an engagement to a laptop's store and mark it checked out",
         description="Copy engagement ID (every record, its form copy, attachments and photos) from this store "
         "(the shared one, --db) into the laptop's own store LAPTOP.sqlite3 (created if missing), with the "
-        "practice's settings, and mark it checked out here: by whom, when, to which laptop store. While it is "
+        "practice's settings and practice library, and mark it checked out here: by whom, when, to which laptop store. While it is "
         "checked out it is read-only here. With --break a manager ends a checkout instead (the laptop's "
         "unreturned edits then come back only section by section, by choice); --yes confirms it.",
     )
@@ -52,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
     from ..domain.checkout import moment
+    from ..domain.wording import count
 
     if args.break_:
         warning = service.checkouts.break_warning(args.id)
@@ -70,6 +71,7 @@ def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
     print(f"Checked out engagement {done.eid} to {done.laptop} (there it is engagement {done.laptop_id}), by "
           f"{done.mark.who} at {moment(done.mark.at)}. It is read-only here until it is checked in.")
     print(f"Practice settings cached on the laptop: {len(done.settings)}.")
+    print(f"Practice library cached on the laptop: {count(done.library, 'form package')}.")
     return 0
 
 

@@ -44,8 +44,7 @@ def _forms_check(path: Path | None) -> int:
             bad += 1
             print(f"FAIL  {r.folder}: {len(r.errors)} problem(s)")
             for e in r.errors:
-                print(f"  {r.folder / e.file}{':' + str(e.line) if e.line else ''}: "
-                      f"{e.path + ': ' if e.path else ''}{e.message}")
+                print(f"  {formsio.problem_line(r.folder, e)}")
     return 1 if bad else 0
 
 

@@ -28,6 +28,7 @@ from .exports import Assessments, Documents
 from .findings import Findings
 from .handoff import Handoff
 from .inventory import Inventory
+from .library import Library
 from .offer import Offer
 from .prework import Prework
 from .settings import Settings
@@ -62,7 +63,8 @@ class Discovery:
         self.archives = Archives(core)
         self.changes = Changes(core)
         self.baseline = Baseline(core, self.assessments, self.documents)
-        self.checkouts = Checkouts(core)
+        self.library = Library(core)
+        self.checkouts = Checkouts(core, self.library)
 
     @classmethod
     def open(cls, paths: AppPaths, forms_root: Path | None = None, *, read_only: bool = False) -> Self:

@@ -14,6 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from ..domain.approvals import APPROVERS_KEY, Approver, approvers_from_setting
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
@@ -46,17 +48,31 @@ class EditConflict(ServiceError):
         return {(c.target, c.key) for c in self.changes}
 
 
+#: What a list adds after a form package that comes from the practice library.
+LIBRARY_MARK = ", practice library"
+
+
 class Forms:
-    """The installed form packages, and the exact copy each engagement was run with."""
+    """The form packages to start an engagement from (the installed ones and the practice
+    library's), and the exact copy each engagement was run with."""
 
     def __init__(self, core: Core, root: Path | None = None):
         self._core = core
         self._root = root
         self._snapshots: dict[str, FormPackage] = {}
+        #: content hash -> the library package built from it (None: it does not load)
+        self._library: dict[str, FormPackage | None] = {}
+        #: keys of the packages the last list took from the library
+        self._library_keys: set[str] = set()
 
     def forget_copies(self) -> None:
         """Drop the form copies read so far (the store was replaced, for example by a restore)."""
         self._snapshots.clear()
+        self.forget_library()
+
+    def forget_library(self) -> None:
+        """Read the practice library again next time (it was published to, withdrawn from, pulled)."""
+        self._library_keys.clear()
 
     @cached_property
     def results(self) -> list[formsio.LoadResult]:
@@ -72,25 +88,74 @@ class Forms:
                 log.warning("form %s: %s", r.folder.name, e)
         return results
 
+    def library(self) -> list[FormPackage]:
+        """The practice library's published (not withdrawn) packages that load."""
+        from .. import formsio
+        from ..storage import library as lib
+
+        store = self._core.store
+        try:
+            listed = lib.hashes(store)
+        except sa.exc.DBAPIError as exc:  # a store without the table (read beside an older window)
+            log.warning("practice library not readable: %s", type(exc).__name__)
+            return []
+        out: list[FormPackage] = []
+        for pid, version, digest, withdrawn in listed:
+            if withdrawn:
+                continue
+            if digest not in self._library:
+                entry = lib.get(store, pid, version)
+                result = formsio.from_library(entry.files, entry.key) if entry is not None else None
+                if result is not None and not result.ok:
+                    for e in result.errors:
+                        log.warning("library form %s@%s: %s", pid, version, e)
+                self._library[digest] = result.package if result is not None and result.ok else None
+            pkg = self._library[digest]
+            if pkg is not None:
+                out.append(pkg)
+        return out
+
     def available(self) -> list[FormPackage]:
-        """The valid form packages, newest version of each id first."""
-        pkgs = [r.package for r in self.results if r.ok and r.package]
-        return sorted(pkgs, key=lambda p: (p.id, -p.version))
+        """The valid form packages, installed and from the practice library (the library's copy of
+        the same id and version wins), newest version of each id first."""
+        offered = {r.package.key: r.package for r in self.results if r.ok and r.package}
+        library = {p.key: p for p in self.library()}
+        self._library_keys = set(library)
+        offered.update(library)
+        return sorted(offered.values(), key=lambda p: (p.id, -p.version))
+
+    def in_library(self, pkg: FormPackage) -> bool:
+        """Whether the offered package ``pkg`` comes from the practice library."""
+        if not self._library_keys:
+            self._library_keys = {p.key for p in self.library()}
+        return pkg.key in self._library_keys
+
+    def mark(self, pkg: FormPackage) -> str:
+        """What a list adds after the package's name: ", practice library" for a library one."""
+        return LIBRARY_MARK if self.in_library(pkg) else ""
 
     def get(self, key: str | None = None) -> FormPackage:
-        """The installed form ``key`` ("id@version" or id); ``None``: the default form, else the newest."""
+        """The form ``key`` ("id@version" or id); ``None``: the default form (when that version is no
+        longer offered, the newest version of its id), else the newest."""
         pkgs = self.available()
         if not pkgs:
             raise ServiceError("No valid form package is installed; run 'discovery-app forms check'.")
+        fallback = False
         if key is None:
             default = repo.get_setting(self._core.store, "default_form")
             key = default if isinstance(default, str) else None
+            fallback = True
         if key is None:
             return pkgs[0]
         for p in pkgs:
             if key in (p.key, p.id):
                 return p
-        raise ServiceError(f"There is no valid form {key!r}; installed: {', '.join(p.key for p in pkgs)}.")
+        if fallback:
+            for p in pkgs:
+                if p.id == key.partition("@")[0]:
+                    return p
+        there = "; ".join(f"{p.key}{self.mark(p)}" for p in pkgs)
+        raise ServiceError(f"There is no valid form {key!r}; available: {there}.")
 
     def of(self, eng: EngagementHeader) -> FormPackage:
         """The exact form copy an engagement was run with (not whatever is in forms/ today)."""

@@ -30,7 +30,8 @@ from ..storage import repository as repo
 from ..storage import revisions
 from ..storage.db import Store, StoreError, open_store
 from ..storage.lock import StoreHeld, StoreLock
-from .base import Feature, ServiceError
+from .base import Core, Feature, ServiceError
+from .library import Library
 
 log = logging.getLogger("discovery_app.services")
 
@@ -55,6 +56,7 @@ class CheckoutDone:
     laptop: Path
     mark: Mark
     settings: tuple[str, ...]  # the practice settings cached on the laptop
+    library: int = 0  # the practice library's entries the laptop now holds a copy of
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,10 @@ def laptop_store(path: Path, *, create: bool) -> Iterator[Store]:
 class Checkouts(Feature):
     """Check-out to a laptop, check-in from it, and breaking a checkout."""
 
+    def __init__(self, core: Core, library: Library):
+        super().__init__(core)
+        self.library = library
+
     # ---- reading ---------------------------------------------------------------------------
 
     def active(self) -> dict[int, Mark]:
@@ -129,7 +135,7 @@ class Checkouts(Feature):
 
     def check_out(self, eid: int, laptop: Path) -> CheckoutDone:
         """Copy engagement ``eid`` (every record, its form and its attachments) into the laptop's
-        store (created if missing), cache the practice's settings there, and mark it checked out
+        store (created if missing), cache the practice's settings and library there, and mark it checked out
         here; from then on it is read-only here until it is checked in or the checkout is broken."""
         head = self.core.header(eid)
         laptop = Path(laptop).expanduser().absolute()
@@ -152,12 +158,14 @@ class Checkouts(Feature):
                                               form_title=form_title, attachment_data=files, mark=mark,
                                               shared_place=_place(self.store), replace=replace)
                 settings = marks.copy_settings(self.store, there)
+                cached = self.library.cache_on(there)
             except Exception:
                 # The copy did not land: the engagement is not checked out after all.
                 marks.end_mark(self.store, mark.id, marks.BROKEN, self.store.revisions.who)
                 raise
         log.info("engagement %s checked out (copy %s)", eid, laptop_id)
-        return CheckoutDone(eid, laptop_id, laptop, mark, tuple(settings))
+        library = len(self.library.entries()) - len(cached.differing)
+        return CheckoutDone(eid, laptop_id, laptop, mark, tuple(settings), library)
 
     def _parts(self, eid: int) -> tuple[Engagement, str, str, dict[str, bytes]]:
         """What the engagement archive carries: the engagement, its form copy (JSON, title) and its

@@ -44,7 +44,8 @@ class Settings(Feature):
     def current(self) -> AppSettings:
         profile = self.provider()
         default_form = self.core.setting(DEFAULT_FORM_KEY)
-        if not isinstance(default_form, str) or not any(default_form in (p.key, p.id) for p in self.core.forms.available()):
+        if not isinstance(default_form, str) or not any(
+                default_form.partition("@")[0] == p.id for p in self.core.forms.available()):
             default_form = None
         currency = self.core.setting(CURRENCY_KEY)
         if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):

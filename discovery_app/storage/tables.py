@@ -481,3 +481,22 @@ class CheckoutRow(SQLModel, table=True):
     base: Any = _json()  # section -> fingerprint at checkout
     ended_by: str = Field(default="", max_length=300)
     ended_at: datetime | None = _when(nullable=True)
+
+
+class LibraryPackageRow(SQLModel, table=True):
+    """One version of a form package published into the practice library: the text of its part
+    files (``content``, JSON: file name -> text), so it can be rebuilt without its folder."""
+
+    __tablename__ = "library_package"
+    __table_args__ = (sa.UniqueConstraint("package_id", "version", name="uq_library_package_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    package_id: str = Field(max_length=64)
+    version: int
+    title: str = Field(max_length=300)
+    content: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    content_hash: str = Field(max_length=64)  # sha256 of content
+    published_by: str = Field(max_length=300)
+    published_at: datetime = _when()
+    withdrawn: bool = False
+    withdrawn_by: str = Field(default="", max_length=300)
+    withdrawn_at: datetime | None = _when(nullable=True)
