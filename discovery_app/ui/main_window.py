@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
                 informative="Run 'discovery-app forms check' to see what is wrong with the forms folder.",
             )
             return None
-        choices = [FormChoice(p.key, p.title, p.description) for p in forms]
+        choices = [FormChoice(p.key, p.title, p.description, service.forms.mark(p)) for p in forms]
         settings = QSettings()
         dialog = NewEngagementDialog(choices, consultant=str(settings.value("newEngagement/consultant", "") or ""), parent=self)
         ok, default = self._attempt("Reading the default form", lambda: service.forms.get().key)

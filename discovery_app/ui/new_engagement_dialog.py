@@ -27,11 +27,12 @@ class FormChoice:
     key: str  # "id@version", what the service accepts as form_key
     title: str
     description: str = ""
+    mark: str = ""  # ", practice library" for a package from the practice library
 
     @property
     def text(self) -> str:
         version = self.key.rpartition("@")[2]
-        return f"{self.title} (version {version})" if version else self.title
+        return f"{self.title} (version {version}{self.mark})" if version else self.title + self.mark
 
 
 @dataclass(frozen=True)

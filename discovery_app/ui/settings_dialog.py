@@ -34,6 +34,7 @@ from ..domain import locale_text
 from ..domain.forms import CommercialTerms
 from ..domain.provider import DEFAULT_BRAND
 from .approvers_tab import ApproversTab
+from .library_tab import LibraryTab
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
@@ -168,11 +169,11 @@ class SettingsDialog(QDialog):
         self.form_combo.setObjectName("settings_defaultForm")
         self.form_combo.addItem("The newest installed form", None)
         for pkg in service.forms.available():
-            self.form_combo.addItem(f"{pkg.title} (version {pkg.version})", pkg.key)
+            self.form_combo.addItem(f"{pkg.title} (version {pkg.version}){service.forms.mark(pkg)}", pkg.key)
         index = self.form_combo.findData(current.default_form) if current.default_form else 0
-        if index < 0:  # stored as a bare id: pick that form's newest version
+        if index < 0:  # stored as a bare id, or a version no longer offered: that form's newest version
             index = next((i for i in range(1, self.form_combo.count())
-                          if str(self.form_combo.itemData(i)).split("@")[0] == current.default_form), 0)
+                          if str(self.form_combo.itemData(i)).split("@")[0] == current.default_form.split("@")[0]), 0)
         self.form_combo.setCurrentIndex(index)
         self.currency_combo = QComboBox()
         self.currency_combo.setObjectName("settings_currency")
@@ -211,6 +212,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(defaults, "Defaults")
         self.approvers = ApproversTab(service)
         self.tabs.addTab(self.approvers, "Approvers")
+        self.library = LibraryTab(service)
+        self.tabs.addTab(self.library, "Library")
         self.error_label = QLabel()
         self.error_label.setObjectName("settings_error")
         self.error_label.setWordWrap(True)
