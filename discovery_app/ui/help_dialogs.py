@@ -251,7 +251,7 @@ class AboutDialog(QDialog):
             except Exception as exc:  # a broken forms folder must not stop About from opening
                 forms_text = f"Cannot read the forms: {exc}"
             else:
-                forms_text = "\n".join(f"{p.title} ({p.id}, version {p.version}{service.forms.mark(p)})"
+                forms_text = "\n".join(f"{p.title} ({p.id}, version {p.version}){service.forms.mark(p)}"
                                        for p in forms) or (
                     "None valid: run 'discovery-app forms check'.")
         self.forms_label = _value(forms_text, "aboutForms")

@@ -32,7 +32,7 @@ class FormChoice:
     @property
     def text(self) -> str:
         version = self.key.rpartition("@")[2]
-        return f"{self.title} (version {version}{self.mark})" if version else self.title + self.mark
+        return (f"{self.title} (version {version})" if version else self.title) + self.mark
 
 
 @dataclass(frozen=True)

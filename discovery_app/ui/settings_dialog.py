@@ -167,7 +167,7 @@ class SettingsDialog(QDialog):
         # ---- defaults ----
         self.form_combo = QComboBox()
         self.form_combo.setObjectName("settings_defaultForm")
-        self.form_combo.addItem("The newest installed form", None)
+        self.form_combo.addItem("The newest form", None)
         for pkg in service.forms.available():
             self.form_combo.addItem(f"{pkg.title} (version {pkg.version}){service.forms.mark(pkg)}", pkg.key)
         index = self.form_combo.findData(current.default_form) if current.default_form else 0

@@ -114,3 +114,22 @@ def test_the_upgrade_leaves_photos_in_the_proposal_and_other_files_out(tmp_path)
     service = Discovery.open(AppPaths.resolve(db))
     shown = {a.file_name: a.shows_in_proposal for a in service.findings.attachments(eid)}
     assert shown == {"server-closet-backup-disk.png": True, "scan.pdf": False}
+
+
+def test_the_upgrade_to_0014_keeps_everything_and_gives_an_empty_practice_library(tmp_path):
+    """0014 adds the practice library; a store of 0013 keeps its engagement and form copy, and can
+    publish at once."""
+    db = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db" / "schema-0013.db", db)
+    forms = Path(__file__).parents[1] / "fixtures" / "forms"
+    service = Discovery.open(AppPaths.resolve(db), forms_root=forms)
+    try:
+        assert service.store.migrated_from == "0013_proposal_fingerprint"
+        (row,) = service.engagements.summaries()
+        eng = service.engagements.get(row.header.id)
+        assert eng.client_name == "Harbor & Finch CPAs" and service.forms.of(eng).key == "co-managed-discovery@1"
+        assert service.library.entries() == []
+        assert service.library.publish(forms / "mini").key == "mini@1"
+        assert [p.key for p in service.forms.available()] == ["mini@1"]
+    finally:
+        service.close()
