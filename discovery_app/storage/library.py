@@ -21,7 +21,7 @@ from .tables import LibraryPackageRow
 
 
 def _t() -> sa.Table:
-    return LibraryPackageRow.__table__  # type: ignore[attr-defined,no-any-return]
+    return LibraryPackageRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ class SettingsDialog(QDialog):
         index = self.form_combo.findData(current.default_form) if current.default_form else 0
         if index < 0:  # stored as a bare id, or a version no longer offered: that form's newest version
             index = next((i for i in range(1, self.form_combo.count())
-                          if str(self.form_combo.itemData(i)).split("@")[0] == current.default_form.split("@")[0]), 0)
+                          if str(self.form_combo.itemData(i)).split("@")[0] == str(current.default_form).split("@")[0]), 0)
         self.form_combo.setCurrentIndex(index)
         self.currency_combo = QComboBox()
         self.currency_combo.setObjectName("settings_currency")
