@@ -52,7 +52,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
     from ..domain.checkout import moment
-    from ..domain.wording import count
 
     if args.break_:
         warning = service.checkouts.break_warning(args.id)
@@ -71,7 +70,7 @@ def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
     print(f"Checked out engagement {done.eid} to {done.laptop} (there it is engagement {done.laptop_id}), by "
           f"{done.mark.who} at {moment(done.mark.at)}. It is read-only here until it is checked in.")
     print(f"Practice settings cached on the laptop: {len(done.settings)}.")
-    print(f"Practice library cached on the laptop: {count(done.library, 'form package')}.")
+    print(f"Practice library entries cached on the laptop: {done.library}.")
     return 0
 
 

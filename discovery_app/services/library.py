@@ -64,7 +64,12 @@ def _size_problems(folder: Path) -> list[formsio.FormError]:
     for name in formsio.PARTS:
         path = folder / name
         try:
-            size = path.stat().st_size if path.is_file() else 0
+            if not path.exists():
+                continue  # reading the package says whether it may be missing
+            if not path.is_file():  # a folder, a device, a pipe: never read
+                problems.append(formsio.FormError(name, None, "", "not a regular file"))
+                continue
+            size = path.stat().st_size
         except OSError:
             continue  # reading it says what is wrong
         total += size

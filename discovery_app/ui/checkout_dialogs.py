@@ -51,7 +51,8 @@ class CheckoutDialog(QDialog):
         self.setWindowTitle("Check out to laptop")
         self.service, self.eid = service, eid
         layout = QVBoxLayout(self)
-        intro = QLabel(f"Copy {client}'s engagement, with its attachments, photos and the practice's settings, "
+        intro = QLabel(f"Copy {client}'s engagement, with its attachments, photos, the practice's settings and "
+                       "practice library, "
                        "into your laptop's own Discovery store to work on it offline. Here it becomes read-only "
                        "until you check it in.")
         intro.setWordWrap(True)

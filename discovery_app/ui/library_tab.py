@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -37,6 +37,9 @@ COLUMNS = ("Package", "Version", "Published by", "When", "Status")
 
 class LibraryTab(QWidget):
     """The library's entries, and the buttons that publish, export and withdraw."""
+
+    #: Something was published or withdrawn: the forms offered changed.
+    changed = Signal()
 
     def __init__(self, service: Discovery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +171,7 @@ class LibraryTab(QWidget):
             return False
         self.refresh(select=entry.key)
         self._say(f"{entry.key} ({entry.title}) is in the practice library.")
+        self.changed.emit()
         return True
 
     def export(self) -> bool:
@@ -212,3 +216,4 @@ class LibraryTab(QWidget):
             return
         self.refresh(select=key)
         self._say(f"{key} is withdrawn.")
+        self.changed.emit()

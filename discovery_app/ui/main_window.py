@@ -353,7 +353,8 @@ class MainWindow(QMainWindow):
         dialog = CheckoutDialog(self.service, eid, client, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.checked_out.connect(lambda done: self._after_change(
-            eid, f"Checked out {client} to {done.laptop.name}; it is read-only here until it is checked in"))
+            eid, f"Checked out {client} to {done.laptop.name} with the practice library "
+            f"({done.library}); it is read-only here until it is checked in"))
         dialog.open()
         return dialog
 

@@ -167,14 +167,7 @@ class SettingsDialog(QDialog):
         # ---- defaults ----
         self.form_combo = QComboBox()
         self.form_combo.setObjectName("settings_defaultForm")
-        self.form_combo.addItem("The newest form", None)
-        for pkg in service.forms.available():
-            self.form_combo.addItem(f"{pkg.title} (version {pkg.version}){service.forms.mark(pkg)}", pkg.key)
-        index = self.form_combo.findData(current.default_form) if current.default_form else 0
-        if index < 0:  # stored as a bare id, or a version no longer offered: that form's newest version
-            index = next((i for i in range(1, self.form_combo.count())
-                          if str(self.form_combo.itemData(i)).split("@")[0] == str(current.default_form).split("@")[0]), 0)
-        self.form_combo.setCurrentIndex(index)
+        self._fill_forms(current.default_form)
         self.currency_combo = QComboBox()
         self.currency_combo.setObjectName("settings_currency")
         self.currency_combo.setEditable(True)
@@ -213,6 +206,7 @@ class SettingsDialog(QDialog):
         self.approvers = ApproversTab(service)
         self.tabs.addTab(self.approvers, "Approvers")
         self.library = LibraryTab(service)
+        self.library.changed.connect(lambda: self._fill_forms(self.form_combo.currentData()))
         self.tabs.addTab(self.library, "Library")
         self.error_label = QLabel()
         self.error_label.setObjectName("settings_error")
@@ -237,6 +231,19 @@ class SettingsDialog(QDialog):
         self.resize(620, 560)
 
     # ---- helpers ----------------------------------------------------------------------------
+
+    def _fill_forms(self, chosen: str | None) -> None:
+        """The Defaults tab's forms (installed and from the practice library), ``chosen`` selected."""
+        combo = self.form_combo
+        combo.clear()
+        combo.addItem("The newest form", None)
+        for pkg in self.service.forms.available():
+            combo.addItem(f"{pkg.title} (version {pkg.version}){self.service.forms.mark(pkg)}", pkg.key)
+        index = combo.findData(chosen) if chosen else 0
+        if index < 0:  # stored as a bare id, or a version no longer offered: that form's newest version
+            index = next((i for i in range(1, combo.count())
+                          if str(combo.itemData(i)).split("@")[0] == str(chosen).split("@")[0]), 0)
+        combo.setCurrentIndex(index)
 
     def _show_swatch(self, text: str) -> None:
         colour = QColor(text)

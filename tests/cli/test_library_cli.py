@@ -78,4 +78,4 @@ def test_pull_and_the_library_a_checkout_caches(tmp_path):
     finally:
         service.close()
     out = run("checkout", eid, "--to", tmp_path / "laptop.sqlite3", db=db).stdout
-    assert "Practice library cached on the laptop: 1 form package." in out
+    assert "Practice library entries cached on the laptop: 1." in out

@@ -5,6 +5,7 @@ The store is an SQLite file, or a PostgreSQL database with ``--backend=postgresq
 store (pull) and the laptop's store are SQLite files."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -124,6 +125,14 @@ def test_a_missing_file_and_a_huge_file_are_refused(service, tmp_path):
     (huge / "risks.yaml").write_text("# " + "x" * (MAX_FILE_BYTES + 10) + "\n", encoding="utf-8")
     with pytest.raises(PublishRefused, match="risks.yaml: the file is .* bytes; a part of a form package may hold"):
         service.library.publish(huge)
+    odd = package(tmp_path, "odd", 2)
+    (odd / "risks.yaml").unlink()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(odd / "risks.yaml")  # would block whoever reads it
+    else:
+        (odd / "risks.yaml").mkdir()
+    with pytest.raises(PublishRefused, match="risks.yaml: not a regular file"):
+        service.library.publish(odd)
     with pytest.raises(ServiceError, match="is not a folder"):
         service.library.publish(tmp_path / "nowhere")
     assert service.library.entries() == []

@@ -48,9 +48,9 @@ def test_publish_export_and_withdraw_from_the_library_tab(qtbot, service, tmp_pa
     assert row[2] == service.store.revisions.who
     assert tab.selected() is not None and tab.selected().key == "mini@2"
     assert tab.table.accessibleName() == "Practice library"
-    # The Defaults tab offers it, marked.
+    # The Defaults tab offers it at once, marked.
     texts = [dialog.form_combo.itemText(i) for i in range(dialog.form_combo.count())]
-    assert "Mini discovery (version 1)" in texts
+    assert texts[1:] == ["Mini discovery (version 2), practice library", "Mini discovery (version 1)"]
 
     out = tmp_path / "out"
     monkeypatch.setattr(tab, "_ask_export_folder", lambda key: str(out))
@@ -71,6 +71,7 @@ def test_publish_export_and_withdraw_from_the_library_tab(qtbot, service, tmp_pa
     qtbot.mouseClick(button(box, "Withdraw"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service.library.entries()[0].withdrawn)
     assert tab.table.item(0, 4).text() == "Withdrawn" and not tab.withdraw_button.isEnabled()
+    assert [dialog.form_combo.itemText(i) for i in range(dialog.form_combo.count())][1:] == ["Mini discovery (version 1)"]
 
 
 def test_a_library_package_is_marked_in_the_default_form_list(qtbot, service, tmp_path):
