@@ -222,7 +222,10 @@ class Library(Feature):
                                "of Discovery; open it with this version once).") from exc
         good, bad = [], []
         for e in found:
-            if formsio.from_library(e.files, e.key).ok:
+            sizes = [len(text.encode("utf-8")) for text in e.files.values()]
+            if any(n > MAX_FILE_BYTES for n in sizes) or sum(sizes) > MAX_PACKAGE_BYTES:
+                bad.append(e.key)  # larger than any package publish takes
+            elif formsio.from_library(e.files, e.key).ok:
                 good.append(e)
             else:
                 bad.append(e.key)

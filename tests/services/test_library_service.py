@@ -189,10 +189,14 @@ def test_pull_leaves_out_an_entry_that_does_not_load(service, tmp_path):
         with other.store.engine.begin() as conn:  # a hostile or damaged store
             conn.exec_driver_sql("UPDATE library_package SET content = ?",
                                  (json.dumps({"package.yaml": "id: mini\n", "../../evil": "x"}),))
+        other.library.publish(package(tmp_path, "v3", 3))
+        with other.store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE library_package SET content = ? WHERE version = 3",
+                                 (json.dumps({"risks.yaml": "#" * (MAX_FILE_BYTES + 1)}),))
     finally:
         other.close()
     done = service.library.pull(tmp_path / "other.sqlite3")
-    assert done.added == () and done.unreadable == ("mini@2",)
+    assert done.added == () and done.unreadable == ("mini@3", "mini@2")
     assert service.library.entries() == []
 
 
