@@ -50,7 +50,8 @@ class LibraryTab(QWidget):
         lay = QVBoxLayout(self)
         intro = muted(QLabel("Form packages published here (with their rates, risk texts, task templates and terms) "
                              "are offered to every consultant of this store beside the installed forms, and each "
-                             "checkout copies them to the laptop. Engagements keep the form they were started with."))
+                             "checkout copies them to the laptop. Engagements keep the form they were started with. "
+                             "What you do here is saved at once."))
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
