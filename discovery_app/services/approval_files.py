@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,25 @@ def load_key(path: Path, passphrase: str) -> Ed25519PrivateKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise ServiceError(f"{path} is not an Ed25519 approver key.")
     return key
+
+
+@dataclass(frozen=True)
+class SignerKey:
+    """An approver's key file and its passphrase, loaded only when something is signed."""
+
+    path: Path
+    passphrase: str
+
+    def load(self) -> Ed25519PrivateKey:
+        return load_key(self.path, self.passphrase)
+
+
+Signer = Ed25519PrivateKey | SignerKey
+
+
+def private_key(signer: Signer) -> Ed25519PrivateKey:
+    """The private key of ``signer`` (a key file is opened with its passphrase)."""
+    return signer.load() if isinstance(signer, SignerKey) else signer
 
 
 # ---- request files ----------------------------------------------------------------------------

@@ -8,12 +8,14 @@ feature, in its constructor. :class:`~discovery_app.services.Discovery` wires th
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain import authority
 from ..domain.approvals import APPROVERS_KEY, Approver, approvers_from_setting
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
@@ -110,6 +112,7 @@ class Core:
         #: What the last import or archive opening repaired (dangling links an older version left).
         self.repairs: list[str] = []
         self._store = store
+        self._log_cache: tuple[str, Store, authority.Replay] | None = None
         store.revisions.conflict = self._conflict
 
     @property
@@ -163,9 +166,34 @@ class Core:
         return eid
 
     def approvers(self) -> tuple[Approver, ...]:
-        """The practice's discount approvers listed in the settings (entries that no longer read
-        are left out; the form package may list more)."""
-        return tuple(approvers_from_setting(self.setting(APPROVERS_KEY, [])))
+        """The practice's discount approvers who count: the installed form packages' roots and
+        the approvers the signed change log lists (:mod:`~discovery_app.domain.authority`). An
+        entry written straight into the settings counts for nothing."""
+        return tuple(self.approver_log().counting)
+
+    def approver_log(self, extra: Sequence[Any] = ()) -> authority.Replay:
+        """The signed log of approver changes, replayed (cached while the stored log is unchanged);
+        ``extra``: entries to try after the stored ones (nothing is stored)."""
+        raw = self.setting(authority.CHANGES_KEY, [])
+        raw = raw if isinstance(raw, list) else []
+        stamp = json.dumps(raw, sort_keys=True, default=str)
+        cached = self._log_cache
+        if not extra and cached is not None and cached[0] == stamp and cached[1] is self.store:
+            return cached[2]
+        pkgs = self.forms.available()
+        roots: list[Approver] = []
+        for pkg in pkgs:
+            roots += [a for a in pkg.approvers or () if a.public_key not in {r.public_key for r in roots}]
+        levels = [lv for pkg in pkgs for lv in pkg.pricing.discount_approvals]
+        log = authority.replay([*raw, *extra], roots=roots, levels=levels)
+        if not extra:
+            self._log_cache = (stamp, self.store, log)
+        return log
+
+    def unsigned_approvers(self) -> list[Approver]:
+        """Approvers written straight into the settings (the list before it was signed): shown as
+        not counted, never trusted."""
+        return approvers_from_setting(self.setting(APPROVERS_KEY, []))
 
     def setting(self, key: str, default: Any = None) -> Any:
         return repo.get_setting(self.store, key, default)
