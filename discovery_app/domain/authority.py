@@ -229,7 +229,7 @@ def _judge(change: ApproverChange, state: Replay, current: list[Approver], start
     target = change.public_key.strip()
     if signer is None:
         first_use = (not started and not state.roots and change.action == "add"
-                     and change.signer_key == target)
+                     and change.signer_key == target and change.approver().valid_on(day))
         if not first_use:
             if not started and state.roots:
                 return ("Only an approver listed in the form package (approvers.yaml) can start the list; "
