@@ -138,10 +138,4 @@ def sign_request(path: Path, key: Ed25519PrivateKey, *, out: Path | None = None,
 
 def describe(statement: ap.ApprovalStatement) -> str:
     """What is approved, in a few lines for the approver to read before signing."""
-    option = f"option {statement.option} ({statement.option_label})" if statement.option else "the proposal's pricing"
-    pct = format(statement.discount_percent, "f")
-    return (f"Engagement {statement.engagement_uid}, {option}\n"
-            f"Discount {pct} %: {statement.discount_fixed:,.2f} off the fixed fee, "
-            f"{statement.discount_monthly:,.2f} off the monthly fee ({statement.currency})\n"
-            f"Fixed fee {statement.fixed_fee:,.2f}, monthly fee {statement.monthly_fee:,.2f} {statement.currency}\n"
-            f"Requested by {statement.requested_by or 'the consultant'}")
+    return "\n".join(f"{label}: {value}" for label, value in ap.statement_facts(statement))
