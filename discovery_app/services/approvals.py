@@ -58,6 +58,14 @@ class Approvals(Feature):
         and whose role is at least the new one's; the very first approver of a practice without
         roots signs with their own key). Refused, nothing stored, for a bad key, a role no matrix
         names, a key already listed or a signer without that authority."""
+        approver = self.check_approver(name, role, public_key, valid_from=valid_from, valid_to=valid_to)
+        self._sign_change("add", approver, signer)
+        return approver
+
+    def check_approver(self, name: str, role: str, public_key: str, *, valid_from: date | None = None,
+                       valid_to: date | None = None) -> ap.Approver:
+        """The approver the fields describe, before anything is signed; :class:`ServiceError` naming
+        the field otherwise (a bad key, a role no matrix names, a key already listed)."""
         try:
             approver = ap.Approver(name=name, role=role, public_key=public_key, valid_from=valid_from, valid_to=valid_to)
         except ValidationError as exc:
@@ -75,7 +83,6 @@ class Approvals(Feature):
             if a.public_key == approver.public_key:
                 raise ServiceError(f"That key (fingerprint {a.fingerprint}) is already listed for {a.name} as "
                                    f"{a.role}; remove it first to change the role or dates.")
-        self._sign_change("add", approver, signer)
         return approver
 
     def remove_approver(self, who: str, *, signer: files.Signer | None = None) -> list[ap.Approver]:
