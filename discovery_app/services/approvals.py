@@ -196,13 +196,18 @@ class Approvals(Feature):
                                    public_key=doc["public_key"], verified_at=datetime.now(UTC))
         return self._record(eid, record, stmt.option, f"The approval in {path.name} does not count: ", today=today)
 
-    def approve(self, eid: int, signer: files.Signer, *, option: int = 0, today: date | None = None) -> ap.VerifiedApproval:
+    def approve(self, eid: int, signer: files.Signer, *, option: int = 0, today: date | None = None,
+                expect: ap.ApprovalStatement | None = None) -> ap.VerifiedApproval:
         """Team mode: sign the engagement's statement as priced now (``option``; 0: the pricing
         page) with the approver's own key and record it, checked as a signed file is (the role
-        and the matrix; nobody approves their own discount)."""
+        and the matrix; nobody approves their own discount). ``expect``: the statement the
+        approver was shown; refused when the figures moved since."""
         key = files.private_key(signer)
         day = today or locale_text.latest_today()
         stmt, quote = self.statement(eid, option, day=day)
+        if expect is not None and expect.figures() != stmt.figures():
+            raise ServiceError("The pricing changed since this was shown (someone saved a change); nothing was "
+                               "signed. Look at it again.")
         req = quote.discount.requirement
         pct = pricing_mod.percent(stmt.discount_percent)
         if not req.allowed:
