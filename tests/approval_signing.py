@@ -9,7 +9,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from discovery_app.domain import approvals as ap
 
-
 # Every throwaway key made here, by its public key line: the helpers sign list changes with them.
 KEYS: dict[str, Ed25519PrivateKey] = {}
 
