@@ -128,10 +128,9 @@ class Approvals(Feature):
         tried = self.core.approver_log([entry]).entries[-1]
         if not tried.counts:
             raise ServiceError(f"Not saved: {tried.reason}")
-        stored = self.core.setting(authority.CHANGES_KEY, [])
         try:
-            repo.append_setting(self.store, authority.CHANGES_KEY, entry,
-                                expect_count=len(stored) if isinstance(stored, list) else 0)
+            # The change links to the log as replayed: refused if another program appended since.
+            repo.append_setting(self.store, authority.CHANGES_KEY, entry, expect_count=len(log.entries))
         except StoreError as exc:
             raise ServiceError(str(exc)) from None
 

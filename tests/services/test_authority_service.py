@@ -146,3 +146,26 @@ def test_with_approvers_only_a_managers_key_breaks_a_checkout_and_the_signed_rec
     key = authority.BREAKS_PREFIX + mark.token
     service.settings.set(key, {**service.settings.get(key), "broken_by": "Someone Else"})
     assert "changed after it was signed" in service.checkouts.break_record(eid)[1]
+
+
+def test_two_managers_changing_the_list_at_once_lose_nothing(demo, monkeypatch):
+    service, _ = demo
+    _list(service, CEO, CEO_KEY)
+    original = repo.append_setting
+    raced = []
+
+    def another_manager_first(store, key, entry, *, expect_count):
+        if not raced:  # between reading the log and appending, someone else appends
+            raced.append(True)
+            other, _ = approver("Bo Chen", "service_leader")
+            _list(service, other, CEO_KEY)
+        return original(store, key, entry, expect_count=expect_count)
+
+    monkeypatch.setattr(repo, "append_setting", another_manager_first)
+    with pytest.raises(ServiceError, match="changed while this change was being signed"):
+        _list(service, LEAD, CEO_KEY)
+    monkeypatch.setattr(repo, "append_setting", original)
+    assert [a.name for a in service.approvals.approvers()] == ["Ana Ruiz", "Bo Chen"]
+    _list(service, LEAD, CEO_KEY)  # tried again, it links to the entry that won
+    assert [a.name for a in service.approvals.approvers()] == ["Ana Ruiz", "Bo Chen", "Sam Lee"]
+    assert all(e.counts for e in service.approvals.core.approver_log().entries)
