@@ -65,11 +65,12 @@ class ApproveDialog(QDialog):
 
     def approve(self) -> bool:
         from ....services import ServiceError
+        from ....storage.db import StoreError
 
         try:
             key = self.fields.key()
             verified = self.service.approvals.approve(self.eid, key, option=self.option, expect=self.statement)
-        except ServiceError as exc:
+        except (ServiceError, StoreError) as exc:  # a store refusal (checked out, frozen) says why in words
             self.error_label.setText(str(exc))
             self.error_label.show()
             return False
