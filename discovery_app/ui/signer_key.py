@@ -27,7 +27,7 @@ class SignerKeyFields(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.file_row = FileRow(save=False, title="Your approver key", file_filter=KEY_FILTER, edit_name="signerKeyFile",
-                                placeholder="the .key file `approver init` wrote")
+                                placeholder="the .key file “discovery-app approver init” wrote")
         labelled(lay, "Your approver &key file", self.file_row)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("signerPassphrase")
