@@ -102,6 +102,10 @@ class Approvals(Feature):
             roots = [a for a in log.roots if hit(a)]
             if roots:
                 raise ServiceError(f"{roots[0].name} is listed in the form package (approvers.yaml); remove them there.")
+            never = [x for x in log.not_counted() if hit(x.approver)]
+            if never:
+                raise ServiceError(f"{never[0].approver.name}'s entry never counted ({never[0].reason.rstrip('.')}); it "
+                                   "stays in the signed log as a record and approves nothing.")
             raise ServiceError(f"No approver is listed as {who!r}; `approver list` shows who is.")
         if gone:
             if len(gone) == len(log.counting):

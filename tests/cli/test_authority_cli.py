@@ -33,8 +33,9 @@ def test_signed_list_changes_direct_approval_and_a_keyed_break(tmp_path):
     stranger = run("approver", "add", "--name", "Sam Lee", "--role", "service_leader", "--key", str(sam),
                    "--passphrase-file", str(pw), db=db, check=False)
     assert stranger.returncode == 1 and "not the key of an approver who counts" in stranger.stderr
-    run("approver", "add", "--name", "Sam Lee", "--role", "service_leader", "--public-key", sam_public,
-        "--key", str(ana), "--passphrase-file", str(pw), db=db)
+    # The earlier form (the public key line as --key) still reads; the signer goes in --signer-key.
+    run("approver", "add", "--name", "Sam Lee", "--role", "service_leader", "--key", sam_public,
+        "--signer-key", str(ana), "--passphrase-file", str(pw), db=db)
 
     service = Discovery.open(AppPaths.resolve(db))
     service.settings.set("approvers", [{"name": "Eve Mallory", "role": "ceo", "public_key": sam_public[:-4] + "AAA="}])
@@ -56,6 +57,9 @@ def test_signed_list_changes_direct_approval_and_a_keyed_break(tmp_path):
     assert keyless.returncode == 1 and "needs a manager's key (--key KEY)" in keyless.stderr
     broken = run("checkout", "1", "--break", "--yes", "--key", str(sam), "--passphrase-file", str(pw), db=db).stdout
     assert "is broken" in broken and "Broken by Sam Lee (service_leader)" in broken
+    compared = run("checkin", "1", "--from", str(tmp_path / "laptop.sqlite3"), "--dry-run", db=db).stdout
+    assert "(the checkout was broken)" in compared and "Broken by Sam Lee (service_leader) at" in compared
+    assert "signed, verified." in compared
 
     removed = run("approver", "remove", "Sam Lee", "--key", str(ana), "--passphrase-file", str(pw), db=db).stdout
     assert removed.startswith("Removed Sam Lee")

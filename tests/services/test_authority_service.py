@@ -65,7 +65,9 @@ def test_an_approver_written_straight_into_the_settings_is_listed_as_not_counted
     with pytest.raises(ServiceError, match="not on the practice's list of approvers"):
         service.approvals.approve(eid, forged_key)
     assert service.approvals.records(eid) == []
-    # Tidying the forged entry up needs no key: it never counted.
+    with pytest.raises(ServiceError, match="Mal Lory's entry never counted .*approves nothing"):
+        service.approvals.remove_approver("Mal Lory")  # the signed log is append-only: it stays as a record
+    # Tidying the forged settings entry up needs no key: it never counted.
     assert [a.name for a in service.approvals.remove_approver("Eve Mallory")] == ["Eve Mallory"]
     assert service.settings.get("approvers") == []
 
