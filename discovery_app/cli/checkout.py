@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from .approvals import _passphrase_args, signer_of
 
 if TYPE_CHECKING:
-    from ..domain.authority import CheckoutBreak
     from ..services import Discovery
 
 SECTIONS_HELP = ("client, answers, inventory, standards, risks, remediation, responsibilities, pricing, "
@@ -91,18 +90,15 @@ def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
     return 0
 
 
-def _print_plan(preview: object, record: tuple[CheckoutBreak, str] | None = None) -> None:
-    from ..domain.checkout import moment
+def _print_plan(preview: object) -> None:
     from ..services.checkout import CheckinPreview
 
     assert isinstance(preview, CheckinPreview)
     plan = preview.plan
     broken = " (the checkout was broken)" if plan.broken else ""
     print(f"{preview.client}: checked out by {preview.mark.who}{broken}.")
-    if plan.broken and record is not None:
-        rec, problem = record
-        print(f"Broken by {rec.broken_by} ({rec.role}) at {moment(rec.broken_at)}: "
-              + (f"the signed record does not hold: {problem}" if problem else "signed, verified."))
+    if preview.break_words:
+        print(preview.break_words)
     if plan.fast:
         print("Nobody changed it in the shared store since the checkout: the laptop copy replaces it.")
     if not plan.differing:
@@ -124,7 +120,7 @@ def run_checkin(args: argparse.Namespace, service: Discovery) -> int:
     except ValueError as exc:
         raise ServiceError(f"{exc} Nothing was changed.") from exc
     if args.dry_run:
-        _print_plan(service.checkouts.preview_checkin(args.id, args.source), service.checkouts.break_record(args.id))
+        _print_plan(service.checkouts.preview_checkin(args.id, args.source))
         return 0
     done = service.checkouts.check_in(args.id, args.source, choices)
     taken = ", ".join(done.from_laptop) or "nothing (the copies were the same)"

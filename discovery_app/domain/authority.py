@@ -321,6 +321,16 @@ def check_break(record: CheckoutBreak, approvers: Sequence[Approver]) -> str:
     return ""
 
 
+def break_words(record: CheckoutBreak, problem: str) -> str:
+    """Who broke a checkout and whether their signed record holds, in one sentence."""
+    from .checkout import moment
+
+    role = record.role.replace("_", " ")
+    role = role.upper() if len(role) <= 3 else role
+    state = f"the signed record does not hold: {problem}" if problem else "signed, verified."
+    return f"Broken by {record.broken_by} ({role}) at {moment(record.broken_at)}: {state}"
+
+
 def manager(approvers: Sequence[Approver], key: Ed25519PrivateKey, day: date) -> Approver | None:
     """The counting approver (a manager: every approver's role is in the approval matrix) who
     holds ``key``, valid on ``day``."""
@@ -334,6 +344,6 @@ def same_person(a: str, b: str) -> bool:
 
 __all__ = [
     "BREAKS_PREFIX", "BREAK_KIND", "CHANGES_KEY", "CHANGE_KIND", "ApproverChange", "CheckoutBreak", "Listed",
-    "LogEntry", "Replay", "check_break", "listing", "manager", "may_change", "new_change", "replay", "same_person",
+    "LogEntry", "Replay", "break_words", "check_break", "listing", "manager", "may_change", "new_change", "replay", "same_person",
     "sign_break", "sign_change",
 ]

@@ -69,6 +69,12 @@ class CheckinPreview:
     client: str
     mark: Mark  # the checkout the laptop copy came from
     plan: rules.CheckinPlan
+    #: who broke the checkout (signed) and why that record does not hold ("": it does); None: unsigned
+    break_record: tuple[authority.CheckoutBreak, str] | None = None
+
+    @property
+    def break_words(self) -> str:
+        return authority.break_words(*self.break_record) if self.break_record else ""
 
 
 @dataclass(frozen=True)
@@ -250,7 +256,8 @@ class Checkouts(Feature):
         with laptop_store(laptop, create=False) as there:
             laptop_eng, _origin, shared_mark = self._laptop_copy(eid, there)
             _shared, plan, _rev = self._plan(eid, laptop_eng, shared_mark)
-        return CheckinPreview(eid, self.core.header(eid).client_name, shared_mark, plan)
+        record = self.break_record(eid) if plan.broken else None
+        return CheckinPreview(eid, self.core.header(eid).client_name, shared_mark, plan, record)
 
     def check_in(self, eid: int, laptop: Path, choices: Mapping[str, Side] | None = None) -> CheckinDone:
         """Bring the laptop copy back. Untouched shared copy: the laptop copy replaces it. Changed

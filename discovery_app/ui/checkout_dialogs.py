@@ -194,6 +194,8 @@ class CheckinDialog(QDialog):
         differing = plan.differing
         if not differing:
             text += " The two copies are the same."
+        if preview.break_words:
+            text += " " + preview.break_words
         self.summary.setText(text)
         self.table.setRowCount(len(differing))
         self.combos.clear()

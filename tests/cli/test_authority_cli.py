@@ -58,7 +58,7 @@ def test_signed_list_changes_direct_approval_and_a_keyed_break(tmp_path):
     broken = run("checkout", "1", "--break", "--yes", "--key", str(sam), "--passphrase-file", str(pw), db=db).stdout
     assert "is broken" in broken and "Broken by Sam Lee (service_leader)" in broken
     compared = run("checkin", "1", "--from", str(tmp_path / "laptop.sqlite3"), "--dry-run", db=db).stdout
-    assert "(the checkout was broken)" in compared and "Broken by Sam Lee (service_leader) at" in compared
+    assert "(the checkout was broken)" in compared and "Broken by Sam Lee (service leader) at" in compared
     assert "signed, verified." in compared
 
     removed = run("approver", "remove", "Sam Lee", "--key", str(ana), "--passphrase-file", str(pw), db=db).stdout

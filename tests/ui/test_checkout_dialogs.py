@@ -86,6 +86,11 @@ def test_breaking_a_checkout_shows_what_is_lost_and_needs_a_managers_key_once_ap
     assert service.checkouts.status(eid) is None
     record, problem = service.checkouts.break_record(eid)
     assert problem == "" and record.broken_by == "Sam Lee"
+    checkin = window.check_in_selected()  # the check-in names who broke it, and that it is signed
+    qtbot.keyClicks(checkin.store_row.edit, str(tmp_path / "laptop.sqlite3"))
+    qtbot.mouseClick(checkin.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Broken by Sam Lee (Service leader)" in checkin.summary.text(), timeout=20000)
+    assert "signed, verified." in checkin.summary.text()
 
 
 def test_without_approvers_the_break_dialog_says_the_authority_is_not_checked(qtbot, window, service, tmp_path):
