@@ -50,7 +50,6 @@ from .approvals import (
     Approver,
     Level,
     fingerprint,
-    norm,
     parse_public_key,
     public_key_text,
     role_ceiling,
@@ -149,10 +148,6 @@ class Replay:
         out = list(self.roots)
         out += [a for a in self.approvers if a.public_key not in {r.public_key for r in out}]
         return out
-
-    def holder(self, public_key: str, day: date) -> Approver | None:
-        """The counting approver with this key, valid on ``day``."""
-        return next((a for a in self.counting if a.public_key == public_key.strip() and a.valid_on(day)), None)
 
     def not_counted(self) -> list[Listed]:
         """The approvers named by log entries that do not count (added, never effective)."""
@@ -338,12 +333,8 @@ def manager(approvers: Sequence[Approver], key: Ed25519PrivateKey, day: date) ->
     return next((a for a in approvers if a.public_key == text and a.valid_on(day)), None)
 
 
-def same_person(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and norm(a) == norm(b)
-
-
 __all__ = [
     "BREAKS_PREFIX", "BREAK_KIND", "CHANGES_KEY", "CHANGE_KIND", "ApproverChange", "CheckoutBreak", "Listed",
-    "LogEntry", "Replay", "break_words", "check_break", "listing", "manager", "may_change", "new_change", "replay", "same_person",
+    "LogEntry", "Replay", "break_words", "check_break", "listing", "manager", "may_change", "new_change", "replay",
     "sign_break", "sign_change",
 ]
