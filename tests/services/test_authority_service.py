@@ -171,3 +171,42 @@ def test_two_managers_changing_the_list_at_once_lose_nothing(demo, monkeypatch):
     _list(service, LEAD, CEO_KEY)  # tried again, it links to the entry that won
     assert [a.name for a in service.approvals.approvers()] == ["Ana Ruiz", "Bo Chen", "Sam Lee"]
     assert all(e.counts for e in service.approvals.core.approver_log().entries)
+
+
+def test_two_stores_appending_at_the_same_moment_the_second_waits_and_is_refused(tmp_path):
+    import threading
+    import time
+
+    import sqlalchemy as sa
+
+    from discovery_app.storage.tables import SettingRow
+
+    paths = AppPaths.resolve(tmp_path / "one.sqlite3")
+    a = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    b = Discovery.open(paths, forms_root=SHIPPED_FORMS)
+    try:
+        _list(a, CEO, CEO_KEY)
+        t = SettingRow.__table__
+        outcome: dict[str, object] = {}
+
+        def second_manager():
+            try:
+                _list(b, LEAD, CEO_KEY)
+                outcome["result"] = "saved"
+            except ServiceError as exc:
+                outcome["result"] = str(exc)
+
+        with a.approvals.store.engine.begin() as conn:  # the first manager's append, mid-transaction
+            conn.execute(t.update().where(t.c.key == authority.CHANGES_KEY).values(key=t.c.key))
+            thread = threading.Thread(target=second_manager)
+            thread.start()
+            time.sleep(0.5)
+            assert thread.is_alive()  # the second append waits for the first
+            current = conn.execute(sa.select(t.c.value).where(t.c.key == authority.CHANGES_KEY)).scalar()
+            conn.execute(t.update().where(t.c.key == authority.CHANGES_KEY).values(value=[*current, {"first": 1}]))
+        thread.join(30)
+        assert "changed while this change was being signed" in str(outcome["result"])
+        assert len(b.settings.get(authority.CHANGES_KEY)) == 2
+    finally:
+        a.close()
+        b.close()
