@@ -61,11 +61,12 @@ def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
 
     if args.break_:
         warning = service.checkouts.break_warning(args.id)
+        needs_key = service.checkouts.break_needs_key()
         if not args.yes:
             print(f"warning: {warning}", file=sys.stderr)
-            print("Nothing was changed; run again with --yes to break the checkout.", file=sys.stderr)
+            how = "--yes --key KEY (a manager's approver key)" if needs_key and args.key is None else "--yes"
+            print(f"Nothing was changed; run again with {how} to break the checkout.", file=sys.stderr)
             return 1
-        needs_key = service.checkouts.break_needs_key()
         if needs_key and args.key is None:
             print("error: the practice lists approvers: breaking a checkout needs a manager's key (--key KEY). "
                   "Nothing was changed.", file=sys.stderr)

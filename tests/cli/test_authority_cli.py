@@ -53,6 +53,8 @@ def test_signed_list_changes_direct_approval_and_a_keyed_break(tmp_path):
     assert json.loads(run("quote", "1", "--json", db=db).stdout)["discount"]["approved_by"] == "Ana Ruiz"
 
     run("checkout", "1", "--to", str(tmp_path / "laptop.sqlite3"), db=db)
+    warned = run("checkout", "1", "--break", db=db, check=False)
+    assert warned.returncode == 1 and "run again with --yes --key KEY (a manager's approver key)" in warned.stderr
     keyless = run("checkout", "1", "--break", "--yes", db=db, check=False)
     assert keyless.returncode == 1 and "needs a manager's key (--key KEY)" in keyless.stderr
     broken = run("checkout", "1", "--break", "--yes", "--key", str(sam), "--passphrase-file", str(pw), db=db).stdout
