@@ -210,3 +210,31 @@ def test_two_stores_appending_at_the_same_moment_the_second_waits_and_is_refused
     finally:
         a.close()
         b.close()
+
+
+def test_roots_shipped_in_the_form_package_start_the_list_and_count_for_a_break(tmp_path):
+    import shutil
+
+    forms = tmp_path / "forms"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "forms", forms)
+    root, root_key = approver("Rosa Diaz", "Service leader")
+    (forms / "mini" / "approvers.yaml").write_text(
+        f"approvers:\n  - {{name: Rosa Diaz, role: Service leader, public_key: '{root.public_key}'}}\n")
+    service = Discovery.open(AppPaths.resolve(tmp_path / "s.sqlite3"), forms_root=forms)
+    try:
+        assert [(x.approver.name, x.counts, x.source) for x in service.approvals.listing()] == [
+            ("Rosa Diaz", True, "forms")]
+        newcomer, newcomer_key = approver("Sam Lee", "Service leader")
+        with pytest.raises(ServiceError, match="Only an approver listed in the form package"):
+            _list(service, newcomer, newcomer_key)  # nobody is trusted on first use when roots ship
+        _list(service, newcomer, root_key)
+        assert [a.name for a in service.approvals.approvers()] == ["Rosa Diaz", "Sam Lee"]
+        with pytest.raises(ServiceError, match="listed in the form package"):
+            service.approvals.remove_approver("Rosa Diaz", signer=root_key)
+        eid = service.engagements.create("Acme", form_key="mini")
+        service.checkouts.check_out(eid, tmp_path / "laptop.sqlite3")
+        assert service.checkouts.break_needs_key()
+        service.checkouts.break_checkout(eid, root_key)
+        assert service.checkouts.break_record(eid)[0].broken_by == "Rosa Diaz"
+    finally:
+        service.close()
