@@ -250,7 +250,7 @@ def run_approval(args: argparse.Namespace, service: Discovery) -> int:
         from ..services import ServiceError
         from ..services import approval_files as files
 
-        statement, _quote = a.statement(args.id, args.option)
+        statement, _quote = a.approvable(args.id, args.option)
         print(files.describe(statement))
         signer = signer_of(args, args.key)
         assert signer is not None

@@ -167,9 +167,10 @@ class Approvals(Feature):
                                              option_label=label, requested_by=who)
         return stmt, quote
 
-    def request(self, eid: int, path: Path, *, option: int = 0, requested_by: str | None = None,
-                day: date | None = None) -> Path:
-        """Write the request file an approver signs; refused when the discount needs no approval."""
+    def approvable(self, eid: int, option: int = 0, *, requested_by: str | None = None,
+                   day: date | None = None) -> tuple[ap.ApprovalStatement, pricing_mod.Quote]:
+        """The statement to approve, priced now; refused when the discount needs no approval or
+        is above the matrix (nobody can approve it)."""
         stmt, quote = self.statement(eid, option, requested_by=requested_by, day=day)
         req = quote.discount.requirement
         pct = pricing_mod.percent(stmt.discount_percent)
@@ -177,6 +178,14 @@ class Approvals(Feature):
             raise ServiceError(f"A {pct} discount is above the approval matrix; nobody can approve it.")
         if not req.needs_approval:
             raise ServiceError(f"A {pct} discount needs no approval.")
+        return stmt, quote
+
+    def request(self, eid: int, path: Path, *, option: int = 0, requested_by: str | None = None,
+                day: date | None = None) -> Path:
+        """Write the request file an approver signs; refused when the discount needs no approval."""
+        stmt, quote = self.approvable(eid, option, requested_by=requested_by, day=day)
+        req = quote.discount.requirement
+        pct = pricing_mod.percent(stmt.discount_percent)
         header = self.core.header(eid)
         summary = (f"Please approve a {pct} discount for {header.client_name}: it needs the "
                    f"{pricing_mod.role_label(req.role or '')}. Sign with: discovery-app approval sign FILE --key KEY")
@@ -207,16 +216,10 @@ class Approvals(Feature):
         approver was shown; refused when the figures moved since."""
         key = files.private_key(signer)
         day = today or locale_text.latest_today()
-        stmt, quote = self.statement(eid, option, day=day)
+        stmt, _quote = self.approvable(eid, option, day=day)
         if expect is not None and expect.figures() != stmt.figures():
             raise ServiceError("The pricing changed since this was shown (someone saved a change); nothing was "
                                "signed. Look at it again.")
-        req = quote.discount.requirement
-        pct = pricing_mod.percent(stmt.discount_percent)
-        if not req.allowed:
-            raise ServiceError(f"A {pct} discount is above the approval matrix; nobody can approve it.")
-        if not req.needs_approval:
-            raise ServiceError(f"A {pct} discount needs no approval.")
         record = ap.SignedApproval(uid=new_uid(), statement=stmt.model_dump(mode="json"), signature=ap.sign(stmt, key),
                                    public_key=ap.public_key_text(key.public_key()), verified_at=datetime.now(UTC))
         return self._record(eid, record, option, "Not approved: ", today=day)

@@ -31,7 +31,8 @@ class ApproveDialog(QDialog):
         self.setObjectName("approveDialog")
         self.setWindowTitle("Approve with my key")
         self.service, self.eid, self.option = service, eid, option
-        self.statement, quote = service.approvals.statement(eid, option)
+        # Refused (ServiceError) before anything shows when the discount needs no approval.
+        self.statement, quote = service.approvals.approvable(eid, option)
         req = quote.discount.requirement
         lay = QVBoxLayout(self)
         who = f"the {role_label(req.role)}" if req.role else "an approver"
