@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 from .export import iso_day
 
 if TYPE_CHECKING:
+    from ..domain.approvals import VerifiedApproval
     from ..services import Discovery
+    from ..services.approval_files import SignerKey
 
 PASSPHRASE_ENV = "DISCOVERY_APPROVER_PASSPHRASE"
 
@@ -39,18 +41,29 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: the user data folder, approver-keys/NAME.key)")
     _passphrase_args(a)
     a.set_defaults(handler=run_init, needs_store=False)
-    a = acts.add_parser("add", help="list an approver of the practice")
+    a = acts.add_parser("add", help="list an approver of the practice (a change signed with an approver's key)",
+                        description="List an approver: a change signed with the key of an approver who counts and "
+                        "whose role is at least the new one's. The practice's first approver (with no roots in the "
+                        "form package) lists themselves with their own key; --public-key may then be left out.")
     a.set_defaults(writes=True, handler=run_approver)
     a.add_argument("--name", required=True)
     a.add_argument("--role", required=True)
-    a.add_argument("--key", required=True, metavar="PUBLIC_KEY", help="the line `approver init` printed (ed25519:...)")
+    a.add_argument("--public-key", metavar="ed25519:...", help="the new approver's line from `approver init` "
+                   "(default: the public key of --key: you list yourself)")
+    a.add_argument("--key", metavar="KEY", help="the signer's private key file (an ed25519:... line here is read as "
+                   "--public-key, as before; the signer's key then goes in --signer-key)")
+    a.add_argument("--signer-key", type=Path, metavar="KEY", help=argparse.SUPPRESS)
     a.add_argument("--valid-from", type=iso_day, metavar="YYYY-MM-DD")
     a.add_argument("--valid-to", type=iso_day, metavar="YYYY-MM-DD")
-    a = acts.add_parser("list", help="the practice's approvers")
+    _passphrase_args(a)
+    a = acts.add_parser("list", help="the practice's approvers; entries that do not count are marked, with why")
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=run_approver)
-    a = acts.add_parser("remove", help="remove an approver by name or key fingerprint")
+    a = acts.add_parser("remove", help="remove an approver by name or key fingerprint (a signed change)")
     a.add_argument("who", metavar="NAME_OR_FINGERPRINT")
+    a.add_argument("--key", type=Path, metavar="KEY", help="the signer's private key file (not needed for an entry "
+                   "that does not count)")
+    _passphrase_args(a)
     a.set_defaults(writes=True, handler=run_approver)
 
     p = sub.add_parser("approval", help="signed discount approvals: request, sign, add",
@@ -72,6 +85,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--yes", action="store_true", help="sign without asking to confirm what is approved")
     _passphrase_args(a)
     a.set_defaults(handler=run_sign, needs_store=False)
+    a = acts.add_parser("approve", help="team mode: sign the discount as priced now with your key and record it",
+                        description="On the shared store, an approver signs the engagement's discount as priced now "
+                        "(the pricing page's, or --option N) with their own key; it is checked and recorded as a "
+                        "signed file is. Nobody approves their own discount.")
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("--key", required=True, type=Path, metavar="KEY")
+    a.add_argument("--option", type=int, default=0, metavar="N", help="the option to approve (default: the "
+                   "pricing page's own pricing)")
+    a.add_argument("--yes", action="store_true", help="sign without asking to confirm what is approved")
+    _passphrase_args(a)
+    a.set_defaults(writes=True, handler=run_approval)
     a = acts.add_parser("add", help="verify a signed file and record the approval")
     a.add_argument("id", type=int, metavar="ID")
     a.add_argument("file", type=Path, metavar="FILE")
@@ -133,8 +157,9 @@ def run_init(args: argparse.Namespace, _service: Discovery | None) -> int:
         raise ServiceError(f"{path} already exists; a key is never overwritten (choose another --key-out).")
     line = files.create_key(path, _passphrase(args, confirm=True))
     print(f"Private key written to {path} (protected by your passphrase; keep it on this machine).")
-    print("Give the practice this line to list you as an approver:")
-    print(f"  discovery-app approver add --name {json.dumps(args.name.strip())} --role {args.role.strip()} --key {line}")
+    print("An approver who counts lists you with (the practice's first approver lists themselves with their own key):")
+    print(f"  discovery-app approver add --name {json.dumps(args.name.strip())} --role {args.role.strip()} "
+          f"--public-key {line} --key SIGNER_KEY")
     return 0
 
 
@@ -156,28 +181,56 @@ def run_sign(args: argparse.Namespace, _service: Discovery | None) -> int:
     return 0
 
 
+def signer_of(args: argparse.Namespace, path: Path | None) -> SignerKey | None:
+    """The signer's key file with its passphrase (from --passphrase-file, the environment or a prompt)."""
+    from ..services.approval_files import SignerKey
+
+    return None if path is None else SignerKey(path, _passphrase(args, confirm=False))
+
+
 def run_approver(args: argparse.Namespace, service: Discovery) -> int:
+    from ..domain import approvals as ap
+    from ..services import ServiceError
+    from ..services import approval_files as files
+
     a = service.approvals
     if args.approver_command == "add":
-        who = a.add_approver(args.name, args.role, args.key, valid_from=args.valid_from, valid_to=args.valid_to)
-        print(f"{who.name} is listed as {who.role} (key {who.fingerprint}).")
+        public, key_path = args.public_key, args.key
+        if key_path and key_path.strip().startswith(ap.KEY_PREFIX) and not public:
+            public, key_path = key_path, args.signer_key  # the form before list changes were signed
+        elif args.signer_key and not key_path:
+            key_path = args.signer_key
+        if not key_path:
+            raise ServiceError("Listing an approver is a change signed with the key of an approver who counts: "
+                               "give it with --key KEY (the first approver uses their own key). Nothing was saved.")
+        signer = signer_of(args, Path(key_path))
+        assert signer is not None
+        if not public:
+            public = ap.public_key_text(files.private_key(signer).public_key())
+        who = a.add_approver(args.name, args.role, public, signer=signer, valid_from=args.valid_from,
+                             valid_to=args.valid_to)
+        print(f"{who.name} is listed as {who.role} (key {who.fingerprint}), signed by your key.")
         return 0
     if args.approver_command == "remove":
-        for who in a.remove_approver(args.who):
+        for who in a.remove_approver(args.who, signer=signer_of(args, args.key)):
             print(f"Removed {who.name} ({who.role}, key {who.fingerprint}).")
         return 0
-    listed = a.approvers()
+    listed = a.listing()
     if args.json:
-        print(json.dumps([{**x.model_dump(mode="json"), "fingerprint": x.fingerprint} for x in listed], indent=2))
+        print(json.dumps([{**x.approver.model_dump(mode="json"), "fingerprint": x.approver.fingerprint,
+                           "counts": x.counts, "source": x.source, "reason": x.reason} for x in listed], indent=2))
         return 0
     if not listed:
         print("No approvers are listed. An approver runs `discovery-app approver init`, then "
-              "`discovery-app approver add` lists them.")
+              "`discovery-app approver add --key KEY` lists them (the first one lists themselves).")
     for x in listed:
+        p = x.approver
         dates = ""
-        if x.valid_from or x.valid_to:
-            dates = f", valid {x.valid_from.isoformat() if x.valid_from else '…'} to {x.valid_to.isoformat() if x.valid_to else '…'}"
-        print(f"{x.name}: {x.role}, key {x.fingerprint}{dates}")
+        if p.valid_from or p.valid_to:
+            dates = f", valid {p.valid_from.isoformat() if p.valid_from else '…'} to {p.valid_to.isoformat() if p.valid_to else '…'}"
+        where = " (form package)" if x.source == "forms" else ""
+        state = "" if x.counts else f" - not counted: {x.reason}"
+        print(f"{p.name}: {p.role}, key {p.fingerprint}{dates}{where}{state}")
     return 0
 
 
@@ -191,8 +244,21 @@ def run_approval(args: argparse.Namespace, service: Discovery) -> int:
         return 0
     if cmd == "add":
         v = a.add(args.id, args.file)
-        print(f"Approval recorded: {v.approver} ({v.role}) approved a {v.percent} % discount on "
-              f"{v.approved_on.isoformat()}; key {v.fingerprint}, signature verified.")
+        print(_recorded(v))
+        return 0
+    if cmd == "approve":
+        from ..services import ServiceError
+        from ..services import approval_files as files
+
+        statement, _quote = a.approvable(args.id, args.option)
+        print(files.describe(statement))
+        signer = signer_of(args, args.key)
+        assert signer is not None
+        if not args.yes and sys.stdin.isatty():
+            if input("Approve and sign this? [y/N] ").strip().lower() not in ("y", "yes"):
+                raise ServiceError("Not approved; nothing was recorded.")
+        v = a.approve(args.id, signer, option=args.option)
+        print(_recorded(v))
         return 0
     checks = a.checks(args.id)
     if cmd == "remove":
@@ -218,3 +284,10 @@ def run_approval(args: argparse.Namespace, service: Discovery) -> int:
     for t in typed:
         print(f"-  {t.approver} ({t.role}), {t.approved_on.isoformat()}: unverified, typed by hand (clears nothing)")
     return 0
+
+
+def _recorded(v: VerifiedApproval) -> str:
+    from ..domain.locale_text import format_percent
+
+    return (f"Approval recorded: {v.approver} ({v.role}) approved a {format_percent(v.percent, None)} discount on "
+            f"{v.approved_on.isoformat()}; key {v.fingerprint}, signature verified.")

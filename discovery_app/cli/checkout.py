@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .approvals import _passphrase_args, signer_of
+
 if TYPE_CHECKING:
     from ..services import Discovery
 
@@ -21,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(the shared one, --db) into the laptop's own store LAPTOP.sqlite3 (created if missing), with the "
         "practice's settings and practice library, and mark it checked out here: by whom, when, to which laptop store. While it is "
         "checked out it is read-only here. With --break a manager ends a checkout instead (the laptop's "
-        "unreturned edits then come back only section by section, by choice); --yes confirms it.",
+        "unreturned edits then come back only section by section, by choice); --yes confirms it. Once the "
+        "practice lists approvers, breaking needs a manager's key (--key KEY): an approver who counts.",
     )
     s.add_argument("id", type=int, metavar="ID")
     what = s.add_mutually_exclusive_group(required=True)
@@ -29,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--break", dest="break_", action="store_true",
                       help="break the engagement's checkout (prints what will be lost; needs --yes)")
     s.add_argument("--yes", action="store_true", help="with --break: yes, break it")
+    s.add_argument("--key", type=Path, metavar="KEY", help="with --break: the manager's (approver's) private key "
+                   "file, needed when the practice lists approvers")
+    _passphrase_args(s)
     s.set_defaults(handler=run_checkout, writes=True)
 
     s = sub.add_parser(
@@ -55,16 +61,28 @@ def run_checkout(args: argparse.Namespace, service: Discovery) -> int:
 
     if args.break_:
         warning = service.checkouts.break_warning(args.id)
+        needs_key = service.checkouts.break_needs_key()
         if not args.yes:
             print(f"warning: {warning}", file=sys.stderr)
-            print("Nothing was changed; run again with --yes to break the checkout.", file=sys.stderr)
+            how = "--yes --key KEY (a manager's approver key)" if needs_key and args.key is None else "--yes"
+            print(f"Nothing was changed; run again with {how} to break the checkout.", file=sys.stderr)
             return 1
-        mark = service.checkouts.break_checkout(args.id)
+        if needs_key and args.key is None:
+            print("error: the practice lists approvers: breaking a checkout needs a manager's key (--key KEY). "
+                  "Nothing was changed.", file=sys.stderr)
+            return 1
+        mark = service.checkouts.break_checkout(args.id, signer_of(args, args.key) if needs_key else None)
         print(f"The checkout by {mark.who} (since {moment(mark.at)}, to {mark.place}) is broken; the engagement "
               "can be edited here again.")
+        if needs_key:
+            found = service.checkouts.break_record(args.id)
+            if found is not None:
+                print(f"Broken by {found[0].broken_by} ({found[0].role}); the signed record is kept with the checkout.")
+        else:
+            print("The authority to break it was not checked: the practice lists no approvers.")
         return 0
-    if args.yes:
-        print("error: --yes goes with --break. Nothing was changed.", file=sys.stderr)
+    if args.yes or args.key:
+        print("error: --yes and --key go with --break. Nothing was changed.", file=sys.stderr)
         return 2
     done = service.checkouts.check_out(args.id, args.to)
     print(f"Checked out engagement {done.eid} to {done.laptop} (there it is engagement {done.laptop_id}), by "
@@ -81,6 +99,8 @@ def _print_plan(preview: object) -> None:
     plan = preview.plan
     broken = " (the checkout was broken)" if plan.broken else ""
     print(f"{preview.client}: checked out by {preview.mark.who}{broken}.")
+    if preview.break_words:
+        print(preview.break_words)
     if plan.fast:
         print("Nobody changed it in the shared store since the checkout: the laptop copy replaces it.")
     if not plan.differing:

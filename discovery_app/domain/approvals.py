@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-from .locale_text import format_percent
+from .locale_text import format_date_short, format_money, format_percent
 
 STATEMENT_KIND: Literal["discovery.discount-approval/1"] = "discovery.discount-approval/1"
 APPROVERS_KEY = "approvers"  # the setting that lists the practice's approvers
@@ -190,6 +190,25 @@ _FIGURES = ("engagement_uid", "currency", "discount_percent", "discount_fixed", 
 _FIGURE_WORDS = {"engagement_uid": "engagement", "currency": "currency", "discount_percent": "discount",
                  "discount_fixed": "discount off the fixed fee", "discount_monthly": "discount off the monthly fee",
                  "fixed_fee": "fixed fee", "monthly_fee": "monthly fee"}
+
+
+def statement_facts(statement: ApprovalStatement, locale: str | None = None) -> list[tuple[str, str]]:
+    """What an approver signs, as (label, value) lines for them to read first: the percent and
+    money as every other pricing text writes them, the date in the locale's short form."""
+    cur = statement.currency
+    option = (f"Option {statement.option} ({statement.option_label})" if statement.option and statement.option_label
+              else f"Option {statement.option}" if statement.option else "The proposal's own pricing")
+    return [
+        ("Engagement", statement.engagement_uid),
+        ("Pricing", option),
+        ("Discount", f"{format_percent(statement.discount_percent, locale)}: "
+                     f"{format_money(statement.discount_fixed, locale, cur)} off the fixed fee, "
+                     f"{format_money(statement.discount_monthly, locale, cur)} off the monthly fee"),
+        ("Fixed fee", format_money(statement.fixed_fee, locale, cur)),
+        ("Monthly fee", format_money(statement.monthly_fee, locale, cur)),
+        ("Date", format_date_short(statement.date, locale)),
+        ("Requested by", statement.requested_by or "the consultant"),
+    ]
 
 
 def sign(statement: ApprovalStatement, key: Ed25519PrivateKey) -> str:
@@ -386,6 +405,6 @@ def merge_approvers(*lists: Iterable[Approver]) -> list[Approver]:
 
 __all__ = [
     "APPROVERS_KEY", "KEY_PREFIX", "STATEMENT_KIND", "approvers_from_setting", "ApprovalCheck", "ApprovalError", "ApprovalStatement", "Approver",
-    "SignedApproval", "VerifiedApproval", "approver_problems", "check", "fingerprint", "merge_approvers", "norm",
+    "SignedApproval", "VerifiedApproval", "approver_problems", "check", "statement_facts", "fingerprint", "merge_approvers", "norm",
     "parse_public_key", "parse_statement", "public_key_text", "required_level", "role_ceiling", "sign", "verify",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,25 @@ def load_key(path: Path, passphrase: str) -> Ed25519PrivateKey:
     return key
 
 
+@dataclass(frozen=True)
+class SignerKey:
+    """An approver's key file and its passphrase, loaded only when something is signed."""
+
+    path: Path
+    passphrase: str
+
+    def load(self) -> Ed25519PrivateKey:
+        return load_key(self.path, self.passphrase)
+
+
+Signer = Ed25519PrivateKey | SignerKey
+
+
+def private_key(signer: Signer) -> Ed25519PrivateKey:
+    """The private key of ``signer`` (a key file is opened with its passphrase)."""
+    return signer.load() if isinstance(signer, SignerKey) else signer
+
+
 # ---- request files ----------------------------------------------------------------------------
 
 
@@ -118,10 +138,4 @@ def sign_request(path: Path, key: Ed25519PrivateKey, *, out: Path | None = None,
 
 def describe(statement: ap.ApprovalStatement) -> str:
     """What is approved, in a few lines for the approver to read before signing."""
-    option = f"option {statement.option} ({statement.option_label})" if statement.option else "the proposal's pricing"
-    pct = format(statement.discount_percent, "f")
-    return (f"Engagement {statement.engagement_uid}, {option}\n"
-            f"Discount {pct} %: {statement.discount_fixed:,.2f} off the fixed fee, "
-            f"{statement.discount_monthly:,.2f} off the monthly fee ({statement.currency})\n"
-            f"Fixed fee {statement.fixed_fee:,.2f}, monthly fee {statement.monthly_fee:,.2f} {statement.currency}\n"
-            f"Requested by {statement.requested_by or 'the consultant'}")
+    return "\n".join(f"{label}: {value}" for label, value in ap.statement_facts(statement))

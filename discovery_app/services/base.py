@@ -8,6 +8,7 @@ feature, in its constructor. :class:`~discovery_app.services.Discovery` wires th
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from functools import cached_property
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ..domain import authority
 from ..domain.approvals import APPROVERS_KEY, Approver, approvers_from_setting
 from ..domain.engagement import Engagement, EngagementHeader
 from ..domain.forms import FormPackage
@@ -111,6 +113,9 @@ class Forms:
                         log.warning("library form %s@%s: %s", pid, version, e)
                 self._library[digest] = result.package if result is not None and result.ok else None
             pkg = self._library[digest]
+            if pkg is not None and pkg.approvers:  # publish refuses these; one written some other way is left out
+                log.warning("library form %s@%s lists approvers; not offered", pid, version)
+                continue
             if pkg is not None:
                 out.append(pkg)
         return out
@@ -175,6 +180,7 @@ class Core:
         #: What the last import or archive opening repaired (dangling links an older version left).
         self.repairs: list[str] = []
         self._store = store
+        self._log_cache: tuple[str, Store, authority.Replay] | None = None
         store.revisions.conflict = self._conflict
 
     @property
@@ -228,9 +234,36 @@ class Core:
         return eid
 
     def approvers(self) -> tuple[Approver, ...]:
-        """The practice's discount approvers listed in the settings (entries that no longer read
-        are left out; the form package may list more)."""
-        return tuple(approvers_from_setting(self.setting(APPROVERS_KEY, [])))
+        """The practice's discount approvers who count: the installed form packages' roots and
+        the approvers the signed change log lists (:mod:`~discovery_app.domain.authority`). An
+        entry written straight into the settings counts for nothing."""
+        return tuple(self.approver_log().counting)
+
+    def approver_log(self, extra: Sequence[Any] = ()) -> authority.Replay:
+        """The signed log of approver changes, replayed (cached while the stored log is unchanged);
+        ``extra``: entries to try after the stored ones (nothing is stored)."""
+        raw = self.setting(authority.CHANGES_KEY, [])
+        raw = raw if isinstance(raw, list) else []
+        stamp = json.dumps(raw, sort_keys=True, default=str)
+        cached = self._log_cache
+        if not extra and cached is not None and cached[0] == stamp and cached[1] is self.store:
+            return cached[2]
+        # Roots come only from the installed form packages (the app's own install), never from the
+        # practice library: anyone who may publish there must not decide who may approve.
+        pkgs = [r.package for r in self.forms.results if r.ok and r.package]
+        roots: list[Approver] = []
+        for pkg in pkgs:
+            roots += [a for a in pkg.approvers or () if a.public_key not in {r.public_key for r in roots}]
+        levels = [lv for pkg in pkgs for lv in pkg.pricing.discount_approvals]
+        log = authority.replay([*raw, *extra], roots=roots, levels=levels)
+        if not extra:
+            self._log_cache = (stamp, self.store, log)
+        return log
+
+    def unsigned_approvers(self) -> list[Approver]:
+        """Approvers written straight into the settings (the list before it was signed): shown as
+        not counted, never trusted."""
+        return approvers_from_setting(self.setting(APPROVERS_KEY, []))
 
     def setting(self, key: str, default: Any = None) -> Any:
         return repo.get_setting(self.store, key, default)

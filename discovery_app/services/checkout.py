@@ -21,8 +21,13 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from ..domain import approvals as ap
+from ..domain import authority
 from ..domain import checkout as rules
 from ..domain.engagement import Engagement
 from ..storage import checkouts as marks
@@ -30,6 +35,7 @@ from ..storage import repository as repo
 from ..storage import revisions
 from ..storage.db import Store, StoreError, open_store
 from ..storage.lock import StoreHeld, StoreLock
+from .approval_files import Signer, private_key
 from .base import Core, Feature, ServiceError
 from .library import Library
 
@@ -65,6 +71,12 @@ class CheckinPreview:
     client: str
     mark: Mark  # the checkout the laptop copy came from
     plan: rules.CheckinPlan
+    #: who broke the checkout (signed) and why that record does not hold ("": it does); None: unsigned
+    break_record: tuple[authority.CheckoutBreak, str] | None = None
+
+    @property
+    def break_words(self) -> str:
+        return authority.break_words(*self.break_record) if self.break_record else ""
 
 
 @dataclass(frozen=True)
@@ -252,7 +264,8 @@ class Checkouts(Feature):
         with laptop_store(laptop, create=False) as there:
             laptop_eng, _origin, shared_mark = self._laptop_copy(eid, there)
             _shared, plan, _rev = self._plan(eid, laptop_eng, shared_mark)
-        return CheckinPreview(eid, self.core.header(eid).client_name, shared_mark, plan)
+        record = self.break_record(eid) if plan.broken else None
+        return CheckinPreview(eid, self.core.header(eid).client_name, shared_mark, plan, record)
 
     def check_in(self, eid: int, laptop: Path, choices: Mapping[str, Side] | None = None) -> CheckinDone:
         """Bring the laptop copy back. Untouched shared copy: the laptop copy replaces it. Changed
@@ -314,12 +327,55 @@ class Checkouts(Feature):
             raise ServiceError(f"{head.client_name} is not checked out; there is nothing to break.")
         return rules.break_warning(head.client_name, mark.who, mark.at, mark.place)
 
-    def break_checkout(self, eid: int) -> Mark:
+    def break_needs_key(self) -> bool:
+        """Breaking a checkout needs a manager's key when the practice lists approvers who count."""
+        return bool(self.core.approvers())
+
+    def break_checkout(self, eid: int, signer: Signer | None = None) -> Mark:
         """Make the engagement editable here again; the laptop copy can then come back only
-        section by section, by choice."""
+        section by section, by choice. When the practice lists approvers, ``signer`` must be the
+        key of one who counts (a manager), and the signed break record is kept with the break."""
         self.break_warning(eid)
         mark = self.status(eid)
         assert mark is not None
-        marks.end_mark(self.store, mark.id, marks.BROKEN, self.store.revisions.who)
-        log.info("checkout of engagement %s broken", eid)
+        who = self.store.revisions.who
+        if not self.break_needs_key():
+            marks.break_mark(self.store, mark.id, who)
+            log.info("checkout of engagement %s broken (no approvers listed: authority not checked)", eid)
+            return mark
+        if signer is None:
+            raise ServiceError("Breaking a checkout needs the key of a manager: an approver the practice lists "
+                               "(--key KEY). Nothing was changed.")
+        key = private_key(signer)
+        now = datetime.now(UTC)
+        holder = authority.manager(self.core.approvers(), key, now.date())
+        if holder is None:
+            raise ServiceError(f"The key {ap.fingerprint(ap.public_key_text(key.public_key()))} is not the key of an "
+                               "approver who counts today; only a manager the practice lists can break a checkout. "
+                               "Nothing was changed.")
+        record = authority.sign_break(authority.CheckoutBreak(
+            engagement_uid=mark.engagement_uid, checkout=mark.token, holder=mark.who, place=mark.place,
+            broken_at=now, broken_by=holder.name, role=holder.role, signer_key=ap.public_key_text(key.public_key())), key)
+        marks.break_mark(self.store, mark.id, who, record_key=authority.BREAKS_PREFIX + mark.token,
+                         record=record.model_dump(mode="json"))
+        log.info("checkout of engagement %s broken by %s", eid, holder.name)
         return mark
+
+    def break_record(self, eid: int) -> tuple[authority.CheckoutBreak, str] | None:
+        """The signed record of the engagement's last broken checkout and why it does not hold
+        ("" when it does); None when that checkout was broken without one (or never broken)."""
+        self.core.header(eid)
+        mark = marks.latest(self.store, eid, marks.OUT)
+        if mark is None or mark.state != marks.BROKEN:
+            return None
+        raw = self.core.setting(authority.BREAKS_PREFIX + mark.token)
+        if raw is None:
+            return None
+        try:
+            record = authority.CheckoutBreak.model_validate(raw)
+        except ValidationError:
+            return None
+        problem = authority.check_break(record, self.core.approvers())
+        if not problem and (record.checkout != mark.token or record.engagement_uid != mark.engagement_uid):
+            problem = "The break record is for another checkout."
+        return record, problem

@@ -125,6 +125,11 @@ class Library(Feature):
                                  f"{'' if len(lines) == 1 else 's'}:\n" + "\n".join(f"  {line}" for line in lines),
                                  lines)
         pkg = result.package
+        if pkg.approvers:
+            raise ServiceError(f"{folder / 'approvers.yaml'} lists discount approvers; the practice library does not carry "
+                               "them: a package anyone may publish must not decide who may approve. Remove "
+                               "approvers.yaml from the package (list approvers in Settings › Approvers, signed) and "
+                               "publish again. Nothing was changed.")
         now = datetime.now(UTC)
         entry = Entry(pkg.id, pkg.version, pkg.title[:300], texts, rows.content_hash(texts),
                       self.store.revisions.who, now)

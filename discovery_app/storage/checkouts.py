@@ -161,6 +161,18 @@ def end_mark(store: Store, mark_id: int, state: str, who: str) -> None:
         end(conn, mark_id, state, who)
 
 
+def break_mark(store: Store, mark_id: int, who: str, *, record_key: str | None = None,
+               record: Any = None) -> None:
+    """End a checkout as broken and keep its signed break record (setting ``record_key``) in the
+    same transaction: a break is never recorded without its record, nor the other way round."""
+    st = _t(SettingRow)
+    with store.engine.begin() as conn:
+        end(conn, mark_id, BROKEN, who)
+        if record_key is not None:
+            conn.execute(st.delete().where(st.c.key == record_key))
+            conn.execute(st.insert().values(key=record_key, value=record))
+
+
 def insert_copy(store: Store, eng: Engagement, *, form_snapshot_json: str, form_title: str,
                 attachment_data: dict[str, bytes], mark: Mark, shared_place: str, replace: int | None) -> int:
     """Put a checked-out engagement into a laptop's store with its origin mark, in one transaction;

@@ -505,6 +505,28 @@ def set_setting(store: Store, key: str, value: Any) -> None:
         conn.execute(t.insert().values(key=key, value=value))
 
 
+def append_setting(store: Store, key: str, entry: Any, *, expect_count: int) -> None:
+    """Append ``entry`` to the list setting ``key``, in one transaction that holds the setting's
+    row while it reads and writes, refused (:class:`StoreError`) when the list no longer has
+    ``expect_count`` entries (another program appended meanwhile): an append-only log stays one."""
+    t = _t(SettingRow)
+    moved = StoreError("The list changed while this change was being signed; nothing was saved. Try again.")
+    try:
+        with store.engine.begin() as conn:
+            # Take the write lock (SQLite) or the row lock (PostgreSQL) before reading.
+            conn.execute(t.update().where(t.c.key == key).values(key=t.c.key))
+            row = conn.execute(sa.select(t.c.value).where(t.c.key == key)).first()
+            current = list(row[0]) if row is not None and isinstance(row[0], list) else []
+            if len(current) != expect_count:
+                raise moved
+            if row is None:
+                conn.execute(t.insert().values(key=key, value=[entry]))
+            else:
+                conn.execute(t.update().where(t.c.key == key).values(value=[*current, entry]))
+    except sa.exc.IntegrityError:  # two first entries at once: the other one was stored
+        raise moved from None
+
+
 def uids_in_use(store: Store, uids: Iterable[str]) -> set[str]:
     t = _t(EngagementRow)
     wanted = list(uids)

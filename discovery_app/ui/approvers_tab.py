@@ -1,11 +1,15 @@
 """Settings › Approvers: the practice's discount approvers (name, role in the approval matrix,
 public key, valid dates). An approver creates their key with ``discovery-app approver init`` and
-gives the practice the public key line; adding and removing here is saved at once."""
+gives the practice the public key line. Adding and removing is a change signed with the key of an
+approver who counts (:mod:`.signer_key` asks for it), saved at once; an entry that does not
+count (typed into the settings, or signed by nobody who counts) is listed as not counted."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain import locale_text
 from . import app_locale
 from .date_input import DateInput
+from .signer_key import SignerKeyDialog
 from .widgets import error_colour, muted
 
 if TYPE_CHECKING:
@@ -38,16 +43,18 @@ class ApproversTab(QWidget):
         super().__init__(parent)
         self.setObjectName("approversTab")
         self.service = service
+        self.signer_dialog: SignerKeyDialog | None = None
         lay = QVBoxLayout(self)
         intro = muted(QLabel("Discounts above the free level count only when signed by an approver listed here, "
                              "with the role the approval matrix asks for. An approver creates their key with "
-                             "“discovery-app approver init” and gives you the public key line. Changes here are saved "
-                             "at once."))
+                             "“discovery-app approver init” and gives you the public key line. Adding or removing "
+                             "someone is signed with the key of an approver who counts (the first approver signs "
+                             "with their own key) and saved at once."))
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("approversTable")
-        self.table.setHorizontalHeaderLabels(["Name", "Role", "Valid", "Key fingerprint"])
+        self.table.setHorizontalHeaderLabels(["Name", "Role", "Valid", "Key fingerprint", "Counts"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -104,33 +111,56 @@ class ApproversTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        approvers = self.service.approvals.approvers()
+        listed = self.service.approvals.listing()
         loc = app_locale.current()
-        self.table.setRowCount(len(approvers))
-        for r, a in enumerate(approvers):
+        self.table.setRowCount(len(listed))
+        for r, x in enumerate(listed):
+            a = x.approver
             valid = ("from " + locale_text.format_date_short(a.valid_from, loc) if a.valid_from else "")
             if a.valid_to:
                 valid = (valid + " " if valid else "") + "until " + locale_text.format_date_short(a.valid_to, loc)
             role = a.role.replace("_", " ")
+            state = ("Yes (form package)" if x.source == "forms" else "Yes") if x.counts else "Not counted"
             for c, text in enumerate((a.name, role.upper() if len(role) <= 3 else role, valid or "No limit",
-                                      a.fingerprint)):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.setVisible(bool(approvers))
-        self.empty.setVisible(not approvers)
-        self.remove_button.setEnabled(bool(approvers))
+                                      a.fingerprint, state)):
+                item = QTableWidgetItem(text)
+                if not x.counts:
+                    item.setToolTip(x.reason)
+                self.table.setItem(r, c, item)
+        self.table.setVisible(bool(listed))
+        self.empty.setVisible(not listed)
+        self.remove_button.setEnabled(bool(listed))
 
     def add(self) -> bool:
-        from ..services import ServiceError
-
+        """Check the form, then ask for the signer's key; the change is saved once it is signed."""
         try:
             valid_from, valid_to = self.valid_from.read(), self.valid_to.read()
         except locale_text.ReadError as exc:
             return self._refuse(f"Valid dates: {exc}.")
+        from ..services import ServiceError
+
+        name, role, public = self.name.text(), str(self.role.currentData() or ""), self.key.text()
         try:
-            added = self.service.approvals.add_approver(self.name.text(), str(self.role.currentData() or ""),
-                                                        self.key.text(), valid_from=valid_from, valid_to=valid_to)
+            self.service.approvals.check_approver(name, role, public, valid_from=valid_from, valid_to=valid_to)
         except ServiceError as exc:
             return self._refuse(str(exc))
+        self.error.hide()
+        first_one = not self.service.approvals.approvers()
+        purpose = (f"Sign the listing of {name.strip()} with your approver key. "
+                   + ("As the practice's first approver, list yourself and sign with your own key."
+                      if first_one else "Only an approver who counts, in a role at least as high, can sign it."))
+        self._ask_key(purpose, lambda key: self._add_signed(key, name, role, public, valid_from, valid_to))
+        return True
+
+    def _add_signed(self, key: Any, name: str, role: str, public: str, valid_from: Any, valid_to: Any) -> None:
+        from ..services import ServiceError
+
+        try:
+            added = self.service.approvals.add_approver(name, role, public, signer=key, valid_from=valid_from,
+                                                        valid_to=valid_to)
+        except ServiceError as exc:
+            self._refuse(str(exc))
+            return
         self.error.hide()
         for w in (self.name, self.key):
             w.clear()
@@ -139,17 +169,37 @@ class ApproversTab(QWidget):
         self.refresh()
         self.table.selectRow(next((r for r in range(self.table.rowCount())
                                    if self._text(r, 3) == added.fingerprint), 0))
-        return True
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             self._refuse("Select the approver to remove.")
             return
-        fingerprint = self._text(rows[0].row(), 3)
-        self.service.approvals.remove_approver(fingerprint)
+        row = rows[0].row()
+        fingerprint, name = self._text(row, 3), self._text(row, 0)
+        if self._text(row, 4) == "Not counted":  # it never counted: no signature needed to tidy it up
+            self._remove(None, fingerprint)
+            return
+        self._ask_key(f"Sign the removal of {name} with your approver key.", lambda key: self._remove(key, fingerprint))
+
+    def _remove(self, key: Any, fingerprint: str) -> None:
+        from ..services import ServiceError
+
+        try:
+            self.service.approvals.remove_approver(fingerprint, signer=key)
+        except ServiceError as exc:
+            self._refuse(str(exc))
+            return
         self.error.hide()
         self.refresh()
+
+    def _ask_key(self, purpose: str, then: Callable[[Any], None]) -> SignerKeyDialog:
+        dialog = SignerKeyDialog(purpose, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(then)
+        self.signer_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)

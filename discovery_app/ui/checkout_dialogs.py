@@ -1,5 +1,6 @@
-"""Check out to laptop… and Check in from laptop…: an engagement copied into a laptop's own store
-and brought back. The work runs through :mod:`.ops` (the copy and the check-in are write ops, the
+"""Check out to laptop…, Check in from laptop… and Break checkout…: an engagement copied into a
+laptop's own store and brought back, or its checkout ended by a manager (who sees what will be
+lost and, once the practice lists approvers, signs the break with their key). The work runs through :mod:`.ops` (the copy and the check-in are write ops, the
 comparison a query); the check-in dialog lists each section that differs with a choice of side,
 and nothing is checked in while a section that needs a choice has none."""
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import ops
+from .signer_key import SignerKeyFields
 from .widgets import FileRow, error_label, labelled, muted
 
 if TYPE_CHECKING:
@@ -193,6 +195,8 @@ class CheckinDialog(QDialog):
         differing = plan.differing
         if not differing:
             text += " The two copies are the same."
+        if preview.break_words:
+            text += " " + preview.break_words
         self.summary.setText(text)
         self.table.setRowCount(len(differing))
         self.combos.clear()
@@ -247,3 +251,76 @@ class CheckinDialog(QDialog):
     def _done(self, result: CheckinDone) -> None:
         self.checked_in.emit(result)
         self.accept()
+
+
+class BreakCheckoutDialog(QDialog):
+    """What breaking the checkout loses, and the manager's key when the practice lists approvers;
+    Cancel is the default."""
+
+    broken = Signal(object)  # Mark
+
+    def __init__(self, service: Discovery, eid: int, client: str, warning: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("breakCheckoutDialog")
+        self.setWindowTitle("Break checkout")
+        self.service, self.eid = service, eid
+        layout = QVBoxLayout(self)
+        title = QLabel(f"Break the checkout of {client}?")
+        title.setObjectName("breakTitle")
+        layout.addWidget(title)
+        self.warning = QLabel(warning)
+        self.warning.setObjectName("breakWarning")
+        self.warning.setWordWrap(True)
+        layout.addWidget(self.warning)
+        layout.addSpacing(6)
+        self.needs_key = service.checkouts.break_needs_key()
+        self.fields: SignerKeyFields | None = None
+        if self.needs_key:
+            note = QLabel("Only a manager can break a checkout: sign it with your approver key. The signed record "
+                          "is kept with the checkout.")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            self.fields = SignerKeyFields()
+            layout.addWidget(self.fields)
+        else:
+            note = muted(QLabel("The practice lists no approvers, so the authority to break it is not checked."))
+            note.setObjectName("breakUnchecked")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        self.error_label = error_label("breakError")
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.addButton("Break checkout", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.ok_button.setObjectName("breakButton")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
+        self.ok_button.clicked.connect(self.break_it)
+        self.buttons.rejected.connect(self.reject)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def break_it(self) -> None:
+        from ..services import ServiceError
+
+        key: Any = None
+        if self.fields is not None:
+            try:
+                key = self.fields.key()
+            except ServiceError as exc:
+                self._failed(exc)
+                return
+        self.error_label.hide()
+        self.ok_button.setEnabled(False)
+        service, eid = self.service, self.eid
+        (ops.WriteOp(self, lambda: service.checkouts.break_checkout(eid, key), what="Breaking the checkout")
+         .success(self._done).failure(self._failed).run_in_background())
+
+    def _done(self, mark: Any) -> None:
+        self.broken.emit(mark)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.error_label.setText(str(exc) if ops.for_consultant(exc) else "The checkout was not broken.")
+        self.error_label.show()

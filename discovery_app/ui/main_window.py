@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def break_checkout_selected(self) -> QMessageBox | None:
+    def break_checkout_selected(self) -> QWidget | None:
         picked = self._selected_for("break its checkout")
         service = self.service
         if picked is None or service is None:
@@ -380,14 +380,13 @@ class MainWindow(QMainWindow):
         ok, warning = self._attempt("Breaking the checkout", lambda: service.checkouts.break_warning(eid))
         if not ok or warning is None:
             return None
+        from .checkout_dialogs import BreakCheckoutDialog
 
-        def do_break() -> None:
-            (ops.WriteOp(self, lambda: service.checkouts.break_checkout(eid), what="Breaking the checkout")
-             .success(lambda _m: self._after_change(eid, f"Broke the checkout of {client}; editable here again"))
-             .run_in_background())
-
-        return confirm(self, "Break checkout", f"Break the checkout of {client}?", warning,
-                       accept_text="Break checkout", on_accept=do_break, destructive=True)
+        dialog = BreakCheckoutDialog(service, eid, client, warning, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.broken.connect(lambda _m: self._after_change(eid, f"Broke the checkout of {client}; editable here again"))
+        dialog.open()
+        return dialog
 
     def restore_backup(self) -> None:
         if self._refuse_read_only():  # never a store swapped under the window that holds it

@@ -21,8 +21,9 @@ def test_request_sign_add_round_trip_and_a_tampered_file_refused(tmp_path):
     out = run("approver", "init", "--name", "Ana Ruiz", "--role", "ceo", "--key-out", str(key),
               "--passphrase-file", str(tmp_path / "pass")).stdout
     assert "BEGIN ENCRYPTED PRIVATE KEY" in key.read_text()
-    public = re.search(r"--key (ed25519:\S+)", out).group(1)
-    assert "listed as ceo" in run("approver", "add", "--name", "Ana Ruiz", "--role", "CEO", "--key", public, db=db).stdout
+    public = re.search(r"--public-key (ed25519:\S+)", out).group(1)
+    assert "listed as ceo" in run("approver", "add", "--name", "Ana Ruiz", "--role", "CEO", "--public-key", public,
+                                  "--key", str(key), "--passphrase-file", str(tmp_path / "pass"), db=db).stdout
 
     request = tmp_path / "request.json"
     run("approval", "request", "1", str(request), db=db)

@@ -215,3 +215,18 @@ def test_checkout_caches_the_library_on_the_laptop(service, tmp_path):
         assert laptop.forms.get().key == "mini@2"
     finally:
         laptop.close()
+
+
+def test_a_package_that_lists_approvers_is_refused_so_publishing_never_decides_who_may_approve(service, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from discovery_app.domain.approvals import public_key_text
+
+    folder = package(tmp_path, "self-made", 2)
+    me = public_key_text(Ed25519PrivateKey.generate().public_key())
+    (folder / "approvers.yaml").write_text(f"approvers:\n  - {{name: Me Myself, role: Service leader, public_key: '{me}'}}\n")
+    with pytest.raises(ServiceError, match="approvers.yaml lists discount approvers"):
+        service.library.publish(folder)
+    assert service.library.entries() == []
+    assert [p.key for p in service.forms.available()] == ["mini@1"]
+    assert service.approvals.approvers() == []  # not a root either

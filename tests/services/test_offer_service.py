@@ -217,22 +217,26 @@ def test_signed_approvals_refused_in_words(demo, tmp_path):
     with pytest.raises(ServiceError, match="needs no approval"):
         service.approvals.request(eid, tmp_path / "again.json")
     with pytest.raises(ServiceError, match="not a role of the approval matrix; the forms name service_leader, ceo"):
-        service.approvals.add_approver("Fay", "finance", approver()[0].public_key)
+        service.approvals.add_approver("Fay", "finance", approver()[0].public_key, signer=approver()[1])
     assert service.approvals.records(eid) == []
 
 
 def test_the_practice_list_of_approvers_add_and_remove(demo):
     service, _ = demo
-    person, _ = approver("Ana Ruiz", "ceo")
-    service.approvals.add_approver(" Ana Ruiz ", "CEO", person.public_key, valid_to=date(2027, 6, 30))
+    person, key = approver("Ana Ruiz", "ceo")
+    service.approvals.add_approver(" Ana Ruiz ", "CEO", person.public_key, valid_to=date(2027, 6, 30), signer=key)
     (listed,) = service.approvals.approvers()
     assert (listed.name, listed.role, listed.valid_to) == ("Ana Ruiz", "ceo", date(2027, 6, 30))
     with pytest.raises(ServiceError, match="already listed for Ana Ruiz"):
-        service.approvals.add_approver("Someone Else", "ceo", person.public_key)
+        service.approvals.add_approver("Someone Else", "ceo", person.public_key, signer=key)
     with pytest.raises(ServiceError, match="public key"):
-        service.approvals.add_approver("Bad Key", "ceo", "ed25519:AAAA")
-    assert [a.name for a in service.approvals.remove_approver(listed.fingerprint[:9])] == ["Ana Ruiz"]
-    assert service.approvals.approvers() == []
+        service.approvals.add_approver("Bad Key", "ceo", "ed25519:AAAA", signer=key)
+    with pytest.raises(ServiceError, match="the last approver who counts"):
+        service.approvals.remove_approver("Ana Ruiz", signer=key)
+    lead, _ = approver("Sam Lee", "service_leader")
+    service.approvals.add_approver(lead.name, lead.role, lead.public_key, signer=key)
+    assert [a.name for a in service.approvals.remove_approver(lead.fingerprint[:9], signer=key)] == ["Sam Lee"]
+    assert [a.name for a in service.approvals.approvers()] == ["Ana Ruiz"]
 
 
 @pytest.mark.parametrize("bad, message", [

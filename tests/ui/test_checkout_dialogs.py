@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from ui_helpers import FORMS
 
 from discovery_app.domain.checkout import Side
@@ -57,3 +58,48 @@ def test_check_in_lists_the_conflicting_sections_and_waits_for_a_choice_each(qtb
     with qtbot.waitSignal(dialog.checked_in, timeout=20000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert service.engagements.get(eid).answer_values()["employee_count"] == 55
+
+
+def test_breaking_a_checkout_shows_what_is_lost_and_needs_a_managers_key_once_approvers_are_listed(
+        qtbot, window, service, tmp_path):
+    from approval_signing import approver, list_approver
+
+    from discovery_app.services import approval_files
+
+    eid = service.engagements.create("Acme", form_key="mini")
+    key_file = tmp_path / "sam.key"
+    public = approval_files.create_key(key_file, "correct horse")
+    sam, _ = approver("Sam Lee", "Service leader")
+    list_approver(service, sam.model_copy(update={"public_key": public}),
+                  approval_files.load_key(key_file, "correct horse"))
+    service.checkouts.check_out(eid, tmp_path / "laptop.sqlite3")
+    window.refresh(select_id=eid)
+    dialog = window.break_checkout_selected()
+    assert "no longer come back by itself" in dialog.warning.text() and dialog.fields is not None
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "Choose your approver key file" in dialog.error_label.text()
+    assert service.checkouts.status(eid) is not None
+    qtbot.keyClicks(dialog.fields.file_row.edit, str(key_file))
+    qtbot.keyClicks(dialog.fields.passphrase, "correct horse")
+    with qtbot.waitSignal(dialog.broken, timeout=20000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert service.checkouts.status(eid) is None
+    record, problem = service.checkouts.break_record(eid)
+    assert problem == "" and record.broken_by == "Sam Lee"
+    checkin = window.check_in_selected()  # the check-in names who broke it, and that it is signed
+    qtbot.keyClicks(checkin.store_row.edit, str(tmp_path / "laptop.sqlite3"))
+    qtbot.mouseClick(checkin.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Broken by Sam Lee (Service leader)" in checkin.summary.text(), timeout=20000)
+    assert "signed, verified." in checkin.summary.text()
+
+
+def test_without_approvers_the_break_dialog_says_the_authority_is_not_checked(qtbot, window, service, tmp_path):
+    eid = service.engagements.create("Acme", form_key="mini")
+    service.checkouts.check_out(eid, tmp_path / "laptop.sqlite3")
+    window.refresh(select_id=eid)
+    dialog = window.break_checkout_selected()
+    assert dialog.fields is None
+    assert "authority to break it is not checked" in dialog.findChild(QLabel, "breakUnchecked").text()
+    with qtbot.waitSignal(dialog.broken, timeout=20000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert service.checkouts.status(eid) is None

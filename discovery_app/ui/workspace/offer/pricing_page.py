@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -286,20 +287,25 @@ class PricingPage(WorkspacePage):
         self.approvals_empty.setWordWrap(True)
         lay.addWidget(self.approvals_table)
         lay.addWidget(self.approvals_empty)
-        buttons = WrapRow()  # three buttons on one line, or on two when the column is narrow
+        buttons = WrapRow()  # four buttons on one line, or wrapped when the column is narrow
         self.request_button = QPushButton("Re&quest approval…")
         self.request_button.setObjectName("requestApproval")
         self.request_button.setToolTip("Save a request file for the approver to sign with their key")
         self.add_signed_button = QPushButton("Add si&gned approval…")
         self.add_signed_button.setObjectName("addSignedApproval")
         self.add_signed_button.setToolTip("Open the file the approver signed; it counts only if it verifies")
+        self.approve_button = QPushButton("A&pprove with my key…")
+        self.approve_button.setObjectName("approveWithKey")
+        self.approve_button.setToolTip("Team mode: an approver signs this discount as priced now with their own key")
         self.remove_approval_button = QPushButton("Remove")
         self.remove_approval_button.setToolTip("Remove the selected approval")
         self.request_button.clicked.connect(lambda: self.request_approval())
         self.add_signed_button.clicked.connect(lambda: self.add_signed_approval())
+        self.approve_button.clicked.connect(lambda: self.approve_with_key())
         self.remove_approval_button.clicked.connect(self.remove_selected_approval)
         buttons.addWidget(self.request_button)
         buttons.addWidget(self.add_signed_button)
+        buttons.addWidget(self.approve_button)
         buttons.addWidget(self.remove_approval_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
@@ -857,6 +863,26 @@ class PricingPage(WorkspacePage):
         self.changed.emit()
         self.status.emit(f"Approval by {verified.approver} verified and recorded")
         return True
+
+    def approve_with_key(self) -> QDialog | None:
+        """Open the dialog in which an approver signs the discount as priced now (team mode)."""
+        from .approve_dialog import ApproveDialog
+
+        try:
+            dialog = ApproveDialog(self.service, self.engagement_id, parent=self)
+        except ServiceError as exc:
+            self._refused(exc, self.approval_error)
+            return None
+        self.approval_error.hide()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.approved.connect(self._approved)
+        dialog.open()
+        return dialog
+
+    def _approved(self, verified: Any) -> None:
+        self.load()
+        self.changed.emit()
+        self.status.emit(f"Approval by {verified.approver} signed, verified and recorded")
 
     def remove_selected_approval(self) -> None:
         rows = self.approvals_table.selectionModel().selectedRows()

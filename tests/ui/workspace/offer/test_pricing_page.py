@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from approval_signing import approver
+from approval_signing import approver, list_approver
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from ui_helpers import blockers_on, retype, show_page
@@ -46,7 +46,7 @@ def test_a_15_percent_discount_needs_the_ceo_until_a_signed_approval_is_added(qt
 
     request = page.request_approval(tmp_path / "request.json")
     ceo, key = approver("Ana Ruiz", "ceo")
-    page.service.approvals.add_approver(ceo.name, ceo.role, ceo.public_key)
+    list_approver(page.service, ceo, key)
     doc = json.loads(request.read_text())
     doc["statement"]["monthly_fee"] = "1.00"  # tampered on the way
     (tmp_path / "tampered.json").write_text(json.dumps(doc))
