@@ -909,14 +909,19 @@ class Quote:
 
     def target_advice(self) -> str:
         """One sentence for the pricing page: what would meet the margin target, or "" when met."""
+        from .locale_text import format_money
+
+        def money(amount: Decimal) -> str:
+            return format_money(amount, self.locale, self.currency)
+
         parts = []
         for g in self.target_gaps():
             name = _SCOPE_NAMES[g.scope]
             if g.scope == "stabilization":
-                parts.append(f"a {name} of {money_str(g.needed)} (role rates about {g.rise_text(self.locale)} higher)")
+                parts.append(f"a {name} of {money(g.needed)} (role rates about {g.rise_text(self.locale)} higher)")
             else:
                 # Lane cost follows the fee (cost ratio), so only the net fee, not a rate, closes the gap.
-                parts.append(f"a {name} of {money_str(g.needed)} (now {money_str(g.price)})")
+                parts.append(f"a {name} of {money(g.needed)} (now {money(g.price)})")
         if not parts:
             return ""
         return (f"To meet the {percent(self.target_margin_percent, self.locale)} margin target: "

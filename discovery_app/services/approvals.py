@@ -163,7 +163,7 @@ class Approvals(Feature):
         quote = self.offer.quote_of(basis)
         who = eng.consultant if requested_by is None else requested_by.strip()
         stmt = pricing_mod.current_statement(basis.engagement, quote.currency, quote.stabilization, quote.monthly,
-                                             day=day or locale_text.latest_today(), option=option,
+                                             day=day or date.today(), option=option,
                                              option_label=label, requested_by=who)
         return stmt, quote
 
@@ -215,14 +215,15 @@ class Approvals(Feature):
         and the matrix; nobody approves their own discount). ``expect``: the statement the
         approver was shown; refused when the figures moved since."""
         key = files.private_key(signer)
-        day = today or locale_text.latest_today()
-        stmt, _quote = self.approvable(eid, option, day=day)
+        # The statement carries this machine's own day (what the approver sees and signs); the
+        # verification below allows for any time zone's today.
+        stmt, _quote = self.approvable(eid, option, day=today or date.today())
         if expect is not None and expect.figures() != stmt.figures():
             raise ServiceError("The pricing changed since this was shown (someone saved a change); nothing was "
                                "signed. Look at it again.")
         record = ap.SignedApproval(uid=new_uid(), statement=stmt.model_dump(mode="json"), signature=ap.sign(stmt, key),
                                    public_key=ap.public_key_text(key.public_key()), verified_at=datetime.now(UTC))
-        return self._record(eid, record, option, "Not approved: ", today=day)
+        return self._record(eid, record, option, "Not approved: ", today=today)
 
     def _record(self, eid: int, record: ap.SignedApproval, option: int, refused: str, *,
                 today: date | None) -> ap.VerifiedApproval:

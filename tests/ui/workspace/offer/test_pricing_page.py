@@ -155,13 +155,17 @@ def test_lanes_and_credit(qtbot, page):
 
 
 def test_the_page_says_what_fee_would_meet_the_margin_target(qtbot, page):
+    from discovery_app.domain.locale_text import format_money
+
     assert not page.target_advice.isVisible()  # the demo meets its form's target
     retype(qtbot, page.discount, "20")
     text = page.target_advice.text()
     assert page.target_advice.isVisible() and text.startswith("To meet the 40% margin target: ")
     q = page.service.offer.quote(page.engagement_id)
     gap = next(g for g in q.target_gaps() if g.scope == "monthly")
-    assert f"a monthly fee of {gap.needed:.2f} (now {gap.price:.2f})" in text
+    # Money as the locale writes it everywhere else on the page, thousands grouped: "$3,451.45".
+    assert f"a monthly fee of {format_money(gap.needed, q.locale, q.currency)} (now " in text
+    assert format_money(gap.needed, q.locale, q.currency) != f"{gap.needed:.2f}"
     assert gap.needed > gap.price
 
 
