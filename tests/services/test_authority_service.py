@@ -173,13 +173,25 @@ def test_two_managers_changing_the_list_at_once_lose_nothing(demo, monkeypatch):
     assert all(e.counts for e in service.approvals.core.approver_log().entries)
 
 
-def test_two_stores_appending_at_the_same_moment_the_second_waits_and_is_refused(tmp_path):
+def test_two_stores_appending_at_the_same_moment_the_second_waits_and_is_refused(tmp_path, monkeypatch):
     import threading
     import time
 
     import sqlalchemy as sa
 
+    from discovery_app.storage import repository
     from discovery_app.storage.tables import SettingRow
+
+    # The second manager has replayed the log and signed when it comes to append: wait for that
+    # moment rather than for a fixed time (a loaded machine takes longer to get there).
+    appending = threading.Event()
+    append = repository.append_setting
+
+    def append_noted(*args, **kwargs):
+        appending.set()
+        return append(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "append_setting", append_noted)
 
     paths = AppPaths.resolve(tmp_path / "one.sqlite3")
     a = Discovery.open(paths, forms_root=SHIPPED_FORMS)
@@ -199,8 +211,10 @@ def test_two_stores_appending_at_the_same_moment_the_second_waits_and_is_refused
         with a.approvals.store.engine.begin() as conn:  # the first manager's append, mid-transaction
             conn.execute(t.update().where(t.c.key == authority.CHANGES_KEY).values(key=t.c.key))
             thread = threading.Thread(target=second_manager)
+            appending.clear()  # set by the first manager's own listing above
             thread.start()
-            time.sleep(0.5)
+            assert appending.wait(30)
+            time.sleep(0.3)
             assert thread.is_alive()  # the second append waits for the first
             current = conn.execute(sa.select(t.c.value).where(t.c.key == authority.CHANGES_KEY)).scalar()
             conn.execute(t.update().where(t.c.key == authority.CHANGES_KEY).values(value=[*current, {"first": 1}]))
