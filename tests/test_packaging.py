@@ -204,3 +204,14 @@ def test_the_lean_linux_bundle_keeps_every_qt_part_the_app_loads(briefcase_app: 
     for dropped in ("Qt/qml", "Qt/lib/libQt6Quick.so.6", "Qt/lib/libQt6Qml.so.6", "QtQml.abi3.so",
                     "Qt/plugins/sqldrivers", "Qt/translations/qtdeclarative_de.qm", "designer"):
         assert any(_glob_matches(p, f"{bundle}/{dropped}") for p in cleanup), dropped
+
+
+def test_ci_installs_every_system_library_the_linux_app_needs(briefcase_app: dict):
+    """`briefcase dev --test` in .ci/run stops when one of the app's system_runtime_requires is
+    missing; .ci/run's apt-get list must name them all, so a fresh machine passes."""
+    needed = set(briefcase_app["linux"]["system"]["debian"]["system_runtime_requires"])
+    script = repository_file(".ci/run").read_text(encoding="utf-8")
+    listed = re.search(r"APT_PACKAGES=\((.*?)\n\)", script, re.S)
+    assert listed is not None
+    words = {w for line in listed.group(1).splitlines() for w in line.split("#")[0].split()}
+    assert needed - words == set()
