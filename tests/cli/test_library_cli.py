@@ -5,24 +5,13 @@ checkout caches on the laptop. The store is an SQLite file, or a PostgreSQL data
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 from app_process import run_app as run
+from library_packages import MINI, package
 
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery
 from discovery_app.storage.db import open_store
-
-MINI = Path(__file__).parents[1] / "fixtures" / "forms" / "mini"
-
-
-def package(tmp_path: Path, name: str, version: int) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(MINI, folder)
-    text = (folder / "package.yaml").read_text(encoding="utf-8")
-    (folder / "package.yaml").write_text(text.replace("version: 1", f"version: {version}"), encoding="utf-8")
-    return folder
 
 
 def test_publish_list_withdraw_export_and_a_refused_package(tmp_path):

@@ -7,28 +7,14 @@ store (pull) and the laptop's store are SQLite files."""
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
+from library_packages import FIXTURE_FORMS, package
 
 from discovery_app.paths import AppPaths
 from discovery_app.services import Discovery, ServiceError
 from discovery_app.services.library import MAX_FILE_BYTES, PublishRefused
 from discovery_app.storage.db import open_store
-
-FIXTURE_FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
-MINI = FIXTURE_FORMS / "mini"
-
-
-def package(tmp_path: Path, name: str, version: int = 1, title: str | None = None) -> Path:
-    """A copy of the mini package with its own version (and title)."""
-    folder = tmp_path / name
-    shutil.copytree(MINI, folder)
-    text = (folder / "package.yaml").read_text(encoding="utf-8").replace("version: 1", f"version: {version}")
-    if title:
-        text = text.replace("title: Mini discovery", f"title: {title}")
-    (folder / "package.yaml").write_text(text, encoding="utf-8")
-    return folder
 
 
 @pytest.fixture

@@ -3,24 +3,12 @@ package, withdraw it after a confirmation; reachable by keyboard."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
+from library_packages import package
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from ui_helpers import button, wait_for_modal
 
 from discovery_app.ui.settings_dialog import SettingsDialog
-
-MINI = Path(__file__).parents[1] / "fixtures" / "forms" / "mini"
-
-
-def package(tmp_path: Path, name: str, version: int) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(MINI, folder)
-    text = (folder / "package.yaml").read_text(encoding="utf-8")
-    (folder / "package.yaml").write_text(text.replace("version: 1", f"version: {version}"), encoding="utf-8")
-    return folder
 
 
 def test_publish_export_and_withdraw_from_the_library_tab(qtbot, service, tmp_path, monkeypatch):
